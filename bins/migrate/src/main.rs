@@ -1,0 +1,113 @@
+//! `fixdesk-migrate`: schema migrations and operator tasks, with the server's configuration.
+
+use clap::{Parser, Subcommand};
+use fixdesk_app::Settings;
+use fixdesk_migration::{Migrator, MigratorTrait};
+use fixdesk_service::{Fixdesk, PoolSettings};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fixdesk-migrate",
+    version,
+    about = "fixdesk database migrations and operator tasks"
+)]
+struct Args {
+    /// Database URL (default: from fixdesk.toml / the environment, like the server).
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Apply all pending migrations.
+    Up,
+    /// Roll back the last `n` migrations.
+    Down {
+        #[arg(short, default_value_t = 1)]
+        n: u32,
+    },
+    /// Show which migrations are applied.
+    Status,
+    /// Drop every table and apply all migrations again (destroys all data).
+    Fresh {
+        /// Required, so that nobody wipes a database by accident.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Create an admin account.
+    CreateAdmin {
+        #[arg(long)]
+        username: String,
+        /// Read from FIXDESK_NEW_PASSWORD when not given, so it stays out of shell history.
+        #[arg(long, env = "FIXDESK_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+    /// Set a user's password, re-activate them and end their sessions.
+    ResetPassword {
+        #[arg(long)]
+        username: String,
+        #[arg(long, env = "FIXDESK_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let args = Args::parse();
+    match run(args).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("fixdesk-migrate: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
+    let mut settings = Settings::load()?;
+    if let Some(u) = args.database_url {
+        settings.database_url = u;
+    }
+    match args.command {
+        Command::Up | Command::Down { .. } | Command::Status | Command::Fresh { .. } => {
+            let db =
+                fixdesk_service::connect_database(&settings.database_url, &PoolSettings::default())
+                    .await?;
+            let conn = db.writer();
+            match args.command {
+                Command::Up => Migrator::up(conn, None).await?,
+                Command::Down { n } => Migrator::down(conn, Some(n)).await?,
+                Command::Status => Migrator::status(conn).await?,
+                Command::Fresh { yes: true } => Migrator::fresh(conn).await?,
+                Command::Fresh { yes: false } => {
+                    return Err("`fresh` destroys all data; pass --yes to confirm".into());
+                }
+                _ => {}
+            }
+            db.close().await;
+            println!("done");
+        }
+        Command::CreateAdmin { username, password } => {
+            let service = Fixdesk::start(settings.service()).await?;
+            let user = service
+                .operator()
+                .create_admin(&username, &password)
+                .await?;
+            println!("created admin `{}` (id {})", user.username, user.id);
+        }
+        Command::ResetPassword { username, password } => {
+            let service = Fixdesk::start(settings.service()).await?;
+            let user = service
+                .operator()
+                .reset_password(&username, &password)
+                .await?;
+            println!(
+                "password of `{}` reset; their sessions have ended",
+                user.username
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! Building and serving the application.
+
+use std::{future::Future, net::SocketAddr, time::Duration};
+
+use fixdesk_http::HttpConfig;
+use fixdesk_service::{Fixdesk, SeededAdmin, ServiceError};
+use poem::{
+    Server,
+    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
+};
+
+use crate::{Settings, SettingsError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error("cannot start the service")]
+    Service(#[from] ServiceError),
+    #[error("cannot listen on {addr}")]
+    Bind {
+        addr: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("server failed")]
+    Serve(#[source] std::io::Error),
+}
+
+/// A built application, bound to its port but not yet serving.
+pub struct Application {
+    service: Fixdesk,
+    http: HttpConfig,
+    acceptor: TcpAcceptor,
+    addr: SocketAddr,
+    grace: Duration,
+    seeded: Option<SeededAdmin>,
+}
+
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Application {
+    /// Connects and migrates the database, seeds the first admin if there is none, and binds
+    /// the listener (`127.0.0.1:0` picks a free port).
+    pub async fn build(settings: &Settings) -> Result<Self, AppError> {
+        settings.validate()?;
+        let service = Fixdesk::start(settings.service()).await?;
+        let seeded = service
+            .ensure_admin(settings.admin_password.as_deref())
+            .await?;
+        let acceptor = TcpListener::bind(settings.bind.clone())
+            .into_acceptor()
+            .await
+            .map_err(|source| AppError::Bind {
+                addr: settings.bind.clone(),
+                source,
+            })?;
+        let addr = acceptor
+            .local_addr()
+            .first()
+            .and_then(|a| a.as_socket_addr().copied())
+            .ok_or_else(|| AppError::Bind {
+                addr: settings.bind.clone(),
+                source: std::io::Error::other("no local address"),
+            })?;
+        Ok(Self {
+            service,
+            http: settings.http(),
+            acceptor,
+            addr,
+            grace: Duration::from_secs(settings.shutdown_grace_secs),
+            seeded,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn service(&self) -> &Fixdesk {
+        &self.service
+    }
+
+    /// The admin account this start created, if the database had none.
+    pub fn seeded_admin(&self) -> Option<&SeededAdmin> {
+        self.seeded.as_ref()
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight finish (up to the
+    /// grace period) and closes the database.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), AppError> {
+        let endpoint = fixdesk_http::endpoint(self.service.clone(), self.http);
+        tracing::info!(addr = %self.addr, "fixdesk listening");
+        Server::new_with_acceptor(self.acceptor)
+            .run_with_graceful_shutdown(endpoint, shutdown, Some(self.grace))
+            .await
+            .map_err(AppError::Serve)?;
+        self.service.database().clone().close().await;
+        tracing::info!("fixdesk stopped");
+        Ok(())
+    }
+}
+
+/// Completes on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

@@ -1,0 +1,12 @@
+//! The composition root: settings from defaults, `fixdesk.toml` and the environment; logging;
+//! the whole application built from settings; serving with graceful shutdown. The server
+//! binary and the end-to-end tests both build fixdesk through [`Application::build`], so what
+//! is tested is what runs.
+
+mod application;
+mod settings;
+mod telemetry;
+
+pub use application::{AppError, Application, shutdown_signal};
+pub use settings::{Environment, LogFormat, Settings, SettingsError};
+pub use telemetry::init_tracing;

@@ -1,0 +1,250 @@
+//! Configuration: defaults, then an optional `fixdesk.toml` (or the file `FIXDESK_CONFIG`
+//! names), then the old service's variables (`DATABASE_URL`, `SECRET_KEY`,
+//! `ACCESS_TOKEN_EXPIRE_MINUTES`, `ENVIRONMENT`), then `FIXDESK_*`, each overriding the last.
+
+use std::time::Duration;
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Serialized, Toml},
+};
+use fixdesk_http::HttpConfig;
+use fixdesk_service::{HashingLimits, PoolSettings, ServiceSettings, SigningSecret};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Development,
+    Staging,
+    Production,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Development => "development",
+            Environment::Staging => "staging",
+            Environment::Production => "production",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+pub struct Settings {
+    pub environment: Environment,
+    /// Address to listen on.
+    pub bind: String,
+    pub database_url: String,
+    /// Token-signing secret; required outside development.
+    pub secret_key: Option<String>,
+    pub access_token_expire_minutes: u64,
+    /// Password of the `admin` account created on an empty database (random if unset).
+    pub admin_password: Option<String>,
+    /// Comma-separated browser origins allowed to call the API; empty allows any.
+    pub cors_origins: String,
+    pub migrate_on_start: bool,
+    pub db_max_connections: u32,
+    pub db_acquire_timeout_ms: u64,
+    /// PostgreSQL statement timeout; 0 leaves the server's.
+    pub db_statement_timeout_ms: u64,
+    pub session_cache_ttl_secs: u64,
+    /// Password hashes computed at once; 0 means one per CPU core.
+    pub hash_workers: usize,
+    /// Password hashes allowed to wait; beyond that sign-ins get 503.
+    pub hash_queue: usize,
+    pub max_body_bytes: usize,
+    pub log_format: LogFormat,
+    /// Seconds to let requests in flight finish after a shutdown signal.
+    pub shutdown_grace_secs: u64,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("environment", &self.environment)
+            .field("bind", &self.bind)
+            .field("database_url", &self.database_url)
+            .field("secret_key", &self.secret_key.as_ref().map(|_| "***"))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            environment: Environment::Development,
+            bind: "127.0.0.1:8000".into(),
+            database_url: "sqlite://fixdesk.db".into(),
+            secret_key: None,
+            access_token_expire_minutes: 24 * 60,
+            admin_password: None,
+            cors_origins: String::new(),
+            migrate_on_start: true,
+            db_max_connections: 8,
+            db_acquire_timeout_ms: 5_000,
+            db_statement_timeout_ms: 0,
+            session_cache_ttl_secs: 30,
+            hash_workers: 0,
+            hash_queue: 64,
+            max_body_bytes: 1024 * 1024,
+            log_format: LogFormat::Text,
+            shutdown_grace_secs: 10,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("invalid configuration: {0}")]
+    Invalid(String),
+    #[error("cannot read configuration: {0}")]
+    Read(#[from] Box<figment::Error>),
+}
+
+/// The secret the old service shipped in its committed `.env`: anyone can forge tokens with it.
+const KNOWN_PUBLIC_SECRET: &str = "your-super-secret-key-here-change-for-production";
+
+impl Settings {
+    /// Reads the configuration from the file and the process environment.
+    pub fn load() -> Result<Self, SettingsError> {
+        let file = std::env::var("FIXDESK_CONFIG").unwrap_or_else(|_| "fixdesk.toml".into());
+        let settings: Settings = Figment::from(Serialized::defaults(Settings::default()))
+            .merge(Toml::file(file))
+            .merge(Env::raw().only(&[
+                "database_url",
+                "secret_key",
+                "access_token_expire_minutes",
+                "environment",
+            ]))
+            .merge(Env::prefixed("FIXDESK_"))
+            .extract()
+            .map_err(Box::new)?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    /// Refuses configurations that would be unsafe to run.
+    pub fn validate(&self) -> Result<(), SettingsError> {
+        match (&self.secret_key, self.environment) {
+            (Some(s), _) if s == KNOWN_PUBLIC_SECRET => Err(SettingsError::Invalid(
+                "SECRET_KEY is the old service's published example value; choose your own".into(),
+            )),
+            (Some(s), env) if env != Environment::Development && s.len() < 32 => {
+                Err(SettingsError::Invalid(
+                    "SECRET_KEY must be at least 32 characters outside development".into(),
+                ))
+            }
+            (None, env) if env != Environment::Development => Err(SettingsError::Invalid(format!(
+                "{} requires a token-signing secret: set FIXDESK_SECRET_KEY (or SECRET_KEY)",
+                env.as_str()
+            ))),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn service(&self) -> ServiceSettings {
+        let defaults = HashingLimits::default();
+        ServiceSettings {
+            database_url: self.database_url.clone(),
+            pool: PoolSettings {
+                max_connections: self.db_max_connections,
+                acquire_timeout: Duration::from_millis(self.db_acquire_timeout_ms),
+                busy_timeout: Duration::from_secs(5),
+                statement_timeout: (self.db_statement_timeout_ms > 0)
+                    .then(|| Duration::from_millis(self.db_statement_timeout_ms)),
+            },
+            migrate_on_start: self.migrate_on_start,
+            signing_secret: match &self.secret_key {
+                Some(s) => SigningSecret::Provided(s.clone()),
+                None => SigningSecret::Stored,
+            },
+            token_ttl: Duration::from_secs(self.access_token_expire_minutes.max(1) * 60),
+            session_cache_ttl: Duration::from_secs(self.session_cache_ttl_secs),
+            hashing: HashingLimits {
+                workers: if self.hash_workers == 0 {
+                    defaults.workers
+                } else {
+                    self.hash_workers
+                },
+                queue: self.hash_queue,
+            },
+        }
+    }
+
+    pub fn http(&self) -> HttpConfig {
+        HttpConfig {
+            environment: self.environment.as_str().to_string(),
+            cors_origins: self
+                .cors_origins
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            max_body_bytes: self.max_body_bytes,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn production_needs_a_real_secret() {
+        let prod = Settings {
+            environment: Environment::Production,
+            ..Settings::default()
+        };
+        assert!(prod.validate().is_err());
+        let weak = Settings {
+            secret_key: Some("short".into()),
+            ..prod.clone()
+        };
+        assert!(weak.validate().is_err());
+        let public = Settings {
+            secret_key: Some(KNOWN_PUBLIC_SECRET.into()),
+            ..prod.clone()
+        };
+        assert!(public.validate().is_err());
+        let good = Settings {
+            secret_key: Some("x".repeat(40)),
+            ..prod
+        };
+        assert!(good.validate().is_ok());
+        assert!(Settings::default().validate().is_ok());
+    }
+
+    #[test]
+    fn old_and_new_variable_names_are_read() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("DATABASE_URL", "sqlite:///./old.db");
+            jail.set_env("ACCESS_TOKEN_EXPIRE_MINUTES", "15");
+            jail.set_env("FIXDESK_BIND", "127.0.0.1:9000");
+            jail.create_file(
+                "fixdesk.toml",
+                "cors_origins = \"http://a.example, http://b.example\"",
+            )?;
+            let s = Settings::load().map_err(|e| e.to_string())?;
+            assert_eq!(s.database_url, "sqlite:///./old.db");
+            assert_eq!(s.access_token_expire_minutes, 15);
+            assert_eq!(s.bind, "127.0.0.1:9000");
+            assert_eq!(
+                s.http().cors_origins,
+                vec!["http://a.example", "http://b.example"]
+            );
+            jail.set_env("FIXDESK_DATABASE_URL", "sqlite://new.db");
+            let s = Settings::load().map_err(|e| e.to_string())?;
+            assert_eq!(s.database_url, "sqlite://new.db");
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,209 @@
+//! Connecting to the database and opening units of work.
+
+use std::time::Duration;
+
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, DatabaseConnection, IsolationLevel, SqliteTransactionMode,
+    SqlxSqliteConnector, TransactionOptions, TransactionTrait,
+    sqlx::{
+        ConnectOptions as _,
+        sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
+    },
+};
+
+use crate::{DbError, DbUrl, UnitOfWork};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Pool sizing and timeouts. A request that cannot get a connection within `acquire_timeout`
+/// fails fast as [`DbError::Busy`] instead of queueing without bound.
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    /// Connections for reads (SQLite) or for everything (PostgreSQL).
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+    /// How long SQLite waits on a lock held by another process before giving up.
+    pub busy_timeout: Duration,
+    /// PostgreSQL `statement_timeout`; `None` leaves the server default.
+    pub statement_timeout: Option<Duration>,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self {
+            max_connections: 8,
+            acquire_timeout: Duration::from_secs(5),
+            busy_timeout: Duration::from_secs(5),
+            statement_timeout: None,
+        }
+    }
+}
+
+/// A connected database. On SQLite, writes go through a pool of exactly one connection:
+/// SQLite allows one writer at a time anyway, and queueing writers on an async pool is fair
+/// and cheap, where letting them collide inside SQLite means "database is locked" and
+/// busy-sleeping. Reads use their own pool and, thanks to WAL, never wait for the writer.
+#[derive(Debug, Clone)]
+pub struct Database {
+    read: DatabaseConnection,
+    write: DatabaseConnection,
+    backend: Backend,
+}
+
+impl Database {
+    pub async fn connect(url: &str) -> Result<Self, DbError> {
+        Self::connect_with(url, &PoolSettings::default()).await
+    }
+
+    pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<Self, DbError> {
+        match DbUrl::parse(url)? {
+            DbUrl::SqliteFile(path) => {
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    tokio::fs::create_dir_all(dir).await.map_err(|e| {
+                        DbError::InvalidUrl(format!("cannot create {}: {e}", dir.display()))
+                    })?;
+                }
+                let options = SqliteConnectOptions::new()
+                    .filename(&path)
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(settings.busy_timeout)
+                    .disable_statement_logging();
+                // The writer connects first, so the file and its WAL mode exist before any
+                // reader opens it.
+                let write = sqlite_pool(options.clone(), 1, settings).await?;
+                let read = sqlite_pool(options, settings.max_connections, settings).await?;
+                Ok(Self {
+                    read,
+                    write,
+                    backend: Backend::Sqlite,
+                })
+            }
+            DbUrl::SqliteMemory => {
+                // One connection holds the whole in-memory database; it must never be closed.
+                let options = SqliteConnectOptions::new()
+                    .in_memory(true)
+                    .foreign_keys(true)
+                    .disable_statement_logging();
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .min_connections(1)
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+                    .acquire_timeout(settings.acquire_timeout)
+                    .connect_with(options)
+                    .await
+                    .map_err(|e| {
+                        DbError::from(sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(
+                            e.into(),
+                        )))
+                    })?;
+                let conn = SqlxSqliteConnector::from_sqlx_sqlite_pool(pool);
+                Ok(Self {
+                    read: conn.clone(),
+                    write: conn,
+                    backend: Backend::Sqlite,
+                })
+            }
+            DbUrl::Postgres(url) => {
+                let mut options = ConnectOptions::new(url);
+                options
+                    .max_connections(settings.max_connections)
+                    .acquire_timeout(settings.acquire_timeout)
+                    .test_before_acquire(false)
+                    .sqlx_logging(false);
+                if let Some(t) = settings.statement_timeout {
+                    options.statement_timeout(t);
+                }
+                let conn = sea_orm::Database::connect(options).await?;
+                Ok(Self {
+                    read: conn.clone(),
+                    write: conn,
+                    backend: Backend::Postgres,
+                })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool for single-statement reads outside any unit of work.
+    pub fn reader(&self) -> &DatabaseConnection {
+        &self.read
+    }
+
+    /// The writing connection, for schema migrations.
+    pub fn writer(&self) -> &DatabaseConnection {
+        &self.write
+    }
+
+    /// Opens a write transaction. On SQLite it is `BEGIN IMMEDIATE`: the write lock is taken
+    /// up front, so a transaction that reads and then writes can never fail half-way with
+    /// "database is locked" because another writer slipped in between.
+    pub async fn begin_write(&self) -> Result<UnitOfWork, DbError> {
+        let options = match self.backend {
+            Backend::Sqlite => TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..Default::default()
+            },
+            Backend::Postgres => TransactionOptions::default(),
+        };
+        Ok(UnitOfWork::new(
+            self.write.begin_with_options(options).await?,
+        ))
+    }
+
+    /// Opens a read transaction: one consistent snapshot across several queries.
+    pub async fn begin_read(&self) -> Result<UnitOfWork, DbError> {
+        let options = match self.backend {
+            Backend::Sqlite => TransactionOptions::default(),
+            Backend::Postgres => TransactionOptions {
+                isolation_level: Some(IsolationLevel::RepeatableRead),
+                ..Default::default()
+            },
+        };
+        Ok(UnitOfWork::new(
+            self.read.begin_with_options(options).await?,
+        ))
+    }
+
+    /// Whether the database answers a trivial query.
+    pub async fn ping(&self) -> Result<(), DbError> {
+        self.read.execute_unprepared("SELECT 1").await?;
+        Ok(())
+    }
+
+    /// Closes both pools, waiting for connections in use to be returned.
+    pub async fn close(self) {
+        // Errors on close only mean the pool was already gone.
+        let _ = self.read.close().await;
+        let _ = self.write.close().await;
+    }
+}
+
+async fn sqlite_pool(
+    options: SqliteConnectOptions,
+    max: u32,
+    settings: &PoolSettings,
+) -> Result<DatabaseConnection, DbError> {
+    let pool = SqlitePoolOptions::new()
+        .max_connections(max.max(1))
+        .acquire_timeout(settings.acquire_timeout)
+        .test_before_acquire(false)
+        .connect_with(options)
+        .await
+        .map_err(|e| {
+            DbError::from(sea_orm::DbErr::Conn(sea_orm::RuntimeErr::SqlxError(
+                e.into(),
+            )))
+        })?;
+    Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+}

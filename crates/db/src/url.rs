@@ -1,0 +1,116 @@
+//! Database URLs as people write them. The old service used SQLAlchemy's forms
+//! (`sqlite:///./ticket_system.db`, `postgresql+asyncpg://…`), which mean something else to
+//! sqlx, so every accepted spelling is normalised here, once.
+
+use std::path::PathBuf;
+
+use crate::DbError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbUrl {
+    SqliteFile(PathBuf),
+    SqliteMemory,
+    Postgres(String),
+}
+
+impl DbUrl {
+    pub fn parse(raw: &str) -> Result<Self, DbError> {
+        let raw = raw.trim();
+        let (scheme, rest) = match raw.split_once(':') {
+            Some((s, r)) if !s.contains('/') && !s.is_empty() => (s.to_ascii_lowercase(), r),
+            _ => return Self::sqlite_path(raw, raw),
+        };
+        // `postgresql+asyncpg`, `sqlite+aiosqlite`: the driver suffix is SQLAlchemy's business.
+        let base = scheme.split('+').next().unwrap_or_default();
+        match base {
+            "postgres" | "postgresql" => Ok(DbUrl::Postgres(format!("postgres:{rest}"))),
+            "sqlite" => {
+                let body = rest.split('?').next().unwrap_or_default();
+                if body == ":memory:" || body == "//:memory:" {
+                    return Ok(DbUrl::SqliteMemory);
+                }
+                // SQLAlchemy: `sqlite:///rel` is relative and `sqlite:////abs` absolute;
+                // sqlx: `sqlite://rel` is relative. Three or four slashes mean SQLAlchemy.
+                let path = if let Some(p) = body.strip_prefix("///") {
+                    p
+                } else if let Some(p) = body.strip_prefix("//") {
+                    p
+                } else {
+                    body
+                };
+                Self::sqlite_path(path, raw)
+            }
+            _ => Err(DbError::InvalidUrl(format!(
+                "unsupported scheme `{scheme}` (use sqlite:// or postgres://)"
+            ))),
+        }
+    }
+
+    fn sqlite_path(path: &str, raw: &str) -> Result<Self, DbError> {
+        if path.is_empty() {
+            return Err(DbError::InvalidUrl(format!("no file in `{raw}`")));
+        }
+        Ok(DbUrl::SqliteFile(PathBuf::from(path)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(p: &str) -> DbUrl {
+        DbUrl::SqliteFile(PathBuf::from(p))
+    }
+
+    #[test]
+    fn understands_sqlalchemy_and_sqlx_spellings() {
+        assert_eq!(
+            DbUrl::parse("sqlite:///./ticket_system.db").ok(),
+            Some(file("./ticket_system.db"))
+        );
+        assert_eq!(
+            DbUrl::parse("sqlite:////var/lib/x.db").ok(),
+            Some(file("/var/lib/x.db"))
+        );
+        assert_eq!(
+            DbUrl::parse("sqlite+aiosqlite:///./a.db").ok(),
+            Some(file("./a.db"))
+        );
+        assert_eq!(
+            DbUrl::parse("sqlite://fixdesk.db?mode=rwc").ok(),
+            Some(file("fixdesk.db"))
+        );
+        assert_eq!(
+            DbUrl::parse("sqlite:data/x.db").ok(),
+            Some(file("data/x.db"))
+        );
+        assert_eq!(DbUrl::parse("fixdesk.db").ok(), Some(file("fixdesk.db")));
+        assert_eq!(DbUrl::parse("/tmp/x.db").ok(), Some(file("/tmp/x.db")));
+    }
+
+    #[test]
+    fn understands_memory_and_postgres() {
+        assert_eq!(
+            DbUrl::parse("sqlite::memory:").ok(),
+            Some(DbUrl::SqliteMemory)
+        );
+        assert_eq!(
+            DbUrl::parse("sqlite://:memory:").ok(),
+            Some(DbUrl::SqliteMemory)
+        );
+        assert_eq!(
+            DbUrl::parse("postgresql+asyncpg://u:p@localhost:5432/db").ok(),
+            Some(DbUrl::Postgres("postgres://u:p@localhost:5432/db".into()))
+        );
+        assert_eq!(
+            DbUrl::parse("postgres://u@h/db").ok(),
+            Some(DbUrl::Postgres("postgres://u@h/db".into()))
+        );
+    }
+
+    #[test]
+    fn rejects_unknown_schemes_and_empty_paths() {
+        assert!(DbUrl::parse("mysql://x/y").is_err());
+        assert!(DbUrl::parse("sqlite://").is_err());
+    }
+}

@@ -1,0 +1,61 @@
+//! Errors raised by domain rules. Their `Display` text is the message a client sees, in the
+//! language of the API contract, so every transport shows the same words for the same rule.
+
+use thiserror::Error;
+
+/// A rule of the domain was broken.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum DomainError {
+    /// One or more fields failed to parse; carries each field with its reason.
+    #[error("{}", .0.first().map(|e| e.message.as_str()).unwrap_or("Invalid input"))]
+    Invalid(Vec<FieldError>),
+    #[error("Имя пользователя уже занято")]
+    UsernameTaken,
+    #[error("Email уже зарегистрирован в системе")]
+    EmailTaken,
+    #[error("Пользователь не найден")]
+    UserNotFound,
+    #[error("Нельзя удалить собственный аккаунт")]
+    CannotDeleteSelf,
+    #[error("Нельзя понизить, деактивировать или удалить последнего активного администратора")]
+    LastAdmin,
+    #[error("Неверный текущий пароль")]
+    WrongCurrentPassword,
+    #[error("Новый пароль должен содержать не менее 8 символов")]
+    NewPasswordTooShort,
+    #[error("Новый пароль должен содержать не более 128 символов")]
+    NewPasswordTooLong,
+    #[error("Недостаточно прав. Требуется роль администратора.")]
+    AdminRequired,
+    #[error("Недостаточно прав. Требуется роль агента или администратора.")]
+    StaffRequired,
+    #[error("Нет прав для просмотра данного пользователя")]
+    CannotViewUser,
+    #[error("Нет прав для обновления данного пользователя")]
+    CannotUpdateUser,
+}
+
+/// Why one field of an input was rejected. `kind` follows the pydantic error types the old
+/// API emitted (`missing`, `string_too_short`, `value_error`, …) so clients can branch on it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub kind: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, kind: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<FieldError> for DomainError {
+    fn from(e: FieldError) -> Self {
+        DomainError::Invalid(vec![e])
+    }
+}

@@ -1,0 +1,25 @@
+//! Pure types and rules of fixdesk: identifiers, values that parse themselves, roles, the
+//! permission policy and the audit vocabulary. Nothing here touches a database, a network or
+//! a runtime, so every rule can be unit-tested in isolation and reused by any transport.
+
+pub mod actor;
+pub mod audit;
+pub mod client;
+pub mod error;
+pub mod ids;
+pub mod page;
+pub mod patch;
+pub mod policy;
+pub mod role;
+pub mod text;
+pub mod user;
+
+pub use actor::Actor;
+pub use audit::{AuditAction, AuditEntity, NewAuditEntry};
+pub use client::ClientInfo;
+pub use error::{DomainError, FieldError};
+pub use ids::{SessionId, UserId};
+pub use page::Page;
+pub use patch::Patch;
+pub use role::Role;
+pub use user::{Email, FullName, NewUser, Password, User, UserChanges, Username};

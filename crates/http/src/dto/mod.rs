@@ -1,0 +1,6 @@
+//! Wire shapes of `/api/v1`, field for field as the contract names them, with conversions to
+//! and from the domain types.
+
+pub mod auth;
+pub mod common;
+pub mod users;

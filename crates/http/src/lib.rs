@@ -1,0 +1,83 @@
+//! The HTTP transport of fixdesk: `/api/v1`, wire-compatible with the old ticket-system, plus
+//! `/`, `/health`, the OpenAPI description and Swagger UI. It calls the service layer and
+//! never reaches the database itself.
+
+mod apis;
+mod dto;
+mod error;
+mod extract;
+mod middleware;
+mod system;
+mod validation;
+
+use fixdesk_service::Fixdesk;
+use poem::{Endpoint, EndpointExt, Route, http::Method, middleware::Cors};
+use poem_openapi::OpenApiService;
+
+pub use error::error_response;
+
+/// Transport settings.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// Reported by `/health` (`development`, `staging`, `production`).
+    pub environment: String,
+    /// Origins allowed to call the API from a browser; empty allows any (development).
+    pub cors_origins: Vec<String>,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            environment: "development".into(),
+            cors_origins: Vec::new(),
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}
+
+const API_VERSION: &str = "1.0.0";
+
+fn cors(config: &HttpConfig) -> Cors {
+    let cors = Cors::new()
+        .allow_credentials(true)
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+            Method::PATCH,
+        ])
+        .expose_headers([
+            "Content-Type",
+            "Authorization",
+            "Content-Length",
+            "X-Total-Count",
+        ])
+        .max_age(600);
+    // Requested headers are echoed (a literal `*` would not cover `Authorization`).
+    cors.allow_origins(config.cors_origins.iter().map(String::as_str))
+}
+
+/// The whole HTTP application for `service`.
+pub fn endpoint(service: Fixdesk, config: HttpConfig) -> impl Endpoint {
+    let api = OpenApiService::new((apis::AuthApi, apis::UsersApi), "fixdesk", API_VERSION)
+        .description("Equipment-repair helpdesk. Wire-compatible with the ticket-system `/api/v1`.")
+        .server("/api/v1");
+    let spec = api.spec_endpoint();
+    let docs = api.swagger_ui();
+    Route::new()
+        .nest("/api/v1", api)
+        .at("/api/v1/openapi.json", spec)
+        .nest("/docs", docs)
+        .at("/", poem::get(system::root))
+        .at("/health", poem::get(system::health))
+        .with(middleware::slash::SlashPolicy)
+        .with(middleware::cache_control::NoStore)
+        .with(cors(&config))
+        .data(service)
+        .data(config)
+        .catch_all_error(|e| async move { error_response(e) })
+}

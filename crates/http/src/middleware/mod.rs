@@ -1,0 +1,4 @@
+//! Cross-cutting request handling.
+
+pub mod cache_control;
+pub mod slash;

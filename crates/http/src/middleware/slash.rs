@@ -1,0 +1,158 @@
+//! The old API's trailing-slash rules (Starlette's `redirect_slashes`). poem-openapi serves
+//! every operation without a trailing slash, so this layer, in front of routing, knows which
+//! form each route is declared in: the declared form is served, its slash-toggled twin gets a
+//! 307 to it (method and body kept), anything else falls through to the 404.
+
+use poem::{
+    Endpoint, IntoResponse, Middleware, Request, Response, Result,
+    http::{StatusCode, Uri, header},
+};
+
+/// Every `/api/v1` route in its declared form; `{}` is one path segment.
+const DECLARED: &[&str] = &[
+    "/api/v1/auth/token",
+    "/api/v1/auth/logout",
+    "/api/v1/users/",
+    "/api/v1/users/basic",
+    "/api/v1/users/me/",
+    "/api/v1/users/me",
+    "/api/v1/users/me/change-password",
+    "/api/v1/users/{}",
+];
+
+fn matches(pattern: &str, path: &str) -> bool {
+    let (mut p, mut s) = (pattern.split('/'), path.split('/'));
+    loop {
+        match (p.next(), s.next()) {
+            (None, None) => return true,
+            (Some("{}"), Some(seg)) if !seg.is_empty() => {}
+            (Some(a), Some(b)) if a == b => {}
+            _ => return false,
+        }
+    }
+}
+
+fn declared(path: &str) -> bool {
+    DECLARED.iter().any(|p| matches(p, path))
+}
+
+fn toggled(path: &str) -> String {
+    match path.strip_suffix('/') {
+        Some(p) => p.to_string(),
+        None => format!("{path}/"),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Decision {
+    /// Serve; with the path poem-openapi routes on, when it differs.
+    Serve(Option<String>),
+    Redirect(String),
+    PassThrough,
+}
+
+fn decide(path: &str) -> Decision {
+    if !path.starts_with("/api/v1/") {
+        return Decision::PassThrough;
+    }
+    if declared(path) {
+        let routed = path.strip_suffix('/').map(str::to_string);
+        return Decision::Serve(routed);
+    }
+    let twin = toggled(path);
+    if declared(&twin) {
+        return Decision::Redirect(twin);
+    }
+    Decision::PassThrough
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SlashPolicy;
+
+impl<E: Endpoint> Middleware<E> for SlashPolicy {
+    type Output = SlashPolicyEndpoint<E>;
+
+    fn transform(&self, ep: E) -> Self::Output {
+        SlashPolicyEndpoint(ep)
+    }
+}
+
+#[derive(Debug)]
+pub struct SlashPolicyEndpoint<E>(E);
+
+impl<E: Endpoint> Endpoint for SlashPolicyEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, mut req: Request) -> Result<Response> {
+        let query = req
+            .uri()
+            .query()
+            .map(|q| format!("?{q}"))
+            .unwrap_or_default();
+        match decide(req.uri().path()) {
+            Decision::Redirect(to) => {
+                let host = req
+                    .headers()
+                    .get(header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .unwrap_or("localhost");
+                let location = format!("http://{host}{to}{query}");
+                Ok(Response::builder()
+                    .status(StatusCode::TEMPORARY_REDIRECT)
+                    .header(header::LOCATION, location)
+                    .finish())
+            }
+            Decision::Serve(Some(routed)) => {
+                let uri: Uri = format!("{routed}{query}")
+                    .parse()
+                    .map_err(poem::error::BadRequest)?;
+                *req.uri_mut() = uri;
+                self.0.call(req).await.map(IntoResponse::into_response)
+            }
+            Decision::Serve(None) | Decision::PassThrough => {
+                self.0.call(req).await.map(IntoResponse::into_response)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collections_are_declared_with_a_slash() {
+        assert_eq!(
+            decide("/api/v1/users/"),
+            Decision::Serve(Some("/api/v1/users".into()))
+        );
+        assert_eq!(
+            decide("/api/v1/users"),
+            Decision::Redirect("/api/v1/users/".into())
+        );
+    }
+
+    #[test]
+    fn items_are_declared_without_one() {
+        assert_eq!(decide("/api/v1/users/7"), Decision::Serve(None));
+        assert_eq!(
+            decide("/api/v1/users/7/"),
+            Decision::Redirect("/api/v1/users/7".into())
+        );
+        assert_eq!(
+            decide("/api/v1/auth/token/"),
+            Decision::Redirect("/api/v1/auth/token".into())
+        );
+    }
+
+    #[test]
+    fn profile_is_served_both_ways_and_unknown_paths_fall_through() {
+        assert_eq!(
+            decide("/api/v1/users/me/"),
+            Decision::Serve(Some("/api/v1/users/me".into()))
+        );
+        assert_eq!(decide("/api/v1/users/me"), Decision::Serve(None));
+        assert_eq!(decide("/api/v1/nothing"), Decision::PassThrough);
+        assert_eq!(decide("/health"), Decision::PassThrough);
+    }
+}

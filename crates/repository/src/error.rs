@@ -1,0 +1,34 @@
+//! Repository errors: what a caller can branch on (not found, which constraint) separated
+//! from what it can only log.
+
+use fixdesk_db::DbError;
+use sea_orm::{DbErr, SqlErr};
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum RepoError {
+    #[error("row not found")]
+    NotFound,
+    /// A unique constraint refused the write; `constraint` names the column or index.
+    #[error("unique constraint violated: {constraint}")]
+    Conflict { constraint: String },
+    #[error("foreign key violated")]
+    ForeignKey,
+    /// A stored row that breaks an invariant the schema should have enforced.
+    #[error("invalid row in {table}: {reason}")]
+    InvalidRow { table: &'static str, reason: String },
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<DbErr> for RepoError {
+    fn from(e: DbErr) -> Self {
+        match e.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(detail)) => {
+                RepoError::Conflict { constraint: detail }
+            }
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => RepoError::ForeignKey,
+            _ => RepoError::Db(DbError::from(e)),
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Persistence for fixdesk: sea-orm entities (private to this crate) and one module per
+//! aggregate. Every function is generic over the connection, so it runs on a pool or inside
+//! whatever unit of work the service opened; none of them begins or commits a transaction.
+
+mod entities;
+mod error;
+
+pub mod audit;
+pub mod secrets;
+pub mod sessions;
+pub mod users;
+
+pub use error::RepoError;

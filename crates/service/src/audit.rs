@@ -1,0 +1,178 @@
+//! The audit entries the use cases write, worded in one place.
+
+use fixdesk_domain::{AuditAction, AuditEntity, ClientInfo, NewAuditEntry, User, UserId};
+use serde_json::{Value, json};
+
+/// Attempted usernames are attacker-controlled; keep what is logged short.
+fn clip(s: &str) -> String {
+    s.chars().take(100).collect()
+}
+
+fn user_entry(
+    actor: Option<UserId>,
+    action: AuditAction,
+    user: Option<UserId>,
+    description: String,
+    old_values: Option<Value>,
+    new_values: Option<Value>,
+    client: &ClientInfo,
+) -> NewAuditEntry {
+    NewAuditEntry {
+        actor,
+        action,
+        entity: AuditEntity::User,
+        entity_id: user.map(|u| u.0),
+        description,
+        old_values,
+        new_values,
+        client: client.clone(),
+    }
+}
+
+pub(crate) fn login(user: &User, client: &ClientInfo) -> NewAuditEntry {
+    let d = format!("Пользователь {} вошел в систему", user.username);
+    user_entry(
+        Some(user.id),
+        AuditAction::Login,
+        Some(user.id),
+        d,
+        None,
+        None,
+        client,
+    )
+}
+
+pub(crate) fn login_failed(
+    attempted: &str,
+    user: Option<&User>,
+    reason: &str,
+    client: &ClientInfo,
+) -> NewAuditEntry {
+    let d = format!("Неудачная попытка входа: {} ({reason})", clip(attempted));
+    let id = user.map(|u| u.id);
+    user_entry(
+        id,
+        AuditAction::LoginFailed,
+        id,
+        d,
+        None,
+        Some(json!({"reason": reason})),
+        client,
+    )
+}
+
+pub(crate) fn logout(user: UserId, username: &str, client: &ClientInfo) -> NewAuditEntry {
+    let d = format!("Пользователь {username} вышел из системы");
+    user_entry(
+        Some(user),
+        AuditAction::Logout,
+        Some(user),
+        d,
+        None,
+        None,
+        client,
+    )
+}
+
+/// The fields of a user that the audit log shows (never the password hash).
+pub(crate) fn user_values(u: &User) -> Value {
+    json!({
+        "username": u.username,
+        "email": u.email,
+        "full_name": u.full_name,
+        "role": u.role.as_str(),
+        "is_active": u.is_active,
+    })
+}
+
+/// Old and new values of only the fields that changed.
+pub(crate) fn diff(old: &Value, new: &Value) -> (Value, Value) {
+    let (mut before, mut after) = (serde_json::Map::new(), serde_json::Map::new());
+    if let (Some(o), Some(n)) = (old.as_object(), new.as_object()) {
+        for (k, nv) in n {
+            let ov = o.get(k).cloned().unwrap_or(Value::Null);
+            if &ov != nv {
+                before.insert(k.clone(), ov);
+                after.insert(k.clone(), nv.clone());
+            }
+        }
+    }
+    (Value::Object(before), Value::Object(after))
+}
+
+pub(crate) fn user_created(actor: UserId, user: &User, client: &ClientInfo) -> NewAuditEntry {
+    let d = format!("Создан пользователь {}", user.username);
+    user_entry(
+        Some(actor),
+        AuditAction::Create,
+        Some(user.id),
+        d,
+        None,
+        Some(user_values(user)),
+        client,
+    )
+}
+
+pub(crate) fn user_updated(
+    actor: UserId,
+    before: &User,
+    after: &User,
+    password_changed: bool,
+    client: &ClientInfo,
+) -> NewAuditEntry {
+    let (old, mut new) = diff(&user_values(before), &user_values(after));
+    if password_changed {
+        if let Some(m) = new.as_object_mut() {
+            m.insert("password_changed".into(), Value::Bool(true));
+        }
+    }
+    let d = format!("Изменен пользователь {}", after.username);
+    user_entry(
+        Some(actor),
+        AuditAction::Update,
+        Some(after.id),
+        d,
+        Some(old),
+        Some(new),
+        client,
+    )
+}
+
+pub(crate) fn user_deleted(actor: UserId, user: &User, client: &ClientInfo) -> NewAuditEntry {
+    let d = format!("Удален пользователь {}", user.username);
+    user_entry(
+        Some(actor),
+        AuditAction::Delete,
+        Some(user.id),
+        d,
+        Some(user_values(user)),
+        None,
+        client,
+    )
+}
+
+pub(crate) fn password_changed(user: &User, client: &ClientInfo) -> NewAuditEntry {
+    let d = format!("Пользователь {} сменил пароль", user.username);
+    let new = json!({"password_changed": true});
+    user_entry(
+        Some(user.id),
+        AuditAction::Update,
+        Some(user.id),
+        d,
+        None,
+        Some(new),
+        client,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_keeps_only_changed_fields() {
+        let (o, n) = diff(&json!({"a": 1, "b": 2}), &json!({"a": 1, "b": 3}));
+        assert_eq!(o, json!({"b": 2}));
+        assert_eq!(n, json!({"b": 3}));
+    }
+}

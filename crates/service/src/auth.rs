@@ -1,0 +1,143 @@
+//! Signing in and out, and turning a presented token into an [`Actor`].
+
+use std::sync::Arc;
+
+use crate::{ServiceError, audit, clock, facade::Context, random};
+use chrono::NaiveDateTime;
+use fixdesk_domain::{Actor, ClientInfo, SessionId};
+use fixdesk_repository::{audit as audit_repo, sessions, users};
+
+/// A freshly issued access token.
+#[derive(Debug, Clone)]
+pub struct IssuedToken {
+    pub access_token: String,
+    pub expires_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone)]
+pub struct Auth {
+    ctx: Arc<Context>,
+}
+
+fn new_session_id() -> SessionId {
+    SessionId(random::hex(16))
+}
+
+impl Auth {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
+    /// Checks a username and password and opens a session. Unknown names and wrong passwords
+    /// take the same time and give the same error; every attempt is audited.
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+        client: &ClientInfo,
+    ) -> Result<IssuedToken, ServiceError> {
+        let creds = users::credentials_by_username(self.ctx.db.reader(), username).await?;
+        let verified = self
+            .ctx
+            .hasher
+            .verify(password, creds.as_ref().map(|c| c.hashed_password.as_str()))
+            .await?;
+        let user = creds.map(|c| c.user);
+        let failure = match &user {
+            Some(u) if verified.matches && !u.is_active => {
+                Some(("inactive", ServiceError::InactiveUser))
+            }
+            Some(_) if verified.matches => None,
+            _ => Some(("bad credentials", ServiceError::BadCredentials)),
+        };
+        if let Some((reason, error)) = failure {
+            let uow = self.ctx.db.begin_write().await?;
+            let entry = audit::login_failed(username, user.as_ref(), reason, client);
+            audit_repo::append(uow.conn(), entry, clock::now()).await?;
+            uow.commit().await?;
+            return Err(error);
+        }
+        let Some(user) = user else {
+            return Err(ServiceError::BadCredentials);
+        };
+        // The old service's bcrypt hashes are replaced as soon as the password is known.
+        let rehash = if verified.needs_rehash {
+            match fixdesk_domain::Password::parse(password) {
+                Ok(p) => Some(self.ctx.hasher.hash(&p).await?),
+                // A legacy password outside today's length rules still signs in; it is
+                // re-hashed when the user next changes it.
+                Err(_) => None,
+            }
+        } else {
+            None
+        };
+
+        let now = clock::now();
+        let ttl =
+            chrono::Duration::from_std(self.ctx.tokens.ttl()).map_err(ServiceError::internal)?;
+        let expires_at = now + ttl;
+        let session = new_session_id();
+        let uow = self.ctx.db.begin_write().await?;
+        sessions::insert(uow.conn(), &session, user.id, now, expires_at).await?;
+        if let Some(hash) = rehash {
+            let change = users::UserUpdate {
+                hashed_password: Some(hash),
+                ..Default::default()
+            };
+            users::update(uow.conn(), user.id, change, now).await?;
+        }
+        audit_repo::append(uow.conn(), audit::login(&user, client), now).await?;
+        uow.commit().await?;
+
+        let access_token = self
+            .ctx
+            .tokens
+            .issue(&user.username, &session, now, expires_at)?;
+        Ok(IssuedToken {
+            access_token,
+            expires_at,
+        })
+    }
+
+    /// Ends the actor's session at once.
+    pub async fn logout(&self, actor: &Actor, client: &ClientInfo) -> Result<(), ServiceError> {
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        sessions::revoke(uow.conn(), &actor.session, now).await?;
+        audit_repo::append(
+            uow.conn(),
+            audit::logout(actor.id, &actor.username, client),
+            now,
+        )
+        .await?;
+        uow.commit().await?;
+        self.ctx.sessions.forget_session(&actor.session).await;
+        Ok(())
+    }
+
+    /// The actor behind a bearer token: the signature and expiry are checked locally, and the
+    /// session (revocation, current role, active flag) comes from the cache or, on a miss,
+    /// from one database query.
+    pub async fn authenticate(&self, token: &str) -> Result<Actor, ServiceError> {
+        let session_id = self.ctx.tokens.verify(token)?;
+        let now = clock::now();
+        let session = match self.ctx.sessions.get(&session_id).await {
+            Some(s) => s,
+            None => {
+                let found = sessions::find_live(self.ctx.db.reader(), &session_id, now)
+                    .await?
+                    .ok_or(ServiceError::InvalidToken)?;
+                let found = Arc::new(found);
+                self.ctx.sessions.put(found.clone()).await;
+                found
+            }
+        };
+        if session.expires_at <= now {
+            return Err(ServiceError::InvalidToken);
+        }
+        if !session.user_active {
+            return Err(ServiceError::InactiveUser);
+        }
+        Ok(session.actor.clone())
+    }
+}

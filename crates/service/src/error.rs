@@ -1,0 +1,56 @@
+//! Errors of the use cases: the domain's rule violations plus authentication, overload and
+//! opaque internal failures. The transport maps each to a status once, at its edge.
+
+use fixdesk_db::DbError;
+use fixdesk_domain::DomainError;
+use fixdesk_repository::RepoError;
+use thiserror::Error;
+
+#[derive(Debug, Error)]
+pub enum ServiceError {
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// No credentials were presented.
+    #[error("Not authenticated")]
+    NotAuthenticated,
+    /// A token that is forged, expired, revoked or names a user that is gone.
+    #[error("Некорректные учетные данные")]
+    InvalidToken,
+    /// Wrong username or password; deliberately the same for both.
+    #[error("Неверное имя пользователя или пароль")]
+    BadCredentials,
+    #[error("Неактивный пользователь")]
+    InactiveUser,
+    /// A bounded resource is full; the client should retry after the given delay.
+    #[error("Сервер перегружен, повторите попытку позже")]
+    Overloaded { retry_after_secs: u64 },
+    /// A fault the caller cannot fix. The source is logged, never shown.
+    #[error("internal error")]
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl ServiceError {
+    pub fn internal(e: impl std::error::Error + Send + Sync + 'static) -> Self {
+        ServiceError::Internal(Box::new(e))
+    }
+}
+
+impl From<DbError> for ServiceError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Busy(_) => ServiceError::Overloaded {
+                retry_after_secs: 1,
+            },
+            other => ServiceError::internal(other),
+        }
+    }
+}
+
+impl From<RepoError> for ServiceError {
+    fn from(e: RepoError) -> Self {
+        match e {
+            RepoError::Db(db) => db.into(),
+            other => ServiceError::internal(other),
+        }
+    }
+}

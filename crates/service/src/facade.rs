@@ -1,0 +1,96 @@
+//! [`Fixdesk`]: the whole service behind one handle, for the HTTP server, the web UI, the
+//! operator CLI, tests, and any Rust program that embeds fixdesk.
+
+use std::sync::Arc;
+
+use fixdesk_db::Database;
+use fixdesk_migration::{Migrator, MigratorTrait};
+use fixdesk_repository::secrets;
+
+use crate::{
+    Auth, Operator, PasswordHasher, SeededAdmin, ServiceError, ServiceSettings, SigningSecret,
+    Users, clock, random, seed, session_cache::SessionCache, tokens::TokenIssuer,
+};
+
+/// What every use case shares.
+#[derive(Debug)]
+pub(crate) struct Context {
+    pub(crate) db: Database,
+    pub(crate) hasher: PasswordHasher,
+    pub(crate) tokens: TokenIssuer,
+    pub(crate) sessions: SessionCache,
+}
+
+/// The fixdesk service. Cheap to clone; clones share one database pool and one cache.
+#[derive(Debug, Clone)]
+pub struct Fixdesk {
+    ctx: Arc<Context>,
+    auth: Auth,
+    users: Users,
+    operator: Operator,
+}
+
+const SIGNING_SECRET: &str = "jwt_signing_key";
+
+impl Fixdesk {
+    /// Connects, applies pending migrations (unless disabled) and loads the signing secret.
+    pub async fn start(settings: ServiceSettings) -> Result<Self, ServiceError> {
+        let db = Database::connect_with(&settings.database_url, &settings.pool).await?;
+        if settings.migrate_on_start {
+            Migrator::up(db.writer(), None)
+                .await
+                .map_err(ServiceError::internal)?;
+        }
+        let secret = match &settings.signing_secret {
+            SigningSecret::Provided(s) => s.clone(),
+            SigningSecret::Stored => {
+                let candidate = random::hex(32);
+                secrets::get_or_insert(db.writer(), SIGNING_SECRET, &candidate, clock::now())
+                    .await?
+            }
+        };
+        let hasher = PasswordHasher::new(settings.hashing);
+        let ctx = Arc::new(Context {
+            db,
+            hasher,
+            tokens: TokenIssuer::new(secret.as_bytes(), settings.token_ttl),
+            sessions: SessionCache::new(settings.session_cache_ttl),
+        });
+        Ok(Self {
+            auth: Auth::new(ctx.clone()),
+            users: Users::new(ctx.clone()),
+            operator: Operator::new(ctx.clone()),
+            ctx,
+        })
+    }
+
+    pub fn auth(&self) -> &Auth {
+        &self.auth
+    }
+
+    pub fn users(&self) -> &Users {
+        &self.users
+    }
+
+    pub fn database(&self) -> &Database {
+        &self.ctx.db
+    }
+
+    /// Tasks for the operator of the installation, outside any user's permissions.
+    pub fn operator(&self) -> &Operator {
+        &self.operator
+    }
+
+    /// Creates the `admin` account if no admin exists (first start on an empty database).
+    pub async fn ensure_admin(
+        &self,
+        password: Option<&str>,
+    ) -> Result<Option<SeededAdmin>, ServiceError> {
+        seed::ensure_admin(&self.ctx.db, &self.ctx.hasher, password).await
+    }
+
+    /// Whether the database answers.
+    pub async fn healthy(&self) -> bool {
+        self.ctx.db.ping().await.is_ok()
+    }
+}

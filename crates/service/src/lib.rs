@@ -1,0 +1,36 @@
+//! The use cases of fixdesk, independent of any transport. Each write opens a unit of work,
+//! checks the domain policy, writes the change and its audit row, and commits; work that must
+//! not run on the async threads (password hashing) runs on a bounded blocking pool.
+//!
+//! Build everything through [`Fixdesk`], which other Rust programs can embed directly.
+
+mod audit;
+mod auth;
+mod clock;
+mod error;
+mod facade;
+mod hashing;
+mod operator;
+mod random;
+mod seed;
+mod session_cache;
+mod settings;
+mod tokens;
+mod users;
+
+pub use auth::{Auth, IssuedToken};
+pub use error::ServiceError;
+pub use facade::Fixdesk;
+pub use hashing::{HashingLimits, PasswordHasher};
+pub use operator::Operator;
+pub use seed::SeededAdmin;
+pub use settings::{ServiceSettings, SigningSecret};
+pub use users::{UserBasic, Users};
+
+pub use fixdesk_db::{Backend, Database, PoolSettings};
+
+/// Connects to a database without starting the service (for migrations).
+pub async fn connect_database(url: &str, pool: &PoolSettings) -> Result<Database, ServiceError> {
+    Ok(Database::connect_with(url, pool).await?)
+}
+pub use fixdesk_domain as domain;

@@ -1,0 +1,98 @@
+//! What the operator of an installation does from the command line when nobody can sign in:
+//! create an admin, reset a password. Audited with no acting user.
+
+use std::sync::Arc;
+
+use fixdesk_domain::{
+    AuditAction, AuditEntity, ClientInfo, DomainError, NewAuditEntry, Password, Role, User,
+    Username,
+};
+use fixdesk_repository::{audit as audit_repo, sessions, users};
+
+use crate::{ServiceError, clock, facade::Context};
+
+#[derive(Debug, Clone)]
+pub struct Operator {
+    ctx: Arc<Context>,
+}
+
+fn operator_entry(action: AuditAction, user: &User, description: String) -> NewAuditEntry {
+    NewAuditEntry {
+        actor: None,
+        action,
+        entity: AuditEntity::User,
+        entity_id: Some(user.id.0),
+        description,
+        old_values: None,
+        new_values: None,
+        client: ClientInfo {
+            ip: None,
+            user_agent: Some("fixdesk-migrate".into()),
+        },
+    }
+}
+
+impl Operator {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
+    pub async fn create_admin(&self, username: &str, password: &str) -> Result<User, ServiceError> {
+        let username = Username::parse(username).map_err(DomainError::from)?;
+        let password = Password::parse(password).map_err(DomainError::from)?;
+        let hash = self.ctx.hasher.hash(&password).await?;
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        if users::username_taken(uow.conn(), username.as_str(), None).await? {
+            return Err(DomainError::UsernameTaken.into());
+        }
+        let row = users::NewUserRow {
+            username: username.into_inner(),
+            email: None,
+            hashed_password: hash,
+            full_name: None,
+            role: Role::Admin,
+            is_active: true,
+        };
+        let user = users::insert(uow.conn(), row, now).await?;
+        let entry = operator_entry(
+            AuditAction::Create,
+            &user,
+            format!("Оператор создал администратора {}", user.username),
+        );
+        audit_repo::append(uow.conn(), entry, now).await?;
+        uow.commit().await?;
+        Ok(user)
+    }
+
+    /// Sets a new password, re-activates the account and ends all of its sessions.
+    pub async fn reset_password(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<User, ServiceError> {
+        let password = Password::parse(password).map_err(DomainError::from)?;
+        let hash = self.ctx.hasher.hash(&password).await?;
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let found = users::credentials_by_username(uow.conn(), username)
+            .await?
+            .ok_or(DomainError::UserNotFound)?;
+        let change = users::UserUpdate {
+            hashed_password: Some(hash),
+            is_active: Some(true),
+            ..Default::default()
+        };
+        let user = users::update(uow.conn(), found.user.id, change, now).await?;
+        sessions::revoke_all(uow.conn(), user.id, None, now).await?;
+        let entry = operator_entry(
+            AuditAction::Update,
+            &user,
+            format!("Оператор сбросил пароль пользователя {}", user.username),
+        );
+        audit_repo::append(uow.conn(), entry, now).await?;
+        uow.commit().await?;
+        self.ctx.sessions.forget_user(user.id);
+        Ok(user)
+    }
+}

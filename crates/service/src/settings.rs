@@ -1,0 +1,54 @@
+//! What the service needs to start, independent of where the values came from.
+
+use std::time::Duration;
+
+use fixdesk_db::PoolSettings;
+
+use crate::HashingLimits;
+
+/// Where the token-signing key comes from.
+#[derive(Clone)]
+pub enum SigningSecret {
+    /// Given by the operator (required in production).
+    Provided(String),
+    /// Generated on first start and kept in the database, so tokens survive restarts and
+    /// every instance on the same database agrees. For development.
+    Stored,
+}
+
+impl std::fmt::Debug for SigningSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SigningSecret::Provided(_) => f.write_str("Provided(***)"),
+            SigningSecret::Stored => f.write_str("Stored"),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ServiceSettings {
+    pub database_url: String,
+    pub pool: PoolSettings,
+    pub migrate_on_start: bool,
+    pub signing_secret: SigningSecret,
+    pub token_ttl: Duration,
+    /// How long a verified session is trusted without asking the database again. Revocations
+    /// made through this process apply at once regardless.
+    pub session_cache_ttl: Duration,
+    pub hashing: HashingLimits,
+}
+
+impl ServiceSettings {
+    /// Settings for a database URL with every other value at its default.
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            pool: PoolSettings::default(),
+            migrate_on_start: true,
+            signing_secret: SigningSecret::Stored,
+            token_ttl: Duration::from_secs(24 * 60 * 60),
+            session_cache_ttl: Duration::from_secs(30),
+            hashing: HashingLimits::default(),
+        }
+    }
+}

@@ -1,0 +1,252 @@
+//! Managing users: admins create, list, change and delete them; everyone reads themself and the
+//! id→name directory, and changes their own password.
+
+use std::sync::Arc;
+
+use fixdesk_domain::{
+    Actor, ClientInfo, DomainError, NewUser, Page, Password, Role, User, UserChanges, UserId,
+    policy,
+};
+use fixdesk_repository::{audit as audit_repo, sessions, users};
+
+use crate::{ServiceError, audit, clock, facade::Context};
+
+/// The public face of a user, which any signed-in user may see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UserBasic {
+    pub id: UserId,
+    pub username: String,
+    pub full_name: Option<String>,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone)]
+pub struct Users {
+    ctx: Arc<Context>,
+}
+
+impl Users {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
+    pub async fn create(
+        &self,
+        actor: &Actor,
+        new: NewUser,
+        client: &ClientInfo,
+    ) -> Result<User, ServiceError> {
+        actor.require_admin()?;
+        let hash = self.ctx.hasher.hash(&new.password).await?;
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let email = new.email.map(|e| e.into_inner());
+        if let Some(e) = &email {
+            if users::email_taken(uow.conn(), e, None).await? {
+                return Err(DomainError::EmailTaken.into());
+            }
+        }
+        if users::username_taken(uow.conn(), new.username.as_str(), None).await? {
+            return Err(DomainError::UsernameTaken.into());
+        }
+        let row = users::NewUserRow {
+            username: new.username.into_inner(),
+            email,
+            hashed_password: hash,
+            full_name: new.full_name.map(|f| f.into_inner()),
+            role: new.role,
+            is_active: new.is_active,
+        };
+        let user = users::insert(uow.conn(), row, now)
+            .await
+            .map_err(unique_to_domain)?;
+        audit_repo::append(
+            uow.conn(),
+            audit::user_created(actor.id, &user, client),
+            now,
+        )
+        .await?;
+        uow.commit().await?;
+        Ok(user)
+    }
+
+    pub async fn list(&self, actor: &Actor, page: Page) -> Result<Vec<User>, ServiceError> {
+        actor.require_admin()?;
+        Ok(users::list(self.ctx.db.reader(), page).await?)
+    }
+
+    /// Every live user's id, name and role: clients need it to show who filed or works a
+    /// ticket. E-mail addresses and the active flag stay admin-only.
+    pub async fn directory(&self, _actor: &Actor) -> Result<Vec<UserBasic>, ServiceError> {
+        let all = users::all(self.ctx.db.reader()).await?;
+        Ok(all
+            .into_iter()
+            .map(|u| UserBasic {
+                id: u.id,
+                username: u.username,
+                full_name: u.full_name,
+                role: u.role,
+            })
+            .collect())
+    }
+
+    pub async fn me(&self, actor: &Actor) -> Result<User, ServiceError> {
+        users::find(self.ctx.db.reader(), actor.id)
+            .await?
+            .ok_or(ServiceError::InvalidToken)
+    }
+
+    pub async fn get(&self, actor: &Actor, id: UserId) -> Result<User, ServiceError> {
+        actor
+            .require_admin()
+            .map_err(|_| DomainError::CannotViewUser)?;
+        users::find(self.ctx.db.reader(), id)
+            .await?
+            .ok_or_else(|| DomainError::UserNotFound.into())
+    }
+
+    pub async fn update(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        changes: UserChanges,
+        client: &ClientInfo,
+    ) -> Result<User, ServiceError> {
+        actor
+            .require_admin()
+            .map_err(|_| DomainError::CannotUpdateUser)?;
+        let hash = match &changes.password {
+            Some(p) => Some(self.ctx.hasher.hash(p).await?),
+            None => None,
+        };
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let before = users::find(uow.conn(), id)
+            .await?
+            .ok_or(DomainError::UserNotFound)?;
+        let others = users::count_active_admins_except(uow.conn(), id).await?;
+        policy::ensure_admins_remain(&before, Some(&changes), others)?;
+        let ends_sessions = changes.ends_sessions(&before);
+        let email = changes
+            .email
+            .clone()
+            .into_change()
+            .map(|e| e.map(|e| e.into_inner()));
+        if let Some(Some(e)) = &email {
+            if users::email_taken(uow.conn(), e, Some(id)).await? {
+                return Err(DomainError::EmailTaken.into());
+            }
+        }
+        if let Some(name) = &changes.username {
+            if users::username_taken(uow.conn(), name.as_str(), Some(id)).await? {
+                return Err(DomainError::UsernameTaken.into());
+            }
+        }
+        let update = users::UserUpdate {
+            username: changes.username.map(|u| u.into_inner()),
+            email,
+            full_name: changes
+                .full_name
+                .into_change()
+                .map(|f| f.map(|f| f.into_inner())),
+            hashed_password: hash,
+            role: changes.role,
+            is_active: changes.is_active,
+        };
+        let password_changed = update.hashed_password.is_some();
+        let after = users::update(uow.conn(), id, update, now)
+            .await
+            .map_err(unique_to_domain)?;
+        if ends_sessions {
+            sessions::revoke_all(uow.conn(), id, None, now).await?;
+        }
+        let entry = audit::user_updated(actor.id, &before, &after, password_changed, client);
+        audit_repo::append(uow.conn(), entry, now).await?;
+        uow.commit().await?;
+        // The cached actor carries the role and name; drop it whatever changed.
+        self.ctx.sessions.forget_user(id);
+        Ok(after)
+    }
+
+    /// Deletes a user: the account and its sessions end, but the row stays as a tombstone so
+    /// the user's tickets, messages and audit rows still name them.
+    pub async fn delete(
+        &self,
+        actor: &Actor,
+        id: UserId,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
+        actor.require_admin()?;
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let target = users::find(uow.conn(), id)
+            .await?
+            .ok_or(DomainError::UserNotFound)?;
+        policy::ensure_can_delete(actor, &target)?;
+        let others = users::count_active_admins_except(uow.conn(), id).await?;
+        policy::ensure_admins_remain(&target, None, others)?;
+        users::tombstone(uow.conn(), id, now).await?;
+        sessions::revoke_all(uow.conn(), id, None, now).await?;
+        audit_repo::append(
+            uow.conn(),
+            audit::user_deleted(actor.id, &target, client),
+            now,
+        )
+        .await?;
+        uow.commit().await?;
+        self.ctx.sessions.forget_user(id);
+        Ok(())
+    }
+
+    /// Changes the actor's own password. Every other session of the user ends; the one making
+    /// the change stays signed in.
+    pub async fn change_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
+        let stored = users::password_hash(self.ctx.db.reader(), actor.id).await?;
+        if !self
+            .ctx
+            .hasher
+            .verify(current, Some(&stored))
+            .await?
+            .matches
+        {
+            return Err(DomainError::WrongCurrentPassword.into());
+        }
+        let new = match Password::parse(new) {
+            Ok(p) => p,
+            Err(_) if new.chars().count() < Password::MIN => {
+                return Err(DomainError::NewPasswordTooShort.into());
+            }
+            Err(_) => return Err(DomainError::NewPasswordTooLong.into()),
+        };
+        let hash = self.ctx.hasher.hash(&new).await?;
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let change = users::UserUpdate {
+            hashed_password: Some(hash),
+            ..Default::default()
+        };
+        let user = users::update(uow.conn(), actor.id, change, now).await?;
+        sessions::revoke_all(uow.conn(), actor.id, Some(&actor.session), now).await?;
+        audit_repo::append(uow.conn(), audit::password_changed(&user, client), now).await?;
+        uow.commit().await?;
+        self.ctx.sessions.forget_user(actor.id);
+        Ok(())
+    }
+}
+
+/// A unique index caught what the check before it missed (a concurrent write on PostgreSQL).
+fn unique_to_domain(e: fixdesk_repository::RepoError) -> ServiceError {
+    match e {
+        fixdesk_repository::RepoError::Conflict { constraint } if constraint.contains("email") => {
+            DomainError::EmailTaken.into()
+        }
+        fixdesk_repository::RepoError::Conflict { .. } => DomainError::UsernameTaken.into(),
+        other => other.into(),
+    }
+}

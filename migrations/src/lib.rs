@@ -1,0 +1,25 @@
+//! The schema of fixdesk as an ordered list of migrations, one file each. Migrations describe
+//! tables with sea-query's builders (so they run on SQLite and PostgreSQL alike) and never
+//! import the repository's entities: a migration must keep meaning what it meant when written.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_users;
+mod m20261122_000002_create_sessions;
+mod m20261122_000003_create_audit_logs;
+mod m20261122_000004_create_secrets;
+
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_users::Migration),
+            Box::new(m20261122_000002_create_sessions::Migration),
+            Box::new(m20261122_000003_create_audit_logs::Migration),
+            Box::new(m20261122_000004_create_secrets::Migration),
+        ]
+    }
+}

@@ -1,1 +1,210 @@
+//! The end-to-end test harness. [`TestApp::spawn`] builds the real application through the
+//! same [`Application::build`] the server binary uses, on `127.0.0.1:0` with a fresh SQLite
+//! file, and hands out typed helpers for the requests tests make over and over.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use std::time::Duration;
+
+use fixdesk_app::{Application, Settings};
+use fixdesk_service::Fixdesk;
+use reqwest::{Method, RequestBuilder, StatusCode};
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+/// The password of the seeded `admin` in every test app.
+pub const ADMIN_PASSWORD: &str = "admin-password-1";
+/// The signing secret of test apps, so tests can mint forged or expired tokens.
+pub const TEST_SECRET: &str = "test-secret-0123456789-0123456789-abcdef";
+/// The password helper-created users get.
+pub const USER_PASSWORD: &str = "user-password-1";
+
+#[derive(Debug)]
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub service: Fixdesk,
+    pub settings: Settings,
+    shutdown: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    dir: tempfile::TempDir,
+}
+
+/// A user created through the API, signed in.
+#[derive(Debug, Clone)]
+pub struct TestUser {
+    pub id: i64,
+    pub username: String,
+    pub password: String,
+    pub token: String,
+}
+
+pub fn settings_for(dir: &std::path::Path) -> Settings {
+    Settings {
+        bind: "127.0.0.1:0".into(),
+        database_url: format!("sqlite://{}", dir.join("fixdesk.db").display()),
+        secret_key: Some(TEST_SECRET.into()),
+        admin_password: Some(ADMIN_PASSWORD.into()),
+        shutdown_grace_secs: 2,
+        ..Settings::default()
+    }
+}
+
+impl TestApp {
+    /// A fresh application with its own database.
+    pub async fn spawn() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let settings = settings_for(dir.path());
+        Self::spawn_with(settings, dir).await
+    }
+
+    /// An application with the given settings; `dir` lives as long as the app.
+    pub async fn spawn_with(settings: Settings, dir: tempfile::TempDir) -> Self {
+        let app = Application::build(&settings)
+            .await
+            .expect("application builds");
+        let base = format!("http://{}", app.local_addr());
+        let service = app.service().clone();
+        let (tx, rx) = oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            app.run_until(async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("server runs");
+        });
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(30))
+            .build()
+            .expect("client");
+        Self {
+            base,
+            client,
+            service,
+            settings,
+            shutdown: Some(tx),
+            server: Some(server),
+            dir,
+        }
+    }
+
+    /// Stops the server gracefully and returns the directory holding its database.
+    pub async fn stop(mut self) -> tempfile::TempDir {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(h) = self.server.take() {
+            h.await.expect("server task");
+        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::mem::replace(&mut self.dir, dir)
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A request with an optional bearer token.
+    pub fn req(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let r = self.client.request(method, self.url(path));
+        match token {
+            Some(t) => r.bearer_auth(t),
+            None => r,
+        }
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/token"))
+            .form(&[("username", username), ("password", password)])
+            .send()
+            .await
+            .expect("login request")
+    }
+
+    /// Signs in and returns the token, failing the test otherwise.
+    pub async fn token(&self, username: &str, password: &str) -> String {
+        let r = self.login(username, password).await;
+        assert_eq!(r.status(), StatusCode::OK, "login of {username} failed");
+        let body: Value = r.json().await.expect("token json");
+        body["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_string()
+    }
+
+    pub async fn admin_token(&self) -> String {
+        self.token("admin", ADMIN_PASSWORD).await
+    }
+
+    /// Creates a user with `role` through the API (as admin) and signs them in.
+    pub async fn user(&self, username: &str, role: &str) -> TestUser {
+        let admin = self.admin_token().await;
+        let r = self
+            .req(Method::POST, "/api/v1/users/", Some(&admin))
+            .json(&json!({"username": username, "password": USER_PASSWORD, "role": role, "full_name": format!("{username} full")}))
+            .send()
+            .await
+            .expect("create user");
+        assert_eq!(r.status(), StatusCode::CREATED, "creating {username}");
+        let body: Value = r.json().await.expect("user json");
+        let token = self.token(username, USER_PASSWORD).await;
+        TestUser {
+            id: body["id"].as_i64().expect("id"),
+            username: username.into(),
+            password: USER_PASSWORD.into(),
+            token,
+        }
+    }
+
+    /// Runs a query against the app's database and returns the first column of each row as
+    /// JSON, for checking what was really stored.
+    pub async fn sql(&self, sql: &str) -> Vec<Value> {
+        let db = self.service.database().reader();
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                db.get_database_backend(),
+                sql.to_string(),
+            ))
+            .await
+            .expect("query");
+        rows.iter()
+            .map(|row| {
+                row.try_get_by_index::<i64>(0)
+                    .map(Value::from)
+                    .or_else(|_| row.try_get_by_index::<String>(0).map(Value::from))
+                    .or_else(|_| {
+                        row.try_get_by_index::<Option<String>>(0)
+                            .map(|o| o.map_or(Value::Null, Value::from))
+                    })
+                    .unwrap_or(Value::Null)
+            })
+            .collect()
+    }
+
+    /// Executes a statement behind the service's back (to plant legacy data, say).
+    pub async fn exec(&self, sql: &str) {
+        self.service
+            .database()
+            .writer()
+            .execute_unprepared(sql)
+            .await
+            .expect("statement");
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        self.sql(sql)
+            .await
+            .first()
+            .and_then(Value::as_i64)
+            .expect("a count")
+    }
+}
+
+/// Reads a response's status and JSON body (Null when the body is empty or not JSON).
+pub async fn status_json(r: reqwest::Response) -> (StatusCode, Value) {
+    let status = r.status();
+    let text = r.text().await.unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}

@@ -1,6 +1,6 @@
 //! Building and serving the application.
 
-use std::{future::Future, net::SocketAddr, time::Duration};
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use fixdesk_http::HttpConfig;
 use fixdesk_service::{Fixdesk, SeededAdmin, ServiceError};
@@ -98,7 +98,7 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), AppError> {
-        let endpoint = fixdesk_http::endpoint(self.service.clone(), self.http);
+        let endpoint = fixdesk_http::endpoint(Arc::new(self.service.clone()), self.http);
         tracing::info!(addr = %self.addr, "fixdesk listening");
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(endpoint, shutdown, Some(self.grace))

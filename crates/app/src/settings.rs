@@ -224,6 +224,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail dictates the closure's error type
     fn old_and_new_variable_names_are_read() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("DATABASE_URL", "sqlite:///./old.db");

@@ -135,6 +135,11 @@ impl Database {
         self.backend
     }
 
+    /// The SQL dialect, for building raw statements.
+    pub fn backend_kind(&self) -> sea_orm::DbBackend {
+        self.read.get_database_backend()
+    }
+
     /// The pool for single-statement reads outside any unit of work.
     pub fn reader(&self) -> &DatabaseConnection {
         &self.read

@@ -50,3 +50,15 @@ fn is_busy(e: &DbErr) -> bool {
         _ => false,
     }
 }
+
+/// Overload is the caller's to shed (503); every other database failure is internal.
+impl From<DbError> for fixdesk_usecases::ServiceError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Busy(_) => fixdesk_usecases::ServiceError::Overloaded {
+                retry_after_secs: 1,
+            },
+            other => fixdesk_usecases::ServiceError::internal(other),
+        }
+    }
+}

@@ -2,8 +2,8 @@
 //! poem-openapi's, an unknown path — is answered as `{"detail": …}` with the contract's status
 //! code. A 500 is logged with its cause chain and answered with a generic message.
 
-use fixdesk_service::ServiceError;
-use fixdesk_service::domain::DomainError;
+use fixdesk_usecases::ServiceError;
+use fixdesk_usecases::domain::DomainError;
 use poem::{
     Response,
     error::{MethodNotAllowedError, NotFoundError, ReadBodyError},

@@ -10,11 +10,16 @@ mod middleware;
 mod system;
 mod validation;
 
-use fixdesk_service::Fixdesk;
+use std::sync::Arc;
+
+use fixdesk_usecases::Helpdesk;
 use poem::{Endpoint, EndpointExt, Route, http::Method, middleware::Cors};
 use poem_openapi::OpenApiService;
 
 pub use error::error_response;
+
+/// The use cases every handler calls, shared by all requests.
+pub type Service = Arc<dyn Helpdesk>;
 
 /// Transport settings.
 #[derive(Debug, Clone)]
@@ -62,7 +67,7 @@ fn cors(config: &HttpConfig) -> Cors {
 }
 
 /// The whole HTTP application for `service`.
-pub fn endpoint(service: Fixdesk, config: HttpConfig) -> impl Endpoint {
+pub fn endpoint(service: Service, config: HttpConfig) -> impl Endpoint {
     let api = OpenApiService::new((apis::AuthApi, apis::UsersApi), "fixdesk", API_VERSION)
         .description("Equipment-repair helpdesk. Wire-compatible with the ticket-system `/api/v1`.")
         .server("/api/v1");
@@ -75,9 +80,12 @@ pub fn endpoint(service: Fixdesk, config: HttpConfig) -> impl Endpoint {
         .at("/", poem::get(system::root))
         .at("/health", poem::get(system::health))
         .with(middleware::slash::SlashPolicy)
+        // Errors become responses here, so the layers outside see and decorate them too.
+        .catch_all_error(|e| async move { error_response(e) })
         .with(middleware::cache_control::NoStore)
         .with(cors(&config))
         .data(service)
         .data(config)
+        // What the CORS layer itself refuses.
         .catch_all_error(|e| async move { error_response(e) })
 }

@@ -1,13 +1,12 @@
 //! `/` and `/health`, outside `/api/v1`.
 
-use fixdesk_service::Fixdesk;
 use poem::{
     handler,
     web::{Data, Json},
 };
 use serde_json::{Value, json};
 
-use crate::{API_VERSION, HttpConfig};
+use crate::{API_VERSION, HttpConfig, Service};
 
 #[handler]
 pub async fn root() -> Json<Value> {
@@ -17,7 +16,7 @@ pub async fn root() -> Json<Value> {
 /// Liveness, plus whether the database answers. No machine metrics (the old public health
 /// endpoint leaked CPU, memory and disk figures).
 #[handler]
-pub async fn health(service: Data<&Fixdesk>, config: Data<&HttpConfig>) -> Json<Value> {
+pub async fn health(service: Data<&Service>, config: Data<&HttpConfig>) -> Json<Value> {
     let database = if service.healthy().await {
         "ok"
     } else {

@@ -121,10 +121,8 @@ pub(crate) fn user_updated(
     client: &ClientInfo,
 ) -> NewAuditEntry {
     let (old, mut new) = diff(&user_values(before), &user_values(after));
-    if password_changed {
-        if let Some(m) = new.as_object_mut() {
-            m.insert("password_changed".into(), Value::Bool(true));
-        }
+    if password_changed && let Some(m) = new.as_object_mut() {
+        m.insert("password_changed".into(), Value::Bool(true));
     }
     let d = format!("Изменен пользователь {}", after.username);
     user_entry(

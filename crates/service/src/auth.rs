@@ -2,17 +2,11 @@
 
 use std::sync::Arc;
 
-use crate::{ServiceError, audit, clock, facade::Context, random};
-use chrono::NaiveDateTime;
+use fixdesk_usecases::{AuthUseCases, IssuedToken, ServiceError, async_trait};
+
+use crate::{audit, clock, facade::Context, random};
 use fixdesk_domain::{Actor, ClientInfo, SessionId};
 use fixdesk_repository::{audit as audit_repo, sessions, users};
-
-/// A freshly issued access token.
-#[derive(Debug, Clone)]
-pub struct IssuedToken {
-    pub access_token: String,
-    pub expires_at: NaiveDateTime,
-}
 
 #[derive(Debug, Clone)]
 pub struct Auth {
@@ -27,10 +21,11 @@ impl Auth {
     pub(crate) fn new(ctx: Arc<Context>) -> Self {
         Self { ctx }
     }
+}
 
-    /// Checks a username and password and opens a session. Unknown names and wrong passwords
-    /// take the same time and give the same error; every attempt is audited.
-    pub async fn login(
+#[async_trait]
+impl AuthUseCases for Auth {
+    async fn login(
         &self,
         username: &str,
         password: &str,
@@ -99,8 +94,7 @@ impl Auth {
         })
     }
 
-    /// Ends the actor's session at once.
-    pub async fn logout(&self, actor: &Actor, client: &ClientInfo) -> Result<(), ServiceError> {
+    async fn logout(&self, actor: &Actor, client: &ClientInfo) -> Result<(), ServiceError> {
         let now = clock::now();
         let uow = self.ctx.db.begin_write().await?;
         sessions::revoke(uow.conn(), &actor.session, now).await?;
@@ -115,10 +109,7 @@ impl Auth {
         Ok(())
     }
 
-    /// The actor behind a bearer token: the signature and expiry are checked locally, and the
-    /// session (revocation, current role, active flag) comes from the cache or, on a miss,
-    /// from one database query.
-    pub async fn authenticate(&self, token: &str) -> Result<Actor, ServiceError> {
+    async fn authenticate(&self, token: &str) -> Result<Actor, ServiceError> {
         let session_id = self.ctx.tokens.verify(token)?;
         let now = clock::now();
         let session = match self.ctx.sessions.get(&session_id).await {

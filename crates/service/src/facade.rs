@@ -7,9 +7,11 @@ use fixdesk_db::Database;
 use fixdesk_migration::{Migrator, MigratorTrait};
 use fixdesk_repository::secrets;
 
+use fixdesk_usecases::{AuthUseCases, Helpdesk, ServiceError, UserUseCases, async_trait};
+
 use crate::{
-    Auth, Operator, PasswordHasher, SeededAdmin, ServiceError, ServiceSettings, SigningSecret,
-    Users, clock, random, seed, session_cache::SessionCache, tokens::TokenIssuer,
+    Auth, Operator, PasswordHasher, SeededAdmin, ServiceSettings, SigningSecret, Users, clock,
+    random, seed, session_cache::SessionCache, tokens::TokenIssuer,
 };
 
 /// What every use case shares.
@@ -21,7 +23,8 @@ pub(crate) struct Context {
     pub(crate) sessions: SessionCache,
 }
 
-/// The fixdesk service. Cheap to clone; clones share one database pool and one cache.
+/// The fixdesk service. Cheap to clone; clones share one database pool and one cache. Its use
+/// cases are reached through the [`Helpdesk`] trait (`fixdesk.users().create(…)`).
 #[derive(Debug, Clone)]
 pub struct Fixdesk {
     ctx: Arc<Context>,
@@ -64,14 +67,6 @@ impl Fixdesk {
         })
     }
 
-    pub fn auth(&self) -> &Auth {
-        &self.auth
-    }
-
-    pub fn users(&self) -> &Users {
-        &self.users
-    }
-
     pub fn database(&self) -> &Database {
         &self.ctx.db
     }
@@ -88,9 +83,19 @@ impl Fixdesk {
     ) -> Result<Option<SeededAdmin>, ServiceError> {
         seed::ensure_admin(&self.ctx.db, &self.ctx.hasher, password).await
     }
+}
 
-    /// Whether the database answers.
-    pub async fn healthy(&self) -> bool {
+#[async_trait]
+impl Helpdesk for Fixdesk {
+    fn auth(&self) -> &dyn AuthUseCases {
+        &self.auth
+    }
+
+    fn users(&self) -> &dyn UserUseCases {
+        &self.users
+    }
+
+    async fn healthy(&self) -> bool {
         self.ctx.db.ping().await.is_ok()
     }
 }

@@ -9,7 +9,7 @@ use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier as
 use fixdesk_domain::Password;
 use tokio::sync::{OnceCell, Semaphore};
 
-use crate::ServiceError;
+use fixdesk_usecases::ServiceError;
 
 /// OWASP's argon2id recommendation: m = 19456 KiB, t = 2, p = 1.
 const M_COST: u32 = 19_456;

@@ -7,7 +7,6 @@
 mod audit;
 mod auth;
 mod clock;
-mod error;
 mod facade;
 mod hashing;
 mod operator;
@@ -18,14 +17,16 @@ mod settings;
 mod tokens;
 mod users;
 
-pub use auth::{Auth, IssuedToken};
-pub use error::ServiceError;
+pub use auth::Auth;
 pub use facade::Fixdesk;
+pub use fixdesk_usecases::{
+    AuthUseCases, Helpdesk, IssuedToken, ServiceError, UserBasic, UserUseCases,
+};
 pub use hashing::{HashingLimits, PasswordHasher};
 pub use operator::Operator;
 pub use seed::SeededAdmin;
 pub use settings::{ServiceSettings, SigningSecret};
-pub use users::{UserBasic, Users};
+pub use users::Users;
 
 pub use fixdesk_db::{Backend, Database, PoolSettings};
 

@@ -9,7 +9,9 @@ use fixdesk_domain::{
 };
 use fixdesk_repository::{audit as audit_repo, sessions, users};
 
-use crate::{ServiceError, clock, facade::Context};
+use fixdesk_usecases::ServiceError;
+
+use crate::{clock, facade::Context};
 
 #[derive(Debug, Clone)]
 pub struct Operator {

@@ -4,7 +4,9 @@
 use fixdesk_domain::{Password, Role};
 use fixdesk_repository::{RepoError, users};
 
-use crate::{PasswordHasher, ServiceError, clock, random};
+use fixdesk_usecases::ServiceError;
+
+use crate::{PasswordHasher, clock, random};
 use fixdesk_db::Database;
 
 /// The admin account created at first start.

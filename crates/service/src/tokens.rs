@@ -8,7 +8,7 @@ use fixdesk_domain::SessionId;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::ServiceError;
+use fixdesk_usecases::ServiceError;
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Claims {

@@ -4,21 +4,13 @@
 use std::sync::Arc;
 
 use fixdesk_domain::{
-    Actor, ClientInfo, DomainError, NewUser, Page, Password, Role, User, UserChanges, UserId,
-    policy,
+    Actor, ClientInfo, DomainError, NewUser, Page, Password, User, UserChanges, UserId, policy,
 };
 use fixdesk_repository::{audit as audit_repo, sessions, users};
 
-use crate::{ServiceError, audit, clock, facade::Context};
+use fixdesk_usecases::{ServiceError, UserBasic, UserUseCases, async_trait};
 
-/// The public face of a user, which any signed-in user may see.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UserBasic {
-    pub id: UserId,
-    pub username: String,
-    pub full_name: Option<String>,
-    pub role: Role,
-}
+use crate::{audit, clock, facade::Context};
 
 #[derive(Debug, Clone)]
 pub struct Users {
@@ -29,8 +21,11 @@ impl Users {
     pub(crate) fn new(ctx: Arc<Context>) -> Self {
         Self { ctx }
     }
+}
 
-    pub async fn create(
+#[async_trait]
+impl UserUseCases for Users {
+    async fn create(
         &self,
         actor: &Actor,
         new: NewUser,
@@ -41,14 +36,13 @@ impl Users {
         let now = clock::now();
         let uow = self.ctx.db.begin_write().await?;
         let email = new.email.map(|e| e.into_inner());
-        if let Some(e) = &email {
-            if users::email_taken(uow.conn(), e, None).await? {
-                return Err(DomainError::EmailTaken.into());
-            }
-        }
-        if users::username_taken(uow.conn(), new.username.as_str(), None).await? {
-            return Err(DomainError::UsernameTaken.into());
-        }
+        ensure_unique(
+            uow.conn(),
+            email.as_deref(),
+            Some(new.username.as_str()),
+            None,
+        )
+        .await?;
         let row = users::NewUserRow {
             username: new.username.into_inner(),
             email,
@@ -70,14 +64,12 @@ impl Users {
         Ok(user)
     }
 
-    pub async fn list(&self, actor: &Actor, page: Page) -> Result<Vec<User>, ServiceError> {
+    async fn list(&self, actor: &Actor, page: Page) -> Result<Vec<User>, ServiceError> {
         actor.require_admin()?;
         Ok(users::list(self.ctx.db.reader(), page).await?)
     }
 
-    /// Every live user's id, name and role: clients need it to show who filed or works a
-    /// ticket. E-mail addresses and the active flag stay admin-only.
-    pub async fn directory(&self, _actor: &Actor) -> Result<Vec<UserBasic>, ServiceError> {
+    async fn directory(&self, _actor: &Actor) -> Result<Vec<UserBasic>, ServiceError> {
         let all = users::all(self.ctx.db.reader()).await?;
         Ok(all
             .into_iter()
@@ -90,13 +82,13 @@ impl Users {
             .collect())
     }
 
-    pub async fn me(&self, actor: &Actor) -> Result<User, ServiceError> {
+    async fn me(&self, actor: &Actor) -> Result<User, ServiceError> {
         users::find(self.ctx.db.reader(), actor.id)
             .await?
             .ok_or(ServiceError::InvalidToken)
     }
 
-    pub async fn get(&self, actor: &Actor, id: UserId) -> Result<User, ServiceError> {
+    async fn get(&self, actor: &Actor, id: UserId) -> Result<User, ServiceError> {
         actor
             .require_admin()
             .map_err(|_| DomainError::CannotViewUser)?;
@@ -105,7 +97,7 @@ impl Users {
             .ok_or_else(|| DomainError::UserNotFound.into())
     }
 
-    pub async fn update(
+    async fn update(
         &self,
         actor: &Actor,
         id: UserId,
@@ -132,16 +124,9 @@ impl Users {
             .clone()
             .into_change()
             .map(|e| e.map(|e| e.into_inner()));
-        if let Some(Some(e)) = &email {
-            if users::email_taken(uow.conn(), e, Some(id)).await? {
-                return Err(DomainError::EmailTaken.into());
-            }
-        }
-        if let Some(name) = &changes.username {
-            if users::username_taken(uow.conn(), name.as_str(), Some(id)).await? {
-                return Err(DomainError::UsernameTaken.into());
-            }
-        }
+        let new_email = email.as_ref().and_then(|e| e.as_deref());
+        let new_name = changes.username.as_ref().map(|u| u.as_str());
+        ensure_unique(uow.conn(), new_email, new_name, Some(id)).await?;
         let update = users::UserUpdate {
             username: changes.username.map(|u| u.into_inner()),
             email,
@@ -168,9 +153,7 @@ impl Users {
         Ok(after)
     }
 
-    /// Deletes a user: the account and its sessions end, but the row stays as a tombstone so
-    /// the user's tickets, messages and audit rows still name them.
-    pub async fn delete(
+    async fn delete(
         &self,
         actor: &Actor,
         id: UserId,
@@ -198,9 +181,7 @@ impl Users {
         Ok(())
     }
 
-    /// Changes the actor's own password. Every other session of the user ends; the one making
-    /// the change stays signed in.
-    pub async fn change_password(
+    async fn change_password(
         &self,
         actor: &Actor,
         current: &str,
@@ -238,6 +219,27 @@ impl Users {
         self.ctx.sessions.forget_user(actor.id);
         Ok(())
     }
+}
+
+/// The old API's order: the e-mail is checked first, then the username. `except` is the user
+/// being changed, whose own values are no conflict.
+async fn ensure_unique<C: fixdesk_db::ConnectionTrait>(
+    conn: &C,
+    email: Option<&str>,
+    username: Option<&str>,
+    except: Option<UserId>,
+) -> Result<(), ServiceError> {
+    if let Some(e) = email
+        && users::email_taken(conn, e, except).await?
+    {
+        return Err(DomainError::EmailTaken.into());
+    }
+    if let Some(u) = username
+        && users::username_taken(conn, u, except).await?
+    {
+        return Err(DomainError::UsernameTaken.into());
+    }
+    Ok(())
 }
 
 /// A unique index caught what the check before it missed (a concurrent write on PostgreSQL).

@@ -1,9 +1,9 @@
-use fixdesk_service::Fixdesk;
 use poem::web::Data;
 use poem_openapi::{OpenApi, payload::Json};
 
 use super::Tag;
 use crate::{
+    Service,
     dto::{auth::TokenOut, common::DetailOut},
     error::ApiResult,
     extract::{Authed, Client, LoginForm},
@@ -18,7 +18,7 @@ impl AuthApi {
     #[oai(path = "/auth/token", method = "post")]
     async fn token(
         &self,
-        service: Data<&Fixdesk>,
+        service: Data<&Service>,
         client: Client,
         form: LoginForm,
     ) -> ApiResult<Json<TokenOut>> {
@@ -37,7 +37,7 @@ impl AuthApi {
     #[oai(path = "/auth/logout", method = "post")]
     async fn logout(
         &self,
-        service: Data<&Fixdesk>,
+        service: Data<&Service>,
         auth: Authed,
         client: Client,
     ) -> ApiResult<Json<DetailOut>> {

@@ -1,7 +1,4 @@
-use fixdesk_service::{
-    Fixdesk,
-    domain::{Page, UserId},
-};
+use fixdesk_usecases::domain::{Page, UserId};
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, OpenApi,
@@ -11,6 +8,7 @@ use poem_openapi::{
 
 use super::Tag;
 use crate::{
+    Service,
     dto::{
         common::MessageOut,
         users::{ChangePasswordIn, CreateUserIn, UpdateUserIn, UserBasicOut, UserOut},
@@ -40,7 +38,7 @@ impl UsersApi {
     #[oai(path = "/users/", method = "post")]
     async fn create(
         &self,
-        service: Data<&Fixdesk>,
+        service: Data<&Service>,
         auth: AdminOnly,
         client: Client,
         body: JsonBody<CreateUserIn>,
@@ -54,7 +52,7 @@ impl UsersApi {
     #[oai(path = "/users/", method = "get")]
     async fn list(
         &self,
-        service: Data<&Fixdesk>,
+        service: Data<&Service>,
         auth: AdminOnly,
         skip: Query<Option<i64>>,
         limit: Query<Option<i64>>,
@@ -68,7 +66,7 @@ impl UsersApi {
     #[oai(path = "/users/basic", method = "get")]
     async fn basic(
         &self,
-        service: Data<&Fixdesk>,
+        service: Data<&Service>,
         auth: Authed,
     ) -> ApiResult<Json<Vec<UserBasicOut>>> {
         let users = service.users().directory(&auth.0).await?;
@@ -77,7 +75,7 @@ impl UsersApi {
 
     /// The signed-in user (served at `/users/me/` and `/users/me`).
     #[oai(path = "/users/me", method = "get")]
-    async fn me(&self, service: Data<&Fixdesk>, auth: Authed) -> ApiResult<Json<UserOut>> {
+    async fn me(&self, service: Data<&Service>, auth: Authed) -> ApiResult<Json<UserOut>> {
         Ok(Json(service.users().me(&auth.0).await?.into()))
     }
 
@@ -85,7 +83,7 @@ impl UsersApi {
     #[oai(path = "/users/me/change-password", method = "post")]
     async fn change_password(
         &self,
-        service: Data<&Fixdesk>,
+        service: Data<&Service>,
         auth: Authed,
         client: Client,
         body: JsonBody<ChangePasswordIn>,
@@ -109,7 +107,7 @@ impl UsersApi {
     #[oai(path = "/users/:user_id", method = "get")]
     async fn get(
         &self,
-        service: Data<&Fixdesk>,
+        service: Data<&Service>,
         auth: Authed,
         user_id: Path<String>,
     ) -> ApiResult<Json<UserOut>> {
@@ -122,7 +120,7 @@ impl UsersApi {
     #[oai(path = "/users/:user_id", method = "put")]
     async fn update(
         &self,
-        service: Data<&Fixdesk>,
+        service: Data<&Service>,
         auth: Authed,
         client: Client,
         user_id: Path<String>,
@@ -143,7 +141,7 @@ impl UsersApi {
     #[oai(path = "/users/:user_id", method = "delete")]
     async fn delete(
         &self,
-        service: Data<&Fixdesk>,
+        service: Data<&Service>,
         auth: AdminOnly,
         client: Client,
         user_id: Path<String>,

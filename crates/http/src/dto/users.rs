@@ -1,6 +1,6 @@
 //! Users on the wire.
 
-use fixdesk_service::{
+use fixdesk_usecases::{
     UserBasic,
     domain::{
         Email, FieldError, FullName, NewUser, Password, Patch, Role, User, UserChanges, Username,

@@ -1,6 +1,6 @@
 //! The requesting client's address and user agent, for the audit log.
 
-use fixdesk_service::domain::ClientInfo;
+use fixdesk_usecases::domain::ClientInfo;
 use poem::{FromRequest, Request, RequestBody, http::header};
 
 #[derive(Debug, Clone)]

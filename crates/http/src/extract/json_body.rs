@@ -43,6 +43,15 @@ impl<T: DeserializeOwned> JsonBody<T> {
                 Value::Object(Default::default()),
             )])
         })?;
+        // Every body of this API is an object; serde would also accept a struct as an array.
+        if !value.is_object() {
+            return Err(ApiError::Validation(vec![validation::ValidationItem::new(
+                "model_attributes_type",
+                vec!["body".into()],
+                "Input should be a valid dictionary or object to extract fields from",
+                value,
+            )]));
+        }
         serde_path_to_error::deserialize::<_, T>(value.clone()).map_err(|e| {
             ApiError::Validation(vec![validation::from_serde(&value, e.path(), e.inner())])
         })

@@ -38,15 +38,15 @@ impl LoginForm {
         };
         let username = text("username");
         let password = text("password");
-        if let Some(g) = self.fields.get("grant_type").filter(|g| !g.is_null()) {
-            if g.as_str() != Some("password") {
-                items.push(ValidationItem::new(
-                    "string_pattern_mismatch",
-                    vec!["body".into(), "grant_type".into()],
-                    "String should match pattern '^password$'",
-                    g.clone(),
-                ));
-            }
+        if let Some(g) = self.fields.get("grant_type").filter(|g| !g.is_null())
+            && g.as_str() != Some("password")
+        {
+            items.push(ValidationItem::new(
+                "string_pattern_mismatch",
+                vec!["body".into(), "grant_type".into()],
+                "String should match pattern '^password$'",
+                g.clone(),
+            ));
         }
         match (username, password) {
             (Some(username), Some(password)) if items.is_empty() => {

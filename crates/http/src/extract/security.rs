@@ -1,7 +1,8 @@
 //! Bearer authentication as poem-openapi security schemes. Role gates live here, in the
 //! extractor, so that 401/400/403 come before any request validation, as in the contract.
 
-use fixdesk_service::{Fixdesk, ServiceError, domain::Actor};
+use crate::Service;
+use fixdesk_usecases::{ServiceError, domain::Actor};
 use poem::Request;
 use poem_openapi::{SecurityScheme, auth::Bearer};
 
@@ -29,7 +30,7 @@ pub struct AdminOnly(pub Actor);
 
 async fn authenticate(req: &Request, bearer: &Bearer) -> Result<Actor, ApiError> {
     let service = req
-        .data::<Fixdesk>()
+        .data::<Service>()
         .ok_or_else(|| ServiceError::Internal("service missing from request data".into()))?;
     Ok(service.auth().authenticate(&bearer.token).await?)
 }

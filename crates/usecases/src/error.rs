@@ -1,9 +1,8 @@
 //! Errors of the use cases: the domain's rule violations plus authentication, overload and
-//! opaque internal failures. The transport maps each to a status once, at its edge.
+//! opaque internal failures. The transport maps each to a status once, at its edge. The layers
+//! below (database, repository) provide their own conversions into it.
 
-use fixdesk_db::DbError;
 use fixdesk_domain::DomainError;
-use fixdesk_repository::RepoError;
 use thiserror::Error;
 
 #[derive(Debug, Error)]
@@ -32,25 +31,5 @@ pub enum ServiceError {
 impl ServiceError {
     pub fn internal(e: impl std::error::Error + Send + Sync + 'static) -> Self {
         ServiceError::Internal(Box::new(e))
-    }
-}
-
-impl From<DbError> for ServiceError {
-    fn from(e: DbError) -> Self {
-        match e {
-            DbError::Busy(_) => ServiceError::Overloaded {
-                retry_after_secs: 1,
-            },
-            other => ServiceError::internal(other),
-        }
-    }
-}
-
-impl From<RepoError> for ServiceError {
-    fn from(e: RepoError) -> Self {
-        match e {
-            RepoError::Db(db) => db.into(),
-            other => ServiceError::internal(other),
-        }
     }
 }

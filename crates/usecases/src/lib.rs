@@ -1,0 +1,16 @@
+//! The use cases of fixdesk as traits: what a transport (the JSON API, the web UI) may ask of
+//! the service, and the one error type it answers with. Implemented by `fixdesk-service`;
+//! depending on this crate alone keeps a transport free of any database code.
+
+mod auth;
+mod error;
+mod helpdesk;
+mod users;
+
+pub use auth::{AuthUseCases, IssuedToken};
+pub use error::ServiceError;
+pub use helpdesk::Helpdesk;
+pub use users::{UserBasic, UserUseCases};
+
+pub use async_trait::async_trait;
+pub use fixdesk_domain as domain;

@@ -1,0 +1,35 @@
+# fixdesk tasks. `just --list` shows them all.
+
+# Run the server (SQLite file fixdesk.db in this directory; created on first start).
+run:
+    cargo run -p fixdesk
+
+# Every test: unit, repository/service and end-to-end (SQLite).
+test:
+    cargo test --workspace
+
+# The end-to-end suite against PostgreSQL (needs FIXDESK_TEST_DATABASE_URL).
+test-pg:
+    cargo test -p fixdesk-tests
+
+# Formatting, lints and the layering rules, as CI checks them.
+lint:
+    cargo fmt --all --check
+    cargo clippy --workspace --all-targets -- -D warnings
+    scripts/check-layers.sh
+
+# The dependency rules of ARCHITECTURE.md.
+layers:
+    scripts/check-layers.sh
+
+# The embedding example.
+example:
+    cargo run -p fixdesk-service --example embed
+
+# Database migrations: `just migrate up|down|status`.
+migrate *args:
+    cargo run -p fixdesk-migrate -- {{args}}
+
+# What CI runs.
+ci:
+    bash .ci/run

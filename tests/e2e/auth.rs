@@ -1,0 +1,199 @@
+//! Signing in: the token endpoint's forms, errors, auditing and legacy hashes.
+
+use fixdesk_tests::{ADMIN_PASSWORD, TestApp, status_json};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+#[tokio::test]
+async fn form_login_returns_a_bearer_token_that_works() {
+    let app = TestApp::spawn().await;
+    let (status, body) = status_json(app.login("admin", ADMIN_PASSWORD).await).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["token_type"], "bearer");
+    assert_eq!(
+        body.as_object().map(|o| o.len()),
+        Some(2),
+        "only access_token and token_type: {body}"
+    );
+    let token = body["access_token"].as_str().unwrap();
+    let (status, me) = status_json(
+        app.req(Method::GET, "/api/v1/users/me/", Some(token))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["username"], "admin");
+    assert_eq!(me["role"], "admin");
+}
+
+#[tokio::test]
+async fn json_and_multipart_logins_are_accepted_too() {
+    let app = TestApp::spawn().await;
+    let json_login = app
+        .req(Method::POST, "/api/v1/auth/token", None)
+        .json(&json!({"username": "admin", "password": ADMIN_PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(json_login.status(), StatusCode::OK);
+    let form = reqwest::multipart::Form::new()
+        .text("username", "admin")
+        .text("password", ADMIN_PASSWORD);
+    let multipart = app
+        .req(Method::POST, "/api/v1/auth/token", None)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(multipart.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_user_get_the_same_401_and_are_audited() {
+    let app = TestApp::spawn().await;
+    let (s1, b1) = status_json(app.login("admin", "wrong-password").await).await;
+    let (s2, b2) = status_json(app.login("nobody", "wrong-password").await).await;
+    assert_eq!(
+        (s1, s2),
+        (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
+    );
+    assert_eq!(
+        b1,
+        json!({"detail": "Неверное имя пользователя или пароль"})
+    );
+    assert_eq!(b1, b2);
+    // Usernames are case-sensitive, as they always were.
+    assert_eq!(
+        app.login("ADMIN", ADMIN_PASSWORD).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_logs WHERE action_type = 'LOGIN_FAILED'")
+            .await,
+        3
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM audit_logs WHERE action_type = 'LOGIN_FAILED' AND user_id = 1"
+        )
+        .await,
+        1,
+        "a failed login on a real account names it"
+    );
+    app.token("admin", ADMIN_PASSWORD).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_logs WHERE action_type = 'LOGIN' AND user_id = 1")
+            .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn missing_fields_and_bad_grant_type_are_422_with_field_names() {
+    let app = TestApp::spawn().await;
+    let r = app
+        .req(Method::POST, "/api/v1/auth/token", None)
+        .form(&[("grant_type", "password")])
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = status_json(r).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let locs: Vec<&Value> = body["detail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["loc"])
+        .collect();
+    assert_eq!(
+        locs,
+        vec![&json!(["body", "username"]), &json!(["body", "password"])]
+    );
+    assert_eq!(body["detail"][0]["type"], "missing");
+    assert_eq!(body["detail"][0]["msg"], "Field required");
+
+    let r = app
+        .req(Method::POST, "/api/v1/auth/token", None)
+        .form(&[
+            ("username", "admin"),
+            ("password", ADMIN_PASSWORD),
+            ("grant_type", "client_credentials"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = status_json(r).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["detail"][0]["type"], "string_pattern_mismatch");
+    assert_eq!(body["detail"][0]["loc"], json!(["body", "grant_type"]));
+}
+
+#[tokio::test]
+async fn inactive_users_cannot_sign_in() {
+    let app = TestApp::spawn().await;
+    let bob = app.user("bob", "user").await;
+    let admin = app.admin_token().await;
+    let r = app
+        .req(
+            Method::PUT,
+            &format!("/api/v1/users/{}", bob.id),
+            Some(&admin),
+        )
+        .json(&json!({"is_active": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (status, body) = status_json(app.login("bob", &bob.password).await).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["detail"], "Неактивный пользователь");
+    // A wrong password for an inactive account reveals nothing about its state.
+    assert_eq!(
+        app.login("bob", "not-his-password").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn bcrypt_hashes_of_the_old_service_sign_in_and_are_rehashed_to_argon2id() {
+    let app = TestApp::spawn().await;
+    let teacher = app.user("teacher", "user").await;
+    let legacy = bcrypt::hash("benchpass123", 4).unwrap();
+    app.exec(&format!(
+        "UPDATE users SET hashed_password = '{legacy}' WHERE id = {}",
+        teacher.id
+    ))
+    .await;
+    assert_eq!(
+        app.login("teacher", "wrong-one-123").await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let stored = app
+        .sql(&format!(
+            "SELECT hashed_password FROM users WHERE id = {}",
+            teacher.id
+        ))
+        .await;
+    assert!(
+        stored[0].as_str().unwrap().starts_with("$2"),
+        "a failed login must not touch the hash"
+    );
+
+    app.token("teacher", "benchpass123").await;
+    let stored = app
+        .sql(&format!(
+            "SELECT hashed_password FROM users WHERE id = {}",
+            teacher.id
+        ))
+        .await;
+    assert!(
+        stored[0]
+            .as_str()
+            .unwrap()
+            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{stored:?}"
+    );
+    app.token("teacher", "benchpass123").await;
+}

@@ -8,6 +8,9 @@ mod m20261122_000001_create_users;
 mod m20261122_000002_create_sessions;
 mod m20261122_000003_create_audit_logs;
 mod m20261122_000004_create_secrets;
+mod m20261122_000005_create_categories;
+mod m20261122_000006_create_equipment;
+mod m20261122_000007_create_tickets;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -20,6 +23,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000002_create_sessions::Migration),
             Box::new(m20261122_000003_create_audit_logs::Migration),
             Box::new(m20261122_000004_create_secrets::Migration),
+            Box::new(m20261122_000005_create_categories::Migration),
+            Box::new(m20261122_000006_create_equipment::Migration),
+            Box::new(m20261122_000007_create_tickets::Migration),
         ]
     }
 }

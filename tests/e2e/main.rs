@@ -2,8 +2,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod auth;
+mod categories;
+mod equipment;
 mod http_rules;
+mod legacy_bugs;
 mod lifecycle;
 mod permissions;
 mod sessions;
+mod ticket_permissions;
+mod ticket_workflow;
+mod tickets;
 mod users;

@@ -208,3 +208,64 @@ pub async fn status_json(r: reqwest::Response) -> (StatusCode, Value) {
     let text = r.text().await.unwrap_or_default();
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
+
+impl TestApp {
+    /// Sends `body` as JSON with `method` to `path` and returns status and JSON answer.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut r = self.req(method, path, token);
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        status_json(r.send().await.expect("request")).await
+    }
+
+    /// Creates a category as admin and returns its id.
+    pub async fn category(&self, name: &str) -> i64 {
+        let admin = self.admin_token().await;
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/api/v1/categories/",
+                Some(&admin),
+                Some(json!({"name": name, "description": format!("{name} things")})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_i64().expect("category id")
+    }
+
+    /// Creates an item of equipment of type `kind` as admin and returns its id.
+    pub async fn equipment(&self, name: &str, kind: &str) -> i64 {
+        let admin = self.admin_token().await;
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/api/v1/equipment/",
+                Some(&admin),
+                Some(json!({"name": name, "category": kind, "location": "Каб. 12"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_i64().expect("equipment id")
+    }
+
+    /// Files a ticket as the holder of `token` and returns it.
+    pub async fn ticket(&self, token: &str, title: &str) -> Value {
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/api/v1/tickets/",
+                Some(token),
+                Some(json!({"title": title, "description": "Не включается", "room_number": "101"})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+}

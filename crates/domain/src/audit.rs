@@ -30,12 +30,22 @@ impl AuditAction {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditEntity {
     User,
+    Ticket,
+    TicketMessage,
+    Category,
+    Equipment,
+    Maintenance,
 }
 
 impl AuditEntity {
     pub fn as_str(self) -> &'static str {
         match self {
             AuditEntity::User => "user",
+            AuditEntity::Ticket => "ticket",
+            AuditEntity::TicketMessage => "ticket_message",
+            AuditEntity::Category => "category",
+            AuditEntity::Equipment => "equipment",
+            AuditEntity::Maintenance => "maintenance",
         }
     }
 }

@@ -33,6 +33,62 @@ pub enum DomainError {
     CannotViewUser,
     #[error("Нет прав для обновления данного пользователя")]
     CannotUpdateUser,
+
+    #[error("Заявка не найдена")]
+    TicketNotFound,
+    #[error("Нет прав для просмотра данной заявки")]
+    CannotViewTicket,
+    #[error("Нет прав для изменения данной заявки")]
+    CannotChangeTicket,
+    #[error("Нет прав для закрытия данной заявки")]
+    CannotCloseTicket,
+    #[error("Нет прав для удаления данной заявки")]
+    CannotDeleteTicket,
+    /// A request tried to change a field its sender may not change.
+    #[error("Недостаточно прав для изменения поля: {0}")]
+    FieldForbidden(&'static str),
+    #[error("Заявку можно изменить, только пока она новая (status = new)")]
+    TicketLocked,
+    #[error("Переоткрыть заявку может только агент или администратор")]
+    ReopenStaffOnly,
+    #[error("Менять статус заявки может только агент или администратор")]
+    StatusStaffOnly,
+    #[error("Заявка назначена на другого сотрудника")]
+    AssignedToOther,
+    #[error("Заявка уже взята в работу другим сотрудником")]
+    AlreadyClaimed,
+    #[error("Заявка закрыта")]
+    TicketClosed,
+    #[error("Только агенты и администраторы могут назначать заявки")]
+    AssignStaffOnly,
+    #[error("Только агенты и администраторы могут закрывать заявки с сообщением")]
+    CloseWithMessageStaffOnly,
+    #[error("Агент не найден")]
+    AgentNotFound,
+    #[error("Назначить заявку можно только активному агенту или администратору")]
+    InvalidAssignee,
+
+    #[error("Категория не найдена")]
+    CategoryNotFound,
+    /// A ticket names a category that does not exist or is inactive.
+    #[error("Категория не найдена или неактивна")]
+    UnknownCategory,
+    #[error("Категория с таким именем уже существует")]
+    CategoryNameTaken,
+
+    #[error("Оборудование не найдено")]
+    EquipmentNotFound,
+    /// A ticket names equipment that does not exist.
+    #[error("Указанное оборудование не найдено")]
+    UnknownEquipment,
+    #[error("Необходимо указать тип оборудования (type или category)")]
+    EquipmentTypeRequired,
+    #[error("Только администраторы могут удалять оборудование")]
+    EquipmentDeleteAdminOnly,
+    #[error("Необходимо указать тип обслуживания (maintenance_type или action_type)")]
+    MaintenanceTypeRequired,
+    #[error("Неверный формат даты. Используйте формат YYYY-MM-DD")]
+    BadMaintenanceDate,
 }
 
 /// Why one field of an input was rejected. `kind` follows the pydantic error types the old

@@ -4,22 +4,36 @@
 
 pub mod actor;
 pub mod audit;
+pub mod category;
 pub mod client;
+pub mod equipment;
 pub mod error;
 pub mod ids;
+pub mod message;
 pub mod page;
 pub mod patch;
 pub mod policy;
 pub mod role;
 pub mod text;
+pub mod ticket;
 pub mod user;
 
 pub use actor::Actor;
 pub use audit::{AuditAction, AuditEntity, NewAuditEntry};
+pub use category::{Category, CategoryChanges, CategoryName, NewCategory};
 pub use client::ClientInfo;
+pub use equipment::{
+    Equipment, EquipmentChanges, EquipmentDetails, EquipmentFilter, EquipmentStatus, Maintenance,
+    MaintenanceKind, NewEquipment, NewMaintenance,
+};
 pub use error::{DomainError, FieldError};
-pub use ids::{SessionId, UserId};
+pub use ids::{CategoryId, EquipmentId, MaintenanceId, MessageId, SessionId, TicketId, UserId};
+pub use message::{MessageText, TicketMessage};
 pub use page::Page;
 pub use patch::Patch;
 pub use role::Role;
+pub use ticket::{
+    Description, NewTicket, Priority, Resolution, RoomNumber, Ticket, TicketChanges, TicketFilter,
+    TicketQuery, TicketSort, TicketSortKey, TicketStatus, Title,
+};
 pub use user::{Email, FullName, NewUser, Password, User, UserChanges, Username};

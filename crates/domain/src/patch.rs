@@ -1,8 +1,6 @@
 //! A field of a partial update: absent (leave it), null (clear it) or a new value. The old
 //! API applied "the keys present, explicit null included", so updates need all three states.
 
-use serde::{Deserialize, Deserializer};
-
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Patch<T> {
     #[default]
@@ -17,6 +15,15 @@ impl<T> Patch<T> {
     }
 
     /// Transforms the carried value, keeping absent and null as they are.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Patch<U> {
+        match self {
+            Patch::Absent => Patch::Absent,
+            Patch::Null => Patch::Null,
+            Patch::Value(v) => Patch::Value(f(v)),
+        }
+    }
+
+    /// Transforms the carried value fallibly, keeping absent and null as they are.
     pub fn try_map<U, E>(self, f: impl FnOnce(T) -> Result<U, E>) -> Result<Patch<U>, E> {
         Ok(match self {
             Patch::Absent => Patch::Absent,
@@ -32,16 +39,5 @@ impl<T> Patch<T> {
             Patch::Null => Some(None),
             Patch::Value(v) => Some(Some(v)),
         }
-    }
-}
-
-/// Deserializes a present key; combine with `#[serde(default)]` so a missing key stays
-/// `Absent`.
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(match Option::<T>::deserialize(d)? {
-            None => Patch::Null,
-            Some(v) => Patch::Value(v),
-        })
     }
 }

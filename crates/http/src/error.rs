@@ -64,20 +64,44 @@ fn with_bearer_challenge(mut r: Response) -> Response {
 }
 
 fn domain_status(e: &DomainError) -> StatusCode {
+    use DomainError as D;
     match e {
-        DomainError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-        DomainError::UserNotFound => StatusCode::NOT_FOUND,
-        DomainError::AdminRequired
-        | DomainError::StaffRequired
-        | DomainError::CannotViewUser
-        | DomainError::CannotUpdateUser => StatusCode::FORBIDDEN,
-        DomainError::UsernameTaken
-        | DomainError::EmailTaken
-        | DomainError::CannotDeleteSelf
-        | DomainError::LastAdmin
-        | DomainError::WrongCurrentPassword
-        | DomainError::NewPasswordTooShort
-        | DomainError::NewPasswordTooLong => StatusCode::BAD_REQUEST,
+        D::Invalid(_)
+        | D::EquipmentTypeRequired
+        | D::MaintenanceTypeRequired
+        | D::BadMaintenanceDate => StatusCode::UNPROCESSABLE_ENTITY,
+        D::UserNotFound
+        | D::TicketNotFound
+        | D::CategoryNotFound
+        | D::EquipmentNotFound
+        | D::AgentNotFound => StatusCode::NOT_FOUND,
+        D::AdminRequired
+        | D::StaffRequired
+        | D::CannotViewUser
+        | D::CannotUpdateUser
+        | D::CannotViewTicket
+        | D::CannotChangeTicket
+        | D::CannotCloseTicket
+        | D::CannotDeleteTicket
+        | D::FieldForbidden(_)
+        | D::ReopenStaffOnly
+        | D::StatusStaffOnly
+        | D::AssignedToOther
+        | D::AssignStaffOnly
+        | D::CloseWithMessageStaffOnly
+        | D::EquipmentDeleteAdminOnly => StatusCode::FORBIDDEN,
+        D::TicketLocked | D::AlreadyClaimed | D::TicketClosed => StatusCode::CONFLICT,
+        D::UsernameTaken
+        | D::EmailTaken
+        | D::CannotDeleteSelf
+        | D::LastAdmin
+        | D::WrongCurrentPassword
+        | D::NewPasswordTooShort
+        | D::NewPasswordTooLong
+        | D::InvalidAssignee
+        | D::UnknownCategory
+        | D::CategoryNameTaken
+        | D::UnknownEquipment => StatusCode::BAD_REQUEST,
     }
 }
 

@@ -68,9 +68,20 @@ fn cors(config: &HttpConfig) -> Cors {
 
 /// The whole HTTP application for `service`.
 pub fn endpoint(service: Service, config: HttpConfig) -> impl Endpoint {
-    let api = OpenApiService::new((apis::AuthApi, apis::UsersApi), "fixdesk", API_VERSION)
-        .description("Equipment-repair helpdesk. Wire-compatible with the ticket-system `/api/v1`.")
-        .server("/api/v1");
+    let api = OpenApiService::new(
+        (
+            apis::AuthApi,
+            apis::UsersApi,
+            apis::TicketsApi,
+            apis::AsyncTicketsApi,
+            apis::CategoriesApi,
+            apis::EquipmentApi,
+        ),
+        "fixdesk",
+        API_VERSION,
+    )
+    .description("Equipment-repair helpdesk. Wire-compatible with the ticket-system `/api/v1`.")
+    .server("/api/v1");
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
     Route::new()

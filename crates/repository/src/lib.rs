@@ -6,8 +6,13 @@ mod entities;
 mod error;
 
 pub mod audit;
+pub mod categories;
+pub mod equipment;
+pub mod maintenance;
+pub mod messages;
 pub mod secrets;
 pub mod sessions;
+pub mod tickets;
 pub mod users;
 
 pub use error::RepoError;

@@ -228,6 +228,34 @@ pub async fn tombstone<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Display names (full name, else username) of the given users, deleted ones included: a
+/// deleted user's tickets and messages still show who wrote them.
+pub async fn display_names<C: ConnectionTrait>(
+    conn: &C,
+    ids: impl IntoIterator<Item = UserId>,
+) -> Result<std::collections::HashMap<UserId, String>, RepoError> {
+    let mut ids: Vec<i64> = ids.into_iter().map(|u| u.0).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|u| {
+            let name = u
+                .full_name
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or(u.username);
+            (UserId(u.id), name)
+        })
+        .collect())
+}
+
 /// Active admins other than `except`.
 pub async fn count_active_admins_except<C: ConnectionTrait>(
     conn: &C,

@@ -7,11 +7,15 @@ use fixdesk_db::Database;
 use fixdesk_migration::{Migrator, MigratorTrait};
 use fixdesk_repository::secrets;
 
-use fixdesk_usecases::{AuthUseCases, Helpdesk, ServiceError, UserUseCases, async_trait};
+use fixdesk_usecases::{
+    AuthUseCases, CategoryUseCases, EquipmentUseCases, Helpdesk, ServiceError, TicketUseCases,
+    UserUseCases, async_trait,
+};
 
 use crate::{
-    Auth, Operator, PasswordHasher, SeededAdmin, ServiceSettings, SigningSecret, Users, clock,
-    random, seed, session_cache::SessionCache, tokens::TokenIssuer,
+    Auth, Categories, Inventory, Operator, PasswordHasher, SeededAdmin, ServiceSettings,
+    SigningSecret, Tickets, Users, clock, random, seed, session_cache::SessionCache,
+    tokens::TokenIssuer,
 };
 
 /// What every use case shares.
@@ -30,6 +34,9 @@ pub struct Fixdesk {
     ctx: Arc<Context>,
     auth: Auth,
     users: Users,
+    tickets: Tickets,
+    categories: Categories,
+    equipment: Inventory,
     operator: Operator,
 }
 
@@ -62,6 +69,9 @@ impl Fixdesk {
         Ok(Self {
             auth: Auth::new(ctx.clone()),
             users: Users::new(ctx.clone()),
+            tickets: Tickets::new(ctx.clone()),
+            categories: Categories::new(ctx.clone()),
+            equipment: Inventory::new(ctx.clone(), Tickets::new(ctx.clone())),
             operator: Operator::new(ctx.clone()),
             ctx,
         })
@@ -93,6 +103,18 @@ impl Helpdesk for Fixdesk {
 
     fn users(&self) -> &dyn UserUseCases {
         &self.users
+    }
+
+    fn tickets(&self) -> &dyn TicketUseCases {
+        &self.tickets
+    }
+
+    fn categories(&self) -> &dyn CategoryUseCases {
+        &self.categories
+    }
+
+    fn equipment(&self) -> &dyn EquipmentUseCases {
+        &self.equipment
     }
 
     async fn healthy(&self) -> bool {

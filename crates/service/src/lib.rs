@@ -6,7 +6,9 @@
 
 mod audit;
 mod auth;
+mod categories;
 mod clock;
+mod equipment;
 mod facade;
 mod hashing;
 mod operator;
@@ -14,18 +16,23 @@ mod random;
 mod seed;
 mod session_cache;
 mod settings;
+mod tickets;
 mod tokens;
 mod users;
 
 pub use auth::Auth;
+pub use categories::Categories;
+pub use equipment::Inventory;
 pub use facade::Fixdesk;
 pub use fixdesk_usecases::{
-    AuthUseCases, Helpdesk, IssuedToken, ServiceError, UserBasic, UserUseCases,
+    AuthUseCases, CategoryUseCases, EquipmentUseCases, Helpdesk, IssuedToken, ServiceError,
+    TicketPage, TicketUseCases, UserBasic, UserUseCases,
 };
 pub use hashing::{HashingLimits, PasswordHasher};
 pub use operator::Operator;
 pub use seed::SeededAdmin;
 pub use settings::{ServiceSettings, SigningSecret};
+pub use tickets::Tickets;
 pub use users::Users;
 
 pub use fixdesk_db::{Backend, Database, PoolSettings};

@@ -1,12 +1,15 @@
 use async_trait::async_trait;
 
-use crate::{AuthUseCases, UserUseCases};
+use crate::{AuthUseCases, CategoryUseCases, EquipmentUseCases, TicketUseCases, UserUseCases};
 
 /// The whole of fixdesk as a transport sees it: one handle per area.
 #[async_trait]
 pub trait Helpdesk: Send + Sync {
     fn auth(&self) -> &dyn AuthUseCases;
     fn users(&self) -> &dyn UserUseCases;
+    fn tickets(&self) -> &dyn TicketUseCases;
+    fn categories(&self) -> &dyn CategoryUseCases;
+    fn equipment(&self) -> &dyn EquipmentUseCases;
     /// Whether the database answers.
     async fn healthy(&self) -> bool;
 }

@@ -3,13 +3,19 @@
 //! depending on this crate alone keeps a transport free of any database code.
 
 mod auth;
+mod categories;
+mod equipment;
 mod error;
 mod helpdesk;
+mod tickets;
 mod users;
 
 pub use auth::{AuthUseCases, IssuedToken};
+pub use categories::CategoryUseCases;
+pub use equipment::EquipmentUseCases;
 pub use error::ServiceError;
 pub use helpdesk::Helpdesk;
+pub use tickets::{TicketPage, TicketUseCases};
 pub use users::{UserBasic, UserUseCases};
 
 pub use async_trait::async_trait;

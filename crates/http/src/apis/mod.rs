@@ -1,9 +1,15 @@
 //! The `/api/v1` operations, one struct per tag.
 
 mod auth;
+mod categories;
+mod equipment;
+mod tickets;
 mod users;
 
 pub use auth::AuthApi;
+pub use categories::CategoriesApi;
+pub use equipment::EquipmentApi;
+pub use tickets::{AsyncTicketsApi, TicketsApi};
 pub use users::UsersApi;
 
 #[derive(Debug, poem_openapi::Tags)]
@@ -12,4 +18,10 @@ pub enum Tag {
     Auth,
     /// Accounts and roles.
     Users,
+    /// Repair tickets and their message threads.
+    Tickets,
+    /// Ticket categories (their names are also equipment types).
+    Categories,
+    /// The equipment inventory and its maintenance history.
+    Equipment,
 }

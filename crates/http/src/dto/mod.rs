@@ -2,5 +2,9 @@
 //! and from the domain types.
 
 pub mod auth;
+pub mod categories;
 pub mod common;
+pub mod equipment;
+pub mod params;
+pub mod tickets;
 pub mod users;

@@ -9,7 +9,7 @@ use fixdesk_usecases::{
 use poem_openapi::Object;
 use serde::Deserialize;
 
-use super::common::present;
+use super::common::{patch, present, required};
 use crate::{error::ApiError, validation::Checker};
 
 #[derive(Debug, Object)]
@@ -121,23 +121,6 @@ pub struct UpdateUserIn {
     pub role: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     pub is_active: Option<Option<bool>>,
-}
-
-/// A key that may be absent but, when present, must not be null.
-fn required<T>(field: &'static str, v: Option<Option<T>>) -> Result<Option<T>, FieldError> {
-    match v {
-        None => Ok(None),
-        Some(Some(v)) => Ok(Some(v)),
-        Some(None) => Err(FieldError::new(field, "missing", "Field may not be null")),
-    }
-}
-
-fn patch<T>(v: Option<Option<T>>) -> Patch<T> {
-    match v {
-        None => Patch::Absent,
-        Some(None) => Patch::Null,
-        Some(Some(v)) => Patch::Value(v),
-    }
 }
 
 impl UpdateUserIn {

@@ -10,7 +10,7 @@ pub use client::Client;
 pub use json_body::JsonBody;
 pub use login_form::LoginForm;
 pub use path_id::path_id;
-pub use security::{AdminOnly, Authed};
+pub use security::{AdminOnly, Authed, StaffOnly};
 
 /// Reads the whole request body, refusing (413) anything over the configured limit.
 pub(crate) async fn read_body(

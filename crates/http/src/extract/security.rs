@@ -18,6 +18,16 @@ use crate::error::ApiError;
 )]
 pub struct Authed(pub Actor);
 
+/// An agent or an admin.
+#[derive(Debug, SecurityScheme)]
+#[oai(
+    ty = "bearer",
+    bearer_format = "JWT",
+    rename = "bearer",
+    checker = "staff"
+)]
+pub struct StaffOnly(pub Actor);
+
 /// An admin.
 #[derive(Debug, SecurityScheme)]
 #[oai(
@@ -42,5 +52,11 @@ async fn any_user(req: &Request, bearer: Bearer) -> poem::Result<Actor> {
 async fn admin(req: &Request, bearer: Bearer) -> poem::Result<Actor> {
     let actor = authenticate(req, &bearer).await?;
     actor.require_admin().map_err(ApiError::from)?;
+    Ok(actor)
+}
+
+async fn staff(req: &Request, bearer: Bearer) -> poem::Result<Actor> {
+    let actor = authenticate(req, &bearer).await?;
+    actor.require_staff().map_err(ApiError::from)?;
     Ok(actor)
 }

@@ -1,6 +1,11 @@
 //! Table mappings. Private: rows leave this crate only as domain types.
 
 pub mod audit_log;
+pub mod category;
+pub mod equipment;
+pub mod maintenance;
 pub mod secret;
 pub mod session;
+pub mod ticket;
+pub mod ticket_message;
 pub mod user;

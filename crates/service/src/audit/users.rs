@@ -1,7 +1,9 @@
-//! The audit entries the use cases write, worded in one place.
+//! Audit entries about accounts and sessions.
 
 use fixdesk_domain::{AuditAction, AuditEntity, ClientInfo, NewAuditEntry, User, UserId};
 use serde_json::{Value, json};
+
+use super::diff;
 
 /// Attempted usernames are attacker-controlled; keep what is logged short.
 fn clip(s: &str) -> String {
@@ -17,16 +19,16 @@ fn user_entry(
     new_values: Option<Value>,
     client: &ClientInfo,
 ) -> NewAuditEntry {
-    NewAuditEntry {
+    super::entry(
         actor,
         action,
-        entity: AuditEntity::User,
-        entity_id: user.map(|u| u.0),
+        AuditEntity::User,
+        user.map(|u| u.0),
         description,
         old_values,
         new_values,
-        client: client.clone(),
-    }
+        client,
+    )
 }
 
 pub(crate) fn login(user: &User, client: &ClientInfo) -> NewAuditEntry {
@@ -83,21 +85,6 @@ pub(crate) fn user_values(u: &User) -> Value {
         "role": u.role.as_str(),
         "is_active": u.is_active,
     })
-}
-
-/// Old and new values of only the fields that changed.
-pub(crate) fn diff(old: &Value, new: &Value) -> (Value, Value) {
-    let (mut before, mut after) = (serde_json::Map::new(), serde_json::Map::new());
-    if let (Some(o), Some(n)) = (old.as_object(), new.as_object()) {
-        for (k, nv) in n {
-            let ov = o.get(k).cloned().unwrap_or(Value::Null);
-            if &ov != nv {
-                before.insert(k.clone(), ov);
-                after.insert(k.clone(), nv.clone());
-            }
-        }
-    }
-    (Value::Object(before), Value::Object(after))
 }
 
 pub(crate) fn user_created(actor: UserId, user: &User, client: &ClientInfo) -> NewAuditEntry {
@@ -161,16 +148,4 @@ pub(crate) fn password_changed(user: &User, client: &ClientInfo) -> NewAuditEntr
         Some(new),
         client,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn diff_keeps_only_changed_fields() {
-        let (o, n) = diff(&json!({"a": 1, "b": 2}), &json!({"a": 1, "b": 3}));
-        assert_eq!(o, json!({"b": 2}));
-        assert_eq!(n, json!({"b": 3}));
-    }
 }

@@ -1,0 +1,229 @@
+//! Repair tickets: their values, the status workflow and who may do what to them.
+
+mod policy;
+mod priority;
+mod status;
+mod values;
+
+pub use policy::{Access, TicketField, ensure_can_change, ensure_can_work, visibility};
+pub use priority::Priority;
+pub use status::{TicketStatus, Transition};
+pub use values::{Description, Resolution, RoomNumber, Title};
+
+use chrono::NaiveDateTime;
+
+use crate::{CategoryId, EquipmentId, Page, Patch, TicketId, UserId};
+
+/// A ticket as read, with the names of the people on it (so no client needs extra lookups).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    pub id: TicketId,
+    pub title: String,
+    pub description: String,
+    pub priority: Priority,
+    pub status: TicketStatus,
+    pub category_id: Option<CategoryId>,
+    pub room_number: String,
+    pub equipment_id: Option<EquipmentId>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    /// When the ticket was last closed; cleared on reopening.
+    pub closed_at: Option<NaiveDateTime>,
+    pub creator_id: UserId,
+    pub creator_name: Option<String>,
+    pub assigned_to_id: Option<UserId>,
+    pub assigned_to_name: Option<String>,
+    pub resolution: Option<String>,
+    pub hidden_for_creator: bool,
+    pub messages_count: i64,
+}
+
+impl Ticket {
+    pub fn is_assigned_to(&self, user: UserId) -> bool {
+        self.assigned_to_id == Some(user)
+    }
+}
+
+/// What a user supplies to file a ticket.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    pub title: Title,
+    pub description: Description,
+    pub room_number: RoomNumber,
+    pub priority: Priority,
+    pub category_id: Option<CategoryId>,
+    pub equipment_id: Option<EquipmentId>,
+}
+
+/// A partial update of a ticket; `Absent` fields stay as they are.
+#[derive(Debug, Clone, Default)]
+pub struct TicketChanges {
+    pub title: Option<Title>,
+    pub description: Option<Description>,
+    pub room_number: Option<RoomNumber>,
+    pub priority: Option<Priority>,
+    pub category_id: Patch<CategoryId>,
+    pub equipment_id: Patch<EquipmentId>,
+    pub status: Option<TicketStatus>,
+    pub assigned_to_id: Patch<UserId>,
+    pub resolution: Patch<Resolution>,
+}
+
+impl TicketChanges {
+    /// The fields this change would actually alter on `t` (a value equal to the current one is
+    /// no change, so clients that send back unchanged fields are not refused).
+    pub fn altered_fields(&self, t: &Ticket) -> Vec<TicketField> {
+        fn differs<T: PartialEq>(p: &Patch<T>, current: Option<&T>) -> bool {
+            match p {
+                Patch::Absent => false,
+                Patch::Null => current.is_some(),
+                Patch::Value(v) => current != Some(v),
+            }
+        }
+        let mut fields = Vec::new();
+        let mut note = |changed: bool, f: TicketField| {
+            if changed {
+                fields.push(f);
+            }
+        };
+        note(
+            self.title.as_ref().is_some_and(|v| v.as_str() != t.title),
+            TicketField::Title,
+        );
+        note(
+            self.description
+                .as_ref()
+                .is_some_and(|v| v.as_str() != t.description),
+            TicketField::Description,
+        );
+        note(
+            self.room_number
+                .as_ref()
+                .is_some_and(|v| v.as_str() != t.room_number),
+            TicketField::RoomNumber,
+        );
+        note(
+            self.priority.is_some_and(|v| v != t.priority),
+            TicketField::Priority,
+        );
+        note(
+            differs(&self.category_id, t.category_id.as_ref()),
+            TicketField::CategoryId,
+        );
+        note(
+            differs(&self.equipment_id, t.equipment_id.as_ref()),
+            TicketField::EquipmentId,
+        );
+        note(
+            self.status.is_some_and(|v| v != t.status),
+            TicketField::Status,
+        );
+        note(
+            differs(&self.assigned_to_id, t.assigned_to_id.as_ref()),
+            TicketField::AssignedToId,
+        );
+        let current_resolution = t.resolution.clone().map(Resolution::from_stored);
+        note(
+            differs(&self.resolution, current_resolution.as_ref()),
+            TicketField::Resolution,
+        );
+        fields
+    }
+}
+
+/// Columns a ticket list can be ordered by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketSortKey {
+    CreatedAt,
+    UpdatedAt,
+    Priority,
+    Status,
+    Id,
+}
+
+/// An ordering; ties are always broken by id in the same direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TicketSort {
+    pub key: TicketSortKey,
+    pub descending: bool,
+}
+
+impl Default for TicketSort {
+    fn default() -> Self {
+        Self {
+            key: TicketSortKey::CreatedAt,
+            descending: true,
+        }
+    }
+}
+
+impl std::str::FromStr for TicketSort {
+    type Err = crate::FieldError;
+
+    /// `created_at`, `-updated_at`, … as the list endpoint's `sort` parameter takes them.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (descending, name) = match s.strip_prefix('-') {
+            Some(n) => (true, n),
+            None => (false, s),
+        };
+        let key = match name {
+            "created_at" => TicketSortKey::CreatedAt,
+            "updated_at" => TicketSortKey::UpdatedAt,
+            "priority" => TicketSortKey::Priority,
+            "status" => TicketSortKey::Status,
+            "id" => TicketSortKey::Id,
+            _ => {
+                return Err(crate::FieldError::new(
+                    "sort",
+                    "enum",
+                    "Input should be one of created_at, updated_at, priority, status, id (prefix - for descending)",
+                ));
+            }
+        };
+        Ok(Self { key, descending })
+    }
+}
+
+/// Which tickets a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    pub status: Option<TicketStatus>,
+    pub priority: Option<Priority>,
+    pub category_id: Option<CategoryId>,
+    pub assigned_to_id: Option<UserId>,
+    pub creator_id: Option<UserId>,
+    pub equipment_id: Option<EquipmentId>,
+    /// Text looked for in title and description.
+    pub search: Option<String>,
+    /// Set by the service for users: only their own, non-hidden tickets.
+    pub visible_to_creator: Option<UserId>,
+}
+
+/// A list request: filters, order and window.
+#[derive(Debug, Clone, Default)]
+pub struct TicketQuery {
+    pub filter: TicketFilter,
+    pub sort: TicketSort,
+    pub page: Page,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_parses_keys_and_direction() {
+        assert_eq!(
+            "-created_at".parse::<TicketSort>().ok(),
+            Some(TicketSort::default())
+        );
+        assert_eq!(
+            "priority".parse::<TicketSort>().ok(),
+            Some(TicketSort {
+                key: TicketSortKey::Priority,
+                descending: false
+            })
+        );
+        assert!("title".parse::<TicketSort>().is_err());
+    }
+}

@@ -1,0 +1,221 @@
+//! Who may see and change a ticket, field by field.
+//!
+//! - A `user` sees only the tickets they filed and have not hidden; staff see all.
+//! - A `user` may edit the title, description, room, category, equipment and priority of their
+//!   own ticket while it is `new`; status, assignee and resolution are staff-only.
+//! - Agents work unassigned tickets and tickets assigned to them; a ticket assigned to another
+//!   agent is that agent's (an admin can hand it over). Admins may do everything.
+
+use crate::{Actor, DomainError, Role, Ticket, TicketStatus};
+
+/// How the actor relates to a ticket they may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Staff,
+    Creator,
+}
+
+/// The editable fields of a ticket, named as on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TicketField {
+    Title,
+    Description,
+    RoomNumber,
+    Priority,
+    CategoryId,
+    EquipmentId,
+    Status,
+    AssignedToId,
+    Resolution,
+}
+
+impl TicketField {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketField::Title => "title",
+            TicketField::Description => "description",
+            TicketField::RoomNumber => "room_number",
+            TicketField::Priority => "priority",
+            TicketField::CategoryId => "category_id",
+            TicketField::EquipmentId => "equipment_id",
+            TicketField::Status => "status",
+            TicketField::AssignedToId => "assigned_to_id",
+            TicketField::Resolution => "resolution",
+        }
+    }
+
+    /// Fields a creator may change on their own ticket.
+    fn creator_editable(self) -> bool {
+        matches!(
+            self,
+            TicketField::Title
+                | TicketField::Description
+                | TicketField::RoomNumber
+                | TicketField::Priority
+                | TicketField::CategoryId
+                | TicketField::EquipmentId
+        )
+    }
+}
+
+/// Whether `actor` may see `ticket`: another user's ticket is forbidden, one's own hidden
+/// ticket is gone (404), as the old API answered.
+pub fn visibility(actor: &Actor, ticket: &Ticket) -> Result<Access, DomainError> {
+    if actor.role.is_staff() {
+        return Ok(Access::Staff);
+    }
+    if ticket.creator_id != actor.id {
+        return Err(DomainError::CannotViewTicket);
+    }
+    if ticket.hidden_for_creator {
+        return Err(DomainError::TicketNotFound);
+    }
+    Ok(Access::Creator)
+}
+
+/// Whether a staff member may work this ticket (change it, its status or its assignee).
+pub fn ensure_can_work(actor: &Actor, ticket: &Ticket) -> Result<(), DomainError> {
+    match actor.role {
+        Role::Admin => Ok(()),
+        Role::Agent => match ticket.assigned_to_id {
+            Some(other) if other != actor.id => Err(DomainError::AssignedToOther),
+            _ => Ok(()),
+        },
+        Role::User => Err(DomainError::StaffRequired),
+    }
+}
+
+/// Whether `actor` may change `fields` of `ticket`. A request is refused whole, naming the
+/// first field its sender may not change; it is never half-applied.
+pub fn ensure_can_change(
+    actor: &Actor,
+    ticket: &Ticket,
+    fields: &[TicketField],
+) -> Result<(), DomainError> {
+    if fields.is_empty() {
+        return visibility(actor, ticket).map(|_| ());
+    }
+    if actor.role.is_staff() {
+        return ensure_can_work(actor, ticket);
+    }
+    if ticket.creator_id != actor.id {
+        return Err(DomainError::CannotChangeTicket);
+    }
+    if ticket.hidden_for_creator {
+        return Err(DomainError::TicketNotFound);
+    }
+    if let Some(f) = fields.iter().find(|f| !f.creator_editable()) {
+        return Err(DomainError::FieldForbidden(f.as_str()));
+    }
+    if ticket.status != TicketStatus::New {
+        return Err(DomainError::TicketLocked);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Priority, SessionId, TicketId, UserId};
+    use chrono::NaiveDateTime;
+
+    fn actor(id: i64, role: Role) -> Actor {
+        Actor {
+            id: UserId(id),
+            username: format!("u{id}"),
+            full_name: None,
+            role,
+            session: SessionId("s".into()),
+        }
+    }
+
+    fn ticket(creator: i64, assignee: Option<i64>, status: TicketStatus) -> Ticket {
+        Ticket {
+            id: TicketId(1),
+            title: "t".into(),
+            description: String::new(),
+            priority: Priority::Medium,
+            status,
+            category_id: None,
+            room_number: "1".into(),
+            equipment_id: None,
+            created_at: NaiveDateTime::default(),
+            updated_at: NaiveDateTime::default(),
+            closed_at: None,
+            creator_id: UserId(creator),
+            creator_name: None,
+            assigned_to_id: assignee.map(UserId),
+            assigned_to_name: None,
+            resolution: None,
+            hidden_for_creator: false,
+            messages_count: 0,
+        }
+    }
+
+    #[test]
+    fn users_see_only_their_own_visible_tickets() {
+        let mine = ticket(5, None, TicketStatus::New);
+        assert_eq!(
+            visibility(&actor(5, Role::User), &mine),
+            Ok(Access::Creator)
+        );
+        assert_eq!(
+            visibility(&actor(6, Role::User), &mine),
+            Err(DomainError::CannotViewTicket)
+        );
+        let hidden = Ticket {
+            hidden_for_creator: true,
+            ..mine.clone()
+        };
+        assert_eq!(
+            visibility(&actor(5, Role::User), &hidden),
+            Err(DomainError::TicketNotFound)
+        );
+        assert_eq!(
+            visibility(&actor(9, Role::Agent), &hidden),
+            Ok(Access::Staff)
+        );
+    }
+
+    #[test]
+    fn creators_edit_only_their_fields_and_only_while_new() {
+        let me = actor(5, Role::User);
+        let new = ticket(5, None, TicketStatus::New);
+        assert!(ensure_can_change(&me, &new, &[TicketField::Title, TicketField::Priority]).is_ok());
+        assert_eq!(
+            ensure_can_change(&me, &new, &[TicketField::Title, TicketField::Status]),
+            Err(DomainError::FieldForbidden("status"))
+        );
+        assert_eq!(
+            ensure_can_change(&me, &new, &[TicketField::Resolution]),
+            Err(DomainError::FieldForbidden("resolution"))
+        );
+        let working = ticket(5, Some(9), TicketStatus::InProgress);
+        assert_eq!(
+            ensure_can_change(&me, &working, &[TicketField::Title]),
+            Err(DomainError::TicketLocked)
+        );
+        assert_eq!(
+            ensure_can_change(&actor(6, Role::User), &new, &[TicketField::Title]),
+            Err(DomainError::CannotChangeTicket)
+        );
+    }
+
+    #[test]
+    fn agents_work_unassigned_and_own_tickets_admins_everything() {
+        let theirs = ticket(5, Some(9), TicketStatus::InProgress);
+        assert_eq!(
+            ensure_can_work(&actor(8, Role::Agent), &theirs),
+            Err(DomainError::AssignedToOther)
+        );
+        assert!(ensure_can_work(&actor(9, Role::Agent), &theirs).is_ok());
+        assert!(
+            ensure_can_work(&actor(8, Role::Agent), &ticket(5, None, TicketStatus::New)).is_ok()
+        );
+        assert!(ensure_can_work(&actor(1, Role::Admin), &theirs).is_ok());
+        assert_eq!(
+            ensure_can_work(&actor(5, Role::User), &theirs),
+            Err(DomainError::StaffRequired)
+        );
+    }
+}

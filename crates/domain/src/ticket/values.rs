@@ -1,0 +1,65 @@
+//! The text fields of a ticket, each of which checks itself.
+
+use crate::{FieldError, text::bounded};
+
+macro_rules! text_value {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $min:expr, $max:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name(String);
+
+        impl $name {
+            pub fn parse(raw: &str) -> Result<Self, FieldError> {
+                Ok(Self(bounded($field, raw, $min, $max)?))
+            }
+
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+
+            pub fn into_inner(self) -> String {
+                self.0
+            }
+        }
+    };
+}
+
+text_value!(
+    /// 1–100 characters.
+    Title, "title", 1, 100
+);
+text_value!(
+    /// What is wrong, up to 10,000 characters (may be empty).
+    Description, "description", 0, 10_000
+);
+text_value!(
+    /// Where the equipment is: 1–20 characters.
+    RoomNumber, "room_number", 1, 20
+);
+text_value!(
+    /// How the ticket was resolved, up to 10,000 characters.
+    Resolution, "resolution", 0, 10_000
+);
+
+impl Resolution {
+    /// A resolution as stored (already checked when it was written).
+    pub fn from_stored(s: String) -> Self {
+        Self(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds() {
+        assert!(Title::parse("").is_err());
+        assert!(Title::parse(&"t".repeat(100)).is_ok());
+        assert!(Title::parse(&"t".repeat(101)).is_err());
+        assert!(RoomNumber::parse("101").is_ok());
+        assert!(RoomNumber::parse(&"1".repeat(21)).is_err());
+        assert!(RoomNumber::parse("  ").is_err());
+        assert!(Description::parse("").is_ok());
+    }
+}

@@ -1,0 +1,277 @@
+//! Equipment and maintenance on the wire. A truthy `category` names the type (the old
+//! frontend sends the category's name there); otherwise `type` does.
+
+use chrono::NaiveDateTime;
+use fixdesk_usecases::domain::{
+    DomainError, Equipment, EquipmentChanges, EquipmentDetails, EquipmentStatus, FieldError,
+    Maintenance, MaintenanceKind, NewEquipment, NewMaintenance, Patch, equipment::equipment_text,
+};
+use poem_openapi::Object;
+use serde::Deserialize;
+
+use super::{
+    common::{patch, present, required},
+    params::{date_or_datetime, iso},
+};
+use crate::{error::ApiError, validation::Checker};
+
+#[derive(Debug, Object)]
+pub struct EquipmentOut {
+    pub id: i64,
+    pub name: String,
+    #[oai(rename = "type")]
+    pub kind: Option<String>,
+    pub model: Option<String>,
+    pub serial_number: Option<String>,
+    pub inventory_number: Option<String>,
+    pub location: Option<String>,
+    pub status: String,
+    pub purchase_date: Option<String>,
+    pub warranty_end_date: Option<String>,
+    pub last_maintenance_date: Option<String>,
+    pub responsible_person: Option<String>,
+    pub notes: Option<String>,
+    pub created_at: String,
+    pub created_by_id: i64,
+    pub updated_at: Option<String>,
+    pub updated_by_id: Option<i64>,
+}
+
+impl From<Equipment> for EquipmentOut {
+    fn from(e: Equipment) -> Self {
+        Self {
+            id: e.id.0,
+            name: e.name,
+            kind: e.kind,
+            model: e.model,
+            serial_number: e.serial_number,
+            inventory_number: e.inventory_number,
+            location: e.location,
+            status: e.status.as_str().into(),
+            purchase_date: e.purchase_date.map(iso),
+            warranty_end_date: e.warranty_end_date.map(iso),
+            last_maintenance_date: e.last_maintenance_date.map(iso),
+            responsible_person: e.responsible_person,
+            notes: e.notes,
+            created_at: iso(e.created_at),
+            created_by_id: e.created_by_id.0,
+            updated_at: e.updated_at.map(iso),
+            updated_by_id: e.updated_by_id.map(|u| u.0),
+        }
+    }
+}
+
+/// Create and update take the same fields; on create `name` is required.
+#[derive(Debug, Object, Deserialize)]
+pub struct EquipmentIn {
+    #[serde(default, deserialize_with = "present")]
+    pub name: Option<Option<String>>,
+    #[oai(rename = "type")]
+    #[serde(default, rename = "type", deserialize_with = "present")]
+    pub kind: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub category: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub model: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub serial_number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub inventory_number: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub location: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub status: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub purchase_date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub warranty_end_date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub last_maintenance_date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub responsible_person: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    pub notes: Option<Option<String>>,
+}
+
+fn text(
+    c: &mut Checker,
+    field: &'static str,
+    v: &Option<Option<String>>,
+    max: usize,
+) -> Option<Patch<String>> {
+    c.check(
+        v,
+        patch(v.clone()).try_map(|s| equipment_text(field, &s, max)),
+    )
+}
+
+fn date(
+    c: &mut Checker,
+    field: &'static str,
+    v: &Option<Option<String>>,
+) -> Option<Patch<NaiveDateTime>> {
+    c.check(v, patch(v.clone()).try_map(|s| date_or_datetime(field, &s)))
+}
+
+impl EquipmentIn {
+    /// The type: a non-empty `category`, else a non-empty `type`.
+    fn kind(&self) -> Option<String> {
+        let pick = |v: &Option<Option<String>>| {
+            v.clone()
+                .flatten()
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+        pick(&self.category).or_else(|| pick(&self.kind))
+    }
+
+    fn changes(&self, c: &mut Checker) -> Option<EquipmentChanges> {
+        let name = c.check(
+            &self.name,
+            required("name", self.name.clone()).and_then(|n| {
+                n.as_deref()
+                    .map(|n| equipment_text("name", n, 200))
+                    .transpose()
+            }),
+        );
+        let kind = c.check(
+            &self.kind,
+            self.kind()
+                .map(|k| equipment_text("type", &k, 100))
+                .transpose(),
+        );
+        let status = c.check(
+            &self.status,
+            required("status", self.status.clone())
+                .and_then(|s| s.as_deref().map(str::parse::<EquipmentStatus>).transpose()),
+        );
+        let details = EquipmentDetails {
+            model: text(c, "model", &self.model, 200)?,
+            serial_number: text(c, "serial_number", &self.serial_number, 200)?,
+            inventory_number: text(c, "inventory_number", &self.inventory_number, 200)?,
+            location: text(c, "location", &self.location, 200)?,
+            purchase_date: date(c, "purchase_date", &self.purchase_date)?,
+            warranty_end_date: date(c, "warranty_end_date", &self.warranty_end_date)?,
+            last_maintenance_date: date(c, "last_maintenance_date", &self.last_maintenance_date)?,
+            responsible_person: text(c, "responsible_person", &self.responsible_person, 200)?,
+            notes: text(c, "notes", &self.notes, 10_000)?,
+        };
+        Some(EquipmentChanges {
+            name: name?,
+            kind: kind?,
+            status: status?,
+            details,
+        })
+    }
+
+    pub fn into_new(self) -> Result<NewEquipment, ApiError> {
+        let mut c = Checker::default();
+        if self.name.is_none() {
+            c.check(
+                &serde_json::Value::Null,
+                Err::<(), _>(FieldError::new("name", "missing", "Field required")),
+            );
+        }
+        let changes = self.changes(&mut c);
+        let changes = c.finish(|| changes)?;
+        let kind = changes.kind.ok_or(DomainError::EquipmentTypeRequired)?;
+        Ok(NewEquipment {
+            name: changes.name.unwrap_or_default(),
+            kind,
+            status: changes.status.unwrap_or_default(),
+            details: changes.details,
+        })
+    }
+
+    pub fn into_changes(self) -> Result<EquipmentChanges, ApiError> {
+        let mut c = Checker::default();
+        let changes = self.changes(&mut c);
+        c.finish(|| changes)
+    }
+}
+
+#[derive(Debug, Object, Deserialize)]
+pub struct MaintenanceIn {
+    pub description: String,
+    #[serde(default)]
+    pub maintenance_type: Option<String>,
+    #[serde(default)]
+    pub action_type: Option<String>,
+    /// `YYYY-MM-DD`; today when left out.
+    #[serde(default)]
+    pub date: Option<String>,
+}
+
+impl MaintenanceIn {
+    pub fn into_domain(self) -> Result<NewMaintenance, ApiError> {
+        let truthy = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let kind = truthy(&self.maintenance_type)
+            .or_else(|| truthy(&self.action_type))
+            .ok_or(DomainError::MaintenanceTypeRequired)?;
+        let performed_at = match truthy(&self.date) {
+            Some(d) => Some(
+                chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                    .map_err(|_| DomainError::BadMaintenanceDate)?
+                    .and_hms_opt(0, 0, 0)
+                    .unwrap_or_default(),
+            ),
+            None => None,
+        };
+        let mut c = Checker::default();
+        let kind = c.check(&kind, kind.parse::<MaintenanceKind>());
+        let description = c.check(
+            &self.description,
+            equipment_text("description", &self.description, 5000).and_then(|d| {
+                if d.is_empty() {
+                    Err(FieldError::new(
+                        "description",
+                        "string_too_short",
+                        "String should have at least 1 character",
+                    ))
+                } else {
+                    Ok(d)
+                }
+            }),
+        );
+        c.finish(|| {
+            Some(NewMaintenance {
+                kind: kind?,
+                description: description?,
+                performed_at,
+            })
+        })
+    }
+}
+
+#[derive(Debug, Object)]
+pub struct MaintenanceOut {
+    pub id: i64,
+    pub equipment_id: i64,
+    pub action_type: String,
+    pub maintenance_type: String,
+    pub description: String,
+    /// The day the work was done (`YYYY-MM-DD`).
+    pub date: String,
+    pub performed_by: i64,
+    pub performed_at: String,
+}
+
+impl From<Maintenance> for MaintenanceOut {
+    fn from(m: Maintenance) -> Self {
+        Self {
+            id: m.id.0,
+            equipment_id: m.equipment_id.0,
+            action_type: m.kind.as_str().into(),
+            maintenance_type: m.kind.as_str().into(),
+            description: m.description,
+            date: m.performed_at.format("%Y-%m-%d").to_string(),
+            performed_by: m.performed_by.0,
+            performed_at: iso(m.performed_at),
+        }
+    }
+}

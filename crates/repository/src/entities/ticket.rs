@@ -1,0 +1,29 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "tickets")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub title: String,
+    pub description: String,
+    pub status: i16,
+    pub priority: i16,
+    pub resolution: Option<String>,
+    pub room_number: String,
+    pub created_at: DateTime,
+    pub updated_at: DateTime,
+    pub closed_at: Option<DateTime>,
+    pub is_hidden_for_creator: bool,
+    pub creator_id: i64,
+    pub assigned_to_id: Option<i64>,
+    pub category_id: Option<i64>,
+    pub equipment_id: Option<i64>,
+    pub messages_count: i64,
+    pub search_text: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

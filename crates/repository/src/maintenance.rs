@@ -1,0 +1,81 @@
+//! Maintenance records of equipment.
+
+use chrono::NaiveDateTime;
+use fixdesk_domain::{EquipmentId, Maintenance, MaintenanceId, MaintenanceKind, UserId};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+
+use crate::{RepoError, entities::maintenance};
+
+fn to_domain(m: maintenance::Model) -> Result<Maintenance, RepoError> {
+    let kind = m
+        .action_type
+        .parse::<MaintenanceKind>()
+        .map_err(|e| RepoError::InvalidRow {
+            table: "maintenance",
+            reason: format!("record {}: {}", m.id, e.message),
+        })?;
+    Ok(Maintenance {
+        id: MaintenanceId(m.id),
+        equipment_id: EquipmentId(m.equipment_id),
+        kind,
+        description: m.description,
+        performed_at: m.performed_at,
+        performed_by: UserId(m.performed_by),
+    })
+}
+
+pub async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    equipment: EquipmentId,
+    kind: MaintenanceKind,
+    description: String,
+    performed_at: NaiveDateTime,
+    by: UserId,
+) -> Result<Maintenance, RepoError> {
+    let m = maintenance::ActiveModel {
+        equipment_id: Set(equipment.0),
+        action_type: Set(kind.as_str().to_string()),
+        description: Set(description),
+        performed_at: Set(performed_at),
+        performed_by: Set(by.0),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    to_domain(m)
+}
+
+/// An item's records, newest first.
+pub async fn for_equipment<C: ConnectionTrait>(
+    conn: &C,
+    equipment: EquipmentId,
+) -> Result<Vec<Maintenance>, RepoError> {
+    maintenance::Entity::find()
+        .filter(maintenance::Column::EquipmentId.eq(equipment.0))
+        .order_by_desc(maintenance::Column::PerformedAt)
+        .order_by_desc(maintenance::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
+
+/// When the newest record of an item was performed.
+pub async fn newest<C: ConnectionTrait>(
+    conn: &C,
+    equipment: EquipmentId,
+) -> Result<Option<NaiveDateTime>, RepoError> {
+    Ok(maintenance::Entity::find()
+        .filter(maintenance::Column::EquipmentId.eq(equipment.0))
+        .select_only()
+        .column(maintenance::Column::PerformedAt)
+        .order_by_desc(maintenance::Column::PerformedAt)
+        .limit(1)
+        .into_tuple::<NaiveDateTime>()
+        .one(conn)
+        .await?)
+}

@@ -1,0 +1,360 @@
+//! Tickets. Reads return domain tickets with the creator's and assignee's names, fetched in one
+//! extra query per page (never one per row).
+
+use chrono::NaiveDateTime;
+use fixdesk_domain::{
+    CategoryId, EquipmentId, Priority, Ticket, TicketFilter, TicketId, TicketQuery, TicketSortKey,
+    TicketStatus, UserId,
+};
+use sea_orm::{
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait, LikeExpr},
+};
+
+use crate::{RepoError, entities::ticket, users};
+
+/// The columns of a new ticket row, already validated.
+#[derive(Debug, Clone)]
+pub struct NewTicketRow {
+    pub title: String,
+    pub description: String,
+    pub room_number: String,
+    pub priority: Priority,
+    pub category_id: Option<CategoryId>,
+    pub equipment_id: Option<EquipmentId>,
+    pub creator_id: UserId,
+}
+
+/// Columns to change; `None` leaves a column as it is.
+#[derive(Debug, Clone, Default)]
+pub struct TicketUpdate {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub room_number: Option<String>,
+    pub priority: Option<Priority>,
+    pub category_id: Option<Option<CategoryId>>,
+    pub equipment_id: Option<Option<EquipmentId>>,
+    pub status: Option<TicketStatus>,
+    pub closed_at: Option<Option<NaiveDateTime>>,
+    pub assigned_to_id: Option<Option<UserId>>,
+    pub resolution: Option<Option<String>>,
+    pub hidden_for_creator: Option<bool>,
+}
+
+fn search_text(title: &str, description: &str) -> String {
+    format!("{title}\n{description}").to_lowercase()
+}
+
+fn invalid(id: i64, what: &str) -> RepoError {
+    RepoError::InvalidRow {
+        table: "tickets",
+        reason: format!("ticket {id}: bad {what}"),
+    }
+}
+
+fn to_domain(
+    m: ticket::Model,
+    names: &std::collections::HashMap<UserId, String>,
+) -> Result<Ticket, RepoError> {
+    let creator = UserId(m.creator_id);
+    let assignee = m.assigned_to_id.map(UserId);
+    Ok(Ticket {
+        id: TicketId(m.id),
+        status: TicketStatus::from_rank(m.status).ok_or_else(|| invalid(m.id, "status"))?,
+        priority: Priority::from_rank(m.priority).ok_or_else(|| invalid(m.id, "priority"))?,
+        title: m.title,
+        description: m.description,
+        category_id: m.category_id.map(CategoryId),
+        room_number: m.room_number,
+        equipment_id: m.equipment_id.map(EquipmentId),
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+        closed_at: m.closed_at,
+        creator_id: creator,
+        creator_name: names.get(&creator).cloned(),
+        assigned_to_id: assignee,
+        assigned_to_name: assignee.and_then(|a| names.get(&a).cloned()),
+        resolution: m.resolution,
+        hidden_for_creator: m.is_hidden_for_creator,
+        messages_count: m.messages_count,
+    })
+}
+
+async fn with_names<C: ConnectionTrait>(
+    conn: &C,
+    rows: Vec<ticket::Model>,
+) -> Result<Vec<Ticket>, RepoError> {
+    let people = rows
+        .iter()
+        .flat_map(|t| std::iter::once(t.creator_id).chain(t.assigned_to_id))
+        .map(UserId);
+    let names = users::display_names(conn, people).await?;
+    rows.into_iter().map(|m| to_domain(m, &names)).collect()
+}
+
+pub async fn insert<C: ConnectionTrait>(
+    conn: &C,
+    row: NewTicketRow,
+    now: NaiveDateTime,
+) -> Result<Ticket, RepoError> {
+    let model = ticket::ActiveModel {
+        search_text: Set(search_text(&row.title, &row.description)),
+        title: Set(row.title),
+        description: Set(row.description),
+        status: Set(TicketStatus::New.rank()),
+        priority: Set(row.priority.rank()),
+        resolution: Set(None),
+        room_number: Set(row.room_number),
+        created_at: Set(now),
+        updated_at: Set(now),
+        closed_at: Set(None),
+        is_hidden_for_creator: Set(false),
+        creator_id: Set(row.creator_id.0),
+        assigned_to_id: Set(None),
+        category_id: Set(row.category_id.map(|c| c.0)),
+        equipment_id: Set(row.equipment_id.map(|e| e.0)),
+        messages_count: Set(0),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(with_names(conn, vec![model]).await?.remove(0))
+}
+
+pub async fn find<C: ConnectionTrait>(conn: &C, id: TicketId) -> Result<Option<Ticket>, RepoError> {
+    let Some(m) = ticket::Entity::find_by_id(id.0).one(conn).await? else {
+        return Ok(None);
+    };
+    Ok(with_names(conn, vec![m]).await?.pop())
+}
+
+fn condition(filter: &TicketFilter) -> Condition {
+    let mut c = Condition::all();
+    if let Some(s) = filter.status {
+        c = c.add(ticket::Column::Status.eq(s.rank()));
+    }
+    if let Some(p) = filter.priority {
+        c = c.add(ticket::Column::Priority.eq(p.rank()));
+    }
+    if let Some(id) = filter.category_id {
+        c = c.add(ticket::Column::CategoryId.eq(id.0));
+    }
+    if let Some(id) = filter.assigned_to_id {
+        c = c.add(ticket::Column::AssignedToId.eq(id.0));
+    }
+    if let Some(id) = filter.creator_id {
+        c = c.add(ticket::Column::CreatorId.eq(id.0));
+    }
+    if let Some(id) = filter.equipment_id {
+        c = c.add(ticket::Column::EquipmentId.eq(id.0));
+    }
+    if let Some(user) = filter.visible_to_creator {
+        c = c
+            .add(ticket::Column::CreatorId.eq(user.0))
+            .add(ticket::Column::IsHiddenForCreator.eq(false));
+    }
+    if let Some(term) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        let escaped = term
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        c = c.add(
+            Expr::col(ticket::Column::SearchText)
+                .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+        );
+    }
+    c
+}
+
+/// One page of tickets matching the query, in its order (ties broken by id).
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    query: &TicketQuery,
+) -> Result<Vec<Ticket>, RepoError> {
+    let order = if query.sort.descending {
+        Order::Desc
+    } else {
+        Order::Asc
+    };
+    let column = match query.sort.key {
+        TicketSortKey::CreatedAt => ticket::Column::CreatedAt,
+        TicketSortKey::UpdatedAt => ticket::Column::UpdatedAt,
+        TicketSortKey::Priority => ticket::Column::Priority,
+        TicketSortKey::Status => ticket::Column::Status,
+        TicketSortKey::Id => ticket::Column::Id,
+    };
+    let mut select = ticket::Entity::find()
+        .filter(condition(&query.filter))
+        .order_by(column, order.clone());
+    if query.sort.key != TicketSortKey::Id {
+        select = select.order_by(ticket::Column::Id, order);
+    }
+    let rows = select
+        .offset(query.page.offset)
+        .limit(query.page.limit)
+        .all(conn)
+        .await?;
+    with_names(conn, rows).await
+}
+
+/// How many tickets match the filter.
+pub async fn count<C: ConnectionTrait>(conn: &C, filter: &TicketFilter) -> Result<u64, RepoError> {
+    Ok(ticket::Entity::find()
+        .filter(condition(filter))
+        .count(conn)
+        .await?)
+}
+
+pub async fn update<C: ConnectionTrait>(
+    conn: &C,
+    id: TicketId,
+    change: TicketUpdate,
+    now: NaiveDateTime,
+) -> Result<Ticket, RepoError> {
+    let current = ticket::Entity::find_by_id(id.0)
+        .one(conn)
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    let mut m: ticket::ActiveModel = current.clone().into();
+    m.updated_at = Set(now);
+    if change.title.is_some() || change.description.is_some() {
+        let title = change.title.as_deref().unwrap_or(&current.title);
+        let description = change
+            .description
+            .as_deref()
+            .unwrap_or(&current.description);
+        m.search_text = Set(search_text(title, description));
+    }
+    if let Some(v) = change.title {
+        m.title = Set(v);
+    }
+    if let Some(v) = change.description {
+        m.description = Set(v);
+    }
+    if let Some(v) = change.room_number {
+        m.room_number = Set(v);
+    }
+    if let Some(v) = change.priority {
+        m.priority = Set(v.rank());
+    }
+    if let Some(v) = change.category_id {
+        m.category_id = Set(v.map(|c| c.0));
+    }
+    if let Some(v) = change.equipment_id {
+        m.equipment_id = Set(v.map(|e| e.0));
+    }
+    if let Some(v) = change.status {
+        m.status = Set(v.rank());
+    }
+    if let Some(v) = change.closed_at {
+        m.closed_at = Set(v);
+    }
+    if let Some(v) = change.assigned_to_id {
+        m.assigned_to_id = Set(v.map(|u| u.0));
+    }
+    if let Some(v) = change.resolution {
+        m.resolution = Set(v);
+    }
+    if let Some(v) = change.hidden_for_creator {
+        m.is_hidden_for_creator = Set(v);
+    }
+    let saved = m.update(conn).await?;
+    Ok(with_names(conn, vec![saved]).await?.remove(0))
+}
+
+/// Assigns the ticket to `agent` unless someone else holds it — decided by the database in one
+/// statement, so of two agents claiming at once exactly one wins. A `new` ticket moves to
+/// `in_progress`. Returns whether the claim took.
+pub async fn claim<C: ConnectionTrait>(
+    conn: &C,
+    id: TicketId,
+    agent: UserId,
+    now: NaiveDateTime,
+) -> Result<bool, RepoError> {
+    let new = TicketStatus::New.rank();
+    let status = Expr::case(
+        ticket::Column::Status.eq(new),
+        Expr::val(TicketStatus::InProgress.rank()),
+    )
+    .finally(Expr::col(ticket::Column::Status));
+    let r = ticket::Entity::update_many()
+        .col_expr(ticket::Column::AssignedToId, Expr::value(agent.0))
+        .col_expr(ticket::Column::Status, status.into())
+        .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
+        .filter(ticket::Column::Id.eq(id.0))
+        .filter(
+            Condition::any()
+                .add(ticket::Column::AssignedToId.is_null())
+                .add(ticket::Column::AssignedToId.eq(agent.0)),
+        )
+        .exec(conn)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Counts one more message on the ticket.
+pub async fn add_message_count<C: ConnectionTrait>(
+    conn: &C,
+    id: TicketId,
+    now: NaiveDateTime,
+) -> Result<(), RepoError> {
+    ticket::Entity::update_many()
+        .col_expr(
+            ticket::Column::MessagesCount,
+            Expr::col(ticket::Column::MessagesCount).add(1),
+        )
+        .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
+        .filter(ticket::Column::Id.eq(id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete<C: ConnectionTrait>(conn: &C, id: TicketId) -> Result<(), RepoError> {
+    let r = ticket::Entity::delete_by_id(id.0).exec(conn).await?;
+    if r.rows_affected == 0 {
+        return Err(RepoError::NotFound);
+    }
+    Ok(())
+}
+
+/// Whether any ticket refers to the category.
+pub async fn any_in_category<C: ConnectionTrait>(
+    conn: &C,
+    id: CategoryId,
+) -> Result<bool, RepoError> {
+    Ok(ticket::Entity::find()
+        .filter(ticket::Column::CategoryId.eq(id.0))
+        .select_only()
+        .column(ticket::Column::Id)
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(conn)
+        .await?
+        .is_some())
+}
+
+/// Whether any ticket refers to the equipment.
+pub async fn any_for_equipment<C: ConnectionTrait>(
+    conn: &C,
+    id: EquipmentId,
+) -> Result<bool, RepoError> {
+    Ok(ticket::Entity::find()
+        .filter(ticket::Column::EquipmentId.eq(id.0))
+        .select_only()
+        .column(ticket::Column::Id)
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(conn)
+        .await?
+        .is_some())
+}

@@ -1,0 +1,63 @@
+//! The audit entries the use cases write, worded in one place per area.
+
+mod inventory;
+mod tickets;
+mod users;
+
+pub(crate) use inventory::*;
+pub(crate) use tickets::*;
+pub(crate) use users::*;
+
+use fixdesk_domain::{AuditAction, AuditEntity, ClientInfo, NewAuditEntry, UserId};
+use serde_json::Value;
+
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn entry(
+    actor: Option<UserId>,
+    action: AuditAction,
+    entity: AuditEntity,
+    entity_id: Option<i64>,
+    description: String,
+    old_values: Option<Value>,
+    new_values: Option<Value>,
+    client: &ClientInfo,
+) -> NewAuditEntry {
+    NewAuditEntry {
+        actor,
+        action,
+        entity,
+        entity_id,
+        description,
+        old_values,
+        new_values,
+        client: client.clone(),
+    }
+}
+
+/// Old and new values of only the fields that changed.
+pub(crate) fn diff(old: &Value, new: &Value) -> (Value, Value) {
+    let (mut before, mut after) = (serde_json::Map::new(), serde_json::Map::new());
+    if let (Some(o), Some(n)) = (old.as_object(), new.as_object()) {
+        for (k, nv) in n {
+            let ov = o.get(k).cloned().unwrap_or(Value::Null);
+            if &ov != nv {
+                before.insert(k.clone(), ov);
+                after.insert(k.clone(), nv.clone());
+            }
+        }
+    }
+    (Value::Object(before), Value::Object(after))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn diff_keeps_only_changed_fields() {
+        let (o, n) = diff(&json!({"a": 1, "b": 2}), &json!({"a": 1, "b": 3}));
+        assert_eq!(o, json!({"b": 2}));
+        assert_eq!(n, json!({"b": 3}));
+    }
+}

@@ -1,0 +1,144 @@
+//! Ticket categories.
+
+use std::sync::Arc;
+
+use fixdesk_domain::{
+    Actor, Category, CategoryChanges, CategoryId, ClientInfo, DomainError, NewCategory, Page,
+};
+use fixdesk_repository::{audit as audit_repo, categories, tickets};
+use fixdesk_usecases::{CategoryUseCases, ServiceError, async_trait};
+
+use crate::{audit, clock, facade::Context};
+
+#[derive(Debug, Clone)]
+pub struct Categories {
+    ctx: Arc<Context>,
+}
+
+impl Categories {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+}
+
+#[async_trait]
+impl CategoryUseCases for Categories {
+    async fn list(
+        &self,
+        actor: &Actor,
+        include_inactive: bool,
+        page: Page,
+    ) -> Result<Vec<Category>, ServiceError> {
+        // Users file tickets in active categories only; inactive ones are staff business.
+        let include_inactive = include_inactive && actor.role.is_staff();
+        Ok(categories::list(self.ctx.db.reader(), include_inactive, page).await?)
+    }
+
+    async fn get(&self, _actor: &Actor, id: CategoryId) -> Result<Category, ServiceError> {
+        categories::find(self.ctx.db.reader(), id)
+            .await?
+            .ok_or_else(|| DomainError::CategoryNotFound.into())
+    }
+
+    async fn create(
+        &self,
+        actor: &Actor,
+        new: NewCategory,
+        client: &ClientInfo,
+    ) -> Result<Category, ServiceError> {
+        actor.require_admin()?;
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        if categories::name_taken(uow.conn(), new.name.as_str(), None).await? {
+            return Err(DomainError::CategoryNameTaken.into());
+        }
+        let c = categories::insert(
+            uow.conn(),
+            new.name.into_inner(),
+            new.description,
+            new.is_active,
+            now,
+        )
+        .await?;
+        audit_repo::append(
+            uow.conn(),
+            audit::category_created(actor.id, &c, client),
+            now,
+        )
+        .await?;
+        uow.commit().await?;
+        Ok(c)
+    }
+
+    async fn update(
+        &self,
+        actor: &Actor,
+        id: CategoryId,
+        changes: CategoryChanges,
+        client: &ClientInfo,
+    ) -> Result<Category, ServiceError> {
+        actor.require_admin()?;
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let before = categories::find(uow.conn(), id)
+            .await?
+            .ok_or(DomainError::CategoryNotFound)?;
+        if let Some(name) = &changes.name
+            && name.as_str() != before.name
+            && categories::name_taken(uow.conn(), name.as_str(), Some(id)).await?
+        {
+            return Err(DomainError::CategoryNameTaken.into());
+        }
+        let name = changes.name.map(|n| n.into_inner());
+        let after = categories::update(
+            uow.conn(),
+            id,
+            name,
+            changes.description,
+            changes.is_active,
+            now,
+        )
+        .await?;
+        audit_repo::append(
+            uow.conn(),
+            audit::category_updated(actor.id, &before, &after, client),
+            now,
+        )
+        .await?;
+        uow.commit().await?;
+        Ok(after)
+    }
+
+    async fn delete(
+        &self,
+        actor: &Actor,
+        id: CategoryId,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
+        actor.require_admin()?;
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let c = categories::find(uow.conn(), id)
+            .await?
+            .ok_or(DomainError::CategoryNotFound)?;
+        if tickets::any_in_category(uow.conn(), id).await? {
+            let after = categories::update(uow.conn(), id, None, None, Some(false), now).await?;
+            audit_repo::append(
+                uow.conn(),
+                audit::category_updated(actor.id, &c, &after, client),
+                now,
+            )
+            .await?;
+        } else {
+            categories::delete(uow.conn(), id).await?;
+            audit_repo::append(
+                uow.conn(),
+                audit::category_deleted(actor.id, &c, client),
+                now,
+            )
+            .await?;
+        }
+        uow.commit().await?;
+        Ok(())
+    }
+}

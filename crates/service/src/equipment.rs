@@ -1,0 +1,211 @@
+//! The equipment inventory and its maintenance records.
+
+use std::sync::Arc;
+
+use fixdesk_domain::{
+    Actor, CategoryId, ClientInfo, DomainError, Equipment, EquipmentChanges, EquipmentFilter,
+    EquipmentId, Maintenance, NewEquipment, NewMaintenance, Page, TicketQuery,
+};
+use fixdesk_repository::{audit as audit_repo, categories, equipment, maintenance, tickets};
+use fixdesk_usecases::{EquipmentUseCases, ServiceError, TicketPage, async_trait};
+
+use crate::{Tickets, audit, clock, facade::Context};
+
+/// Types offered even before any item of them exists, as the old service did.
+const COMMON_KINDS: [&str; 4] = ["computer", "printer", "monitor", "projector"];
+const COMMON_LOCATIONS: [&str; 2] = ["Офис 101", "Офис 102"];
+
+#[derive(Debug, Clone)]
+pub struct Inventory {
+    ctx: Arc<Context>,
+    tickets: Tickets,
+}
+
+fn with_suggestions(mut known: Vec<String>, suggestions: &[&str]) -> Vec<String> {
+    for s in suggestions {
+        if !known.iter().any(|k| k == s) {
+            known.push((*s).to_string());
+        }
+    }
+    known
+}
+
+impl Inventory {
+    pub(crate) fn new(ctx: Arc<Context>, tickets: Tickets) -> Self {
+        Self { ctx, tickets }
+    }
+
+    async fn load(&self, id: EquipmentId) -> Result<Equipment, ServiceError> {
+        equipment::find(self.ctx.db.reader(), id)
+            .await?
+            .ok_or_else(|| DomainError::EquipmentNotFound.into())
+    }
+}
+
+#[async_trait]
+impl EquipmentUseCases for Inventory {
+    async fn list(
+        &self,
+        _actor: &Actor,
+        mut filter: EquipmentFilter,
+        category: Option<CategoryId>,
+        page: Page,
+    ) -> Result<Vec<Equipment>, ServiceError> {
+        let conn = self.ctx.db.reader();
+        if let Some(id) = category {
+            match categories::find(conn, id).await? {
+                Some(c) => filter.kind = Some(c.name),
+                // An unknown category has no equipment (the old service returned everything).
+                None => return Ok(Vec::new()),
+            }
+        }
+        Ok(equipment::list(conn, &filter, page).await?)
+    }
+
+    async fn kinds(&self, _actor: &Actor) -> Result<Vec<String>, ServiceError> {
+        Ok(with_suggestions(
+            equipment::kinds(self.ctx.db.reader()).await?,
+            &COMMON_KINDS,
+        ))
+    }
+
+    async fn locations(&self, _actor: &Actor) -> Result<Vec<String>, ServiceError> {
+        Ok(with_suggestions(
+            equipment::locations(self.ctx.db.reader()).await?,
+            &COMMON_LOCATIONS,
+        ))
+    }
+
+    async fn get(&self, _actor: &Actor, id: EquipmentId) -> Result<Equipment, ServiceError> {
+        self.load(id).await
+    }
+
+    async fn create(
+        &self,
+        actor: &Actor,
+        new: NewEquipment,
+        client: &ClientInfo,
+    ) -> Result<Equipment, ServiceError> {
+        actor.require_staff()?;
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let e = equipment::insert(uow.conn(), new, actor.id, now).await?;
+        audit_repo::append(
+            uow.conn(),
+            audit::equipment_created(actor.id, &e, client),
+            now,
+        )
+        .await?;
+        uow.commit().await?;
+        Ok(e)
+    }
+
+    async fn update(
+        &self,
+        actor: &Actor,
+        id: EquipmentId,
+        changes: EquipmentChanges,
+        client: &ClientInfo,
+    ) -> Result<Equipment, ServiceError> {
+        actor.require_staff()?;
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let before = equipment::find(uow.conn(), id)
+            .await?
+            .ok_or(DomainError::EquipmentNotFound)?;
+        let after = equipment::update(uow.conn(), id, changes, actor.id, now).await?;
+        audit_repo::append(
+            uow.conn(),
+            audit::equipment_updated(actor.id, &before, &after, client),
+            now,
+        )
+        .await?;
+        uow.commit().await?;
+        Ok(after)
+    }
+
+    async fn delete(
+        &self,
+        actor: &Actor,
+        id: EquipmentId,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
+        actor
+            .require_admin()
+            .map_err(|_| DomainError::EquipmentDeleteAdminOnly)?;
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let e = equipment::find(uow.conn(), id)
+            .await?
+            .ok_or(DomainError::EquipmentNotFound)?;
+        let referenced = tickets::any_for_equipment(uow.conn(), id).await?;
+        if referenced {
+            equipment::retire(uow.conn(), id, actor.id, now).await?;
+        } else {
+            equipment::delete(uow.conn(), id).await?;
+        }
+        audit_repo::append(
+            uow.conn(),
+            audit::equipment_deleted(actor.id, &e, referenced, client),
+            now,
+        )
+        .await?;
+        uow.commit().await?;
+        Ok(())
+    }
+
+    async fn add_maintenance(
+        &self,
+        actor: &Actor,
+        id: EquipmentId,
+        new: NewMaintenance,
+        client: &ClientInfo,
+    ) -> Result<Maintenance, ServiceError> {
+        actor.require_staff()?;
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let e = equipment::find(uow.conn(), id)
+            .await?
+            .ok_or(DomainError::EquipmentNotFound)?;
+        let performed_at = new.performed_at.unwrap_or(now);
+        let m = maintenance::insert(
+            uow.conn(),
+            id,
+            new.kind,
+            new.description,
+            performed_at,
+            actor.id,
+        )
+        .await?;
+        let newest = maintenance::newest(uow.conn(), id).await?;
+        equipment::set_last_maintenance(uow.conn(), id, newest).await?;
+        audit_repo::append(
+            uow.conn(),
+            audit::maintenance_recorded(actor.id, &e, &m, client),
+            now,
+        )
+        .await?;
+        uow.commit().await?;
+        Ok(m)
+    }
+
+    async fn history(
+        &self,
+        _actor: &Actor,
+        id: EquipmentId,
+    ) -> Result<Vec<Maintenance>, ServiceError> {
+        self.load(id).await?;
+        Ok(maintenance::for_equipment(self.ctx.db.reader(), id).await?)
+    }
+
+    async fn tickets(
+        &self,
+        actor: &Actor,
+        id: EquipmentId,
+        mut query: TicketQuery,
+    ) -> Result<TicketPage, ServiceError> {
+        self.load(id).await?;
+        query.filter.equipment_id = Some(id);
+        self.tickets.page(actor, query).await
+    }
+}

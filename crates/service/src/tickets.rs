@@ -1,0 +1,476 @@
+//! The life of a repair ticket: filing, reading, editing, assigning, the status workflow,
+//! closing, hiding and deleting, and the message thread.
+
+use std::sync::Arc;
+
+use fixdesk_db::ConnectionTrait;
+use fixdesk_domain::{
+    Actor, CategoryId, ClientInfo, DomainError, EquipmentId, MessageText, NewTicket, Patch, Role,
+    Ticket, TicketChanges, TicketId, TicketMessage, TicketQuery, TicketStatus, UserId,
+    ticket::{Transition, ensure_can_change, ensure_can_work, visibility},
+};
+use fixdesk_repository::{
+    audit as audit_repo, categories, equipment, messages, tickets, tickets::TicketUpdate, users,
+};
+use fixdesk_usecases::{ServiceError, TicketPage, TicketUseCases, async_trait};
+
+use crate::{audit, clock, facade::Context};
+
+#[derive(Debug, Clone)]
+pub struct Tickets {
+    ctx: Arc<Context>,
+}
+
+/// The category must exist and be active to be put on a ticket.
+async fn ensure_category<C: ConnectionTrait>(conn: &C, id: CategoryId) -> Result<(), ServiceError> {
+    match categories::find(conn, id).await? {
+        Some(c) if c.is_active => Ok(()),
+        _ => Err(DomainError::UnknownCategory.into()),
+    }
+}
+
+async fn ensure_equipment<C: ConnectionTrait>(
+    conn: &C,
+    id: EquipmentId,
+) -> Result<(), ServiceError> {
+    match equipment::find(conn, id).await? {
+        Some(_) => Ok(()),
+        None => Err(DomainError::UnknownEquipment.into()),
+    }
+}
+
+/// Whether `user` may be given tickets: an active agent or admin.
+async fn is_assignable<C: ConnectionTrait>(conn: &C, user: UserId) -> Result<bool, ServiceError> {
+    Ok(users::find(conn, user)
+        .await?
+        .is_some_and(|u| u.is_active && u.role.is_staff()))
+}
+
+async fn load<C: ConnectionTrait>(conn: &C, id: TicketId) -> Result<Ticket, ServiceError> {
+    tickets::find(conn, id)
+        .await?
+        .ok_or_else(|| DomainError::TicketNotFound.into())
+}
+
+/// The status columns for moving `t` to `to`: closing stamps the resolution time, leaving
+/// `closed` clears it.
+fn status_change(t: &Ticket, to: TicketStatus, now: chrono::NaiveDateTime) -> TicketUpdate {
+    let closed_at = match (t.status, to) {
+        (from, TicketStatus::Closed) if from != TicketStatus::Closed => Some(Some(now)),
+        (TicketStatus::Closed, other) if other != TicketStatus::Closed => Some(None),
+        _ => None,
+    };
+    TicketUpdate {
+        status: Some(to),
+        closed_at,
+        ..Default::default()
+    }
+}
+
+fn transition_role(actor: &Actor) -> Transition {
+    if actor.role.is_staff() {
+        Transition::Staff
+    } else {
+        Transition::Creator
+    }
+}
+
+impl Tickets {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
+    /// Narrows a query to what the actor may see.
+    fn scoped(actor: &Actor, mut query: TicketQuery) -> TicketQuery {
+        if actor.role == Role::User {
+            query.filter.visible_to_creator = Some(actor.id);
+        }
+        query
+    }
+
+    pub(crate) async fn page(
+        &self,
+        actor: &Actor,
+        query: TicketQuery,
+    ) -> Result<TicketPage, ServiceError> {
+        let query = Self::scoped(actor, query);
+        let conn = self.ctx.db.reader();
+        let items = tickets::list(conn, &query).await?;
+        let total = tickets::count(conn, &query.filter).await?;
+        Ok(TicketPage { items, total })
+    }
+
+    /// Writes `change` and its audit row, unless it changes nothing.
+    async fn apply<C: ConnectionTrait>(
+        conn: &C,
+        actor: &Actor,
+        before: &Ticket,
+        change: TicketUpdate,
+        description: String,
+        client: &ClientInfo,
+        now: chrono::NaiveDateTime,
+    ) -> Result<Ticket, ServiceError> {
+        let after = tickets::update(conn, before.id, change, now).await?;
+        audit_repo::append(
+            conn,
+            audit::ticket_changed(actor.id, before, &after, description, client),
+            now,
+        )
+        .await?;
+        Ok(after)
+    }
+}
+
+#[async_trait]
+impl TicketUseCases for Tickets {
+    async fn create(
+        &self,
+        actor: &Actor,
+        new: NewTicket,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError> {
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        if let Some(c) = new.category_id {
+            ensure_category(uow.conn(), c).await?;
+        }
+        if let Some(e) = new.equipment_id {
+            ensure_equipment(uow.conn(), e).await?;
+        }
+        let row = tickets::NewTicketRow {
+            title: new.title.into_inner(),
+            description: new.description.into_inner(),
+            room_number: new.room_number.into_inner(),
+            priority: new.priority,
+            category_id: new.category_id,
+            equipment_id: new.equipment_id,
+            creator_id: actor.id,
+        };
+        let ticket = tickets::insert(uow.conn(), row, now).await?;
+        audit_repo::append(
+            uow.conn(),
+            audit::ticket_created(actor.id, &ticket, client),
+            now,
+        )
+        .await?;
+        uow.commit().await?;
+        Ok(ticket)
+    }
+
+    async fn list(&self, actor: &Actor, query: TicketQuery) -> Result<TicketPage, ServiceError> {
+        self.page(actor, query).await
+    }
+
+    async fn get(&self, actor: &Actor, id: TicketId) -> Result<Ticket, ServiceError> {
+        let t = load(self.ctx.db.reader(), id).await?;
+        visibility(actor, &t)?;
+        Ok(t)
+    }
+
+    async fn update(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        changes: TicketChanges,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError> {
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let before = load(uow.conn(), id).await?;
+        let altered = changes.altered_fields(&before);
+        ensure_can_change(actor, &before, &altered)?;
+        if altered.is_empty() {
+            return Ok(before);
+        }
+        if let Patch::Value(c) = changes.category_id {
+            ensure_category(uow.conn(), c).await?;
+        }
+        if let Patch::Value(e) = changes.equipment_id {
+            ensure_equipment(uow.conn(), e).await?;
+        }
+        if let Patch::Value(a) = changes.assigned_to_id
+            && before.assigned_to_id != Some(a)
+            && !is_assignable(uow.conn(), a).await?
+        {
+            return Err(DomainError::InvalidAssignee.into());
+        }
+        // Assignment moves a new ticket into work unless the request says otherwise.
+        let assigning = matches!(changes.assigned_to_id, Patch::Value(_));
+        let status = match changes.status {
+            Some(s) => Some(s),
+            None if assigning && before.status == TicketStatus::New => {
+                Some(TicketStatus::InProgress)
+            }
+            None => None,
+        };
+        let mut change = match status {
+            Some(s) => {
+                before.status.check_transition(s, transition_role(actor))?;
+                status_change(&before, s, now)
+            }
+            None => TicketUpdate::default(),
+        };
+        change.title = changes.title.map(|v| v.into_inner());
+        change.description = changes.description.map(|v| v.into_inner());
+        change.room_number = changes.room_number.map(|v| v.into_inner());
+        change.priority = changes.priority;
+        change.category_id = changes.category_id.into_change();
+        change.equipment_id = changes.equipment_id.into_change();
+        change.assigned_to_id = changes.assigned_to_id.into_change();
+        change.resolution = changes
+            .resolution
+            .into_change()
+            .map(|r| r.map(|r| r.into_inner()));
+        let fields: Vec<&str> = altered.iter().map(|f| f.as_str()).collect();
+        let description = format!("Изменена заявка #{id}: {}", fields.join(", "));
+        let after =
+            Self::apply(uow.conn(), actor, &before, change, description, client, now).await?;
+        uow.commit().await?;
+        Ok(after)
+    }
+
+    async fn delete(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let t = load(uow.conn(), id).await?;
+        match actor.role {
+            Role::Admin => {
+                tickets::delete(uow.conn(), id).await?;
+                audit_repo::append(uow.conn(), audit::ticket_deleted(actor.id, &t, client), now)
+                    .await?;
+            }
+            Role::User if t.creator_id == actor.id => {
+                visibility(actor, &t)?;
+                let change = TicketUpdate {
+                    hidden_for_creator: Some(true),
+                    ..Default::default()
+                };
+                let d = format!("Заявка #{id} скрыта автором");
+                Self::apply(uow.conn(), actor, &t, change, d, client, now).await?;
+            }
+            _ => return Err(DomainError::CannotDeleteTicket.into()),
+        }
+        uow.commit().await?;
+        Ok(())
+    }
+
+    async fn assign(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        assignee: UserId,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError> {
+        actor.require_staff()?;
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let before = load(uow.conn(), id).await?;
+        ensure_can_work(actor, &before)?;
+        let target = users::find(uow.conn(), assignee).await?;
+        let Some(target) = target.filter(|u| u.is_active && u.role.is_staff()) else {
+            return Err(DomainError::AgentNotFound.into());
+        };
+        let mut change = if before.status == TicketStatus::New {
+            status_change(&before, TicketStatus::InProgress, now)
+        } else {
+            TicketUpdate::default()
+        };
+        change.assigned_to_id = Some(Some(assignee));
+        let d = format!("Заявка #{id} назначена на {}", target.username);
+        let after = Self::apply(uow.conn(), actor, &before, change, d, client, now).await?;
+        uow.commit().await?;
+        Ok(after)
+    }
+
+    async fn claim(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError> {
+        actor
+            .require_staff()
+            .map_err(|_| DomainError::AssignStaffOnly)?;
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let before = load(uow.conn(), id).await?;
+        if before.status == TicketStatus::Closed {
+            return Err(DomainError::TicketClosed.into());
+        }
+        let after = if actor.role == Role::Admin {
+            // An admin may take over a ticket someone else holds.
+            let mut change = if before.status == TicketStatus::New {
+                status_change(&before, TicketStatus::InProgress, now)
+            } else {
+                TicketUpdate::default()
+            };
+            change.assigned_to_id = Some(Some(actor.id));
+            tickets::update(uow.conn(), id, change, now).await?
+        } else {
+            if !tickets::claim(uow.conn(), id, actor.id, now).await? {
+                return Err(DomainError::AlreadyClaimed.into());
+            }
+            load(uow.conn(), id).await?
+        };
+        let d = format!("Заявка #{id} назначена на агента {}", actor.username);
+        audit_repo::append(
+            uow.conn(),
+            audit::ticket_changed(actor.id, &before, &after, d, client),
+            now,
+        )
+        .await?;
+        uow.commit().await?;
+        Ok(after)
+    }
+
+    async fn set_status(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        status: TicketStatus,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError> {
+        actor.require_staff()?;
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let before = load(uow.conn(), id).await?;
+        ensure_can_work(actor, &before)?;
+        before.status.check_transition(status, Transition::Staff)?;
+        if before.status == status {
+            return Ok(before);
+        }
+        let d = format!(
+            "Изменен статус заявки #{id} с '{}' на '{}'",
+            before.status, status
+        );
+        let after = Self::apply(
+            uow.conn(),
+            actor,
+            &before,
+            status_change(&before, status, now),
+            d,
+            client,
+            now,
+        )
+        .await?;
+        uow.commit().await?;
+        Ok(after)
+    }
+
+    async fn close(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError> {
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let before = load(uow.conn(), id).await?;
+        if actor.role.is_staff() {
+            ensure_can_work(actor, &before)?;
+        } else if before.creator_id != actor.id {
+            return Err(DomainError::CannotCloseTicket.into());
+        }
+        before
+            .status
+            .check_transition(TicketStatus::Closed, transition_role(actor))?;
+        if before.status == TicketStatus::Closed {
+            return Ok(before);
+        }
+        let d = format!("Заявка #{id} закрыта пользователем {}", actor.username);
+        let change = status_change(&before, TicketStatus::Closed, now);
+        let after = Self::apply(uow.conn(), actor, &before, change, d, client, now).await?;
+        uow.commit().await?;
+        Ok(after)
+    }
+
+    async fn close_with_message(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        message: String,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError> {
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let before = load(uow.conn(), id).await?;
+        actor
+            .require_staff()
+            .map_err(|_| DomainError::CloseWithMessageStaffOnly)?;
+        ensure_can_work(actor, &before)?;
+        let text = message.trim();
+        if !text.is_empty() {
+            let text = MessageText::parse(text)
+                .map_err(DomainError::from)?
+                .into_inner();
+            let posted = messages::insert(uow.conn(), id, actor.id, text, now).await?;
+            tickets::add_message_count(uow.conn(), id, now).await?;
+            audit_repo::append(
+                uow.conn(),
+                audit::message_posted(actor.id, &posted, client),
+                now,
+            )
+            .await?;
+        }
+        let mut change = status_change(&before, TicketStatus::Closed, now);
+        if before
+            .resolution
+            .as_deref()
+            .is_none_or(|r| r.trim().is_empty())
+            && !text.is_empty()
+        {
+            change.resolution = Some(Some(text.to_string()));
+        }
+        let d = format!(
+            "Заявка #{id} закрыта с сообщением пользователем {}",
+            actor.username
+        );
+        let after = Self::apply(uow.conn(), actor, &before, change, d, client, now).await?;
+        uow.commit().await?;
+        Ok(after)
+    }
+
+    async fn messages(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+    ) -> Result<Vec<TicketMessage>, ServiceError> {
+        let conn = self.ctx.db.reader();
+        let t = load(conn, id).await?;
+        visibility(actor, &t)?;
+        Ok(messages::for_ticket(conn, id).await?)
+    }
+
+    async fn message_count(&self, actor: &Actor, id: TicketId) -> Result<i64, ServiceError> {
+        let t = self.get(actor, id).await?;
+        Ok(t.messages_count)
+    }
+
+    async fn post_message(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        text: MessageText,
+        client: &ClientInfo,
+    ) -> Result<TicketMessage, ServiceError> {
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let t = load(uow.conn(), id).await?;
+        visibility(actor, &t)?;
+        let posted = messages::insert(uow.conn(), id, actor.id, text.into_inner(), now).await?;
+        tickets::add_message_count(uow.conn(), id, now).await?;
+        audit_repo::append(
+            uow.conn(),
+            audit::message_posted(actor.id, &posted, client),
+            now,
+        )
+        .await?;
+        uow.commit().await?;
+        Ok(posted)
+    }
+}

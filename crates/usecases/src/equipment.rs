@@ -1,0 +1,67 @@
+use async_trait::async_trait;
+use fixdesk_domain::{
+    Actor, CategoryId, ClientInfo, Equipment, EquipmentChanges, EquipmentFilter, EquipmentId,
+    Maintenance, NewEquipment, NewMaintenance, Page, TicketQuery,
+};
+
+use crate::{ServiceError, TicketPage};
+
+/// The equipment inventory and its maintenance history. Everyone signed in reads it; staff
+/// change it; only admins delete.
+#[async_trait]
+pub trait EquipmentUseCases: Send + Sync {
+    /// Items matching the filter; with `category`, those whose type is that category's name
+    /// (none when the category does not exist).
+    async fn list(
+        &self,
+        actor: &Actor,
+        filter: EquipmentFilter,
+        category: Option<CategoryId>,
+        page: Page,
+    ) -> Result<Vec<Equipment>, ServiceError>;
+    /// Known equipment types, then common ones not yet in use.
+    async fn kinds(&self, actor: &Actor) -> Result<Vec<String>, ServiceError>;
+    /// Known locations, then the usual suggestions not yet in use.
+    async fn locations(&self, actor: &Actor) -> Result<Vec<String>, ServiceError>;
+    async fn get(&self, actor: &Actor, id: EquipmentId) -> Result<Equipment, ServiceError>;
+    async fn create(
+        &self,
+        actor: &Actor,
+        new: NewEquipment,
+        client: &ClientInfo,
+    ) -> Result<Equipment, ServiceError>;
+    async fn update(
+        &self,
+        actor: &Actor,
+        id: EquipmentId,
+        changes: EquipmentChanges,
+        client: &ClientInfo,
+    ) -> Result<Equipment, ServiceError>;
+    /// Removes an item; one that tickets refer to is retired instead, so they stay readable.
+    async fn delete(
+        &self,
+        actor: &Actor,
+        id: EquipmentId,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError>;
+    async fn add_maintenance(
+        &self,
+        actor: &Actor,
+        id: EquipmentId,
+        new: NewMaintenance,
+        client: &ClientInfo,
+    ) -> Result<Maintenance, ServiceError>;
+    /// Maintenance records, newest first.
+    async fn history(
+        &self,
+        actor: &Actor,
+        id: EquipmentId,
+    ) -> Result<Vec<Maintenance>, ServiceError>;
+    /// Tickets filed against the item that the actor may see.
+    async fn tickets(
+        &self,
+        actor: &Actor,
+        id: EquipmentId,
+        query: TicketQuery,
+    ) -> Result<TicketPage, ServiceError>;
+}

@@ -1,0 +1,98 @@
+use async_trait::async_trait;
+use fixdesk_domain::{
+    Actor, ClientInfo, MessageText, NewTicket, Ticket, TicketChanges, TicketId, TicketMessage,
+    TicketQuery, TicketStatus, UserId,
+};
+
+use crate::ServiceError;
+
+/// A page of tickets and how many match in all.
+#[derive(Debug, Clone)]
+pub struct TicketPage {
+    pub items: Vec<Ticket>,
+    pub total: u64,
+}
+
+/// The life of a repair ticket. Visibility and field-level rules are those of
+/// `fixdesk_domain::ticket`; every change writes its audit row in the same transaction.
+#[async_trait]
+pub trait TicketUseCases: Send + Sync {
+    async fn create(
+        &self,
+        actor: &Actor,
+        new: NewTicket,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError>;
+    /// Tickets the actor may see (users: their own, not hidden), filtered, sorted and paged.
+    async fn list(&self, actor: &Actor, query: TicketQuery) -> Result<TicketPage, ServiceError>;
+    async fn get(&self, actor: &Actor, id: TicketId) -> Result<Ticket, ServiceError>;
+    /// Applies the fields that differ from the ticket's; refuses the whole request if any of
+    /// them may not be changed by the actor.
+    async fn update(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        changes: TicketChanges,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError>;
+    /// Admins delete; a user hides their own ticket from themself.
+    async fn delete(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError>;
+    /// Staff assign a ticket to an active agent or admin.
+    async fn assign(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        assignee: UserId,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError>;
+    /// A staff member takes the ticket; of two taking it at once, one gets it and the other a
+    /// conflict.
+    async fn claim(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError>;
+    async fn set_status(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        status: TicketStatus,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError>;
+    /// The creator or staff close the ticket (closing a closed ticket changes nothing).
+    async fn close(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError>;
+    /// Staff close the ticket with a final message, which also becomes its resolution if it
+    /// has none. An empty message closes without posting.
+    async fn close_with_message(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        message: String,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError>;
+    async fn messages(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+    ) -> Result<Vec<TicketMessage>, ServiceError>;
+    async fn message_count(&self, actor: &Actor, id: TicketId) -> Result<i64, ServiceError>;
+    /// The creator and staff write to the thread.
+    async fn post_message(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        text: MessageText,
+        client: &ClientInfo,
+    ) -> Result<TicketMessage, ServiceError>;
+}

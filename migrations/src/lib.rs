@@ -11,6 +11,7 @@ mod m20261122_000004_create_secrets;
 mod m20261122_000005_create_categories;
 mod m20261122_000006_create_equipment;
 mod m20261122_000007_create_tickets;
+mod m20261122_000008_create_statistics;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_create_categories::Migration),
             Box::new(m20261122_000006_create_equipment::Migration),
             Box::new(m20261122_000007_create_tickets::Migration),
+            Box::new(m20261122_000008_create_statistics::Migration),
         ]
     }
 }

@@ -9,6 +9,7 @@ mod legacy_bugs;
 mod lifecycle;
 mod permissions;
 mod sessions;
+mod statistics;
 mod ticket_permissions;
 mod ticket_workflow;
 mod tickets;

@@ -44,6 +44,11 @@ enum Command {
         #[arg(long, env = "FIXDESK_NEW_PASSWORD", hide_env_values = true)]
         password: String,
     },
+    /// Statistics counters: `verify` recounts and reports differences, `rebuild` repairs.
+    Stats {
+        #[command(subcommand)]
+        action: StatsAction,
+    },
     /// Set a user's password, re-activate them and end their sessions.
     ResetPassword {
         #[arg(long)]
@@ -51,6 +56,14 @@ enum Command {
         #[arg(long, env = "FIXDESK_NEW_PASSWORD", hide_env_values = true)]
         password: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum StatsAction {
+    /// Recount every figure from the tickets; exit 1 if any counter differs.
+    Verify,
+    /// Replace every counter with a recount.
+    Rebuild,
 }
 
 #[tokio::main]
@@ -96,6 +109,32 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
                 .create_admin(&username, &password)
                 .await?;
             println!("created admin `{}` (id {})", user.username, user.id);
+        }
+        Command::Stats { action } => {
+            let service = Fixdesk::start(settings.service()).await?;
+            match action {
+                StatsAction::Verify => {
+                    let differences = service.operator().verify_statistics().await?;
+                    for d in &differences {
+                        println!(
+                            "{}: stored {:?}, recounted {:?}",
+                            d.counter, d.stored, d.expected
+                        );
+                    }
+                    if !differences.is_empty() {
+                        return Err(format!(
+                            "{} statistics counters differ from a recount; run `stats rebuild`",
+                            differences.len()
+                        )
+                        .into());
+                    }
+                    println!("statistics: every counter matches a recount");
+                }
+                StatsAction::Rebuild => {
+                    let rows = service.operator().rebuild_statistics().await?;
+                    println!("statistics rebuilt ({rows} counter rows)");
+                }
+            }
         }
         Command::ResetPassword { username, password } => {
             let service = Fixdesk::start(settings.service()).await?;

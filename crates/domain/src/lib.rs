@@ -14,6 +14,7 @@ pub mod page;
 pub mod patch;
 pub mod policy;
 pub mod role;
+pub mod statistics;
 pub mod text;
 pub mod ticket;
 pub mod user;
@@ -32,6 +33,7 @@ pub use message::{MessageText, TicketMessage};
 pub use page::Page;
 pub use patch::Patch;
 pub use role::Role;
+pub use statistics::{AgentPerformance, PeriodStats, StatsPeriod, TicketSummary, UserActivity};
 pub use ticket::{
     Description, NewTicket, Priority, Resolution, RoomNumber, Ticket, TicketChanges, TicketFilter,
     TicketQuery, TicketSort, TicketSortKey, TicketStatus, Title,

@@ -76,6 +76,7 @@ pub fn endpoint(service: Service, config: HttpConfig) -> impl Endpoint {
             apis::AsyncTicketsApi,
             apis::CategoriesApi,
             apis::EquipmentApi,
+            apis::StatisticsApi,
         ),
         "fixdesk",
         API_VERSION,

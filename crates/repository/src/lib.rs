@@ -12,7 +12,11 @@ pub mod maintenance;
 pub mod messages;
 pub mod secrets;
 pub mod sessions;
+pub mod stats;
 pub mod tickets;
 pub mod users;
 
 pub use error::RepoError;
+
+#[cfg(test)]
+mod scale_tests;

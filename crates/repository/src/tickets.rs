@@ -73,6 +73,7 @@ fn to_domain(
         created_at: m.created_at,
         updated_at: m.updated_at,
         closed_at: m.closed_at,
+        status_changed_at: m.status_changed_at,
         creator_id: creator,
         creator_name: names.get(&creator).cloned(),
         assigned_to_id: assignee,
@@ -81,6 +82,12 @@ fn to_domain(
         hidden_for_creator: m.is_hidden_for_creator,
         messages_count: m.messages_count,
     })
+}
+
+/// Rows as domain tickets without the people's names (for bulk work such as recounting).
+pub(crate) fn rows_to_domain(rows: Vec<ticket::Model>) -> Result<Vec<Ticket>, RepoError> {
+    let none = std::collections::HashMap::new();
+    rows.into_iter().map(|m| to_domain(m, &none)).collect()
 }
 
 async fn with_names<C: ConnectionTrait>(
@@ -111,6 +118,7 @@ pub async fn insert<C: ConnectionTrait>(
         created_at: Set(now),
         updated_at: Set(now),
         closed_at: Set(None),
+        status_changed_at: Set(now),
         is_hidden_for_creator: Set(false),
         creator_id: Set(row.creator_id.0),
         assigned_to_id: Set(None),
@@ -252,8 +260,11 @@ pub async fn update<C: ConnectionTrait>(
     if let Some(v) = change.equipment_id {
         m.equipment_id = Set(v.map(|e| e.0));
     }
-    if let Some(v) = change.status {
+    if let Some(v) = change.status
+        && v.rank() != current.status
+    {
         m.status = Set(v.rank());
+        m.status_changed_at = Set(now);
     }
     if let Some(v) = change.closed_at {
         m.closed_at = Set(v);
@@ -286,8 +297,11 @@ pub async fn claim<C: ConnectionTrait>(
         Expr::val(TicketStatus::InProgress.rank()),
     )
     .finally(Expr::col(ticket::Column::Status));
+    let changed = Expr::case(ticket::Column::Status.eq(new), Expr::val(now))
+        .finally(Expr::col(ticket::Column::StatusChangedAt));
     let r = ticket::Entity::update_many()
         .col_expr(ticket::Column::AssignedToId, Expr::value(agent.0))
+        .col_expr(ticket::Column::StatusChangedAt, changed.into())
         .col_expr(ticket::Column::Status, status.into())
         .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
         .filter(ticket::Column::Id.eq(id.0))

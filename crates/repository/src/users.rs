@@ -228,6 +228,24 @@ pub async fn tombstone<C: ConnectionTrait>(
     Ok(())
 }
 
+/// The given users, deleted ones included (as they appear on old records).
+pub async fn with_ids<C: ConnectionTrait>(
+    conn: &C,
+    ids: impl IntoIterator<Item = UserId>,
+) -> Result<Vec<User>, RepoError> {
+    let ids: Vec<i64> = ids.into_iter().map(|u| u.0).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
+
 /// Display names (full name, else username) of the given users, deleted ones included: a
 /// deleted user's tickets and messages still show who wrote them.
 pub async fn display_names<C: ConnectionTrait>(

@@ -8,13 +8,13 @@ use fixdesk_migration::{Migrator, MigratorTrait};
 use fixdesk_repository::secrets;
 
 use fixdesk_usecases::{
-    AuthUseCases, CategoryUseCases, EquipmentUseCases, Helpdesk, ServiceError, TicketUseCases,
-    UserUseCases, async_trait,
+    AuthUseCases, CategoryUseCases, EquipmentUseCases, Helpdesk, ServiceError, StatisticsUseCases,
+    TicketUseCases, UserUseCases, async_trait,
 };
 
 use crate::{
     Auth, Categories, Inventory, Operator, PasswordHasher, SeededAdmin, ServiceSettings,
-    SigningSecret, Tickets, Users, clock, random, seed, session_cache::SessionCache,
+    SigningSecret, Statistics, Tickets, Users, clock, random, seed, session_cache::SessionCache,
     tokens::TokenIssuer,
 };
 
@@ -37,6 +37,7 @@ pub struct Fixdesk {
     tickets: Tickets,
     categories: Categories,
     equipment: Inventory,
+    statistics: Statistics,
     operator: Operator,
 }
 
@@ -72,6 +73,7 @@ impl Fixdesk {
             tickets: Tickets::new(ctx.clone()),
             categories: Categories::new(ctx.clone()),
             equipment: Inventory::new(ctx.clone(), Tickets::new(ctx.clone())),
+            statistics: Statistics::new(ctx.clone()),
             operator: Operator::new(ctx.clone()),
             ctx,
         })
@@ -115,6 +117,10 @@ impl Helpdesk for Fixdesk {
 
     fn equipment(&self) -> &dyn EquipmentUseCases {
         &self.equipment
+    }
+
+    fn statistics(&self) -> &dyn StatisticsUseCases {
+        &self.statistics
     }
 
     async fn healthy(&self) -> bool {

@@ -16,6 +16,7 @@ mod random;
 mod seed;
 mod session_cache;
 mod settings;
+mod statistics;
 mod tickets;
 mod tokens;
 mod users;
@@ -26,12 +27,13 @@ pub use equipment::Inventory;
 pub use facade::Fixdesk;
 pub use fixdesk_usecases::{
     AuthUseCases, CategoryUseCases, EquipmentUseCases, Helpdesk, IssuedToken, ServiceError,
-    TicketPage, TicketUseCases, UserBasic, UserUseCases,
+    StatisticsUseCases, TicketPage, TicketUseCases, UserBasic, UserUseCases,
 };
 pub use hashing::{HashingLimits, PasswordHasher};
-pub use operator::Operator;
+pub use operator::{CounterDifference, Operator};
 pub use seed::SeededAdmin;
 pub use settings::{ServiceSettings, SigningSecret};
+pub use statistics::Statistics;
 pub use tickets::Tickets;
 pub use users::Users;
 

@@ -7,11 +7,19 @@ use fixdesk_domain::{
     AuditAction, AuditEntity, ClientInfo, DomainError, NewAuditEntry, Password, Role, User,
     Username,
 };
-use fixdesk_repository::{audit as audit_repo, sessions, users};
+use fixdesk_repository::{audit as audit_repo, sessions, stats, users};
 
 use fixdesk_usecases::ServiceError;
 
 use crate::{clock, facade::Context};
+
+/// A statistics counter whose stored value differs from the recount.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CounterDifference {
+    pub counter: String,
+    pub stored: [i64; 4],
+    pub expected: [i64; 4],
+}
 
 #[derive(Debug, Clone)]
 pub struct Operator {
@@ -96,5 +104,41 @@ impl Operator {
         uow.commit().await?;
         self.ctx.sessions.forget_user(user.id);
         Ok(user)
+    }
+
+    /// Recounts every statistic from the tickets (in one read snapshot) and lists each
+    /// counter that differs from what is stored.
+    pub async fn verify_statistics(&self) -> Result<Vec<CounterDifference>, ServiceError> {
+        let uow = self.ctx.db.begin_read().await?;
+        let stored = stats::stored(uow.conn()).await?;
+        let expected = stats::recompute(uow.conn()).await?;
+        uow.rollback().await?;
+        let mut keys: Vec<_> = stored.keys().chain(expected.keys()).copied().collect();
+        keys.sort();
+        keys.dedup();
+        Ok(keys
+            .into_iter()
+            .filter_map(|k| {
+                let (s, e) = (
+                    stored.get(&k).copied().unwrap_or_default(),
+                    expected.get(&k).copied().unwrap_or_default(),
+                );
+                (s != e).then(|| CounterDifference {
+                    counter: format!("{k:?}"),
+                    stored: s,
+                    expected: e,
+                })
+            })
+            .collect())
+    }
+
+    /// Replaces every statistics counter with a recount; returns how many rows it wrote.
+    pub async fn rebuild_statistics(&self) -> Result<usize, ServiceError> {
+        let uow = self.ctx.db.begin_write().await?;
+        stats::lock_tickets(uow.conn()).await?;
+        let counters = stats::recompute(uow.conn()).await?;
+        stats::replace(uow.conn(), &counters).await?;
+        uow.commit().await?;
+        Ok(counters.len())
     }
 }

@@ -10,7 +10,8 @@ use fixdesk_domain::{
     ticket::{Transition, ensure_can_change, ensure_can_work, visibility},
 };
 use fixdesk_repository::{
-    audit as audit_repo, categories, equipment, messages, tickets, tickets::TicketUpdate, users,
+    audit as audit_repo, categories, equipment, messages, stats, tickets, tickets::TicketUpdate,
+    users,
 };
 use fixdesk_usecases::{ServiceError, TicketPage, TicketUseCases, async_trait};
 
@@ -96,7 +97,20 @@ impl Tickets {
         let query = Self::scoped(actor, query);
         let conn = self.ctx.db.reader();
         let items = tickets::list(conn, &query).await?;
-        let total = tickets::count(conn, &query.filter).await?;
+        let f = &query.filter;
+        let counted = f.category_id.is_none()
+            && f.assigned_to_id.is_none()
+            && f.creator_id.is_none()
+            && f.equipment_id.is_none()
+            && f.search.is_none()
+            && f.visible_to_creator.is_none();
+        // Totals the counters already hold cost nothing; the rest are index-range counts
+        // that grow with the matches, not with the table.
+        let total = if counted {
+            stats::count(conn, f.status, f.priority).await?
+        } else {
+            tickets::count(conn, f).await?
+        };
         Ok(TicketPage { items, total })
     }
 
@@ -111,6 +125,7 @@ impl Tickets {
         now: chrono::NaiveDateTime,
     ) -> Result<Ticket, ServiceError> {
         let after = tickets::update(conn, before.id, change, now).await?;
+        stats::record(conn, Some(before), Some(&after)).await?;
         audit_repo::append(
             conn,
             audit::ticket_changed(actor.id, before, &after, description, client),
@@ -147,6 +162,7 @@ impl TicketUseCases for Tickets {
             creator_id: actor.id,
         };
         let ticket = tickets::insert(uow.conn(), row, now).await?;
+        stats::record(uow.conn(), None, Some(&ticket)).await?;
         audit_repo::append(
             uow.conn(),
             audit::ticket_created(actor.id, &ticket, client),
@@ -241,6 +257,7 @@ impl TicketUseCases for Tickets {
         match actor.role {
             Role::Admin => {
                 tickets::delete(uow.conn(), id).await?;
+                stats::record(uow.conn(), Some(&t), None).await?;
                 audit_repo::append(uow.conn(), audit::ticket_deleted(actor.id, &t, client), now)
                     .await?;
             }
@@ -317,6 +334,7 @@ impl TicketUseCases for Tickets {
             }
             load(uow.conn(), id).await?
         };
+        stats::record(uow.conn(), Some(&before), Some(&after)).await?;
         let d = format!("Заявка #{id} назначена на агента {}", actor.username);
         audit_repo::append(
             uow.conn(),

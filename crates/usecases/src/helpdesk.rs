@@ -1,6 +1,9 @@
 use async_trait::async_trait;
 
-use crate::{AuthUseCases, CategoryUseCases, EquipmentUseCases, TicketUseCases, UserUseCases};
+use crate::{
+    AuthUseCases, CategoryUseCases, EquipmentUseCases, StatisticsUseCases, TicketUseCases,
+    UserUseCases,
+};
 
 /// The whole of fixdesk as a transport sees it: one handle per area.
 #[async_trait]
@@ -10,6 +13,7 @@ pub trait Helpdesk: Send + Sync {
     fn tickets(&self) -> &dyn TicketUseCases;
     fn categories(&self) -> &dyn CategoryUseCases;
     fn equipment(&self) -> &dyn EquipmentUseCases;
+    fn statistics(&self) -> &dyn StatisticsUseCases;
     /// Whether the database answers.
     async fn healthy(&self) -> bool;
 }

@@ -7,6 +7,7 @@ mod categories;
 mod equipment;
 mod error;
 mod helpdesk;
+mod statistics;
 mod tickets;
 mod users;
 
@@ -15,6 +16,7 @@ pub use categories::CategoryUseCases;
 pub use equipment::EquipmentUseCases;
 pub use error::ServiceError;
 pub use helpdesk::Helpdesk;
+pub use statistics::StatisticsUseCases;
 pub use tickets::{TicketPage, TicketUseCases};
 pub use users::{UserBasic, UserUseCases};
 

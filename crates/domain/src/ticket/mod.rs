@@ -29,6 +29,8 @@ pub struct Ticket {
     pub updated_at: NaiveDateTime,
     /// When the ticket was last closed; cleared on reopening.
     pub closed_at: Option<NaiveDateTime>,
+    /// When the status last changed (the creation time until then).
+    pub status_changed_at: NaiveDateTime,
     pub creator_id: UserId,
     pub creator_name: Option<String>,
     pub assigned_to_id: Option<UserId>,

@@ -142,6 +142,7 @@ mod tests {
             created_at: NaiveDateTime::default(),
             updated_at: NaiveDateTime::default(),
             closed_at: None,
+            status_changed_at: NaiveDateTime::default(),
             creator_id: UserId(creator),
             creator_name: None,
             assigned_to_id: assignee.map(UserId),

@@ -3,12 +3,14 @@
 mod auth;
 mod categories;
 mod equipment;
+mod statistics;
 mod tickets;
 mod users;
 
 pub use auth::AuthApi;
 pub use categories::CategoriesApi;
 pub use equipment::EquipmentApi;
+pub use statistics::StatisticsApi;
 pub use tickets::{AsyncTicketsApi, TicketsApi};
 pub use users::UsersApi;
 
@@ -24,4 +26,6 @@ pub enum Tag {
     Categories,
     /// The equipment inventory and its maintenance history.
     Equipment,
+    /// Dashboard figures, served from counters (admins).
+    Statistics,
 }

@@ -6,5 +6,6 @@ pub mod categories;
 pub mod common;
 pub mod equipment;
 pub mod params;
+pub mod statistics;
 pub mod tickets;
 pub mod users;

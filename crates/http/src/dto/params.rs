@@ -33,7 +33,8 @@ pub fn path_value<T>(
     parse(raw).map_err(|e| located("path", name, e, raw))
 }
 
-fn located(place: &str, name: &'static str, e: FieldError, input: &str) -> ApiError {
+/// A 422 for one bad path or query value.
+pub fn located(place: &str, name: &'static str, e: FieldError, input: &str) -> ApiError {
     ApiError::Validation(vec![ValidationItem::new(
         e.kind,
         vec![place.into(), name.into()],

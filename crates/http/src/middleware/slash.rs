@@ -40,6 +40,10 @@ const DECLARED: &[&str] = &[
     "/api/v1/equipment/{}/maintenance",
     "/api/v1/equipment/{}/history",
     "/api/v1/equipment/{}/tickets",
+    "/api/v1/statistics/tickets-summary",
+    "/api/v1/statistics/agent-performance",
+    "/api/v1/statistics/tickets-by-period",
+    "/api/v1/statistics/user-activity",
 ];
 
 fn matches(pattern: &str, path: &str) -> bool {

@@ -6,6 +6,7 @@ pub mod equipment;
 pub mod maintenance;
 pub mod secret;
 pub mod session;
+pub mod stats;
 pub mod ticket;
 pub mod ticket_message;
 pub mod user;

@@ -14,6 +14,7 @@ pub struct Model {
     pub created_at: DateTime,
     pub updated_at: DateTime,
     pub closed_at: Option<DateTime>,
+    pub status_changed_at: DateTime,
     pub is_hidden_for_creator: bool,
     pub creator_id: i64,
     pub assigned_to_id: Option<i64>,

@@ -1,0 +1,147 @@
+//! Statistics on the wire: the contract's shapes, plus `total`, `by_status` and `by_priority`
+//! on the summary (the names the old admin dashboard reads).
+
+use std::collections::BTreeMap;
+
+use fixdesk_usecases::domain::{
+    AgentPerformance, PeriodStats, Priority, TicketStatus, TicketSummary, UserActivity,
+};
+use poem_openapi::Object;
+
+#[derive(Debug, Object)]
+pub struct StatusCounts {
+    pub new: i64,
+    pub in_progress: i64,
+    pub closed: i64,
+}
+
+#[derive(Debug, Object)]
+pub struct PriorityCounts {
+    pub low: i64,
+    pub medium: i64,
+    pub high: i64,
+}
+
+#[derive(Debug, Object)]
+pub struct TicketSummaryOut {
+    pub total_tickets: i64,
+    /// Only the statuses that occur.
+    pub status_distribution: BTreeMap<String, i64>,
+    /// Only the priorities that occur.
+    pub priority_distribution: BTreeMap<String, i64>,
+    pub avg_resolution_time_hours: Option<f64>,
+    pub total: i64,
+    pub by_status: StatusCounts,
+    pub by_priority: PriorityCounts,
+}
+
+fn count<K: PartialEq>(pairs: &[(K, i64)], key: K) -> i64 {
+    pairs.iter().find(|(k, _)| *k == key).map_or(0, |(_, n)| *n)
+}
+
+impl From<TicketSummary> for TicketSummaryOut {
+    fn from(s: TicketSummary) -> Self {
+        let occurring =
+            |pairs: Vec<(String, i64)>| pairs.into_iter().filter(|(_, n)| *n > 0).collect();
+        Self {
+            total_tickets: s.total,
+            status_distribution: occurring(
+                s.by_status
+                    .iter()
+                    .map(|(k, n)| (k.as_str().to_string(), *n))
+                    .collect(),
+            ),
+            priority_distribution: occurring(
+                s.by_priority
+                    .iter()
+                    .map(|(k, n)| (k.as_str().to_string(), *n))
+                    .collect(),
+            ),
+            avg_resolution_time_hours: s.avg_resolution_hours,
+            total: s.total,
+            by_status: StatusCounts {
+                new: count(&s.by_status, TicketStatus::New),
+                in_progress: count(&s.by_status, TicketStatus::InProgress),
+                closed: count(&s.by_status, TicketStatus::Closed),
+            },
+            by_priority: PriorityCounts {
+                low: count(&s.by_priority, Priority::Low),
+                medium: count(&s.by_priority, Priority::Medium),
+                high: count(&s.by_priority, Priority::High),
+            },
+        }
+    }
+}
+
+#[derive(Debug, Object)]
+pub struct AgentPerformanceOut {
+    pub agent_id: i64,
+    pub agent_name: Option<String>,
+    pub assigned_tickets: i64,
+    pub resolved_tickets: i64,
+    pub resolution_rate: f64,
+    pub avg_resolution_time_hours: Option<f64>,
+}
+
+impl From<AgentPerformance> for AgentPerformanceOut {
+    fn from(a: AgentPerformance) -> Self {
+        Self {
+            agent_id: a.agent_id.0,
+            agent_name: a.agent_name,
+            assigned_tickets: a.assigned,
+            resolved_tickets: a.resolved,
+            resolution_rate: a.resolution_rate,
+            avg_resolution_time_hours: a.avg_resolution_hours,
+        }
+    }
+}
+
+#[derive(Debug, Object)]
+pub struct PeriodOut {
+    pub period: String,
+    pub new_tickets: i64,
+    pub resolved_tickets: i64,
+    pub in_progress_tickets: i64,
+    pub resolution_rate: f64,
+}
+
+impl From<PeriodStats> for PeriodOut {
+    fn from(p: PeriodStats) -> Self {
+        Self {
+            period: p.period.as_str().into(),
+            new_tickets: p.new_tickets,
+            resolved_tickets: p.resolved_tickets,
+            in_progress_tickets: p.in_progress_tickets,
+            resolution_rate: p.resolution_rate,
+        }
+    }
+}
+
+#[derive(Debug, Object)]
+pub struct ActiveUserOut {
+    pub user_id: i64,
+    pub username: String,
+    pub full_name: Option<String>,
+    pub ticket_count: i64,
+}
+
+#[derive(Debug, Object)]
+pub struct UserActivityOut {
+    pub most_active_by_tickets: Vec<ActiveUserOut>,
+}
+
+impl From<Vec<UserActivity>> for UserActivityOut {
+    fn from(list: Vec<UserActivity>) -> Self {
+        Self {
+            most_active_by_tickets: list
+                .into_iter()
+                .map(|u| ActiveUserOut {
+                    user_id: u.user_id.0,
+                    username: u.username,
+                    full_name: u.full_name,
+                    ticket_count: u.ticket_count,
+                })
+                .collect(),
+        }
+    }
+}

@@ -1,0 +1,30 @@
+use async_trait::async_trait;
+use fixdesk_domain::{
+    Actor, AgentPerformance, PeriodStats, StatsPeriod, TicketSummary, UserActivity,
+};
+
+use crate::ServiceError;
+
+/// Figures for the admin dashboard, read from counters that every ticket write keeps: each
+/// answer costs the same at a thousand tickets and at a million. Admins only.
+#[async_trait]
+pub trait StatisticsUseCases: Send + Sync {
+    async fn summary(&self, actor: &Actor) -> Result<TicketSummary, ServiceError>;
+    /// Per agent (and any admin holding tickets), over tickets filed in the last `days` days.
+    async fn agent_performance(
+        &self,
+        actor: &Actor,
+        days: u32,
+    ) -> Result<Vec<AgentPerformance>, ServiceError>;
+    async fn by_period(
+        &self,
+        actor: &Actor,
+        period: StatsPeriod,
+    ) -> Result<PeriodStats, ServiceError>;
+    /// The users who filed the most tickets.
+    async fn user_activity(
+        &self,
+        actor: &Actor,
+        top: u64,
+    ) -> Result<Vec<UserActivity>, ServiceError>;
+}

@@ -282,12 +282,16 @@ pub async fn by_status_and_priority<C: ConnectionTrait>(
         .collect())
 }
 
+/// Summed columns as the database returns them (`NULL` when nothing matched).
+type Sums3 = (i64, Option<i64>, Option<i64>, Option<i64>);
+type Sums4 = (Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+
 /// Per assignee, for tickets created on or after `since`: (user, assigned, resolved, seconds).
 pub async fn agents_since<C: ConnectionTrait>(
     conn: &C,
     since: NaiveDate,
 ) -> Result<Vec<(i64, i64, i64, i64)>, RepoError> {
-    let rows: Vec<(i64, Option<i64>, Option<i64>, Option<i64>)> = agents::Entity::find()
+    let rows: Vec<Sums3> = agents::Entity::find()
         .select_only()
         .column(agents::Column::UserId)
         .column_as(agents::Column::Assigned.sum(), "assigned")
@@ -310,7 +314,7 @@ pub async fn days_since<C: ConnectionTrait>(
     conn: &C,
     since: NaiveDate,
 ) -> Result<Values, RepoError> {
-    let row: Option<(Option<i64>, Option<i64>, Option<i64>, Option<i64>)> = days::Entity::find()
+    let row: Option<Sums4> = days::Entity::find()
         .select_only()
         .column_as(days::Column::Created.sum(), "created")
         .column_as(days::Column::CreatedResolved.sum(), "created_resolved")

@@ -1,5 +1,7 @@
-//! The audit log, append-only. `old_values`/`new_values` are kept as the exact JSON text that
-//! was written, so the row's bytes never change after the fact.
+//! The audit log, append-only and tamper-evident. `old_values`/`new_values` are kept as the
+//! exact JSON text that was written. Each row carries the hash of the row before it and its own
+//! hash over both; `audit_chain` holds the newest hash, so every append reads and moves one
+//! row (which also serialises appends) and a deleted or edited row breaks the chain.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -22,6 +24,15 @@ enum AuditLogs {
     UserAgent,
     CreatedAt,
     UserId,
+    PrevHash,
+    Hash,
+}
+
+#[derive(DeriveIden)]
+enum AuditChain {
+    Table,
+    Id,
+    LastHash,
 }
 
 #[async_trait::async_trait]
@@ -42,6 +53,8 @@ impl MigrationTrait for Migration {
                     .col(string_len_null(AuditLogs::UserAgent, 512))
                     .col(date_time(AuditLogs::CreatedAt))
                     .col(big_integer_null(AuditLogs::UserId))
+                    .col(string_len(AuditLogs::PrevHash, 64))
+                    .col(string_len(AuditLogs::Hash, 64))
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_audit_logs_user")
@@ -75,10 +88,28 @@ impl MigrationTrait for Migration {
                     .col(AuditLogs::EntityId)
                     .to_owned(),
             )
-            .await
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(AuditChain::Table)
+                    .col(integer(AuditChain::Id).primary_key())
+                    .col(string_len(AuditChain::LastHash, 64))
+                    .to_owned(),
+            )
+            .await?;
+        let mut head = Query::insert();
+        head.into_table(AuditChain::Table)
+            .columns([AuditChain::Id, AuditChain::LastHash])
+            .values([1.into(), fixdesk_domain::audit::GENESIS.into()])
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
+        manager.exec_stmt(head).await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_table(Table::drop().table(AuditChain::Table).to_owned())
+            .await?;
         manager
             .drop_table(Table::drop().table(AuditLogs::Table).to_owned())
             .await

@@ -49,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         action: StatsAction,
     },
+    /// The audit log: `verify` checks the hash chain for edited or deleted rows.
+    Audit {
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Set a user's password, re-activate them and end their sessions.
     ResetPassword {
         #[arg(long)]
@@ -64,6 +69,12 @@ enum StatsAction {
     Verify,
     /// Replace every counter with a recount.
     Rebuild,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditAction {
+    /// Recompute every row's hash; exit 1 if any row was edited or deleted.
+    Verify,
 }
 
 #[tokio::main]
@@ -135,6 +146,21 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
                     println!("statistics rebuilt ({rows} counter rows)");
                 }
             }
+        }
+        Command::Audit {
+            action: AuditAction::Verify,
+        } => {
+            let service = Fixdesk::start(settings.service()).await?;
+            let problems = service.operator().verify_audit().await?;
+            for p in &problems {
+                println!("{p:?}");
+            }
+            if !problems.is_empty() {
+                return Err(
+                    format!("the audit chain is broken in {} place(s)", problems.len()).into(),
+                );
+            }
+            println!("audit: every row checks out");
         }
         Command::ResetPassword { username, password } => {
             let service = Fixdesk::start(settings.service()).await?;

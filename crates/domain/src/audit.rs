@@ -1,8 +1,12 @@
 //! The audit vocabulary. `action_type` values stay those the old UI filters and colours.
 
+use chrono::NaiveDateTime;
 use serde_json::Value;
 
-use crate::{ClientInfo, UserId};
+use crate::{ClientInfo, Role, UserId};
+
+/// The hash that precedes the first audit row in the chain.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditAction {
@@ -12,6 +16,7 @@ pub enum AuditAction {
     Login,
     LoginFailed,
     Logout,
+    AccessDenied,
 }
 
 impl AuditAction {
@@ -23,8 +28,19 @@ impl AuditAction {
             AuditAction::Login => "LOGIN",
             AuditAction::LoginFailed => "LOGIN_FAILED",
             AuditAction::Logout => "LOGOUT",
+            AuditAction::AccessDenied => "ACCESS_DENIED",
         }
     }
+
+    pub const ALL: [AuditAction; 7] = [
+        AuditAction::Create,
+        AuditAction::Update,
+        AuditAction::Delete,
+        AuditAction::Login,
+        AuditAction::LoginFailed,
+        AuditAction::Logout,
+        AuditAction::AccessDenied,
+    ];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +51,10 @@ pub enum AuditEntity {
     Category,
     Equipment,
     Maintenance,
+    Notification,
+    Attachment,
+    /// A request that was refused.
+    Request,
 }
 
 impl AuditEntity {
@@ -46,6 +66,9 @@ impl AuditEntity {
             AuditEntity::Category => "category",
             AuditEntity::Equipment => "equipment",
             AuditEntity::Maintenance => "maintenance",
+            AuditEntity::Notification => "notification",
+            AuditEntity::Attachment => "attachment",
+            AuditEntity::Request => "request",
         }
     }
 }
@@ -61,4 +84,56 @@ pub struct NewAuditEntry {
     pub old_values: Option<Value>,
     pub new_values: Option<Value>,
     pub client: ClientInfo,
+}
+
+/// Who acted, as an audit record shows them (their current name and role).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditUser {
+    pub id: UserId,
+    pub username: String,
+    pub full_name: Option<String>,
+    pub role: Role,
+}
+
+/// One audit row as read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditRecord {
+    pub id: i64,
+    pub action_type: String,
+    pub description: String,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
+    pub user: Option<AuditUser>,
+    pub old_values: Option<Value>,
+    pub new_values: Option<Value>,
+}
+
+/// Filters of the audit list; every one given must match. Both date bounds are inclusive.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub action_type: Option<String>,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<i64>,
+    pub user_id: Option<UserId>,
+    /// The acting user's current role.
+    pub role: Option<Role>,
+    pub from: Option<NaiveDateTime>,
+    pub to: Option<NaiveDateTime>,
+    /// Only rows after this id (for live streams).
+    pub after_id: Option<i64>,
+}
+
+/// A break in the audit chain found by verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainProblem {
+    /// The row's content no longer matches its hash: it was edited.
+    Altered { id: i64 },
+    /// The row does not follow the one before it: rows in between were deleted (or the link
+    /// was edited).
+    Broken { id: i64 },
+    /// The newest rows are gone: the chain head no longer matches the last row.
+    Truncated { last_id: Option<i64> },
 }

@@ -33,6 +33,11 @@ pub enum DomainError {
     CannotViewUser,
     #[error("Нет прав для обновления данного пользователя")]
     CannotUpdateUser,
+    /// The audit log's own wording of "admins only", kept from the old API.
+    #[error("Доступ разрешен только администраторам")]
+    AuditAdminOnly,
+    #[error("Запись журнала не найдена")]
+    AuditRecordNotFound,
 
     #[error("Заявка не найдена")]
     TicketNotFound,

@@ -20,7 +20,9 @@ pub mod ticket;
 pub mod user;
 
 pub use actor::Actor;
-pub use audit::{AuditAction, AuditEntity, NewAuditEntry};
+pub use audit::{
+    AuditAction, AuditEntity, AuditFilter, AuditRecord, AuditUser, ChainProblem, NewAuditEntry,
+};
 pub use category::{Category, CategoryChanges, CategoryName, NewCategory};
 pub use client::ClientInfo;
 pub use equipment::{

@@ -71,6 +71,7 @@ fn domain_status(e: &DomainError) -> StatusCode {
         | D::MaintenanceTypeRequired
         | D::BadMaintenanceDate => StatusCode::UNPROCESSABLE_ENTITY,
         D::UserNotFound
+        | D::AuditRecordNotFound
         | D::TicketNotFound
         | D::CategoryNotFound
         | D::EquipmentNotFound
@@ -79,6 +80,7 @@ fn domain_status(e: &DomainError) -> StatusCode {
         | D::StaffRequired
         | D::CannotViewUser
         | D::CannotUpdateUser
+        | D::AuditAdminOnly
         | D::CannotViewTicket
         | D::CannotChangeTicket
         | D::CannotCloseTicket

@@ -77,6 +77,7 @@ pub fn endpoint(service: Service, config: HttpConfig) -> impl Endpoint {
             apis::CategoriesApi,
             apis::EquipmentApi,
             apis::StatisticsApi,
+            apis::AuditApi,
         ),
         "fixdesk",
         API_VERSION,
@@ -94,6 +95,7 @@ pub fn endpoint(service: Service, config: HttpConfig) -> impl Endpoint {
         .with(middleware::slash::SlashPolicy)
         // Errors become responses here, so the layers outside see and decorate them too.
         .catch_all_error(|e| async move { error_response(e) })
+        .with(middleware::denials::AuditDenials)
         .with(middleware::cache_control::NoStore)
         .with(cors(&config))
         .data(service)

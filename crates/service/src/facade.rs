@@ -8,12 +8,12 @@ use fixdesk_migration::{Migrator, MigratorTrait};
 use fixdesk_repository::secrets;
 
 use fixdesk_usecases::{
-    AuthUseCases, CategoryUseCases, EquipmentUseCases, Helpdesk, ServiceError, StatisticsUseCases,
-    TicketUseCases, UserUseCases, async_trait,
+    AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases, Helpdesk, ServiceError,
+    StatisticsUseCases, TicketUseCases, UserUseCases, async_trait,
 };
 
 use crate::{
-    Auth, Categories, Inventory, Operator, PasswordHasher, SeededAdmin, ServiceSettings,
+    AuditLog, Auth, Categories, Inventory, Operator, PasswordHasher, SeededAdmin, ServiceSettings,
     SigningSecret, Statistics, Tickets, Users, clock, random, seed, session_cache::SessionCache,
     tokens::TokenIssuer,
 };
@@ -38,6 +38,7 @@ pub struct Fixdesk {
     categories: Categories,
     equipment: Inventory,
     statistics: Statistics,
+    audit: AuditLog,
     operator: Operator,
 }
 
@@ -74,6 +75,7 @@ impl Fixdesk {
             categories: Categories::new(ctx.clone()),
             equipment: Inventory::new(ctx.clone(), Tickets::new(ctx.clone())),
             statistics: Statistics::new(ctx.clone()),
+            audit: AuditLog::new(ctx.clone()),
             operator: Operator::new(ctx.clone()),
             ctx,
         })
@@ -121,6 +123,10 @@ impl Helpdesk for Fixdesk {
 
     fn statistics(&self) -> &dyn StatisticsUseCases {
         &self.statistics
+    }
+
+    fn audit(&self) -> &dyn AuditUseCases {
+        &self.audit
     }
 
     async fn healthy(&self) -> bool {

@@ -5,6 +5,7 @@
 //! Build everything through [`Fixdesk`], which other Rust programs can embed directly.
 
 mod audit;
+mod audit_log;
 mod auth;
 mod categories;
 mod clock;
@@ -21,13 +22,15 @@ mod tickets;
 mod tokens;
 mod users;
 
+pub use audit_log::AuditLog;
 pub use auth::Auth;
 pub use categories::Categories;
 pub use equipment::Inventory;
 pub use facade::Fixdesk;
 pub use fixdesk_usecases::{
-    AuthUseCases, CategoryUseCases, EquipmentUseCases, Helpdesk, IssuedToken, ServiceError,
-    StatisticsUseCases, TicketPage, TicketUseCases, UserBasic, UserUseCases,
+    AuditPage, AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases, Helpdesk,
+    IssuedToken, ServiceError, StatisticsUseCases, TicketPage, TicketUseCases, UserBasic,
+    UserUseCases,
 };
 pub use hashing::{HashingLimits, PasswordHasher};
 pub use operator::{CounterDifference, Operator};

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use fixdesk_domain::ChainProblem;
 use fixdesk_domain::{
     AuditAction, AuditEntity, ClientInfo, DomainError, NewAuditEntry, Password, Role, User,
     Username,
@@ -140,5 +141,13 @@ impl Operator {
         stats::replace(uow.conn(), &counters).await?;
         uow.commit().await?;
         Ok(counters.len())
+    }
+
+    /// Walks the audit chain and reports every edited row, broken link or missing tail.
+    pub async fn verify_audit(&self) -> Result<Vec<ChainProblem>, ServiceError> {
+        let uow = self.ctx.db.begin_read().await?;
+        let problems = audit_repo::verify(uow.conn()).await?;
+        uow.rollback().await?;
+        Ok(problems)
     }
 }

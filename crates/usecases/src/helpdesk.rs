@@ -1,8 +1,8 @@
 use async_trait::async_trait;
 
 use crate::{
-    AuthUseCases, CategoryUseCases, EquipmentUseCases, StatisticsUseCases, TicketUseCases,
-    UserUseCases,
+    AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases, StatisticsUseCases,
+    TicketUseCases, UserUseCases,
 };
 
 /// The whole of fixdesk as a transport sees it: one handle per area.
@@ -14,6 +14,7 @@ pub trait Helpdesk: Send + Sync {
     fn categories(&self) -> &dyn CategoryUseCases;
     fn equipment(&self) -> &dyn EquipmentUseCases;
     fn statistics(&self) -> &dyn StatisticsUseCases;
+    fn audit(&self) -> &dyn AuditUseCases;
     /// Whether the database answers.
     async fn healthy(&self) -> bool;
 }

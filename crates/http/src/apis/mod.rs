@@ -1,5 +1,6 @@
 //! The `/api/v1` operations, one struct per tag.
 
+mod audit;
 mod auth;
 mod categories;
 mod equipment;
@@ -7,6 +8,7 @@ mod statistics;
 mod tickets;
 mod users;
 
+pub use audit::AuditApi;
 pub use auth::AuthApi;
 pub use categories::CategoriesApi;
 pub use equipment::EquipmentApi;
@@ -28,4 +30,6 @@ pub enum Tag {
     Equipment,
     /// Dashboard figures, served from counters (admins).
     Statistics,
+    /// The tamper-evident audit log (admins).
+    Audit,
 }

@@ -6,11 +6,11 @@ pub mod login_form;
 pub mod path_id;
 pub mod security;
 
-pub use client::Client;
+pub use client::{Client, client_info};
 pub use json_body::JsonBody;
 pub use login_form::LoginForm;
 pub use path_id::path_id;
-pub use security::{AdminOnly, Authed, StaffOnly};
+pub use security::{ActorSlot, AdminOnly, AuditAdmin, Authed, StaffOnly};
 
 /// Reads the whole request body, refusing (413) anything over the configured limit.
 pub(crate) async fn read_body(

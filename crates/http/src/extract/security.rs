@@ -2,7 +2,12 @@
 //! extractor, so that 401/400/403 come before any request validation, as in the contract.
 
 use crate::Service;
-use fixdesk_usecases::{ServiceError, domain::Actor};
+use std::sync::{Arc, Mutex};
+
+use fixdesk_usecases::{
+    ServiceError,
+    domain::{Actor, DomainError, Role},
+};
 use poem::Request;
 use poem_openapi::{SecurityScheme, auth::Bearer};
 
@@ -28,6 +33,16 @@ pub struct Authed(pub Actor);
 )]
 pub struct StaffOnly(pub Actor);
 
+/// An admin, refused in the audit log's own words.
+#[derive(Debug, SecurityScheme)]
+#[oai(
+    ty = "bearer",
+    bearer_format = "JWT",
+    rename = "bearer",
+    checker = "audit_admin"
+)]
+pub struct AuditAdmin(pub Actor);
+
 /// An admin.
 #[derive(Debug, SecurityScheme)]
 #[oai(
@@ -38,11 +53,36 @@ pub struct StaffOnly(pub Actor);
 )]
 pub struct AdminOnly(pub Actor);
 
-async fn authenticate(req: &Request, bearer: &Bearer) -> Result<Actor, ApiError> {
+/// Who made the request, once authenticated; read by the denial audit after the response.
+#[derive(Debug, Clone, Default)]
+pub struct ActorSlot(Arc<Mutex<Option<Actor>>>);
+
+impl ActorSlot {
+    fn set(&self, actor: &Actor) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(actor.clone());
+        }
+    }
+
+    pub fn take(&self) -> Option<Actor> {
+        self.0.lock().ok().and_then(|mut s| s.take())
+    }
+}
+
+/// The actor behind a bearer token.
+pub(crate) async fn authenticate_token(req: &Request, token: &str) -> Result<Actor, ApiError> {
     let service = req
         .data::<Service>()
         .ok_or_else(|| ServiceError::Internal("service missing from request data".into()))?;
-    Ok(service.auth().authenticate(&bearer.token).await?)
+    let actor = service.auth().authenticate(token).await?;
+    if let Some(slot) = req.extensions().get::<ActorSlot>() {
+        slot.set(&actor);
+    }
+    Ok(actor)
+}
+
+async fn authenticate(req: &Request, bearer: &Bearer) -> Result<Actor, ApiError> {
+    authenticate_token(req, &bearer.token).await
 }
 
 async fn any_user(req: &Request, bearer: Bearer) -> poem::Result<Actor> {
@@ -58,5 +98,13 @@ async fn admin(req: &Request, bearer: Bearer) -> poem::Result<Actor> {
 async fn staff(req: &Request, bearer: Bearer) -> poem::Result<Actor> {
     let actor = authenticate(req, &bearer).await?;
     actor.require_staff().map_err(ApiError::from)?;
+    Ok(actor)
+}
+
+async fn audit_admin(req: &Request, bearer: Bearer) -> poem::Result<Actor> {
+    let actor = authenticate(req, &bearer).await?;
+    if actor.role != Role::Admin {
+        return Err(ApiError::from(DomainError::AuditAdminOnly).into());
+    }
     Ok(actor)
 }

@@ -15,6 +15,8 @@ pub struct Model {
     pub user_agent: Option<String>,
     pub created_at: DateTime,
     pub user_id: Option<i64>,
+    pub prev_hash: String,
+    pub hash: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,0 +1,94 @@
+//! Reading the audit log, and recording refused requests.
+
+use std::sync::Arc;
+
+use fixdesk_domain::{
+    Actor, AuditAction, AuditEntity, AuditFilter, AuditRecord, ClientInfo, DomainError, Page, Role,
+};
+use fixdesk_repository::audit as audit_repo;
+use fixdesk_usecases::{AuditPage, AuditUseCases, ServiceError, async_trait};
+use serde_json::json;
+
+use crate::{audit, clock, facade::Context};
+
+#[derive(Debug, Clone)]
+pub struct AuditLog {
+    ctx: Arc<Context>,
+}
+
+impl AuditLog {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+}
+
+fn require_admin(actor: &Actor) -> Result<(), DomainError> {
+    if actor.role == Role::Admin {
+        Ok(())
+    } else {
+        Err(DomainError::AuditAdminOnly)
+    }
+}
+
+#[async_trait]
+impl AuditUseCases for AuditLog {
+    async fn list(
+        &self,
+        actor: &Actor,
+        filter: AuditFilter,
+        page: Page,
+    ) -> Result<AuditPage, ServiceError> {
+        require_admin(actor)?;
+        let uow = self.ctx.db.begin_read().await?;
+        let items = audit_repo::list(uow.conn(), &filter, page).await?;
+        let total = audit_repo::count(uow.conn(), &filter).await?;
+        uow.rollback().await?;
+        Ok(AuditPage { items, total })
+    }
+
+    async fn get(&self, actor: &Actor, id: i64) -> Result<AuditRecord, ServiceError> {
+        require_admin(actor)?;
+        audit_repo::find(self.ctx.db.reader(), id)
+            .await?
+            .ok_or_else(|| DomainError::AuditRecordNotFound.into())
+    }
+
+    async fn action_types(&self, actor: &Actor) -> Result<Vec<String>, ServiceError> {
+        require_admin(actor)?;
+        let mut all: Vec<String> = AuditAction::ALL
+            .iter()
+            .map(|a| a.as_str().to_string())
+            .collect();
+        for t in audit_repo::action_types(self.ctx.db.reader()).await? {
+            if !all.contains(&t) {
+                all.push(t);
+            }
+        }
+        Ok(all)
+    }
+
+    async fn record_denial(
+        &self,
+        actor: &Actor,
+        method: &str,
+        path: &str,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
+        let now = clock::now();
+        let target: String = path.chars().take(300).collect();
+        let entry = audit::entry(
+            Some(actor.id),
+            AuditAction::AccessDenied,
+            AuditEntity::Request,
+            None,
+            format!("Отказано в доступе: {method} {target}"),
+            None,
+            Some(json!({"method": method, "path": target})),
+            client,
+        );
+        let uow = self.ctx.db.begin_write().await?;
+        audit_repo::append(uow.conn(), entry, now).await?;
+        uow.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,34 @@
+use async_trait::async_trait;
+use fixdesk_domain::{Actor, AuditFilter, AuditRecord, ClientInfo, Page};
+
+use crate::ServiceError;
+
+/// A page of audit records and how many match in all.
+#[derive(Debug, Clone)]
+pub struct AuditPage {
+    pub items: Vec<AuditRecord>,
+    pub total: u64,
+}
+
+/// Reading the audit log (admins), and recording refused requests.
+#[async_trait]
+pub trait AuditUseCases: Send + Sync {
+    /// Matching records, newest first.
+    async fn list(
+        &self,
+        actor: &Actor,
+        filter: AuditFilter,
+        page: Page,
+    ) -> Result<AuditPage, ServiceError>;
+    async fn get(&self, actor: &Actor, id: i64) -> Result<AuditRecord, ServiceError>;
+    /// Every action type the log uses.
+    async fn action_types(&self, actor: &Actor) -> Result<Vec<String>, ServiceError>;
+    /// Notes that `actor` was refused `method path`.
+    async fn record_denial(
+        &self,
+        actor: &Actor,
+        method: &str,
+        path: &str,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError>;
+}

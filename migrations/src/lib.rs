@@ -12,6 +12,7 @@ mod m20261122_000005_create_categories;
 mod m20261122_000006_create_equipment;
 mod m20261122_000007_create_tickets;
 mod m20261122_000008_create_statistics;
+mod m20261122_000009_create_notifications;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_create_equipment::Migration),
             Box::new(m20261122_000007_create_tickets::Migration),
             Box::new(m20261122_000008_create_statistics::Migration),
+            Box::new(m20261122_000009_create_notifications::Migration),
         ]
     }
 }

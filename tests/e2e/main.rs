@@ -8,6 +8,8 @@ mod equipment;
 mod http_rules;
 mod legacy_bugs;
 mod lifecycle;
+mod live;
+mod notifications;
 mod permissions;
 mod sessions;
 mod statistics;

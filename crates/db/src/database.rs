@@ -1,6 +1,8 @@
 //! Connecting to the database and opening units of work.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
+
+use tokio::sync::Notify;
 
 use sea_orm::{
     ConnectOptions, ConnectionTrait, DatabaseConnection, IsolationLevel, SqliteTransactionMode,
@@ -52,6 +54,8 @@ pub struct Database {
     read: DatabaseConnection,
     write: DatabaseConnection,
     backend: Backend,
+    /// Signalled after every successful commit, so live feeds look for new rows at once.
+    commits: Arc<Notify>,
 }
 
 impl Database {
@@ -79,11 +83,7 @@ impl Database {
                 // reader opens it.
                 let write = sqlite_pool(options.clone(), 1, settings).await?;
                 let read = sqlite_pool(options, settings.max_connections, settings).await?;
-                Ok(Self {
-                    read,
-                    write,
-                    backend: Backend::Sqlite,
-                })
+                Ok(Self::new(read, write, Backend::Sqlite))
             }
             DbUrl::SqliteMemory => {
                 // One connection holds the whole in-memory database; it must never be closed.
@@ -105,11 +105,7 @@ impl Database {
                         )))
                     })?;
                 let conn = SqlxSqliteConnector::from_sqlx_sqlite_pool(pool);
-                Ok(Self {
-                    read: conn.clone(),
-                    write: conn,
-                    backend: Backend::Sqlite,
-                })
+                Ok(Self::new(conn.clone(), conn, Backend::Sqlite))
             }
             DbUrl::Postgres(url) => {
                 let mut options = ConnectOptions::new(url);
@@ -122,13 +118,23 @@ impl Database {
                     options.statement_timeout(t);
                 }
                 let conn = sea_orm::Database::connect(options).await?;
-                Ok(Self {
-                    read: conn.clone(),
-                    write: conn,
-                    backend: Backend::Postgres,
-                })
+                Ok(Self::new(conn.clone(), conn, Backend::Postgres))
             }
         }
+    }
+
+    fn new(read: DatabaseConnection, write: DatabaseConnection, backend: Backend) -> Self {
+        Self {
+            read,
+            write,
+            backend,
+            commits: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Signalled after each commit of a write unit of work (at most one wake-up is stored).
+    pub fn commits(&self) -> Arc<Notify> {
+        self.commits.clone()
     }
 
     pub fn backend(&self) -> Backend {
@@ -163,6 +169,7 @@ impl Database {
         };
         Ok(UnitOfWork::new(
             self.write.begin_with_options(options).await?,
+            Some(self.commits.clone()),
         ))
     }
 
@@ -177,6 +184,7 @@ impl Database {
         };
         Ok(UnitOfWork::new(
             self.read.begin_with_options(options).await?,
+            None,
         ))
     }
 

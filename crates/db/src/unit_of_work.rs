@@ -1,6 +1,9 @@
 //! One transaction, owned. The Rust form of the old service's `async with session:` block.
 
+use std::sync::Arc;
+
 use sea_orm::DatabaseTransaction;
+use tokio::sync::Notify;
 
 use crate::DbError;
 
@@ -9,11 +12,12 @@ use crate::DbError;
 #[derive(Debug)]
 pub struct UnitOfWork {
     txn: DatabaseTransaction,
+    committed: Option<Arc<Notify>>,
 }
 
 impl UnitOfWork {
-    pub(crate) fn new(txn: DatabaseTransaction) -> Self {
-        Self { txn }
+    pub(crate) fn new(txn: DatabaseTransaction, committed: Option<Arc<Notify>>) -> Self {
+        Self { txn, committed }
     }
 
     /// The connection every repository call of this unit of work must use.
@@ -21,8 +25,14 @@ impl UnitOfWork {
         &self.txn
     }
 
+    /// Makes the change durable, then signals the commit (only after it is durable, so
+    /// nothing is announced that could still be rolled back).
     pub async fn commit(self) -> Result<(), DbError> {
-        self.txn.commit().await.map_err(DbError::from)
+        self.txn.commit().await.map_err(DbError::from)?;
+        if let Some(n) = self.committed {
+            n.notify_one();
+        }
+        Ok(())
     }
 
     pub async fn rollback(self) -> Result<(), DbError> {

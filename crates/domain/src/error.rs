@@ -38,6 +38,8 @@ pub enum DomainError {
     AuditAdminOnly,
     #[error("Запись журнала не найдена")]
     AuditRecordNotFound,
+    #[error("Уведомление не найдено")]
+    NotificationNotFound,
 
     #[error("Заявка не найдена")]
     TicketNotFound,

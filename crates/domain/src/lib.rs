@@ -10,6 +10,7 @@ pub mod equipment;
 pub mod error;
 pub mod ids;
 pub mod message;
+pub mod notification;
 pub mod page;
 pub mod patch;
 pub mod policy;
@@ -32,6 +33,7 @@ pub use equipment::{
 pub use error::{DomainError, FieldError};
 pub use ids::{CategoryId, EquipmentId, MaintenanceId, MessageId, SessionId, TicketId, UserId};
 pub use message::{MessageText, TicketMessage};
+pub use notification::{NewNotification, Notification, NotificationKind, NotificationSettings};
 pub use page::Page;
 pub use patch::Patch;
 pub use role::Role;

@@ -72,6 +72,7 @@ fn domain_status(e: &DomainError) -> StatusCode {
         | D::BadMaintenanceDate => StatusCode::UNPROCESSABLE_ENTITY,
         D::UserNotFound
         | D::AuditRecordNotFound
+        | D::NotificationNotFound
         | D::TicketNotFound
         | D::CategoryNotFound
         | D::EquipmentNotFound

@@ -6,6 +6,7 @@ mod apis;
 mod dto;
 mod error;
 mod extract;
+mod live_audit;
 mod middleware;
 mod system;
 mod validation;
@@ -78,6 +79,7 @@ pub fn endpoint(service: Service, config: HttpConfig) -> impl Endpoint {
             apis::EquipmentApi,
             apis::StatisticsApi,
             apis::AuditApi,
+            apis::NotificationsApi,
         ),
         "fixdesk",
         API_VERSION,
@@ -89,6 +91,7 @@ pub fn endpoint(service: Service, config: HttpConfig) -> impl Endpoint {
     Route::new()
         .nest("/api/v1", api)
         .at("/api/v1/openapi.json", spec)
+        .at("/api/v1/audit-logs/ws", poem::get(live_audit::audit_ws))
         .nest("/docs", docs)
         .at("/", poem::get(system::root))
         .at("/health", poem::get(system::health))

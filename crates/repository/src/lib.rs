@@ -10,6 +10,7 @@ pub mod categories;
 pub mod equipment;
 pub mod maintenance;
 pub mod messages;
+pub mod notifications;
 pub mod secrets;
 pub mod sessions;
 pub mod stats;

@@ -274,6 +274,20 @@ pub async fn display_names<C: ConnectionTrait>(
         .collect())
 }
 
+/// Active agents and admins: who hears of new tickets.
+pub async fn active_staff<C: ConnectionTrait>(conn: &C) -> Result<Vec<UserId>, RepoError> {
+    let ids: Vec<i64> = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(live())
+        .filter(user::Column::IsActive.eq(true))
+        .filter(user::Column::Role.is_in([Role::Admin.as_str(), Role::Agent.as_str()]))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(ids.into_iter().map(UserId).collect())
+}
+
 /// Active admins other than `except`.
 pub async fn count_active_admins_except<C: ConnectionTrait>(
     conn: &C,

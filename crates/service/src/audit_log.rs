@@ -6,7 +6,7 @@ use fixdesk_domain::{
     Actor, AuditAction, AuditEntity, AuditFilter, AuditRecord, ClientInfo, DomainError, Page, Role,
 };
 use fixdesk_repository::audit as audit_repo;
-use fixdesk_usecases::{AuditPage, AuditUseCases, ServiceError, async_trait};
+use fixdesk_usecases::{AuditPage, AuditUseCases, BoxStream, ServiceError, async_trait};
 use serde_json::json;
 
 use crate::{audit, clock, facade::Context};
@@ -65,6 +65,11 @@ impl AuditUseCases for AuditLog {
             }
         }
         Ok(all)
+    }
+
+    async fn live(&self, actor: &Actor) -> Result<BoxStream<'static, AuditRecord>, ServiceError> {
+        require_admin(actor)?;
+        Ok(self.ctx.feed.audit().await?)
     }
 
     async fn record_denial(

@@ -8,14 +8,15 @@ use fixdesk_migration::{Migrator, MigratorTrait};
 use fixdesk_repository::secrets;
 
 use fixdesk_usecases::{
-    AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases, Helpdesk, ServiceError,
-    StatisticsUseCases, TicketUseCases, UserUseCases, async_trait,
+    AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases, Helpdesk,
+    NotificationUseCases, ServiceError, StatisticsUseCases, TicketUseCases, UserUseCases,
+    async_trait,
 };
 
 use crate::{
-    AuditLog, Auth, Categories, Inventory, Operator, PasswordHasher, SeededAdmin, ServiceSettings,
-    SigningSecret, Statistics, Tickets, Users, clock, random, seed, session_cache::SessionCache,
-    tokens::TokenIssuer,
+    AuditLog, Auth, Categories, Inventory, Notifications, Operator, PasswordHasher, SeededAdmin,
+    ServiceSettings, SigningSecret, Statistics, Tickets, Users, clock, live::LiveFeed, random,
+    seed, session_cache::SessionCache, tokens::TokenIssuer,
 };
 
 /// What every use case shares.
@@ -25,6 +26,7 @@ pub(crate) struct Context {
     pub(crate) hasher: PasswordHasher,
     pub(crate) tokens: TokenIssuer,
     pub(crate) sessions: SessionCache,
+    pub(crate) feed: LiveFeed,
 }
 
 /// The fixdesk service. Cheap to clone; clones share one database pool and one cache. Its use
@@ -39,6 +41,7 @@ pub struct Fixdesk {
     equipment: Inventory,
     statistics: Statistics,
     audit: AuditLog,
+    notifications: Notifications,
     operator: Operator,
 }
 
@@ -63,6 +66,7 @@ impl Fixdesk {
         };
         let hasher = PasswordHasher::new(settings.hashing);
         let ctx = Arc::new(Context {
+            feed: LiveFeed::start(db.clone()),
             db,
             hasher,
             tokens: TokenIssuer::new(secret.as_bytes(), settings.token_ttl),
@@ -76,6 +80,7 @@ impl Fixdesk {
             equipment: Inventory::new(ctx.clone(), Tickets::new(ctx.clone())),
             statistics: Statistics::new(ctx.clone()),
             audit: AuditLog::new(ctx.clone()),
+            notifications: Notifications::new(ctx.clone()),
             operator: Operator::new(ctx.clone()),
             ctx,
         })
@@ -127,6 +132,10 @@ impl Helpdesk for Fixdesk {
 
     fn audit(&self) -> &dyn AuditUseCases {
         &self.audit
+    }
+
+    fn notifications(&self) -> &dyn NotificationUseCases {
+        &self.notifications
     }
 
     async fn healthy(&self) -> bool {

@@ -12,6 +12,9 @@ mod clock;
 mod equipment;
 mod facade;
 mod hashing;
+mod live;
+mod notifications;
+mod notify;
 mod operator;
 mod random;
 mod seed;
@@ -33,6 +36,7 @@ pub use fixdesk_usecases::{
     UserUseCases,
 };
 pub use hashing::{HashingLimits, PasswordHasher};
+pub use notifications::Notifications;
 pub use operator::{CounterDifference, Operator};
 pub use seed::SeededAdmin;
 pub use settings::{ServiceSettings, SigningSecret};

@@ -15,7 +15,7 @@ use fixdesk_repository::{
 };
 use fixdesk_usecases::{ServiceError, TicketPage, TicketUseCases, async_trait};
 
-use crate::{audit, clock, facade::Context};
+use crate::{audit, clock, facade::Context, notify};
 
 #[derive(Debug, Clone)]
 pub struct Tickets {
@@ -126,6 +126,7 @@ impl Tickets {
     ) -> Result<Ticket, ServiceError> {
         let after = tickets::update(conn, before.id, change, now).await?;
         stats::record(conn, Some(before), Some(&after)).await?;
+        notify::ticket_changed(conn, actor, before, &after, now).await?;
         audit_repo::append(
             conn,
             audit::ticket_changed(actor.id, before, &after, description, client),
@@ -163,6 +164,7 @@ impl TicketUseCases for Tickets {
         };
         let ticket = tickets::insert(uow.conn(), row, now).await?;
         stats::record(uow.conn(), None, Some(&ticket)).await?;
+        notify::ticket_created(uow.conn(), actor, &ticket, now).await?;
         audit_repo::append(
             uow.conn(),
             audit::ticket_created(actor.id, &ticket, client),
@@ -335,6 +337,7 @@ impl TicketUseCases for Tickets {
             load(uow.conn(), id).await?
         };
         stats::record(uow.conn(), Some(&before), Some(&after)).await?;
+        notify::ticket_changed(uow.conn(), actor, &before, &after, now).await?;
         let d = format!("Заявка #{id} назначена на агента {}", actor.username);
         audit_repo::append(
             uow.conn(),
@@ -482,6 +485,7 @@ impl TicketUseCases for Tickets {
         visibility(actor, &t)?;
         let posted = messages::insert(uow.conn(), id, actor.id, text.into_inner(), now).await?;
         tickets::add_message_count(uow.conn(), id, now).await?;
+        notify::message_posted(uow.conn(), actor, &t, &posted, now).await?;
         audit_repo::append(
             uow.conn(),
             audit::message_posted(actor.id, &posted, client),

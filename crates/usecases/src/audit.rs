@@ -1,5 +1,6 @@
 use async_trait::async_trait;
 use fixdesk_domain::{Actor, AuditFilter, AuditRecord, ClientInfo, Page};
+use futures::stream::BoxStream;
 
 use crate::ServiceError;
 
@@ -23,6 +24,8 @@ pub trait AuditUseCases: Send + Sync {
     async fn get(&self, actor: &Actor, id: i64) -> Result<AuditRecord, ServiceError>;
     /// Every action type the log uses.
     async fn action_types(&self, actor: &Actor) -> Result<Vec<String>, ServiceError>;
+    /// New audit records as they are written (admins). The caller applies its own filter.
+    async fn live(&self, actor: &Actor) -> Result<BoxStream<'static, AuditRecord>, ServiceError>;
     /// Notes that `actor` was refused `method path`.
     async fn record_denial(
         &self,

@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 mod categories;
 mod equipment;
+mod notifications;
 mod statistics;
 mod tickets;
 mod users;
@@ -12,6 +13,7 @@ pub use audit::AuditApi;
 pub use auth::AuthApi;
 pub use categories::CategoriesApi;
 pub use equipment::EquipmentApi;
+pub use notifications::NotificationsApi;
 pub use statistics::StatisticsApi;
 pub use tickets::{AsyncTicketsApi, TicketsApi};
 pub use users::UsersApi;
@@ -32,4 +34,6 @@ pub enum Tag {
     Statistics,
     /// The tamper-evident audit log (admins).
     Audit,
+    /// The caller's notifications, and their live stream.
+    Notifications,
 }

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::params::iso;
 
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct AuditUserOut {
     pub id: i64,
     pub username: String,
@@ -14,7 +14,7 @@ pub struct AuditUserOut {
     pub role: String,
 }
 
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct AuditItemOut {
     pub id: i64,
     pub action_type: String,

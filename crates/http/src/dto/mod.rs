@@ -6,6 +6,7 @@ pub mod auth;
 pub mod categories;
 pub mod common;
 pub mod equipment;
+pub mod notifications;
 pub mod params;
 pub mod statistics;
 pub mod tickets;

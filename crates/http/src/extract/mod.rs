@@ -2,12 +2,14 @@
 
 pub mod client;
 pub mod json_body;
+pub mod live_auth;
 pub mod login_form;
 pub mod path_id;
 pub mod security;
 
 pub use client::{Client, client_info};
 pub use json_body::JsonBody;
+pub use live_auth::LiveAuth;
 pub use login_form::LoginForm;
 pub use path_id::path_id;
 pub use security::{ActorSlot, AdminOnly, AuditAdmin, Authed, StaffOnly};

@@ -47,6 +47,15 @@ const DECLARED: &[&str] = &[
     "/api/v1/audit-logs/",
     "/api/v1/audit-logs/action-types",
     "/api/v1/audit-logs/{}",
+    "/api/v1/audit-logs/ws",
+    "/api/v1/notifications/",
+    "/api/v1/notifications/unread-count",
+    "/api/v1/notifications/mark-read/{}",
+    "/api/v1/notifications/mark-all-read",
+    "/api/v1/notifications/settings",
+    "/api/v1/notifications/send-test",
+    "/api/v1/notifications/stream",
+    "/api/v1/notifications/{}",
 ];
 
 fn matches(pattern: &str, path: &str) -> bool {

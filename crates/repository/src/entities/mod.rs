@@ -5,6 +5,8 @@ pub mod audit_log;
 pub mod category;
 pub mod equipment;
 pub mod maintenance;
+pub mod notification;
+pub mod notification_setting;
 pub mod secret;
 pub mod session;
 pub mod stats;

@@ -1,0 +1,213 @@
+//! Notifications and each user's choice of which to receive.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::NaiveDateTime;
+use fixdesk_domain::{
+    NewNotification, Notification, NotificationKind, NotificationSettings, Page, UserId,
+};
+use sea_orm::{
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+    sea_query::{Expr, OnConflict},
+};
+
+use crate::{
+    RepoError,
+    entities::{notification, notification_setting},
+};
+
+fn to_domain(m: notification::Model) -> Result<Notification, RepoError> {
+    let kind = m
+        .notification_type
+        .parse::<NotificationKind>()
+        .map_err(|e| RepoError::InvalidRow {
+            table: "notifications",
+            reason: format!("notification {}: {}", m.id, e.message),
+        })?;
+    Ok(Notification {
+        id: m.id,
+        user_id: UserId(m.user_id),
+        title: m.title,
+        message: m.message,
+        kind,
+        related_id: m.related_id,
+        is_read: m.is_read,
+        created_at: m.created_at,
+    })
+}
+
+pub async fn insert_many<C: ConnectionTrait>(
+    conn: &C,
+    items: Vec<NewNotification>,
+    now: NaiveDateTime,
+) -> Result<(), RepoError> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let rows = items.into_iter().map(|n| notification::ActiveModel {
+        user_id: Set(n.user_id.0),
+        title: Set(n.title),
+        message: Set(n.message),
+        notification_type: Set(n.kind.as_str().to_string()),
+        related_id: Set(n.related_id),
+        is_read: Set(false),
+        created_at: Set(now),
+        ..Default::default()
+    });
+    notification::Entity::insert_many(rows)
+        .exec_without_returning(conn)
+        .await?;
+    Ok(())
+}
+
+/// A user's notifications, newest first.
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    user: UserId,
+    unread_only: bool,
+    page: Page,
+) -> Result<Vec<Notification>, RepoError> {
+    let mut q = notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user.0))
+        .order_by_desc(notification::Column::Id);
+    if unread_only {
+        q = q.filter(notification::Column::IsRead.eq(false));
+    }
+    q.offset(page.offset)
+        .limit(page.limit)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
+
+pub async fn unread_count<C: ConnectionTrait>(conn: &C, user: UserId) -> Result<u64, RepoError> {
+    Ok(notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user.0))
+        .filter(notification::Column::IsRead.eq(false))
+        .count(conn)
+        .await?)
+}
+
+/// Marks one of the user's notifications read; false if it is not theirs or does not exist.
+pub async fn mark_read<C: ConnectionTrait>(
+    conn: &C,
+    user: UserId,
+    id: i64,
+) -> Result<bool, RepoError> {
+    let r = notification::Entity::update_many()
+        .col_expr(notification::Column::IsRead, Expr::value(true))
+        .filter(notification::Column::Id.eq(id))
+        .filter(notification::Column::UserId.eq(user.0))
+        .exec(conn)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+pub async fn mark_all_read<C: ConnectionTrait>(conn: &C, user: UserId) -> Result<u64, RepoError> {
+    let r = notification::Entity::update_many()
+        .col_expr(notification::Column::IsRead, Expr::value(true))
+        .filter(notification::Column::UserId.eq(user.0))
+        .filter(notification::Column::IsRead.eq(false))
+        .exec(conn)
+        .await?;
+    Ok(r.rows_affected)
+}
+
+/// Deletes one of the user's notifications; false if it is not theirs or does not exist.
+pub async fn delete<C: ConnectionTrait>(
+    conn: &C,
+    user: UserId,
+    id: i64,
+) -> Result<bool, RepoError> {
+    let r = notification::Entity::delete_many()
+        .filter(notification::Column::Id.eq(id))
+        .filter(notification::Column::UserId.eq(user.0))
+        .exec(conn)
+        .await?;
+    Ok(r.rows_affected == 1)
+}
+
+/// Notifications with ids above `after`, oldest first; for one user or everyone.
+pub async fn newer_than<C: ConnectionTrait>(
+    conn: &C,
+    user: Option<UserId>,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<Notification>, RepoError> {
+    let mut q = notification::Entity::find()
+        .filter(notification::Column::Id.gt(after))
+        .order_by_asc(notification::Column::Id)
+        .limit(limit);
+    if let Some(u) = user {
+        q = q.filter(notification::Column::UserId.eq(u.0));
+    }
+    q.all(conn).await?.into_iter().map(to_domain).collect()
+}
+
+/// The newest notification id (0 when there is none).
+pub async fn last_id<C: ConnectionTrait>(conn: &C) -> Result<i64, RepoError> {
+    let id: Option<i64> = notification::Entity::find()
+        .select_only()
+        .column(notification::Column::Id)
+        .order_by_desc(notification::Column::Id)
+        .limit(1)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(id.unwrap_or(0))
+}
+
+/// The settings of each of `users` (defaults for those who chose nothing).
+pub async fn settings<C: ConnectionTrait>(
+    conn: &C,
+    users: &[UserId],
+) -> Result<HashMap<UserId, NotificationSettings>, RepoError> {
+    let ids: Vec<i64> = users.iter().map(|u| u.0).collect();
+    let rows = notification_setting::Entity::find()
+        .filter(notification_setting::Column::UserId.is_in(ids))
+        .all(conn)
+        .await?;
+    let mut out: HashMap<UserId, NotificationSettings> = users
+        .iter()
+        .map(|u| (*u, NotificationSettings::default()))
+        .collect();
+    for r in rows {
+        if let (Ok(kind), Some(s)) = (
+            r.kind.parse::<NotificationKind>(),
+            out.get_mut(&UserId(r.user_id)),
+        ) {
+            s.0.insert(kind, r.enabled);
+        }
+    }
+    Ok(out)
+}
+
+/// Stores the given choices of a user (others stay as they were).
+pub async fn save_settings<C: ConnectionTrait>(
+    conn: &C,
+    user: UserId,
+    choices: &BTreeMap<NotificationKind, bool>,
+) -> Result<(), RepoError> {
+    for (kind, enabled) in choices {
+        notification_setting::Entity::insert(notification_setting::ActiveModel {
+            user_id: Set(user.0),
+            kind: Set(kind.as_str().to_string()),
+            enabled: Set(*enabled),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                notification_setting::Column::UserId,
+                notification_setting::Column::Kind,
+            ])
+            .update_column(notification_setting::Column::Enabled)
+            .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,222 @@
+//! The live feed: one task per process that, after every commit (or each second, for what
+//! other instances on the same database wrote), reads new notifications and audit rows and
+//! broadcasts them to the open streams. Streams that fall behind catch up from the database,
+//! so a slow client misses nothing and a fast one hears within moments of the commit.
+
+use std::{sync::Arc, time::Duration};
+
+use fixdesk_db::Database;
+use fixdesk_domain::{AuditRecord, Notification, UserId};
+use fixdesk_repository::{RepoError, audit as audit_repo, notifications};
+use futures::{StreamExt, stream::BoxStream};
+use tokio::sync::broadcast;
+
+/// How long to wait after a commit before reading, so bursts of commits cost one read.
+const DEBOUNCE: Duration = Duration::from_millis(20);
+/// How often to look anyway (for rows other instances wrote).
+const POLL: Duration = Duration::from_secs(1);
+/// Rows read per round.
+const BATCH: u64 = 500;
+
+#[derive(Debug, Clone)]
+pub(crate) struct LiveFeed {
+    notifications: broadcast::Sender<Arc<Notification>>,
+    audit: broadcast::Sender<Arc<AuditRecord>>,
+    db: Database,
+}
+
+impl LiveFeed {
+    /// Starts the feed's task; it ends when the last handle is dropped.
+    pub(crate) fn start(db: Database) -> Self {
+        let (notifications, _) = broadcast::channel(1024);
+        let (audit, _) = broadcast::channel(1024);
+        let weak = (notifications.downgrade(), audit.downgrade());
+        tokio::spawn(run(db.clone(), weak));
+        Self {
+            notifications,
+            audit,
+            db,
+        }
+    }
+
+    /// A user's notifications from after `last_seen`, then live.
+    pub(crate) async fn notifications_for(
+        &self,
+        user: UserId,
+        last_seen: Option<i64>,
+    ) -> Result<BoxStream<'static, Notification>, RepoError> {
+        let rx = self.notifications.subscribe();
+        let db = self.db.clone();
+        let start = match last_seen {
+            Some(id) => id,
+            None => notifications::last_id(db.reader()).await?,
+        };
+        let fetch = move |after: i64| {
+            let db = db.clone();
+            async move { notifications::newer_than(db.reader(), Some(user), after, BATCH).await }
+        };
+        Ok(follow(
+            rx,
+            start,
+            move |n: &Notification| n.user_id == user,
+            |n| n.id,
+            fetch,
+        ))
+    }
+
+    /// Audit rows written from now on.
+    pub(crate) async fn audit(&self) -> Result<BoxStream<'static, AuditRecord>, RepoError> {
+        let rx = self.audit.subscribe();
+        let db = self.db.clone();
+        let start = audit_repo::last_id(db.reader()).await?;
+        let fetch = move |after: i64| {
+            let db = db.clone();
+            async move { audit_repo::newer_than(db.reader(), after, BATCH).await }
+        };
+        Ok(follow(rx, start, |_: &AuditRecord| true, |r| r.id, fetch))
+    }
+}
+
+/// A stream of the items after `start` that pass `mine`: first caught up from the database,
+/// then from the broadcast; after a gap (the receiver lagged) caught up from the database again.
+fn follow<T, F, Fut>(
+    rx: broadcast::Receiver<Arc<T>>,
+    start: i64,
+    mine: impl Fn(&T) -> bool + Send + Sync + 'static,
+    id_of: fn(&T) -> i64,
+    fetch: F,
+) -> BoxStream<'static, T>
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(i64) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = Result<Vec<T>, RepoError>> + Send,
+{
+    struct State<T> {
+        rx: broadcast::Receiver<Arc<T>>,
+        last: i64,
+        pending: std::collections::VecDeque<T>,
+        catch_up: bool,
+    }
+    let state = State {
+        rx,
+        last: start,
+        pending: Default::default(),
+        catch_up: true,
+    };
+    futures::stream::unfold(
+        (state, Arc::new(mine), Arc::new(fetch)),
+        move |(mut s, mine, fetch)| async move {
+            loop {
+                if let Some(item) = s.pending.pop_front() {
+                    s.last = id_of(&item);
+                    return Some((item, (s, mine, fetch)));
+                }
+                if s.catch_up {
+                    match fetch(s.last).await {
+                        Ok(rows) if !rows.is_empty() => {
+                            s.pending.extend(rows.into_iter().filter(|r| mine(r)));
+                            if s.pending.is_empty() {
+                                // A whole batch of other people's rows: move past it.
+                                continue;
+                            }
+                        }
+                        Ok(_) => s.catch_up = false,
+                        Err(e) => {
+                            tracing::debug!(error = %e, "live stream could not catch up");
+                            s.catch_up = false;
+                        }
+                    }
+                    continue;
+                }
+                match s.rx.recv().await {
+                    Ok(item) if id_of(&item) > s.last && mine(&item) => {
+                        s.pending.push_back((*item).clone())
+                    }
+                    Ok(_) => {}
+                    Err(broadcast::error::RecvError::Lagged(_)) => s.catch_up = true,
+                    Err(broadcast::error::RecvError::Closed) => return None,
+                }
+            }
+        },
+    )
+    .boxed()
+}
+
+async fn run(
+    db: Database,
+    (notifications, audit): (
+        broadcast::WeakSender<Arc<Notification>>,
+        broadcast::WeakSender<Arc<AuditRecord>>,
+    ),
+) {
+    let commits = db.commits();
+    let reader = db.reader().clone();
+    let mut last_notification = notifications::last_id(&reader).await.unwrap_or(0);
+    let mut last_audit = audit_repo::last_id(&reader).await.unwrap_or(0);
+    loop {
+        tokio::select! {
+            () = commits.notified() => tokio::time::sleep(DEBOUNCE).await,
+            () = tokio::time::sleep(POLL) => {}
+        }
+        let (Some(n_tx), Some(a_tx)) = (notifications.upgrade(), audit.upgrade()) else {
+            return;
+        };
+        last_notification = relay(
+            &n_tx,
+            last_notification,
+            |after| notifications::newer_than(&reader, None, after, BATCH),
+            |n| n.id,
+            || notifications::last_id(&reader),
+        )
+        .await;
+        last_audit = relay(
+            &a_tx,
+            last_audit,
+            |after| audit_repo::newer_than(&reader, after, BATCH),
+            |r| r.id,
+            || audit_repo::last_id(&reader),
+        )
+        .await;
+    }
+}
+
+/// Sends the rows after `last` to the listeners, or, with nobody listening, just moves `last`
+/// to the newest row. Returns the new `last`.
+async fn relay<T, R, RF, L, LF>(
+    tx: &broadcast::Sender<Arc<T>>,
+    last: i64,
+    read: R,
+    id_of: fn(&T) -> i64,
+    latest: L,
+) -> i64
+where
+    R: Fn(i64) -> RF,
+    RF: std::future::Future<Output = Result<Vec<T>, RepoError>>,
+    L: Fn() -> LF,
+    LF: std::future::Future<Output = Result<i64, RepoError>>,
+{
+    if tx.receiver_count() == 0 {
+        return latest().await.unwrap_or(last);
+    }
+    let mut last = last;
+    loop {
+        match read(last).await {
+            Ok(rows) if !rows.is_empty() => {
+                let full = rows.len() as u64 == BATCH;
+                for row in rows {
+                    last = id_of(&row);
+                    // Nobody listening any more is not an error.
+                    let _ = tx.send(Arc::new(row));
+                }
+                if !full {
+                    return last;
+                }
+            }
+            Ok(_) => return last,
+            Err(e) => {
+                tracing::debug!(error = %e, "live feed could not read");
+                return last;
+            }
+        }
+    }
+}

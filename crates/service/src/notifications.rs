@@ -1,0 +1,106 @@
+//! A user's own notifications.
+
+use std::sync::Arc;
+
+use fixdesk_domain::{
+    Actor, DomainError, NewNotification, Notification, NotificationKind, NotificationSettings, Page,
+};
+use fixdesk_repository::notifications;
+use fixdesk_usecases::{BoxStream, NotificationUseCases, ServiceError, async_trait};
+
+use crate::{clock, facade::Context};
+
+#[derive(Debug, Clone)]
+pub struct Notifications {
+    ctx: Arc<Context>,
+}
+
+impl Notifications {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+}
+
+fn found(hit: bool) -> Result<(), ServiceError> {
+    if hit {
+        Ok(())
+    } else {
+        Err(DomainError::NotificationNotFound.into())
+    }
+}
+
+#[async_trait]
+impl NotificationUseCases for Notifications {
+    async fn list(
+        &self,
+        actor: &Actor,
+        unread_only: bool,
+        page: Page,
+    ) -> Result<Vec<Notification>, ServiceError> {
+        Ok(notifications::list(self.ctx.db.reader(), actor.id, unread_only, page).await?)
+    }
+
+    async fn unread_count(&self, actor: &Actor) -> Result<u64, ServiceError> {
+        Ok(notifications::unread_count(self.ctx.db.reader(), actor.id).await?)
+    }
+
+    async fn mark_read(&self, actor: &Actor, id: i64) -> Result<(), ServiceError> {
+        let uow = self.ctx.db.begin_write().await?;
+        let hit = notifications::mark_read(uow.conn(), actor.id, id).await?;
+        uow.commit().await?;
+        found(hit)
+    }
+
+    async fn mark_all_read(&self, actor: &Actor) -> Result<u64, ServiceError> {
+        let uow = self.ctx.db.begin_write().await?;
+        let n = notifications::mark_all_read(uow.conn(), actor.id).await?;
+        uow.commit().await?;
+        Ok(n)
+    }
+
+    async fn delete(&self, actor: &Actor, id: i64) -> Result<(), ServiceError> {
+        let uow = self.ctx.db.begin_write().await?;
+        let hit = notifications::delete(uow.conn(), actor.id, id).await?;
+        uow.commit().await?;
+        found(hit)
+    }
+
+    async fn settings(&self, actor: &Actor) -> Result<NotificationSettings, ServiceError> {
+        let all = notifications::settings(self.ctx.db.reader(), &[actor.id]).await?;
+        Ok(all.get(&actor.id).cloned().unwrap_or_default())
+    }
+
+    async fn save_settings(
+        &self,
+        actor: &Actor,
+        choices: NotificationSettings,
+    ) -> Result<NotificationSettings, ServiceError> {
+        let uow = self.ctx.db.begin_write().await?;
+        notifications::save_settings(uow.conn(), actor.id, &choices.0).await?;
+        let all = notifications::settings(uow.conn(), &[actor.id]).await?;
+        uow.commit().await?;
+        Ok(all.get(&actor.id).cloned().unwrap_or_default())
+    }
+
+    async fn send_test(&self, actor: &Actor) -> Result<(), ServiceError> {
+        let note = NewNotification {
+            user_id: actor.id,
+            title: "Тестовое уведомление".into(),
+            message: "Уведомления работают".into(),
+            kind: NotificationKind::System,
+            related_id: None,
+        };
+        let uow = self.ctx.db.begin_write().await?;
+        notifications::insert_many(uow.conn(), vec![note], clock::now()).await?;
+        uow.commit().await?;
+        Ok(())
+    }
+
+    async fn live(
+        &self,
+        actor: &Actor,
+        last_seen: Option<i64>,
+    ) -> Result<BoxStream<'static, Notification>, ServiceError> {
+        Ok(self.ctx.feed.notifications_for(actor.id, last_seen).await?)
+    }
+}

@@ -1,0 +1,38 @@
+use async_trait::async_trait;
+use fixdesk_domain::{Actor, Notification, NotificationSettings, Page};
+use futures::stream::BoxStream;
+
+use crate::ServiceError;
+
+/// A user's own notifications. Someone else's notification is "not found".
+#[async_trait]
+pub trait NotificationUseCases: Send + Sync {
+    /// Newest first.
+    async fn list(
+        &self,
+        actor: &Actor,
+        unread_only: bool,
+        page: Page,
+    ) -> Result<Vec<Notification>, ServiceError>;
+    async fn unread_count(&self, actor: &Actor) -> Result<u64, ServiceError>;
+    async fn mark_read(&self, actor: &Actor, id: i64) -> Result<(), ServiceError>;
+    /// Returns how many were unread.
+    async fn mark_all_read(&self, actor: &Actor) -> Result<u64, ServiceError>;
+    async fn delete(&self, actor: &Actor, id: i64) -> Result<(), ServiceError>;
+    async fn settings(&self, actor: &Actor) -> Result<NotificationSettings, ServiceError>;
+    /// Stores the given choices and returns the resulting settings.
+    async fn save_settings(
+        &self,
+        actor: &Actor,
+        choices: NotificationSettings,
+    ) -> Result<NotificationSettings, ServiceError>;
+    /// Sends the actor a system notification (to check that delivery works).
+    async fn send_test(&self, actor: &Actor) -> Result<(), ServiceError>;
+    /// The actor's notifications as they arrive: first those after `last_seen` (when a client
+    /// reconnects), then each new one within moments of its commit. Nothing is skipped.
+    async fn live(
+        &self,
+        actor: &Actor,
+        last_seen: Option<i64>,
+    ) -> Result<BoxStream<'static, Notification>, ServiceError>;
+}

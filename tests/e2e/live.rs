@@ -1,0 +1,224 @@
+//! Live delivery: notifications over Server-Sent Events, audit records over a WebSocket.
+
+use std::time::Duration;
+
+use fixdesk_tests::{TestApp, TestUser};
+use futures::{SinkExt, StreamExt};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
+
+/// Reads Server-Sent Events from a response, as `(id, data)` pairs.
+struct Sse {
+    body: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+    buffer: String,
+}
+
+impl Sse {
+    async fn open(app: &TestApp, u: &TestUser, last_event_id: Option<i64>) -> Self {
+        let mut r = app
+            .client
+            .get(app.url(&format!("/api/v1/notifications/stream?token={}", u.token)))
+            .timeout(Duration::from_secs(60));
+        if let Some(id) = last_event_id {
+            r = r.header("Last-Event-ID", id.to_string());
+        }
+        let resp = r.send().await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        assert!(
+            resp.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .starts_with("text/event-stream")
+        );
+        Self {
+            body: resp.bytes_stream().boxed(),
+            buffer: String::new(),
+        }
+    }
+
+    /// The next notification event, or `None` if none comes within `wait`.
+    async fn next(&mut self, wait: Duration) -> Option<(i64, Value)> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                let field = |name: &str| {
+                    block
+                        .lines()
+                        .find_map(|l| l.strip_prefix(name))
+                        .map(|v| v.trim().to_string())
+                };
+                if let (Some(id), Some(data)) = (field("id:"), field("data:")) {
+                    return Some((id.parse().unwrap(), serde_json::from_str(&data).unwrap()));
+                }
+                continue;
+            }
+            match tokio::time::timeout_at(deadline, self.body.next()).await {
+                Ok(Some(Ok(chunk))) => self.buffer.push_str(&String::from_utf8_lossy(&chunk)),
+                _ => return None,
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn notifications_arrive_within_a_second_and_a_reconnect_misses_nothing() {
+    let app = TestApp::spawn().await;
+    let u = app.user("teacher", "user").await;
+    let agent = app.user("agent", "agent").await;
+    let mut stream = Sse::open(&app, &agent, None).await;
+    let started = tokio::time::Instant::now();
+    let id = app.ticket(&u.token, "Live").await["id"].as_i64().unwrap();
+    let (first_id, data) = stream.next(Duration::from_secs(5)).await.expect("an event");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        (
+            data["notification_type"].clone(),
+            data["related_id"].clone(),
+            data["user_id"].clone()
+        ),
+        (json!("ticket_created"), json!(id), json!(agent.id))
+    );
+    drop(stream);
+
+    // While disconnected, two more arrive; another user's do not count.
+    app.ticket(&u.token, "Missed 1").await;
+    app.call(
+        Method::POST,
+        "/api/v1/notifications/send-test",
+        Some(&u.token),
+        None,
+    )
+    .await;
+    app.ticket(&u.token, "Missed 2").await;
+    let mut again = Sse::open(&app, &agent, Some(first_id)).await;
+    let (a, first) = again
+        .next(Duration::from_secs(5))
+        .await
+        .expect("first missed");
+    let (b, _) = again
+        .next(Duration::from_secs(5))
+        .await
+        .expect("second missed");
+    assert!(first_id < a && a < b);
+    assert_eq!(first["notification_type"], "ticket_created");
+    assert!(
+        again.next(Duration::from_millis(1500)).await.is_none(),
+        "nothing else, and nothing of other users"
+    );
+}
+
+#[tokio::test]
+async fn the_stream_needs_a_valid_token() {
+    let app = TestApp::spawn().await;
+    assert_eq!(
+        app.client
+            .get(app.url("/api/v1/notifications/stream"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.client
+            .get(app.url("/api/v1/notifications/stream?token=forged"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+async fn ws_status(app: &TestApp, token: Option<&str>) -> u16 {
+    let url = format!(
+        "{}/api/v1/audit-logs/ws{}",
+        app.base.replace("http", "ws"),
+        token.map(|t| format!("?token={t}")).unwrap_or_default()
+    );
+    match tokio_tungstenite::connect_async(url).await {
+        Ok(_) => 101,
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => resp.status().as_u16(),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[tokio::test]
+async fn the_audit_websocket_refuses_everyone_but_admins() {
+    let app = TestApp::spawn().await;
+    let agent = app.user("agent", "agent").await;
+    assert_eq!(ws_status(&app, None).await, 401);
+    assert_eq!(ws_status(&app, Some("forged")).await, 401);
+    assert_eq!(ws_status(&app, Some(&agent.token)).await, 403);
+    let admin = app.admin_token().await;
+    assert_eq!(ws_status(&app, Some(&admin)).await, 101);
+}
+
+/// The next audit record pushed on the socket, if one comes within five seconds.
+async fn next_record<S>(socket: &mut S) -> Option<Value>
+where
+    S: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    match tokio::time::timeout(Duration::from_secs(5), socket.next()).await {
+        Ok(Some(Ok(Message::Text(t)))) => Some(serde_json::from_str::<Value>(&t).unwrap()),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn admins_receive_new_audit_records_filtered_by_role() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let u = app.user("teacher", "user").await;
+    let agent = app.user("agent", "agent").await;
+    let mut request = format!(
+        "{}/api/v1/audit-logs/ws?role_filter=agent",
+        app.base.replace("http", "ws")
+    )
+    .into_client_request()
+    .unwrap();
+    request
+        .headers_mut()
+        .insert("Authorization", format!("Bearer {admin}").parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let id = app.ticket(&u.token, "Audited").await["id"]
+        .as_i64()
+        .unwrap();
+    app.call(
+        Method::POST,
+        &format!("/api/v1/tickets/{id}/assign"),
+        Some(&agent.token),
+        Some(json!({})),
+    )
+    .await;
+    let first = next_record(&mut socket).await.expect("the agent's record");
+    assert_eq!(
+        (
+            first["action_type"].clone(),
+            first["user"]["role"].clone(),
+            first["entity_id"].clone()
+        ),
+        (json!("UPDATE"), json!("agent"), json!(id))
+    );
+    // Switch the filter to users: the next user action comes through.
+    socket
+        .send(Message::Text(r#"{"role_filter": "user"}"#.into()))
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    app.ticket(&u.token, "Second").await;
+    let second = next_record(&mut socket).await.expect("the user's record");
+    assert_eq!(
+        (
+            second["action_type"].clone(),
+            second["user"]["role"].clone()
+        ),
+        (json!("CREATE"), json!("user"))
+    );
+}

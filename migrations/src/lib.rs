@@ -13,6 +13,7 @@ mod m20261122_000006_create_equipment;
 mod m20261122_000007_create_tickets;
 mod m20261122_000008_create_statistics;
 mod m20261122_000009_create_notifications;
+mod m20261122_000010_create_attachments;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_create_tickets::Migration),
             Box::new(m20261122_000008_create_statistics::Migration),
             Box::new(m20261122_000009_create_notifications::Migration),
+            Box::new(m20261122_000010_create_attachments::Migration),
         ]
     }
 }

@@ -75,7 +75,7 @@ async fn unknown_paths_methods_and_bad_path_params_have_json_errors() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
     let (status, body) = status_json(
-        app.req(Method::GET, "/api/v1/attachments/1", None)
+        app.req(Method::GET, "/api/v1/no-such-thing/1", None)
             .send()
             .await
             .unwrap(),

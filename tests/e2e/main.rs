@@ -1,6 +1,7 @@
 //! End-to-end tests: one binary, a module per area (one link instead of many).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod attachments;
 mod audit;
 mod auth;
 mod categories;

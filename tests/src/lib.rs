@@ -43,6 +43,7 @@ pub fn settings_for(dir: &std::path::Path) -> Settings {
     Settings {
         bind: "127.0.0.1:0".into(),
         database_url: format!("sqlite://{}", dir.join("fixdesk.db").display()),
+        data_dir: dir.join("data").display().to_string(),
         secret_key: Some(TEST_SECRET.into()),
         admin_password: Some(ADMIN_PASSWORD.into()),
         shutdown_grace_secs: 2,
@@ -99,6 +100,11 @@ impl TestApp {
         }
         let dir = tempfile::tempdir().expect("temp dir");
         std::mem::replace(&mut self.dir, dir)
+    }
+
+    /// The directory of this app's files.
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        std::path::PathBuf::from(&self.settings.data_dir)
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -43,6 +43,8 @@ pub struct Settings {
     /// Address to listen on.
     pub bind: String,
     pub database_url: String,
+    /// Directory for files (attachments), created when needed.
+    pub data_dir: String,
     /// Token-signing secret; required outside development.
     pub secret_key: Option<String>,
     pub access_token_expire_minutes: u64,
@@ -83,6 +85,7 @@ impl Default for Settings {
             environment: Environment::Development,
             bind: "127.0.0.1:8000".into(),
             database_url: "sqlite://fixdesk.db".into(),
+            data_dir: "data".into(),
             secret_key: None,
             access_token_expire_minutes: 24 * 60,
             admin_password: None,
@@ -176,6 +179,7 @@ impl Settings {
                 },
                 queue: self.hash_queue,
             },
+            data_dir: self.data_dir.clone().into(),
         }
     }
 

@@ -41,6 +41,23 @@ pub enum DomainError {
     #[error("Уведомление не найдено")]
     NotificationNotFound,
 
+    #[error("Вложение не найдено")]
+    AttachmentNotFound,
+    #[error("Нет прав для добавления вложений к этой заявке")]
+    CannotAttach,
+    #[error("Нет прав для удаления этого вложения")]
+    CannotDeleteAttachment,
+    #[error(
+        "Недопустимый тип файла. Разрешены только: jpg, jpeg, png, gif, pdf, doc, docx, xls, xlsx, txt, zip, rar"
+    )]
+    FileTypeNotAllowed,
+    #[error("Содержимое файла не соответствует его расширению")]
+    FileContentMismatch,
+    #[error("Размер файла превышает максимально допустимый (10 МБ)")]
+    FileTooLarge,
+    #[error("Файл не передан")]
+    FileMissing,
+
     #[error("Заявка не найдена")]
     TicketNotFound,
     #[error("Нет прав для просмотра данной заявки")]

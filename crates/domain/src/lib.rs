@@ -3,6 +3,7 @@
 //! a runtime, so every rule can be unit-tested in isolation and reused by any transport.
 
 pub mod actor;
+pub mod attachment;
 pub mod audit;
 pub mod category;
 pub mod client;
@@ -21,6 +22,7 @@ pub mod ticket;
 pub mod user;
 
 pub use actor::Actor;
+pub use attachment::{Attachment, UploadName};
 pub use audit::{
     AuditAction, AuditEntity, AuditFilter, AuditRecord, AuditUser, ChainProblem, NewAuditEntry,
 };

@@ -73,6 +73,7 @@ fn domain_status(e: &DomainError) -> StatusCode {
         D::UserNotFound
         | D::AuditRecordNotFound
         | D::NotificationNotFound
+        | D::AttachmentNotFound
         | D::TicketNotFound
         | D::CategoryNotFound
         | D::EquipmentNotFound
@@ -92,7 +93,9 @@ fn domain_status(e: &DomainError) -> StatusCode {
         | D::AssignedToOther
         | D::AssignStaffOnly
         | D::CloseWithMessageStaffOnly
-        | D::EquipmentDeleteAdminOnly => StatusCode::FORBIDDEN,
+        | D::EquipmentDeleteAdminOnly
+        | D::CannotAttach
+        | D::CannotDeleteAttachment => StatusCode::FORBIDDEN,
         D::TicketLocked | D::AlreadyClaimed | D::TicketClosed => StatusCode::CONFLICT,
         D::UsernameTaken
         | D::EmailTaken
@@ -104,7 +107,11 @@ fn domain_status(e: &DomainError) -> StatusCode {
         | D::InvalidAssignee
         | D::UnknownCategory
         | D::CategoryNameTaken
-        | D::UnknownEquipment => StatusCode::BAD_REQUEST,
+        | D::UnknownEquipment
+        | D::FileTypeNotAllowed
+        | D::FileContentMismatch
+        | D::FileTooLarge
+        | D::FileMissing => StatusCode::BAD_REQUEST,
     }
 }
 

@@ -80,6 +80,7 @@ pub fn endpoint(service: Service, config: HttpConfig) -> impl Endpoint {
             apis::StatisticsApi,
             apis::AuditApi,
             apis::NotificationsApi,
+            apis::AttachmentsApi,
         ),
         "fixdesk",
         API_VERSION,
@@ -92,6 +93,10 @@ pub fn endpoint(service: Service, config: HttpConfig) -> impl Endpoint {
         .nest("/api/v1", api)
         .at("/api/v1/openapi.json", spec)
         .at("/api/v1/audit-logs/ws", poem::get(live_audit::audit_ws))
+        .at(
+            "/api/v1/attachments/download/:attachment_id",
+            poem::get(apis::download_attachment),
+        )
         .nest("/docs", docs)
         .at("/", poem::get(system::root))
         .at("/health", poem::get(system::health))

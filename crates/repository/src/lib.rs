@@ -5,6 +5,7 @@
 mod entities;
 mod error;
 
+pub mod attachments;
 pub mod audit;
 pub mod categories;
 pub mod equipment;

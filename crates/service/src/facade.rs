@@ -8,15 +8,19 @@ use fixdesk_migration::{Migrator, MigratorTrait};
 use fixdesk_repository::secrets;
 
 use fixdesk_usecases::{
-    AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases, Helpdesk,
+    AttachmentUseCases, AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases, Helpdesk,
     NotificationUseCases, ServiceError, StatisticsUseCases, TicketUseCases, UserUseCases,
     async_trait,
 };
 
 use crate::{
-    AuditLog, Auth, Categories, Inventory, Notifications, Operator, PasswordHasher, SeededAdmin,
-    ServiceSettings, SigningSecret, Statistics, Tickets, Users, clock, live::LiveFeed, random,
-    seed, session_cache::SessionCache, tokens::TokenIssuer,
+    Attachments, AuditLog, Auth, Categories, Inventory, Notifications, Operator, PasswordHasher,
+    SeededAdmin, ServiceSettings, SigningSecret, Statistics, Tickets, Users, clock,
+    files::{FileStore, LocalDisk},
+    live::LiveFeed,
+    random, seed,
+    session_cache::SessionCache,
+    tokens::TokenIssuer,
 };
 
 /// What every use case shares.
@@ -27,6 +31,7 @@ pub(crate) struct Context {
     pub(crate) tokens: TokenIssuer,
     pub(crate) sessions: SessionCache,
     pub(crate) feed: LiveFeed,
+    pub(crate) files: Arc<dyn FileStore>,
 }
 
 /// The fixdesk service. Cheap to clone; clones share one database pool and one cache. Its use
@@ -42,6 +47,7 @@ pub struct Fixdesk {
     statistics: Statistics,
     audit: AuditLog,
     notifications: Notifications,
+    attachments: Attachments,
     operator: Operator,
 }
 
@@ -67,6 +73,7 @@ impl Fixdesk {
         let hasher = PasswordHasher::new(settings.hashing);
         let ctx = Arc::new(Context {
             feed: LiveFeed::start(db.clone()),
+            files: Arc::new(LocalDisk::new(settings.data_dir.join("attachments"))),
             db,
             hasher,
             tokens: TokenIssuer::new(secret.as_bytes(), settings.token_ttl),
@@ -81,6 +88,7 @@ impl Fixdesk {
             statistics: Statistics::new(ctx.clone()),
             audit: AuditLog::new(ctx.clone()),
             notifications: Notifications::new(ctx.clone()),
+            attachments: Attachments::new(ctx.clone()),
             operator: Operator::new(ctx.clone()),
             ctx,
         })
@@ -136,6 +144,10 @@ impl Helpdesk for Fixdesk {
 
     fn notifications(&self) -> &dyn NotificationUseCases {
         &self.notifications
+    }
+
+    fn attachments(&self) -> &dyn AttachmentUseCases {
+        &self.attachments
     }
 
     async fn healthy(&self) -> bool {

@@ -4,6 +4,7 @@
 //!
 //! Build everything through [`Fixdesk`], which other Rust programs can embed directly.
 
+mod attachments;
 mod audit;
 mod audit_log;
 mod auth;
@@ -11,6 +12,7 @@ mod categories;
 mod clock;
 mod equipment;
 mod facade;
+mod files;
 mod hashing;
 mod live;
 mod notifications;
@@ -25,15 +27,16 @@ mod tickets;
 mod tokens;
 mod users;
 
+pub use attachments::Attachments;
 pub use audit_log::AuditLog;
 pub use auth::Auth;
 pub use categories::Categories;
 pub use equipment::Inventory;
 pub use facade::Fixdesk;
 pub use fixdesk_usecases::{
-    AuditPage, AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases, Helpdesk,
-    IssuedToken, ServiceError, StatisticsUseCases, TicketPage, TicketUseCases, UserBasic,
-    UserUseCases,
+    AttachmentUseCases, AuditPage, AuditUseCases, AuthUseCases, ByteStream, CategoryUseCases,
+    EquipmentUseCases, Helpdesk, IssuedToken, ServiceError, StatisticsUseCases, TicketPage,
+    TicketUseCases, UserBasic, UserUseCases,
 };
 pub use hashing::{HashingLimits, PasswordHasher};
 pub use notifications::Notifications;

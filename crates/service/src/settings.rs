@@ -1,6 +1,6 @@
 //! What the service needs to start, independent of where the values came from.
 
-use std::time::Duration;
+use std::{path::PathBuf, time::Duration};
 
 use fixdesk_db::PoolSettings;
 
@@ -36,6 +36,8 @@ pub struct ServiceSettings {
     /// made through this process apply at once regardless.
     pub session_cache_ttl: Duration,
     pub hashing: HashingLimits,
+    /// Where files are kept (attachments under `attachments/`).
+    pub data_dir: PathBuf,
 }
 
 impl ServiceSettings {
@@ -49,6 +51,7 @@ impl ServiceSettings {
             token_ttl: Duration::from_secs(24 * 60 * 60),
             session_cache_ttl: Duration::from_secs(30),
             hashing: HashingLimits::default(),
+            data_dir: PathBuf::from("data"),
         }
     }
 }

@@ -10,12 +10,12 @@ use fixdesk_domain::{
     ticket::{Transition, ensure_can_change, ensure_can_work, visibility},
 };
 use fixdesk_repository::{
-    audit as audit_repo, categories, equipment, messages, stats, tickets, tickets::TicketUpdate,
-    users,
+    attachments, audit as audit_repo, categories, equipment, messages, stats, tickets,
+    tickets::TicketUpdate, users,
 };
 use fixdesk_usecases::{ServiceError, TicketPage, TicketUseCases, async_trait};
 
-use crate::{audit, clock, facade::Context, notify};
+use crate::{audit, clock, facade::Context, files::remove_all, notify};
 
 #[derive(Debug, Clone)]
 pub struct Tickets {
@@ -256,8 +256,10 @@ impl TicketUseCases for Tickets {
         let now = clock::now();
         let uow = self.ctx.db.begin_write().await?;
         let t = load(uow.conn(), id).await?;
+        let mut files = Vec::new();
         match actor.role {
             Role::Admin => {
+                files = attachments::paths_for_ticket(uow.conn(), id).await?;
                 tickets::delete(uow.conn(), id).await?;
                 stats::record(uow.conn(), Some(&t), None).await?;
                 audit_repo::append(uow.conn(), audit::ticket_deleted(actor.id, &t, client), now)
@@ -275,6 +277,7 @@ impl TicketUseCases for Tickets {
             _ => return Err(DomainError::CannotDeleteTicket.into()),
         }
         uow.commit().await?;
+        remove_all(self.ctx.files.as_ref(), files).await;
         Ok(())
     }
 

@@ -1,8 +1,8 @@
 use async_trait::async_trait;
 
 use crate::{
-    AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases, NotificationUseCases,
-    StatisticsUseCases, TicketUseCases, UserUseCases,
+    AttachmentUseCases, AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases,
+    NotificationUseCases, StatisticsUseCases, TicketUseCases, UserUseCases,
 };
 
 /// The whole of fixdesk as a transport sees it: one handle per area.
@@ -16,6 +16,7 @@ pub trait Helpdesk: Send + Sync {
     fn statistics(&self) -> &dyn StatisticsUseCases;
     fn audit(&self) -> &dyn AuditUseCases;
     fn notifications(&self) -> &dyn NotificationUseCases;
+    fn attachments(&self) -> &dyn AttachmentUseCases;
     /// Whether the database answers.
     async fn healthy(&self) -> bool;
 }

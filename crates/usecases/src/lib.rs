@@ -2,6 +2,7 @@
 //! the service, and the one error type it answers with. Implemented by `fixdesk-service`;
 //! depending on this crate alone keeps a transport free of any database code.
 
+mod attachments;
 mod audit;
 mod auth;
 mod categories;
@@ -13,6 +14,7 @@ mod statistics;
 mod tickets;
 mod users;
 
+pub use attachments::{AttachmentUseCases, ByteStream};
 pub use audit::{AuditPage, AuditUseCases};
 pub use auth::{AuthUseCases, IssuedToken};
 pub use categories::CategoryUseCases;

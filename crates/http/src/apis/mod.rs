@@ -1,5 +1,6 @@
 //! The `/api/v1` operations, one struct per tag.
 
+mod attachments;
 mod audit;
 mod auth;
 mod categories;
@@ -9,6 +10,7 @@ mod statistics;
 mod tickets;
 mod users;
 
+pub use attachments::{AttachmentsApi, download as download_attachment};
 pub use audit::AuditApi;
 pub use auth::AuthApi;
 pub use categories::CategoriesApi;
@@ -36,4 +38,6 @@ pub enum Tag {
     Audit,
     /// The caller's notifications, and their live stream.
     Notifications,
+    /// Files attached to tickets.
+    Attachments,
 }

@@ -1,6 +1,7 @@
 //! Wire shapes of `/api/v1`, field for field as the contract names them, with conversions to
 //! and from the domain types.
 
+pub mod attachments;
 pub mod audit;
 pub mod auth;
 pub mod categories;

@@ -56,6 +56,9 @@ const DECLARED: &[&str] = &[
     "/api/v1/notifications/send-test",
     "/api/v1/notifications/stream",
     "/api/v1/notifications/{}",
+    "/api/v1/attachments/upload/{}",
+    "/api/v1/attachments/download/{}",
+    "/api/v1/attachments/{}",
 ];
 
 fn matches(pattern: &str, path: &str) -> bool {

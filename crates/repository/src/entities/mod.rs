@@ -1,5 +1,6 @@
 //! Table mappings. Private: rows leave this crate only as domain types.
 
+pub mod attachment;
 pub mod audit_chain;
 pub mod audit_log;
 pub mod category;

@@ -1,0 +1,212 @@
+//! Attachments: `POST /attachments/upload/{ticket_id}` (multipart `file`, optional
+//! `description`), `GET /attachments/{ticket_id}`, `DELETE /attachments/{attachment_id}`.
+//! Downloads are served by [`download`], outside the OpenAPI description, so that the file goes
+//! out with its own content type.
+
+use fixdesk_usecases::{ByteStream, domain::TicketId};
+use futures::{StreamExt, TryStreamExt};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use poem::{
+    Body, IntoResponse, Response, handler,
+    http::{StatusCode, header},
+    web::{Data, Multipart, Path as PoemPath},
+};
+use poem_openapi::{ApiResponse, OpenApi, param::Path, payload::Json};
+
+use super::Tag;
+use crate::{
+    Service,
+    dto::attachments::AttachmentOut,
+    error::{ApiError, ApiResult},
+    extract::{Authed, Client, LiveAuth, path_id},
+};
+
+#[derive(Debug)]
+pub struct AttachmentsApi;
+
+#[derive(Debug, ApiResponse)]
+enum Uploaded {
+    #[oai(status = 201)]
+    Attachment(Json<AttachmentOut>),
+}
+
+#[derive(Debug, ApiResponse)]
+enum Deleted {
+    #[oai(status = 204)]
+    NoContent,
+}
+
+#[OpenApi(tag = "Tag::Attachments")]
+impl AttachmentsApi {
+    /// Attach a file to a ticket (multipart: `file`, optional `description`). Allowed:
+    /// jpg, jpeg, png, gif, pdf, doc, docx, xls, xlsx, txt, zip, rar, up to 10 MiB; the content
+    /// must match the extension.
+    #[oai(path = "/attachments/upload/:ticket_id", method = "post")]
+    async fn upload(
+        &self,
+        service: Data<&Service>,
+        auth: Authed,
+        client: Client,
+        ticket_id: Path<String>,
+        mut form: Multipart,
+    ) -> poem::Result<Uploaded> {
+        let ticket = TicketId(path_id("ticket_id", &ticket_id.0)?);
+        let mut description: Option<String> = None;
+        let mut uploaded = None;
+        while let Some(field) = form.next_field().await? {
+            match field.name() {
+                Some("description") => {
+                    let text = field.text().await?;
+                    description = Some(text);
+                    // A description after the file still belongs to it.
+                    if let Some(a) = &uploaded {
+                        let a: &fixdesk_usecases::domain::Attachment = a;
+                        uploaded = Some(
+                            service
+                                .attachments()
+                                .describe(&auth.0, a.id, description.clone())
+                                .await
+                                .map_err(ApiError::from)?,
+                        );
+                    }
+                }
+                Some("file") if uploaded.is_none() => {
+                    let filename = field.file_name().unwrap_or_default().to_string();
+                    let body: ByteStream =
+                        tokio_util::io::ReaderStream::new(field.into_async_read())
+                            .map_ok(|b| b.to_vec())
+                            .boxed();
+                    uploaded = Some(
+                        service
+                            .attachments()
+                            .upload(
+                                &auth.0,
+                                ticket,
+                                &filename,
+                                description.clone(),
+                                body,
+                                &client.0,
+                            )
+                            .await
+                            .map_err(ApiError::from)?,
+                    );
+                }
+                _ => {}
+            }
+        }
+        let attachment = uploaded
+            .ok_or_else(|| ApiError::from(fixdesk_usecases::domain::DomainError::FileMissing))?;
+        Ok(Uploaded::Attachment(Json(attachment.into())))
+    }
+
+    /// A ticket's attachments, oldest first.
+    #[oai(path = "/attachments/:id", method = "get")]
+    async fn list(
+        &self,
+        service: Data<&Service>,
+        auth: Authed,
+        id: Path<String>,
+    ) -> ApiResult<Json<Vec<AttachmentOut>>> {
+        let ticket = TicketId(path_id("ticket_id", &id.0)?);
+        Ok(Json(
+            service
+                .attachments()
+                .list(&auth.0, ticket)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+        ))
+    }
+
+    /// Remove an attachment (its uploader or an admin).
+    #[oai(path = "/attachments/:id", method = "delete")]
+    async fn delete(
+        &self,
+        service: Data<&Service>,
+        auth: Authed,
+        client: Client,
+        id: Path<String>,
+    ) -> ApiResult<Deleted> {
+        let id = path_id("attachment_id", &id.0)?;
+        service.attachments().delete(&auth.0, id, &client.0).await?;
+        Ok(Deleted::NoContent)
+    }
+}
+
+/// Characters kept as they are in an RFC 5987 `filename*` value.
+const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'!')
+    .remove(b'#')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'+')
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'^')
+    .remove(b'_')
+    .remove(b'`')
+    .remove(b'|')
+    .remove(b'~');
+
+/// `attachment; filename="…"; filename*=UTF-8''…`: an ASCII stand-in for old clients and the
+/// exact name, percent-encoded, for the rest. Quotes, slashes and control characters never
+/// reach the header.
+fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && !matches!(c, '"' | '\\' | '/' | ';') || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        utf8_percent_encode(name, ATTR_CHAR)
+    )
+}
+
+/// `GET /api/v1/attachments/download/{attachment_id}`: the file, as an attachment.
+#[handler]
+pub async fn download(
+    auth: LiveAuth,
+    service: Data<&Service>,
+    PoemPath(raw): PoemPath<String>,
+) -> poem::Result<Response> {
+    let id = path_id("attachment_id", &raw)?;
+    let (a, body) = service
+        .attachments()
+        .download(&auth.0, id)
+        .await
+        .map_err(ApiError::from)?;
+    let length = a.file_size;
+    Ok(Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, a.content_type.as_str())
+        .header(
+            header::CONTENT_DISPOSITION,
+            content_disposition(&a.filename),
+        )
+        .header(header::CONTENT_LENGTH, length)
+        .header("X-Content-Type-Options", "nosniff")
+        .body(Body::from_bytes_stream(body.map_ok(bytes::Bytes::from)))
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dispositions_are_safe_and_exact() {
+        assert_eq!(
+            content_disposition("report.pdf"),
+            "attachment; filename=\"report.pdf\"; filename*=UTF-8''report.pdf"
+        );
+        let d = content_disposition("акт \"1\".pdf");
+        assert!(d.starts_with("attachment; filename=\"___ _1_.pdf\"; filename*=UTF-8''%D0%B0%D0%BA%D1%82%20%221%22.pdf"), "{d}");
+    }
+}

@@ -1,0 +1,209 @@
+//! Files attached to tickets. Uploads stream into the file store under a server-chosen name;
+//! the row and its audit entry are written only once the file is complete and checked, and a
+//! file is removed only after the deletion of its row has committed.
+
+use std::sync::Arc;
+
+use fixdesk_domain::{
+    Actor, Attachment, AuditAction, AuditEntity, ClientInfo, DomainError, Role, TicketId,
+    UploadName, attachment::MAX_ATTACHMENT_BYTES, ticket::visibility,
+};
+use fixdesk_repository::{attachments, audit as audit_repo, tickets};
+use fixdesk_usecases::{AttachmentUseCases, ByteStream, ServiceError, async_trait};
+use serde_json::json;
+
+use crate::{
+    audit, clock,
+    facade::Context,
+    files::{StoreError, content_matches, remove_all},
+};
+
+#[derive(Debug, Clone)]
+pub struct Attachments {
+    ctx: Arc<Context>,
+}
+
+impl Attachments {
+    pub(crate) fn new(ctx: Arc<Context>) -> Self {
+        Self { ctx }
+    }
+
+    /// The ticket, if the actor may see it.
+    async fn visible_ticket(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+    ) -> Result<fixdesk_domain::Ticket, ServiceError> {
+        let t = tickets::find(self.ctx.db.reader(), id)
+            .await?
+            .ok_or(DomainError::TicketNotFound)?;
+        visibility(actor, &t)?;
+        Ok(t)
+    }
+
+    async fn load(&self, actor: &Actor, id: i64) -> Result<Attachment, ServiceError> {
+        let a = attachments::find(self.ctx.db.reader(), id)
+            .await?
+            .ok_or(DomainError::AttachmentNotFound)?;
+        // Someone who may not see the ticket may not learn its attachment exists.
+        self.visible_ticket(actor, a.ticket_id)
+            .await
+            .map_err(|_| DomainError::AttachmentNotFound)?;
+        Ok(a)
+    }
+
+    fn may_change(actor: &Actor, a: &Attachment) -> Result<(), DomainError> {
+        if actor.role == Role::Admin || a.uploaded_by == actor.id {
+            Ok(())
+        } else {
+            Err(DomainError::CannotDeleteAttachment)
+        }
+    }
+}
+
+fn entry(
+    actor: &Actor,
+    action: AuditAction,
+    a: &Attachment,
+    description: String,
+    client: &ClientInfo,
+) -> fixdesk_domain::NewAuditEntry {
+    let values = json!({"ticket_id": a.ticket_id.0, "filename": a.filename, "file_size": a.file_size, "content_type": a.content_type});
+    let (old, new) = if action == AuditAction::Delete {
+        (Some(values), None)
+    } else {
+        (None, Some(values))
+    };
+    audit::entry(
+        Some(actor.id),
+        action,
+        AuditEntity::Attachment,
+        Some(a.id),
+        description,
+        old,
+        new,
+        client,
+    )
+}
+
+#[async_trait]
+impl AttachmentUseCases for Attachments {
+    async fn upload(
+        &self,
+        actor: &Actor,
+        ticket: TicketId,
+        filename: &str,
+        description: Option<String>,
+        body: ByteStream,
+        client: &ClientInfo,
+    ) -> Result<Attachment, ServiceError> {
+        let t = tickets::find(self.ctx.db.reader(), ticket)
+            .await?
+            .ok_or(DomainError::TicketNotFound)?;
+        if !actor.role.is_staff() && (t.creator_id != actor.id || t.hidden_for_creator) {
+            return Err(DomainError::CannotAttach.into());
+        }
+        let name = UploadName::parse(filename)?;
+        let stored_filename = format!("{}.{}", uuid::Uuid::new_v4(), name.extension);
+        let key = format!("{}/{stored_filename}", ticket.0);
+        let stored = match self.ctx.files.put(&key, body, MAX_ATTACHMENT_BYTES).await {
+            Ok(s) => s,
+            Err(StoreError::TooLarge) => return Err(DomainError::FileTooLarge.into()),
+            Err(e) => return Err(ServiceError::internal(e)),
+        };
+        if !content_matches(name.extension, &stored.head) {
+            remove_all(self.ctx.files.as_ref(), vec![key]).await;
+            return Err(DomainError::FileContentMismatch.into());
+        }
+        let description = description
+            .map(|d| d.trim().chars().take(1000).collect::<String>())
+            .filter(|d| !d.is_empty());
+        let row = attachments::NewAttachmentRow {
+            ticket_id: ticket,
+            filename: name.display,
+            stored_filename,
+            file_path: key.clone(),
+            file_size: i64::try_from(stored.size).unwrap_or(i64::MAX),
+            content_type: name.content_type.to_string(),
+            description,
+            uploaded_by: actor.id,
+        };
+        let saved = async {
+            let now = clock::now();
+            let uow = self.ctx.db.begin_write().await?;
+            let a = attachments::insert(uow.conn(), row, now).await?;
+            let d = format!("Добавлено вложение {} к заявке #{}", a.filename, ticket);
+            audit_repo::append(
+                uow.conn(),
+                entry(actor, AuditAction::Create, &a, d, client),
+                now,
+            )
+            .await?;
+            uow.commit().await?;
+            Ok::<_, ServiceError>(a)
+        }
+        .await;
+        if saved.is_err() {
+            remove_all(self.ctx.files.as_ref(), vec![key]).await;
+        }
+        saved
+    }
+
+    async fn list(&self, actor: &Actor, ticket: TicketId) -> Result<Vec<Attachment>, ServiceError> {
+        self.visible_ticket(actor, ticket).await?;
+        Ok(attachments::for_ticket(self.ctx.db.reader(), ticket).await?)
+    }
+
+    async fn download(
+        &self,
+        actor: &Actor,
+        id: i64,
+    ) -> Result<(Attachment, ByteStream), ServiceError> {
+        let a = self.load(actor, id).await?;
+        match self.ctx.files.open(&a.file_path).await {
+            Ok(body) => Ok((a, body)),
+            Err(StoreError::NotFound) => Err(DomainError::AttachmentNotFound.into()),
+            Err(e) => Err(ServiceError::internal(e)),
+        }
+    }
+
+    async fn describe(
+        &self,
+        actor: &Actor,
+        id: i64,
+        description: Option<String>,
+    ) -> Result<Attachment, ServiceError> {
+        let a = self.load(actor, id).await?;
+        Self::may_change(actor, &a)?;
+        let description = description
+            .map(|d| d.trim().chars().take(1000).collect::<String>())
+            .filter(|d| !d.is_empty());
+        let uow = self.ctx.db.begin_write().await?;
+        let updated = attachments::set_description(uow.conn(), id, description).await?;
+        uow.commit().await?;
+        Ok(updated)
+    }
+
+    async fn delete(
+        &self,
+        actor: &Actor,
+        id: i64,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
+        let a = self.load(actor, id).await?;
+        Self::may_change(actor, &a)?;
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        attachments::delete(uow.conn(), id).await?;
+        let d = format!("Удалено вложение {} заявки #{}", a.filename, a.ticket_id);
+        audit_repo::append(
+            uow.conn(),
+            entry(actor, AuditAction::Delete, &a, d, client),
+            now,
+        )
+        .await?;
+        uow.commit().await?;
+        remove_all(self.ctx.files.as_ref(), vec![a.file_path]).await;
+        Ok(())
+    }
+}

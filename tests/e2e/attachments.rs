@@ -1,0 +1,317 @@
+//! Attachments: upload, list, download and delete under the ticket's rules, and every kind of
+//! abuse (oversize, wrong extension, content that lies about its type, path-traversal names,
+//! someone else's ticket) leaving no file and no row behind.
+
+use fixdesk_tests::{TestApp, TestUser};
+use reqwest::{
+    Method, StatusCode,
+    multipart::{Form, Part},
+};
+use serde_json::{Value, json};
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89";
+
+async fn upload(
+    app: &TestApp,
+    u: &TestUser,
+    ticket: i64,
+    name: &str,
+    bytes: Vec<u8>,
+    description: Option<&str>,
+) -> (StatusCode, Value) {
+    let mut form = Form::new();
+    if let Some(d) = description {
+        form = form.text("description", d.to_string());
+    }
+    form = form.part("file", Part::bytes(bytes).file_name(name.to_string()));
+    let r = app
+        .req(
+            Method::POST,
+            &format!("/api/v1/attachments/upload/{ticket}"),
+            Some(&u.token),
+        )
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    fixdesk_tests::status_json(r).await
+}
+
+/// Every file under the app's attachment store.
+fn stored_files(app: &TestApp) -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = entry.path();
+            if p.is_dir() {
+                walk(&p, out)
+            } else {
+                out.push(p)
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&app.data_dir().join("attachments"), &mut out);
+    out
+}
+
+#[tokio::test]
+async fn a_file_goes_up_and_comes_back_exactly() {
+    let app = TestApp::spawn().await;
+    let u = app.user("teacher", "user").await;
+    let agent = app.user("agent", "agent").await;
+    let id = app.ticket(&u.token, "Фото поломки").await["id"]
+        .as_i64()
+        .unwrap();
+    let (status, a) = upload(
+        &app,
+        &u,
+        id,
+        "снимок экрана.PNG",
+        PNG.to_vec(),
+        Some("вот так"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{a}");
+    assert_eq!(
+        (
+            a["ticket_id"].clone(),
+            a["filename"].clone(),
+            a["file_size"].clone(),
+            a["content_type"].clone(),
+            a["description"].clone(),
+            a["uploaded_by"].clone()
+        ),
+        (
+            json!(id),
+            json!("снимок экрана.PNG"),
+            json!(PNG.len()),
+            json!("image/png"),
+            json!("вот так"),
+            json!(u.id)
+        )
+    );
+    assert!(
+        !a["file_path"].as_str().unwrap().contains("снимок"),
+        "stored under a server-chosen name"
+    );
+    let (_, list) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/attachments/{id}"),
+            Some(&agent.token),
+            None,
+        )
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let r = app
+        .req(
+            Method::GET,
+            &format!("/api/v1/attachments/download/{}", a["id"]),
+            Some(&agent.token),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "image/png");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let disposition = r.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.starts_with("attachment; filename=\"")
+            && disposition.contains("filename*=UTF-8''%D1%81%D0%BD"),
+        "{disposition}"
+    );
+    assert_eq!(r.bytes().await.unwrap().as_ref(), PNG);
+    assert_eq!(app.count("SELECT COUNT(*) FROM audit_logs WHERE entity_type = 'attachment' AND action_type = 'CREATE'").await, 1);
+    // A description sent after the file still lands on it.
+    let mut form = Form::new().part("file", Part::bytes(b"notes".to_vec()).file_name("a.txt"));
+    form = form.text("description", "после файла");
+    let r = app
+        .req(
+            Method::POST,
+            &format!("/api/v1/attachments/upload/{id}"),
+            Some(&u.token),
+        )
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let (status, late) = fixdesk_tests::status_json(r).await;
+    assert_eq!(
+        (status, late["description"].clone()),
+        (StatusCode::CREATED, json!("после файла"))
+    );
+}
+
+#[tokio::test]
+async fn abuse_is_refused_and_leaves_nothing_behind() {
+    let app = TestApp::spawn().await;
+    let u = app.user("teacher", "user").await;
+    let other = app.user("other", "user").await;
+    let id = app.ticket(&u.token, "t").await["id"].as_i64().unwrap();
+    let cases: Vec<(&str, Vec<u8>, StatusCode, &str)> = vec![
+        (
+            "big.txt",
+            vec![b'a'; 10 * 1024 * 1024 + 1],
+            StatusCode::BAD_REQUEST,
+            "Размер файла превышает максимально допустимый (10 МБ)",
+        ),
+        (
+            "tool.exe",
+            b"MZ\x90\x00".to_vec(),
+            StatusCode::BAD_REQUEST,
+            "Недопустимый тип файла. Разрешены только: jpg, jpeg, png, gif, pdf, doc, docx, xls, xlsx, txt, zip, rar",
+        ),
+        (
+            "photo.jpg",
+            b"<?php system($_GET['c']); ?>".to_vec(),
+            StatusCode::BAD_REQUEST,
+            "Содержимое файла не соответствует его расширению",
+        ),
+        (
+            "readme.txt",
+            b"MZ\x90\x00\x03\x00\x00\x00".to_vec(),
+            StatusCode::BAD_REQUEST,
+            "Содержимое файла не соответствует его расширению",
+        ),
+        (
+            "../../etc/passwd",
+            b"root:x:0:0".to_vec(),
+            StatusCode::BAD_REQUEST,
+            "Недопустимый тип файла. Разрешены только: jpg, jpeg, png, gif, pdf, doc, docx, xls, xlsx, txt, zip, rar",
+        ),
+    ];
+    for (name, bytes, status, detail) in cases {
+        let (s, body) = upload(&app, &u, id, name, bytes, None).await;
+        assert_eq!((s, body), (status, json!({"detail": detail})), "{name}");
+    }
+    let (s, body) = upload(&app, &other, id, "a.txt", b"hi".to_vec(), None).await;
+    assert_eq!(
+        (s, body),
+        (
+            StatusCode::FORBIDDEN,
+            json!({"detail": "Нет прав для добавления вложений к этой заявке"})
+        )
+    );
+    assert_eq!(
+        upload(&app, &u, 999, "a.txt", b"hi".to_vec(), None).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let no_file = app
+        .req(
+            Method::POST,
+            &format!("/api/v1/attachments/upload/{id}"),
+            Some(&u.token),
+        )
+        .multipart(Form::new().text("description", "x"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_file.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(app.count("SELECT COUNT(*) FROM attachments").await, 0);
+    assert_eq!(
+        stored_files(&app),
+        Vec::<std::path::PathBuf>::new(),
+        "no file, not even a partial one"
+    );
+    // A traversal name with an allowed extension keeps only its last part.
+    let (s, a) = upload(
+        &app,
+        &u,
+        id,
+        "..\\..\\windows\\win.txt",
+        b"ok".to_vec(),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (s, a["filename"].clone()),
+        (StatusCode::CREATED, json!("win.txt"))
+    );
+    assert!(stored_files(&app)[0].starts_with(app.data_dir().join("attachments")));
+}
+
+#[tokio::test]
+async fn reading_and_deleting_follow_the_tickets_rules_and_files_go_after_commit() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let u = app.user("teacher", "user").await;
+    let other = app.user("other", "user").await;
+    let agent = app.user("agent", "agent").await;
+    let id = app.ticket(&u.token, "t").await["id"].as_i64().unwrap();
+    let (_, mine) = upload(&app, &u, id, "a.txt", b"mine".to_vec(), None).await;
+    let (_, staff) = upload(&app, &agent, id, "b.txt", b"staff".to_vec(), None).await;
+    assert_eq!(stored_files(&app).len(), 2);
+    // Someone who cannot see the ticket cannot see its files, or learn they exist.
+    assert_eq!(
+        app.call(
+            Method::GET,
+            &format!("/api/v1/attachments/{id}"),
+            Some(&other.token),
+            None
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    let r = app
+        .req(
+            Method::GET,
+            &format!("/api/v1/attachments/download/{}", mine["id"]),
+            Some(&other.token),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.client
+            .get(app.url(&format!("/api/v1/attachments/download/{}", mine["id"])))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // Only the uploader or an admin deletes.
+    assert_eq!(
+        app.call(
+            Method::DELETE,
+            &format!("/api/v1/attachments/{}", staff["id"]),
+            Some(&u.token),
+            None
+        )
+        .await
+        .0,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        app.call(
+            Method::DELETE,
+            &format!("/api/v1/attachments/{}", mine["id"]),
+            Some(&u.token),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(stored_files(&app).len(), 1);
+    // Deleting the ticket removes the rest.
+    assert_eq!(
+        app.call(
+            Method::DELETE,
+            &format!("/api/v1/tickets/{id}"),
+            Some(&admin),
+            None
+        )
+        .await
+        .0,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(stored_files(&app), Vec::<std::path::PathBuf>::new());
+    assert_eq!(app.count("SELECT COUNT(*) FROM attachments").await, 0);
+}

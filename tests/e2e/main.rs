@@ -7,6 +7,7 @@ mod auth;
 mod categories;
 mod equipment;
 mod http_rules;
+mod import_legacy;
 mod legacy_bugs;
 mod lifecycle;
 mod live;

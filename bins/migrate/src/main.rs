@@ -54,6 +54,21 @@ enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Import a database of the old ticket-system into this (empty) one, in one transaction.
+    ImportLegacy {
+        /// The old database: an SQLite file (usually ticket_system.db) or a URL.
+        #[arg(long)]
+        from: String,
+        /// Write nothing; print what would be imported and repaired.
+        #[arg(long)]
+        dry_run: bool,
+        /// The old service's uploads directory, to bring attachment files along.
+        #[arg(long)]
+        uploads: Option<std::path::PathBuf>,
+        /// Also write every repair as CSV (table,id,problem,action) to this file.
+        #[arg(long)]
+        report: Option<std::path::PathBuf>,
+    },
     /// Set a user's password, re-activate them and end their sessions.
     ResetPassword {
         #[arg(long)]
@@ -161,6 +176,56 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
                 );
             }
             println!("audit: every row checks out");
+        }
+        Command::ImportLegacy {
+            from,
+            dry_run,
+            uploads,
+            report,
+        } => {
+            let service = Fixdesk::start(settings.service()).await?;
+            let options = fixdesk_service::ImportOptions {
+                source: from,
+                dry_run,
+                uploads,
+            };
+            let mut last_print = std::time::Instant::now();
+            let mut show = |p: fixdesk_service::Progress| {
+                if p.done < p.total && last_print.elapsed().as_millis() < 500 {
+                    return;
+                }
+                last_print = std::time::Instant::now();
+                let rate = p.done as f64 / p.elapsed_secs.max(0.001);
+                let left = (p.total.saturating_sub(p.done)) as f64 / rate.max(1.0);
+                eprintln!(
+                    "{:>17}: {:>9}/{:<9} {:>9.0} rows/s, ~{left:.0} s left",
+                    p.table, p.done, p.total, rate
+                );
+            };
+            let result = service
+                .operator()
+                .import_legacy(&options, &mut show)
+                .await?;
+            println!(
+                "{} in {:.1} s",
+                if result.dry_run {
+                    "dry run (nothing written)"
+                } else {
+                    "imported"
+                },
+                result.seconds
+            );
+            for (table, read, written) in &result.tables {
+                println!("  {table:<17} read {read:>8}  written {written:>8}");
+            }
+            println!("{} repairs:", result.repairs.len());
+            for r in &result.repairs {
+                println!("  {} #{}: {} -> {}", r.table, r.id, r.problem, r.action);
+            }
+            if let Some(path) = report {
+                std::fs::write(&path, result.repairs_csv())?;
+                println!("repair report written to {}", path.display());
+            }
         }
         Command::ResetPassword { username, password } => {
             let service = Fixdesk::start(settings.service()).await?;

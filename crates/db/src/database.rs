@@ -137,6 +137,32 @@ impl Database {
         self.commits.clone()
     }
 
+    /// Opens an existing database for reading only (an SQLite file is never created or
+    /// changed), as the importer reads the old service's database.
+    pub async fn connect_read_only(url: &str) -> Result<Self, DbError> {
+        match DbUrl::parse(url)? {
+            DbUrl::SqliteFile(path) => {
+                if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
+                    return Err(DbError::InvalidUrl(format!(
+                        "{} does not exist",
+                        path.display()
+                    )));
+                }
+                let options = SqliteConnectOptions::new()
+                    .filename(&path)
+                    .read_only(true)
+                    .create_if_missing(false)
+                    .disable_statement_logging();
+                let conn = sqlite_pool(options, 2, &PoolSettings::default()).await?;
+                Ok(Self::new(conn.clone(), conn, Backend::Sqlite))
+            }
+            DbUrl::SqliteMemory => Err(DbError::InvalidUrl(
+                "an in-memory database has nothing to read".into(),
+            )),
+            DbUrl::Postgres(_) => Self::connect(url).await,
+        }
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

@@ -57,6 +57,8 @@ pub enum DomainError {
     FileTooLarge,
     #[error("Файл не передан")]
     FileMissing,
+    #[error("В базе уже есть заявки или пользователи: импорт выполняется только в пустую базу")]
+    ImportTargetNotEmpty,
 
     #[error("Заявка не найдена")]
     TicketNotFound,

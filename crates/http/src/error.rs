@@ -111,7 +111,8 @@ fn domain_status(e: &DomainError) -> StatusCode {
         | D::FileTypeNotAllowed
         | D::FileContentMismatch
         | D::FileTooLarge
-        | D::FileMissing => StatusCode::BAD_REQUEST,
+        | D::FileMissing
+        | D::ImportTargetNotEmpty => StatusCode::BAD_REQUEST,
     }
 }
 

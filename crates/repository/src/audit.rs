@@ -36,13 +36,46 @@ fn row_hash(prev: &str, m: &audit_log::Model) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Appends one entry and returns its id. Reads and moves the chain head in the same
-/// transaction (row-locked on PostgreSQL), so concurrent appends take turns.
+/// An audit row given column by column (imported history, written as it was).
+#[derive(Debug, Clone)]
+pub struct RawEntry {
+    pub action_type: String,
+    pub description: String,
+    pub entity_type: Option<String>,
+    pub entity_id: Option<i64>,
+    /// JSON text.
+    pub old_values: Option<String>,
+    pub new_values: Option<String>,
+    pub ip_address: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: NaiveDateTime,
+    pub user_id: Option<i64>,
+}
+
+/// Appends one entry and returns its id.
 pub async fn append<C: ConnectionTrait>(
     conn: &C,
     entry: NewAuditEntry,
     now: NaiveDateTime,
 ) -> Result<i64, RepoError> {
+    let raw = RawEntry {
+        action_type: entry.action.as_str().to_string(),
+        description: entry.description,
+        entity_type: Some(entry.entity.as_str().to_string()),
+        entity_id: entry.entity_id,
+        old_values: entry.old_values.map(|v| v.to_string()),
+        new_values: entry.new_values.map(|v| v.to_string()),
+        ip_address: entry.client.ip,
+        user_agent: entry.client.user_agent,
+        created_at: now,
+        user_id: entry.actor.map(|a| a.0),
+    };
+    append_raw(conn, raw).await
+}
+
+/// Appends one row and returns its id. Reads and moves the chain head in the same transaction
+/// (row-locked on PostgreSQL), so concurrent appends take turns.
+pub async fn append_raw<C: ConnectionTrait>(conn: &C, entry: RawEntry) -> Result<i64, RepoError> {
     let mut head = audit_chain::Entity::find_by_id(1);
     if conn.get_database_backend() == DbBackend::Postgres {
         head = head.lock_exclusive();
@@ -54,16 +87,16 @@ pub async fn append<C: ConnectionTrait>(
         .unwrap_or_else(|| GENESIS.to_string());
     let mut row = audit_log::Model {
         id: 0,
-        action_type: entry.action.as_str().to_string(),
+        action_type: entry.action_type,
         description: entry.description,
-        entity_type: Some(entry.entity.as_str().to_string()),
+        entity_type: entry.entity_type,
         entity_id: entry.entity_id,
-        old_values: entry.old_values.map(|v| v.to_string()),
-        new_values: entry.new_values.map(|v| v.to_string()),
-        ip_address: entry.client.ip,
-        user_agent: entry.client.user_agent,
-        created_at: now,
-        user_id: entry.actor.map(|a| a.0),
+        old_values: entry.old_values,
+        new_values: entry.new_values,
+        ip_address: entry.ip_address,
+        user_agent: entry.user_agent,
+        created_at: entry.created_at,
+        user_id: entry.user_id,
         prev_hash: prev.clone(),
         hash: String::new(),
     };

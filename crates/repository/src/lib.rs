@@ -9,6 +9,8 @@ pub mod attachments;
 pub mod audit;
 pub mod categories;
 pub mod equipment;
+pub mod import;
+pub mod legacy;
 pub mod maintenance;
 pub mod messages;
 pub mod notifications;

@@ -44,7 +44,8 @@ pub struct TicketUpdate {
     pub hidden_for_creator: Option<bool>,
 }
 
-fn search_text(title: &str, description: &str) -> String {
+/// What text search looks in: title and description, lower-cased.
+pub(crate) fn search_text(title: &str, description: &str) -> String {
     format!("{title}\n{description}").to_lowercase()
 }
 

@@ -14,6 +14,7 @@ mod equipment;
 mod facade;
 mod files;
 mod hashing;
+mod import;
 mod live;
 mod notifications;
 mod notify;
@@ -39,6 +40,7 @@ pub use fixdesk_usecases::{
     TicketUseCases, UserBasic, UserUseCases,
 };
 pub use hashing::{HashingLimits, PasswordHasher};
+pub use import::{ImportOptions, ImportReport, Progress, Repair};
 pub use notifications::Notifications;
 pub use operator::{CounterDifference, Operator};
 pub use seed::SeededAdmin;

@@ -150,4 +150,13 @@ impl Operator {
         uow.rollback().await?;
         Ok(problems)
     }
+
+    /// Imports a database of the old ticket-system (see `import`).
+    pub async fn import_legacy(
+        &self,
+        options: &crate::ImportOptions,
+        progress: &mut (dyn FnMut(crate::Progress) + Send),
+    ) -> Result<crate::ImportReport, ServiceError> {
+        crate::import::import(&self.ctx.db, self.ctx.files.as_ref(), options, progress).await
+    }
 }

@@ -42,7 +42,7 @@ pub struct TestUser {
 pub fn settings_for(dir: &std::path::Path) -> Settings {
     Settings {
         bind: "127.0.0.1:0".into(),
-        database_url: format!("sqlite://{}", dir.join("fixdesk.db").display()),
+        database_url: dir.join("fixdesk.db").display().to_string(),
         data_dir: dir.join("data").display().to_string(),
         secret_key: Some(TEST_SECRET.into()),
         admin_password: Some(ADMIN_PASSWORD.into()),

@@ -50,7 +50,7 @@ mod tests {
 
     async fn file_db(dir: &tempfile::TempDir) -> Result<Database, DbError> {
         let db =
-            Database::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await?;
+            Database::connect(&dir.path().join("t.db").display().to_string()).await?;
         db.writer()
             .execute_unprepared(
                 "CREATE TABLE items (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL)",
@@ -145,7 +145,7 @@ mod tests {
         let dir = tempfile::tempdir().map_err(|e| DbError::InvalidUrl(e.to_string()))?;
         let first = file_db(&dir).await?;
         let second =
-            Database::connect(&format!("sqlite://{}", dir.path().join("t.db").display())).await?;
+            Database::connect(&dir.path().join("t.db").display().to_string()).await?;
         let uow = first.begin_write().await?;
         insert(&uow, "x").await?;
         let other = tokio::spawn(async move {

@@ -11,20 +11,32 @@ use sea_orm::ConnectionTrait;
 
 fn peak_memory_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let kb: f64 = status.lines().find(|l| l.starts_with("VmHWM:"))?.split_whitespace().nth(1)?.parse().ok()?;
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()?;
     Some(kb / 1024.0)
 }
 
 #[tokio::main]
 async fn main() {
-    let tickets: u64 = std::env::var("FIXDESK_BENCH_TICKETS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let tickets: u64 = std::env::var("FIXDESK_BENCH_TICKETS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
     let dir = tempfile::tempdir().unwrap();
     let legacy = dir.path().join("ticket_system.db");
-    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures/legacy-ticket-system.db");
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/fixtures/legacy-ticket-system.db");
     std::fs::copy(&fixture, &legacy).expect("the shared fixture");
 
     let started = Instant::now();
-    let db = connect_database(&legacy.display().to_string(), &Default::default()).await.unwrap();
+    let db = connect_database(&legacy.display().to_string(), &Default::default())
+        .await
+        .unwrap();
     db.writer()
         .execute_unprepared(&format!(
             "INSERT INTO tickets (id, title, description, status, priority, resolution, room_number, created_at, updated_at, \
@@ -40,19 +52,38 @@ async fn main() {
         .await
         .unwrap();
     db.close().await;
-    println!("generated {tickets} legacy tickets in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "generated {tickets} legacy tickets in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
 
     let mut settings = ServiceSettings::new(dir.path().join("fixdesk.db").display().to_string());
     settings.data_dir = dir.path().join("data");
     let fixdesk = Fixdesk::start(settings).await.unwrap();
     let started = Instant::now();
-    let options = ImportOptions { source: legacy.display().to_string(), dry_run: false, uploads: None };
-    let report = fixdesk.operator().import_legacy(&options, &mut |_| {}).await.unwrap();
+    let options = ImportOptions {
+        source: legacy.display().to_string(),
+        dry_run: false,
+        uploads: None,
+    };
+    let report = fixdesk
+        .operator()
+        .import_legacy(&options, &mut |_| {})
+        .await
+        .unwrap();
     let seconds = started.elapsed().as_secs_f64();
     let rows: u64 = report.tables.iter().map(|t| t.2).sum();
-    let imported_tickets = report.tables.iter().find(|t| t.0 == "tickets").map_or(0, |t| t.2);
+    let imported_tickets = report
+        .tables
+        .iter()
+        .find(|t| t.0 == "tickets")
+        .map_or(0, |t| t.2);
     println!("imported {rows} rows ({imported_tickets} tickets) in {seconds:.1} s");
-    println!("rate: {:.0} tickets/s, {:.0} rows/s", imported_tickets as f64 / seconds, rows as f64 / seconds);
+    println!(
+        "rate: {:.0} tickets/s, {:.0} rows/s",
+        imported_tickets as f64 / seconds,
+        rows as f64 / seconds
+    );
     println!("repairs reported: {}", report.repairs.len());
     if let Some(mib) = peak_memory_mib() {
         println!("peak memory: {mib:.0} MiB");

@@ -13,6 +13,7 @@ mod lifecycle;
 mod live;
 mod notifications;
 mod permissions;
+mod resilience;
 mod sessions;
 mod statistics;
 mod ticket_permissions;

@@ -63,6 +63,13 @@ pub struct Settings {
     /// Password hashes allowed to wait; beyond that sign-ins get 503.
     pub hash_queue: usize,
     pub max_body_bytes: usize,
+    /// Requests handled at once; beyond that they wait `queue_wait_ms` and get 503.
+    pub max_in_flight: usize,
+    pub queue_wait_ms: u64,
+    /// Requests per minute per client address and per bearer token (429 beyond).
+    pub rate_limit_per_minute: u64,
+    /// Comma-separated proxy addresses whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: String,
     pub log_format: LogFormat,
     /// Seconds to let requests in flight finish after a shutdown signal.
     pub shutdown_grace_secs: u64,
@@ -98,6 +105,10 @@ impl Default for Settings {
             hash_workers: 0,
             hash_queue: 64,
             max_body_bytes: 1024 * 1024,
+            max_in_flight: 1024,
+            queue_wait_ms: 100,
+            rate_limit_per_minute: 600,
+            trusted_proxies: String::new(),
             log_format: LogFormat::Text,
             shutdown_grace_secs: 10,
         }
@@ -136,6 +147,16 @@ impl Settings {
 
     /// Refuses configurations that would be unsafe to run.
     pub fn validate(&self) -> Result<(), SettingsError> {
+        if self
+            .trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .any(|p| !p.is_empty() && p.parse::<std::net::IpAddr>().is_err())
+        {
+            return Err(SettingsError::Invalid(
+                "trusted_proxies must be comma-separated IP addresses".into(),
+            ));
+        }
         match (&self.secret_key, self.environment) {
             (Some(s), _) if s == KNOWN_PUBLIC_SECRET => Err(SettingsError::Invalid(
                 "SECRET_KEY is the old service's published example value; choose your own".into(),
@@ -194,6 +215,14 @@ impl Settings {
                 .map(str::to_string)
                 .collect(),
             max_body_bytes: self.max_body_bytes,
+            max_in_flight: self.max_in_flight,
+            queue_wait: Duration::from_millis(self.queue_wait_ms),
+            rate_limit_per_minute: self.rate_limit_per_minute,
+            trusted_proxies: self
+                .trusted_proxies
+                .split(',')
+                .filter_map(|s| s.trim().parse().ok())
+                .collect(),
         }
     }
 }

@@ -49,8 +49,7 @@ mod tests {
     use crate::{Database, DbError};
 
     async fn file_db(dir: &tempfile::TempDir) -> Result<Database, DbError> {
-        let db =
-            Database::connect(&dir.path().join("t.db").display().to_string()).await?;
+        let db = Database::connect(&dir.path().join("t.db").display().to_string()).await?;
         db.writer()
             .execute_unprepared(
                 "CREATE TABLE items (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL)",
@@ -144,8 +143,7 @@ mod tests {
         // makes the second writer wait for the first instead of failing with "locked".
         let dir = tempfile::tempdir().map_err(|e| DbError::InvalidUrl(e.to_string()))?;
         let first = file_db(&dir).await?;
-        let second =
-            Database::connect(&dir.path().join("t.db").display().to_string()).await?;
+        let second = Database::connect(&dir.path().join("t.db").display().to_string()).await?;
         let uow = first.begin_write().await?;
         insert(&uow, "x").await?;
         let other = tokio::spawn(async move {

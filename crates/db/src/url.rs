@@ -92,8 +92,14 @@ mod tests {
     fn three_slashes_mean_a_relative_path_as_in_sqlalchemy() {
         // The old service's DATABASE_URL form; an absolute path needs four slashes (or no
         // scheme at all).
-        assert_eq!(DbUrl::parse("sqlite:///tmp/x.db").ok(), Some(file("tmp/x.db")));
-        assert_eq!(DbUrl::parse("sqlite:////tmp/x.db").ok(), Some(file("/tmp/x.db")));
+        assert_eq!(
+            DbUrl::parse("sqlite:///tmp/x.db").ok(),
+            Some(file("tmp/x.db"))
+        );
+        assert_eq!(
+            DbUrl::parse("sqlite:////tmp/x.db").ok(),
+            Some(file("/tmp/x.db"))
+        );
     }
 
     #[test]

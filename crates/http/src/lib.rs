@@ -31,6 +31,14 @@ pub struct HttpConfig {
     pub cors_origins: Vec<String>,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Requests handled at once; beyond that, a request waits at most `queue_wait` for a place
+    /// and is then answered 503.
+    pub max_in_flight: usize,
+    pub queue_wait: std::time::Duration,
+    /// Requests per minute per client address and per bearer token.
+    pub rate_limit_per_minute: u64,
+    /// Proxies whose `X-Forwarded-For` is believed (for rate limits and the audit log).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for HttpConfig {
@@ -39,6 +47,10 @@ impl Default for HttpConfig {
             environment: "development".into(),
             cors_origins: Vec::new(),
             max_body_bytes: 1024 * 1024,
+            max_in_flight: 1024,
+            queue_wait: std::time::Duration::from_millis(100),
+            rate_limit_per_minute: 600,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -105,6 +117,14 @@ pub fn endpoint(service: Service, config: HttpConfig) -> impl Endpoint {
         .catch_all_error(|e| async move { error_response(e) })
         .with(middleware::denials::AuditDenials)
         .with(middleware::cache_control::NoStore)
+        .with(middleware::backpressure::Backpressure::new(
+            config.max_in_flight,
+            config.queue_wait,
+        ))
+        .with(middleware::rate_limit::RateLimit::new(
+            config.rate_limit_per_minute,
+            config.trusted_proxies.clone(),
+        ))
         .with(cors(&config))
         .data(service)
         .data(config)

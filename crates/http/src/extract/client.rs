@@ -3,15 +3,19 @@
 use fixdesk_usecases::domain::ClientInfo;
 use poem::{FromRequest, Request, RequestBody, http::header};
 
+use crate::{HttpConfig, middleware::rate_limit::client_ip};
+
 #[derive(Debug, Clone)]
 pub struct Client(pub ClientInfo);
 
-/// The client of a request: its peer address and user agent.
+/// The client of a request: its address (behind a trusted proxy, the forwarded one) and user
+/// agent.
 pub fn client_info(req: &Request) -> ClientInfo {
-    let ip = req
-        .remote_addr()
-        .as_socket_addr()
-        .map(|a| a.ip().to_string());
+    let trusted = req
+        .data::<HttpConfig>()
+        .map(|c| c.trusted_proxies.as_slice())
+        .unwrap_or_default();
+    let ip = client_ip(req, trusted).map(|ip| ip.to_string());
     let user_agent = req
         .headers()
         .get(header::USER_AGENT)

@@ -1,5 +1,7 @@
 //! Cross-cutting request handling.
 
+pub mod backpressure;
 pub mod cache_control;
 pub mod denials;
+pub mod rate_limit;
 pub mod slash;

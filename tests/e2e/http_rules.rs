@@ -273,3 +273,91 @@ async fn configured_origins_are_enforced() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn large_bodies_are_compressed_as_the_client_accepts_small_ones_are_not() {
+    let app = TestApp::spawn().await;
+    let plain = app
+        .req(Method::GET, "/api/v1/openapi.json", None)
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let gzip = app
+        .req(Method::GET, "/api/v1/openapi.json", None)
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+    assert!(
+        gzip.headers()["vary"]
+            .to_str()
+            .unwrap()
+            .contains("Accept-Encoding")
+    );
+    let body = gzip.bytes().await.unwrap();
+    assert_eq!(&body[..2], &[0x1f, 0x8b], "a gzip stream");
+    assert!(
+        body.len() * 3 < plain.len(),
+        "{} vs {}",
+        body.len(),
+        plain.len()
+    );
+    let br = app
+        .req(Method::GET, "/api/v1/openapi.json", None)
+        .header("Accept-Encoding", "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(br.headers()["content-encoding"], "br");
+    let small = app
+        .req(Method::GET, "/", None)
+        .header("Accept-Encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        small.headers().get("content-encoding").is_none(),
+        "under 1 KiB stays plain"
+    );
+    assert_eq!(
+        small.json::<serde_json::Value>().await.unwrap()["message"],
+        "Добро пожаловать в систему заявок на ремонт техники"
+    );
+}
+
+#[tokio::test]
+async fn readiness_follows_the_database_and_its_migrations() {
+    let app = TestApp::spawn().await;
+    let (status, body) =
+        status_json(app.req(Method::GET, "/ready", None).send().await.unwrap()).await;
+    assert_eq!(
+        (status, body["status"].clone()),
+        (StatusCode::OK, json!("ready"))
+    );
+    app.exec(
+        "DELETE FROM seaql_migrations WHERE version = (SELECT MAX(version) FROM seaql_migrations)",
+    )
+    .await;
+    let (status, body) =
+        status_json(app.req(Method::GET, "/ready", None).send().await.unwrap()).await;
+    assert_eq!(
+        (status, body["detail"].clone()),
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            json!("1 migration(s) pending")
+        )
+    );
+    assert_eq!(
+        app.req(Method::GET, "/health", None)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK,
+        "liveness is another question"
+    );
+}

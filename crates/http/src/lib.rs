@@ -112,11 +112,13 @@ pub fn endpoint(service: Service, config: HttpConfig) -> impl Endpoint {
         .nest("/docs", docs)
         .at("/", poem::get(system::root))
         .at("/health", poem::get(system::health))
+        .at("/ready", poem::get(system::ready))
         .with(middleware::slash::SlashPolicy)
         // Errors become responses here, so the layers outside see and decorate them too.
         .catch_all_error(|e| async move { error_response(e) })
         .with(middleware::denials::AuditDenials)
         .with(middleware::cache_control::NoStore)
+        .with(middleware::compress::CompressLarge)
         .with(middleware::backpressure::Backpressure::new(
             config.max_in_flight,
             config.queue_wait,

@@ -29,3 +29,25 @@ pub async fn health(service: Data<&Service>, config: Data<&HttpConfig>) -> Json<
         "database": database,
     }))
 }
+
+/// Readiness: 200 when the database answers and its schema is current, 503 otherwise (a load
+/// balancer should send no traffic here yet).
+#[handler]
+pub async fn ready(service: Data<&Service>) -> poem::Response {
+    let (ok, detail) = match service.readiness().await {
+        Ok(()) => (true, "ready".to_string()),
+        Err(reason) => (false, reason),
+    };
+    let status = if ok {
+        poem::http::StatusCode::OK
+    } else {
+        poem::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    poem::Response::builder()
+        .status(status)
+        .content_type("application/json")
+        .body(
+            json!({ "status": if ok { "ready" } else { "not ready" }, "detail": detail })
+                .to_string(),
+        )
+}

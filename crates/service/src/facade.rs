@@ -153,4 +153,20 @@ impl Helpdesk for Fixdesk {
     async fn healthy(&self) -> bool {
         self.ctx.db.ping().await.is_ok()
     }
+
+    async fn readiness(&self) -> Result<(), String> {
+        self.ctx
+            .db
+            .ping()
+            .await
+            .map_err(|_| "the database does not answer".to_string())?;
+        let pending = Migrator::get_pending_migrations(self.ctx.db.reader())
+            .await
+            .map_err(|_| "cannot read the migration state".to_string())?;
+        if pending.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{} migration(s) pending", pending.len()))
+        }
+    }
 }

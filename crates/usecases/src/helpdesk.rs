@@ -19,4 +19,7 @@ pub trait Helpdesk: Send + Sync {
     fn attachments(&self) -> &dyn AttachmentUseCases;
     /// Whether the database answers.
     async fn healthy(&self) -> bool;
+    /// Whether this instance should take traffic: the database answers and no migration is
+    /// pending. The error says what is wrong.
+    async fn readiness(&self) -> Result<(), String>;
 }

@@ -2,6 +2,7 @@
 
 pub mod backpressure;
 pub mod cache_control;
+pub mod compress;
 pub mod denials;
 pub mod rate_limit;
 pub mod slash;

@@ -361,3 +361,59 @@ async fn readiness_follows_the_database_and_its_migrations() {
         "liveness is another question"
     );
 }
+
+#[tokio::test]
+async fn metrics_count_requests_per_route_for_loopback_scrapers() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    for _ in 0..3 {
+        app.req(Method::GET, "/api/v1/users/7", Some(&admin))
+            .send()
+            .await
+            .unwrap();
+    }
+    app.req(Method::GET, "/api/v1/users/me/", Some(&admin))
+        .send()
+        .await
+        .unwrap();
+    let r = app.req(Method::GET, "/metrics", None).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let text = r.text().await.unwrap();
+    assert!(
+        text.contains(
+            r#"fixdesk_http_requests_total{method="GET",route="/api/v1/users/{}",status="404"} 3"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"route="/api/v1/users/me/",status="200"} 1"#),
+        "the most specific route wins"
+    );
+    assert!(text.contains("fixdesk_http_request_duration_seconds_bucket"));
+    assert!(text.contains("fixdesk_http_requests_in_flight"));
+    assert!(text.contains("fixdesk_db_pool_write_connections"));
+}
+
+#[tokio::test]
+async fn a_metrics_token_is_required_when_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = fixdesk_tests::settings_for(dir.path());
+    settings.metrics_token = Some("scrape-me".into());
+    let app = TestApp::spawn_with(settings, dir).await;
+    assert_eq!(
+        app.req(Method::GET, "/metrics", None)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.req(Method::GET, "/metrics", Some("scrape-me"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+}

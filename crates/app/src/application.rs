@@ -98,7 +98,8 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), AppError> {
-        let endpoint = fixdesk_http::endpoint(Arc::new(self.service.clone()), self.http);
+        let endpoint = fixdesk_http::endpoint(Arc::new(self.service.clone()), self.http)
+            .map_err(|e| AppError::Serve(std::io::Error::other(e)))?;
         tracing::info!(addr = %self.addr, "fixdesk listening");
         Server::new_with_acceptor(self.acceptor)
             .run_with_graceful_shutdown(endpoint, shutdown, Some(self.grace))

@@ -70,6 +70,8 @@ pub struct Settings {
     pub rate_limit_per_minute: u64,
     /// Comma-separated proxy addresses whose `X-Forwarded-For` is believed.
     pub trusted_proxies: String,
+    /// Bearer token that opens `/metrics` to non-loopback scrapers (loopback only if unset).
+    pub metrics_token: Option<String>,
     pub log_format: LogFormat,
     /// Seconds to let requests in flight finish after a shutdown signal.
     pub shutdown_grace_secs: u64,
@@ -109,6 +111,7 @@ impl Default for Settings {
             queue_wait_ms: 100,
             rate_limit_per_minute: 600,
             trusted_proxies: String::new(),
+            metrics_token: None,
             log_format: LogFormat::Text,
             shutdown_grace_secs: 10,
         }
@@ -223,6 +226,7 @@ impl Settings {
                 .split(',')
                 .filter_map(|s| s.trim().parse().ok())
                 .collect(),
+            metrics_token: self.metrics_token.clone(),
         }
     }
 }

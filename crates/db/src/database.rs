@@ -167,6 +167,23 @@ impl Database {
         self.backend
     }
 
+    /// Connections open and idle, per pool (`read`, `write`), for monitoring.
+    pub fn pool_sizes(&self) -> Vec<(&'static str, u32, usize)> {
+        let stat = |c: &DatabaseConnection| match self.backend {
+            Backend::Sqlite => {
+                let p = c.get_sqlite_connection_pool();
+                (p.size(), p.num_idle())
+            }
+            Backend::Postgres => {
+                let p = c.get_postgres_connection_pool();
+                (p.size(), p.num_idle())
+            }
+        };
+        let (rs, ri) = stat(&self.read);
+        let (ws, wi) = stat(&self.write);
+        vec![("read", rs, ri), ("write", ws, wi)]
+    }
+
     /// The SQL dialect, for building raw statements.
     pub fn backend_kind(&self) -> sea_orm::DbBackend {
         self.read.get_database_backend()

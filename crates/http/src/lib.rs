@@ -39,6 +39,9 @@ pub struct HttpConfig {
     pub rate_limit_per_minute: u64,
     /// Proxies whose `X-Forwarded-For` is believed (for rate limits and the audit log).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// When set, `/metrics` answers whoever presents it as a bearer token; otherwise only
+    /// loopback clients.
+    pub metrics_token: Option<String>,
 }
 
 impl Default for HttpConfig {
@@ -51,6 +54,7 @@ impl Default for HttpConfig {
             queue_wait: std::time::Duration::from_millis(100),
             rate_limit_per_minute: 600,
             trusted_proxies: Vec::new(),
+            metrics_token: None,
         }
     }
 }
@@ -80,7 +84,8 @@ fn cors(config: &HttpConfig) -> Cors {
 }
 
 /// The whole HTTP application for `service`.
-pub fn endpoint(service: Service, config: HttpConfig) -> impl Endpoint {
+pub fn endpoint(service: Service, config: HttpConfig) -> Result<impl Endpoint, prometheus::Error> {
+    let metrics = middleware::metrics::Metrics::new(config.metrics_token.clone())?;
     let api = OpenApiService::new(
         (
             apis::AuthApi,
@@ -101,7 +106,7 @@ pub fn endpoint(service: Service, config: HttpConfig) -> impl Endpoint {
     .server("/api/v1");
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
-    Route::new()
+    let app = Route::new()
         .nest("/api/v1", api)
         .at("/api/v1/openapi.json", spec)
         .at("/api/v1/audit-logs/ws", poem::get(live_audit::audit_ws))
@@ -127,9 +132,11 @@ pub fn endpoint(service: Service, config: HttpConfig) -> impl Endpoint {
             config.rate_limit_per_minute,
             config.trusted_proxies.clone(),
         ))
+        .with(metrics)
         .with(cors(&config))
         .data(service)
         .data(config)
         // What the CORS layer itself refuses.
-        .catch_all_error(|e| async move { error_response(e) })
+        .catch_all_error(|e| async move { error_response(e) });
+    Ok(app)
 }

@@ -154,6 +154,23 @@ impl Helpdesk for Fixdesk {
         self.ctx.db.ping().await.is_ok()
     }
 
+    async fn gauges(&self) -> Vec<(String, String, f64)> {
+        let mut out = Vec::new();
+        for (pool, size, idle) in self.ctx.db.pool_sizes() {
+            out.push((
+                format!("db_pool_{pool}_connections"),
+                format!("Open connections of the {pool} pool"),
+                f64::from(size),
+            ));
+            out.push((
+                format!("db_pool_{pool}_idle"),
+                format!("Idle connections of the {pool} pool"),
+                idle as f64,
+            ));
+        }
+        out
+    }
+
     async fn readiness(&self) -> Result<(), String> {
         self.ctx
             .db

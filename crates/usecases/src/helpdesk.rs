@@ -22,4 +22,6 @@ pub trait Helpdesk: Send + Sync {
     /// Whether this instance should take traffic: the database answers and no migration is
     /// pending. The error says what is wrong.
     async fn readiness(&self) -> Result<(), String>;
+    /// Gauges for monitoring: (name, help, value).
+    async fn gauges(&self) -> Vec<(String, String, f64)>;
 }

@@ -4,5 +4,6 @@ pub mod backpressure;
 pub mod cache_control;
 pub mod compress;
 pub mod denials;
+pub mod metrics;
 pub mod rate_limit;
 pub mod slash;

@@ -74,7 +74,17 @@ fn matches(pattern: &str, path: &str) -> bool {
 }
 
 fn declared(path: &str) -> bool {
-    DECLARED.iter().any(|p| matches(p, path))
+    route_of(path).is_some()
+}
+
+/// The declared route a path belongs to (its template, `{}` for each parameter); the most
+/// specific one when several match.
+pub fn route_of(path: &str) -> Option<&'static str> {
+    DECLARED
+        .iter()
+        .filter(|p| matches(p, path))
+        .min_by_key(|p| p.matches("{}").count())
+        .copied()
 }
 
 fn toggled(path: &str) -> String {

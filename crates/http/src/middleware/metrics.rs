@@ -1,0 +1,159 @@
+//! Prometheus metrics: requests and their latency per route template and status, requests in
+//! flight, and the answers that shed load (503) or refused a client over its limit (429); plus
+//! the gauges the service reports (database pools). Served at `GET /metrics` to loopback
+//! clients, or to anyone presenting the configured metrics token.
+
+use std::{sync::Arc, time::Instant};
+
+use poem::{
+    Endpoint, IntoResponse, Middleware, Request, Response, Result,
+    http::{StatusCode, header},
+};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
+
+use super::slash::route_of;
+use crate::Service;
+
+#[derive(Debug, Clone)]
+pub struct Metrics(Arc<Inner>);
+
+#[derive(Debug)]
+struct Inner {
+    registry: Registry,
+    requests: IntCounterVec,
+    latency: HistogramVec,
+    in_flight: IntGauge,
+    token: Option<String>,
+}
+
+impl Metrics {
+    pub fn new(token: Option<String>) -> Result<Self, prometheus::Error> {
+        let registry = Registry::new_custom(Some("fixdesk".into()), None)?;
+        let requests = IntCounterVec::new(
+            Opts::new(
+                "http_requests_total",
+                "HTTP requests by method, route and status",
+            ),
+            &["method", "route", "status"],
+        )?;
+        let latency = HistogramVec::new(
+            HistogramOpts::new(
+                "http_request_duration_seconds",
+                "Time to answer, by method and route",
+            )
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0,
+            ]),
+            &["method", "route"],
+        )?;
+        let in_flight = IntGauge::new("http_requests_in_flight", "Requests being answered")?;
+        registry.register(Box::new(requests.clone()))?;
+        registry.register(Box::new(latency.clone()))?;
+        registry.register(Box::new(in_flight.clone()))?;
+        Ok(Self(Arc::new(Inner {
+            registry,
+            requests,
+            latency,
+            in_flight,
+            token,
+        })))
+    }
+
+    /// The text exposition, with the service's gauges appended.
+    async fn render(&self, service: Option<&Service>) -> String {
+        let mut out = Vec::new();
+        let _ = TextEncoder::new().encode(&self.0.registry.gather(), &mut out);
+        let mut text = String::from_utf8(out).unwrap_or_default();
+        if let Some(service) = service {
+            for (name, help, value) in service.gauges().await {
+                text.push_str(&format!("# HELP fixdesk_{name} {help}\n# TYPE fixdesk_{name} gauge\nfixdesk_{name} {value}\n"));
+            }
+        }
+        text
+    }
+
+    fn allowed(&self, req: &Request) -> bool {
+        let loopback = req
+            .remote_addr()
+            .as_socket_addr()
+            .is_some_and(|a| a.ip().is_loopback());
+        let bearer = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "));
+        match &self.0.token {
+            Some(t) => bearer == Some(t.as_str()),
+            None => loopback,
+        }
+    }
+}
+
+impl<E: Endpoint> Middleware<E> for Metrics {
+    type Output = MetricsEndpoint<E>;
+
+    fn transform(&self, ep: E) -> Self::Output {
+        MetricsEndpoint {
+            inner: ep,
+            metrics: self.clone(),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct MetricsEndpoint<E> {
+    inner: E,
+    metrics: Metrics,
+}
+
+impl<E: Endpoint> Endpoint for MetricsEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> Result<Response> {
+        if req.uri().path() == "/metrics" {
+            if !self.metrics.allowed(&req) {
+                return Ok(StatusCode::NOT_FOUND.into_response());
+            }
+            let body = self.metrics.render(req.data::<Service>()).await;
+            return Ok(Response::builder()
+                .content_type("text/plain; version=0.0.4")
+                .body(body));
+        }
+        let m = &self.metrics.0;
+        let method = req.method().to_string();
+        let path = req.uri().path();
+        let route = route_of(path).unwrap_or(if path.starts_with("/api/") {
+            "other"
+        } else {
+            path_label(path)
+        });
+        let started = Instant::now();
+        m.in_flight.inc();
+        let result = self.inner.call(req).await.map(IntoResponse::into_response);
+        m.in_flight.dec();
+        let status = match &result {
+            Ok(r) => r.status().as_u16().to_string(),
+            Err(e) => e.status().as_u16().to_string(),
+        };
+        m.requests
+            .with_label_values(&[&method, route, &status])
+            .inc();
+        m.latency
+            .with_label_values(&[&method, route])
+            .observe(started.elapsed().as_secs_f64());
+        result
+    }
+}
+
+/// Labels for the few fixed paths outside the API; everything else is "other".
+fn path_label(path: &str) -> &'static str {
+    match path {
+        "/" => "/",
+        "/health" => "/health",
+        "/ready" => "/ready",
+        p if p.starts_with("/docs") => "/docs",
+        _ => "other",
+    }
+}

@@ -68,6 +68,17 @@ fn status_change(t: &Ticket, to: TicketStatus, now: chrono::NaiveDateTime) -> Ti
     }
 }
 
+/// Giving the ticket to `assignee`; a `new` ticket goes into work with it.
+fn assignment(t: &Ticket, assignee: UserId, now: chrono::NaiveDateTime) -> TicketUpdate {
+    let mut change = if t.status == TicketStatus::New {
+        status_change(t, TicketStatus::InProgress, now)
+    } else {
+        TicketUpdate::default()
+    };
+    change.assigned_to_id = Some(Some(assignee));
+    change
+}
+
 fn transition_role(actor: &Actor) -> Transition {
     if actor.role.is_staff() {
         Transition::Staff
@@ -114,7 +125,7 @@ impl Tickets {
         Ok(TicketPage { items, total })
     }
 
-    /// Writes `change` and its audit row, unless it changes nothing.
+    /// Writes `change`, then records it.
     async fn apply<C: ConnectionTrait>(
         conn: &C,
         actor: &Actor,
@@ -125,15 +136,26 @@ impl Tickets {
         now: chrono::NaiveDateTime,
     ) -> Result<Ticket, ServiceError> {
         let after = tickets::update(conn, before.id, change, now).await?;
-        stats::record(conn, Some(before), Some(&after)).await?;
-        notify::ticket_changed(conn, actor, before, &after, now).await?;
-        audit_repo::append(
-            conn,
-            audit::ticket_changed(actor.id, before, &after, description, client),
-            now,
-        )
-        .await?;
+        Self::record(conn, actor, before, &after, description, client, now).await?;
         Ok(after)
+    }
+
+    /// What follows every change of a ticket, in its unit of work: the statistics counters,
+    /// the notifications, the audit row.
+    async fn record<C: ConnectionTrait>(
+        conn: &C,
+        actor: &Actor,
+        before: &Ticket,
+        after: &Ticket,
+        description: String,
+        client: &ClientInfo,
+        now: chrono::NaiveDateTime,
+    ) -> Result<(), ServiceError> {
+        stats::record(conn, Some(before), Some(after)).await?;
+        notify::ticket_changed(conn, actor, before, after, now).await?;
+        let entry = audit::ticket_changed(actor.id, before, after, description, client);
+        audit_repo::append(conn, entry, now).await?;
+        Ok(())
     }
 }
 
@@ -297,12 +319,7 @@ impl TicketUseCases for Tickets {
         let Some(target) = target.filter(|u| u.is_active && u.role.is_staff()) else {
             return Err(DomainError::AgentNotFound.into());
         };
-        let mut change = if before.status == TicketStatus::New {
-            status_change(&before, TicketStatus::InProgress, now)
-        } else {
-            TicketUpdate::default()
-        };
-        change.assigned_to_id = Some(Some(assignee));
+        let change = assignment(&before, assignee, now);
         let d = format!("Заявка #{id} назначена на {}", target.username);
         let after = Self::apply(uow.conn(), actor, &before, change, d, client, now).await?;
         uow.commit().await?;
@@ -326,28 +343,15 @@ impl TicketUseCases for Tickets {
         }
         let after = if actor.role == Role::Admin {
             // An admin may take over a ticket someone else holds.
-            let mut change = if before.status == TicketStatus::New {
-                status_change(&before, TicketStatus::InProgress, now)
-            } else {
-                TicketUpdate::default()
-            };
-            change.assigned_to_id = Some(Some(actor.id));
-            tickets::update(uow.conn(), id, change, now).await?
+            tickets::update(uow.conn(), id, assignment(&before, actor.id, now), now).await?
         } else {
             if !tickets::claim(uow.conn(), id, actor.id, now).await? {
                 return Err(DomainError::AlreadyClaimed.into());
             }
             load(uow.conn(), id).await?
         };
-        stats::record(uow.conn(), Some(&before), Some(&after)).await?;
-        notify::ticket_changed(uow.conn(), actor, &before, &after, now).await?;
         let d = format!("Заявка #{id} назначена на агента {}", actor.username);
-        audit_repo::append(
-            uow.conn(),
-            audit::ticket_changed(actor.id, &before, &after, d, client),
-            now,
-        )
-        .await?;
+        Self::record(uow.conn(), actor, &before, &after, d, client, now).await?;
         uow.commit().await?;
         Ok(after)
     }

@@ -8,9 +8,9 @@ run:
 test:
     cargo test --workspace
 
-# The end-to-end suite against PostgreSQL (needs FIXDESK_TEST_DATABASE_URL).
+# The end-to-end suite against a throwaway PostgreSQL cluster (started and stopped for it).
 test-pg:
-    cargo test -p fixdesk-tests
+    scripts/with-postgres.sh cargo test -p fixdesk-tests
 
 # Formatting, lints and the layering rules, as CI checks them.
 lint:

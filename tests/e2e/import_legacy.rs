@@ -89,7 +89,7 @@ async fn the_old_database_comes_over_whole_and_repaired() {
     );
     assert_eq!(app.sql(&t(1, "status || ',' || priority || ',' || room_number || ',' || creator_id || ',' || assigned_to_id || ',' || category_id")).await, vec![json!("2,2,101,3,2,1")]);
     assert_eq!(
-        app.sql(&t(1, "created_at")).await,
+        app.sql(&t(1, "CAST(created_at AS TEXT)")).await,
         vec![json!("2026-11-22 01:44:56")]
     );
     assert_eq!(app.count(&t(1005, "is_hidden_for_creator")).await, 1);

@@ -75,7 +75,16 @@ async fn the_figures_follow_the_tickets() {
         Some(json!({})),
     )
     .await;
-    app.exec(&format!("UPDATE tickets SET created_at = datetime(created_at, '-2 hours'), closed_at = created_at WHERE id = {}", ids[1])).await;
+    let two_hours_earlier = if fixdesk_tests::on_postgres() {
+        "created_at - interval '2 hours'"
+    } else {
+        "datetime(created_at, '-2 hours')"
+    };
+    app.exec(&format!(
+        "UPDATE tickets SET created_at = {two_hours_earlier}, closed_at = created_at WHERE id = {}",
+        ids[1]
+    ))
+    .await;
     app.exec(&format!(
         "UPDATE tickets SET closed_at = created_at WHERE id = {}",
         ids[0]

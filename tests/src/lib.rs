@@ -60,7 +60,13 @@ impl TestApp {
     }
 
     /// An application with the given settings; `dir` lives as long as the app.
-    pub async fn spawn_with(settings: Settings, dir: tempfile::TempDir) -> Self {
+    /// With `FIXDESK_TEST_DATABASE_URL` set to a PostgreSQL server, the app gets its own
+    /// database there (named after `dir`, so a restart finds it again) instead of an SQLite
+    /// file.
+    pub async fn spawn_with(mut settings: Settings, dir: tempfile::TempDir) -> Self {
+        if let Some(url) = postgres_database_for(&settings, dir.path()).await {
+            settings.database_url = url;
+        }
         let app = Application::build(&settings)
             .await
             .expect("application builds");
@@ -179,6 +185,12 @@ impl TestApp {
             .map(|row| {
                 row.try_get_by_index::<i64>(0)
                     .map(Value::from)
+                    .or_else(|_| row.try_get_by_index::<i32>(0).map(Value::from))
+                    .or_else(|_| row.try_get_by_index::<i16>(0).map(Value::from))
+                    .or_else(|_| {
+                        row.try_get_by_index::<bool>(0)
+                            .map(|b| Value::from(i64::from(b)))
+                    })
                     .or_else(|_| row.try_get_by_index::<String>(0).map(Value::from))
                     .or_else(|_| {
                         row.try_get_by_index::<Option<String>>(0)
@@ -206,6 +218,50 @@ impl TestApp {
             .and_then(Value::as_i64)
             .expect("a count")
     }
+}
+
+/// Whether tests run against PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("FIXDESK_TEST_DATABASE_URL").is_ok_and(|u| u.starts_with("postgres"))
+}
+
+/// A database of its own on the test PostgreSQL server, for an app whose settings still name the
+/// default SQLite file of `dir`.
+async fn postgres_database_for(settings: &Settings, dir: &std::path::Path) -> Option<String> {
+    let server = std::env::var("FIXDESK_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))?;
+    if settings.database_url != dir.join("fixdesk.db").display().to_string() {
+        return None;
+    }
+    let name: String = dir
+        .file_name()?
+        .to_string_lossy()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_lowercase();
+    let name = format!("fixdesk_{name}");
+    let admin = sea_orm::Database::connect(server.clone())
+        .await
+        .expect("the test PostgreSQL server");
+    let exists = admin
+        .query_one_raw(Statement::from_string(
+            admin.get_database_backend(),
+            format!("SELECT 1 AS one FROM pg_database WHERE datname = '{name}'"),
+        ))
+        .await
+        .expect("pg_database")
+        .is_some();
+    if !exists {
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE {name}"))
+            .await
+            .expect("create database");
+    }
+    let _ = admin.close().await;
+    let (base, _) = server.rsplit_once('/')?;
+    Some(format!("{base}/{name}"))
 }
 
 /// Reads a response's status and JSON body (Null when the body is empty or not JSON).

@@ -125,6 +125,11 @@ pub async fn record<C: ConnectionTrait>(
     Ok(())
 }
 
+/// `SUM` of a bigint is `numeric` on PostgreSQL; bring it back to bigint on every backend.
+fn bigint(e: impl Into<Expr>) -> Expr {
+    Expr::expr(e).cast_as("BIGINT")
+}
+
 /// Adds `v` to a counter row, creating it if needed (one statement, safe under concurrency).
 async fn bump<C: ConnectionTrait>(conn: &C, counter: Counter, v: Values) -> Result<(), RepoError> {
     use sea_orm::ActiveValue::Set;
@@ -294,9 +299,9 @@ pub async fn agents_since<C: ConnectionTrait>(
     let rows: Vec<Sums3> = agents::Entity::find()
         .select_only()
         .column(agents::Column::UserId)
-        .column_as(agents::Column::Assigned.sum(), "assigned")
-        .column_as(agents::Column::Resolved.sum(), "resolved")
-        .column_as(agents::Column::ResolutionSeconds.sum(), "seconds")
+        .column_as(bigint(agents::Column::Assigned.sum()), "assigned")
+        .column_as(bigint(agents::Column::Resolved.sum()), "resolved")
+        .column_as(bigint(agents::Column::ResolutionSeconds.sum()), "seconds")
         .filter(agents::Column::Day.gte(since))
         .group_by(agents::Column::UserId)
         .into_tuple()
@@ -316,10 +321,13 @@ pub async fn days_since<C: ConnectionTrait>(
 ) -> Result<Values, RepoError> {
     let row: Option<Sums4> = days::Entity::find()
         .select_only()
-        .column_as(days::Column::Created.sum(), "created")
-        .column_as(days::Column::CreatedResolved.sum(), "created_resolved")
-        .column_as(days::Column::Resolved.sum(), "resolved")
-        .column_as(days::Column::EnteredInProgress.sum(), "entered")
+        .column_as(bigint(days::Column::Created.sum()), "created")
+        .column_as(
+            bigint(days::Column::CreatedResolved.sum()),
+            "created_resolved",
+        )
+        .column_as(bigint(days::Column::Resolved.sum()), "resolved")
+        .column_as(bigint(days::Column::EnteredInProgress.sum()), "entered")
         .filter(days::Column::Day.gte(since))
         .into_tuple()
         .one(conn)
@@ -359,7 +367,7 @@ pub async fn count<C: ConnectionTrait>(
 ) -> Result<u64, RepoError> {
     let mut q = by_status::Entity::find()
         .select_only()
-        .column_as(by_status::Column::Tickets.sum(), "n");
+        .column_as(bigint(by_status::Column::Tickets.sum()), "n");
     if let Some(s) = status {
         q = q.filter(by_status::Column::Status.eq(s.rank()));
     }

@@ -14,6 +14,7 @@ mod m20261122_000007_create_tickets;
 mod m20261122_000008_create_statistics;
 mod m20261122_000009_create_notifications;
 mod m20261122_000010_create_attachments;
+mod m20261122_000011_create_jobs;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000008_create_statistics::Migration),
             Box::new(m20261122_000009_create_notifications::Migration),
             Box::new(m20261122_000010_create_attachments::Migration),
+            Box::new(m20261122_000011_create_jobs::Migration),
         ]
     }
 }

@@ -8,6 +8,7 @@ mod categories;
 mod equipment;
 mod http_rules;
 mod import_legacy;
+mod jobs;
 mod legacy_bugs;
 mod lifecycle;
 mod live;

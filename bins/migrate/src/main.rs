@@ -69,6 +69,11 @@ enum Command {
         #[arg(long)]
         report: Option<std::path::PathBuf>,
     },
+    /// The job queue: `list` the newest jobs, `retry` a dead one.
+    Jobs {
+        #[command(subcommand)]
+        action: JobsAction,
+    },
     /// Set a user's password, re-activate them and end their sessions.
     ResetPassword {
         #[arg(long)]
@@ -90,6 +95,19 @@ enum StatsAction {
 enum AuditAction {
     /// Recompute every row's hash; exit 1 if any row was edited or deleted.
     Verify,
+}
+
+#[derive(Debug, Subcommand)]
+enum JobsAction {
+    /// The newest jobs (optionally only `queued`, `running`, `done` or `dead` ones).
+    List {
+        #[arg(long)]
+        state: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
+    /// Put a dead job back in the queue with fresh attempts.
+    Retry { id: i64 },
 }
 
 #[tokio::main]
@@ -225,6 +243,41 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             if let Some(path) = report {
                 std::fs::write(&path, result.repairs_csv())?;
                 println!("repair report written to {}", path.display());
+            }
+        }
+        Command::Jobs { action } => {
+            let mut service_settings = settings.service();
+            service_settings.job_workers = 0;
+            let service = Fixdesk::start(service_settings).await?;
+            match action {
+                JobsAction::List { state, limit } => {
+                    let state = match state.as_deref() {
+                        Some(s) => Some(
+                            fixdesk_service::domain::JobState::parse(s)
+                                .ok_or("state must be queued, running, done or dead")?,
+                        ),
+                        None => None,
+                    };
+                    for j in service.operator().jobs(state, limit).await? {
+                        println!(
+                            "#{} {} {} attempts {}/{} progress {}% {}",
+                            j.id,
+                            j.kind,
+                            j.state.as_str(),
+                            j.attempts,
+                            j.max_attempts,
+                            j.progress,
+                            j.last_error.unwrap_or_default()
+                        );
+                    }
+                }
+                JobsAction::Retry { id } => {
+                    if service.operator().retry_job(id).await? {
+                        println!("job #{id} queued again");
+                    } else {
+                        return Err(format!("job #{id} is not dead").into());
+                    }
+                }
             }
         }
         Command::ResetPassword { username, password } => {

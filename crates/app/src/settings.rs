@@ -43,8 +43,10 @@ pub struct Settings {
     /// Address to listen on.
     pub bind: String,
     pub database_url: String,
-    /// Directory for files (attachments), created when needed.
+    /// Directory for files (attachments, exports), created when needed.
     pub data_dir: String,
+    /// Background workers of the job queue (0: this instance runs no jobs).
+    pub job_workers: usize,
     /// Token-signing secret; required outside development.
     pub secret_key: Option<String>,
     pub access_token_expire_minutes: u64,
@@ -95,6 +97,7 @@ impl Default for Settings {
             bind: "127.0.0.1:8000".into(),
             database_url: "sqlite://fixdesk.db".into(),
             data_dir: "data".into(),
+            job_workers: 1,
             secret_key: None,
             access_token_expire_minutes: 24 * 60,
             admin_password: None,
@@ -204,6 +207,7 @@ impl Settings {
                 queue: self.hash_queue,
             },
             data_dir: self.data_dir.clone().into(),
+            job_workers: self.job_workers,
         }
     }
 

@@ -59,6 +59,10 @@ pub enum DomainError {
     FileMissing,
     #[error("В базе уже есть заявки или пользователи: импорт выполняется только в пустую базу")]
     ImportTargetNotEmpty,
+    #[error("Экспорт не найден")]
+    ExportNotFound,
+    #[error("Экспорт ещё не готов")]
+    ExportNotReady,
 
     #[error("Заявка не найдена")]
     TicketNotFound,

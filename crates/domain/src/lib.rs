@@ -10,6 +10,7 @@ pub mod client;
 pub mod equipment;
 pub mod error;
 pub mod ids;
+pub mod job;
 pub mod message;
 pub mod notification;
 pub mod page;
@@ -34,6 +35,7 @@ pub use equipment::{
 };
 pub use error::{DomainError, FieldError};
 pub use ids::{CategoryId, EquipmentId, MaintenanceId, MessageId, SessionId, TicketId, UserId};
+pub use job::{Job, JobState};
 pub use message::{MessageText, TicketMessage};
 pub use notification::{NewNotification, Notification, NotificationKind, NotificationSettings};
 pub use page::Page;

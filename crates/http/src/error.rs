@@ -74,6 +74,7 @@ fn domain_status(e: &DomainError) -> StatusCode {
         | D::AuditRecordNotFound
         | D::NotificationNotFound
         | D::AttachmentNotFound
+        | D::ExportNotFound
         | D::TicketNotFound
         | D::CategoryNotFound
         | D::EquipmentNotFound
@@ -96,7 +97,9 @@ fn domain_status(e: &DomainError) -> StatusCode {
         | D::EquipmentDeleteAdminOnly
         | D::CannotAttach
         | D::CannotDeleteAttachment => StatusCode::FORBIDDEN,
-        D::TicketLocked | D::AlreadyClaimed | D::TicketClosed => StatusCode::CONFLICT,
+        D::TicketLocked | D::AlreadyClaimed | D::TicketClosed | D::ExportNotReady => {
+            StatusCode::CONFLICT
+        }
         D::UsernameTaken
         | D::EmailTaken
         | D::CannotDeleteSelf

@@ -98,6 +98,7 @@ pub fn endpoint(service: Service, config: HttpConfig) -> Result<impl Endpoint, p
             apis::AuditApi,
             apis::NotificationsApi,
             apis::AttachmentsApi,
+            apis::ExportsApi,
         ),
         "fixdesk",
         API_VERSION,
@@ -113,6 +114,10 @@ pub fn endpoint(service: Service, config: HttpConfig) -> Result<impl Endpoint, p
         .at(
             "/api/v1/attachments/download/:attachment_id",
             poem::get(apis::download_attachment),
+        )
+        .at(
+            "/api/v1/exports/:export_id/download",
+            poem::get(apis::download_export),
         )
         .nest("/docs", docs)
         .at("/", poem::get(system::root))

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod categories;
 pub mod equipment;
 pub mod import;
+pub mod jobs;
 pub mod legacy;
 pub mod maintenance;
 pub mod messages;

@@ -8,15 +8,16 @@ use fixdesk_migration::{Migrator, MigratorTrait};
 use fixdesk_repository::secrets;
 
 use fixdesk_usecases::{
-    AttachmentUseCases, AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases, Helpdesk,
-    NotificationUseCases, ServiceError, StatisticsUseCases, TicketUseCases, UserUseCases,
-    async_trait,
+    AttachmentUseCases, AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases,
+    ExportUseCases, Helpdesk, NotificationUseCases, ServiceError, StatisticsUseCases,
+    TicketUseCases, UserUseCases, async_trait,
 };
 
 use crate::{
-    Attachments, AuditLog, Auth, Categories, Inventory, Notifications, Operator, PasswordHasher,
-    SeededAdmin, ServiceSettings, SigningSecret, Statistics, Tickets, Users, clock,
+    Attachments, AuditLog, Auth, Categories, Exports, Inventory, Notifications, Operator,
+    PasswordHasher, SeededAdmin, ServiceSettings, SigningSecret, Statistics, Tickets, Users, clock,
     files::{FileStore, LocalDisk},
+    jobs,
     live::LiveFeed,
     random, seed,
     session_cache::SessionCache,
@@ -32,6 +33,7 @@ pub(crate) struct Context {
     pub(crate) sessions: SessionCache,
     pub(crate) feed: LiveFeed,
     pub(crate) files: Arc<dyn FileStore>,
+    pub(crate) exports: Arc<dyn FileStore>,
 }
 
 /// The fixdesk service. Cheap to clone; clones share one database pool and one cache. Its use
@@ -48,6 +50,7 @@ pub struct Fixdesk {
     audit: AuditLog,
     notifications: Notifications,
     attachments: Attachments,
+    exports: Exports,
     operator: Operator,
 }
 
@@ -74,12 +77,15 @@ impl Fixdesk {
         let ctx = Arc::new(Context {
             feed: LiveFeed::start(db.clone()),
             files: Arc::new(LocalDisk::new(settings.data_dir.join("attachments"))),
+            exports: Arc::new(LocalDisk::new(settings.data_dir.join("exports"))),
             db,
             hasher,
             tokens: TokenIssuer::new(secret.as_bytes(), settings.token_ttl),
             sessions: SessionCache::new(settings.session_cache_ttl),
         });
+        jobs::start(&ctx, settings.job_workers);
         Ok(Self {
+            exports: Exports::new(ctx.clone()),
             auth: Auth::new(ctx.clone()),
             users: Users::new(ctx.clone()),
             tickets: Tickets::new(ctx.clone()),
@@ -148,6 +154,10 @@ impl Helpdesk for Fixdesk {
 
     fn attachments(&self) -> &dyn AttachmentUseCases {
         &self.attachments
+    }
+
+    fn exports(&self) -> &dyn ExportUseCases {
+        &self.exports
     }
 
     async fn healthy(&self) -> bool {

@@ -11,10 +11,12 @@ mod auth;
 mod categories;
 mod clock;
 mod equipment;
+mod exports;
 mod facade;
 mod files;
 mod hashing;
 mod import;
+mod jobs;
 mod live;
 mod notifications;
 mod notify;
@@ -33,11 +35,12 @@ pub use audit_log::AuditLog;
 pub use auth::Auth;
 pub use categories::Categories;
 pub use equipment::Inventory;
+pub use exports::Exports;
 pub use facade::Fixdesk;
 pub use fixdesk_usecases::{
     AttachmentUseCases, AuditPage, AuditUseCases, AuthUseCases, ByteStream, CategoryUseCases,
-    EquipmentUseCases, Helpdesk, IssuedToken, ServiceError, StatisticsUseCases, TicketPage,
-    TicketUseCases, UserBasic, UserUseCases,
+    EquipmentUseCases, ExportUseCases, Helpdesk, IssuedToken, ServiceError, StatisticsUseCases,
+    TicketPage, TicketUseCases, UserBasic, UserUseCases,
 };
 pub use hashing::{HashingLimits, PasswordHasher};
 pub use import::{ImportOptions, ImportReport, Progress, Repair};

@@ -159,4 +159,21 @@ impl Operator {
     ) -> Result<crate::ImportReport, ServiceError> {
         crate::import::import(&self.ctx.db, self.ctx.files.as_ref(), options, progress).await
     }
+
+    /// The newest jobs, optionally in one state.
+    pub async fn jobs(
+        &self,
+        state: Option<fixdesk_domain::JobState>,
+        limit: u64,
+    ) -> Result<Vec<fixdesk_domain::Job>, ServiceError> {
+        Ok(fixdesk_repository::jobs::list(self.ctx.db.reader(), state, limit).await?)
+    }
+
+    /// Puts a dead job back in the queue; false if it was not dead.
+    pub async fn retry_job(&self, id: i64) -> Result<bool, ServiceError> {
+        let uow = self.ctx.db.begin_write().await?;
+        let retried = fixdesk_repository::jobs::retry(uow.conn(), id, clock::now()).await?;
+        uow.commit().await?;
+        Ok(retried)
+    }
 }

@@ -36,8 +36,10 @@ pub struct ServiceSettings {
     /// made through this process apply at once regardless.
     pub session_cache_ttl: Duration,
     pub hashing: HashingLimits,
-    /// Where files are kept (attachments under `attachments/`).
+    /// Where files are kept (attachments under `attachments/`, exports under `exports/`).
     pub data_dir: PathBuf,
+    /// Background workers of the job queue (0: this instance runs no jobs).
+    pub job_workers: usize,
 }
 
 impl ServiceSettings {
@@ -52,6 +54,7 @@ impl ServiceSettings {
             session_cache_ttl: Duration::from_secs(30),
             hashing: HashingLimits::default(),
             data_dir: PathBuf::from("data"),
+            job_workers: 1,
         }
     }
 }

@@ -2,7 +2,7 @@ use async_trait::async_trait;
 
 use crate::{
     AttachmentUseCases, AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases,
-    NotificationUseCases, StatisticsUseCases, TicketUseCases, UserUseCases,
+    ExportUseCases, NotificationUseCases, StatisticsUseCases, TicketUseCases, UserUseCases,
 };
 
 /// The whole of fixdesk as a transport sees it: one handle per area.
@@ -17,6 +17,7 @@ pub trait Helpdesk: Send + Sync {
     fn audit(&self) -> &dyn AuditUseCases;
     fn notifications(&self) -> &dyn NotificationUseCases;
     fn attachments(&self) -> &dyn AttachmentUseCases;
+    fn exports(&self) -> &dyn ExportUseCases;
     /// Whether the database answers.
     async fn healthy(&self) -> bool;
     /// Whether this instance should take traffic: the database answers and no migration is

@@ -59,6 +59,9 @@ const DECLARED: &[&str] = &[
     "/api/v1/attachments/upload/{}",
     "/api/v1/attachments/download/{}",
     "/api/v1/attachments/{}",
+    "/api/v1/exports/tickets",
+    "/api/v1/exports/{}",
+    "/api/v1/exports/{}/download",
 ];
 
 fn matches(pattern: &str, path: &str) -> bool {

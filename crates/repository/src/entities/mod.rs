@@ -5,6 +5,7 @@ pub mod audit_chain;
 pub mod audit_log;
 pub mod category;
 pub mod equipment;
+pub mod job;
 pub mod maintenance;
 pub mod notification;
 pub mod notification_setting;

@@ -1,0 +1,75 @@
+//! Jobs: long work done in the background, durably.
+
+use chrono::NaiveDateTime;
+
+use crate::UserId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobState {
+    Queued,
+    Running,
+    Done,
+    /// Failed on every attempt; kept for the operator (`jobs retry`).
+    Dead,
+}
+
+impl JobState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Done => "done",
+            JobState::Dead => "dead",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            JobState::Queued,
+            JobState::Running,
+            JobState::Done,
+            JobState::Dead,
+        ]
+        .into_iter()
+        .find(|j| j.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    /// JSON text.
+    pub payload: String,
+    pub state: JobState,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub run_after: NaiveDateTime,
+    pub last_error: Option<String>,
+    /// 0–100.
+    pub progress: i32,
+    /// JSON text, once done.
+    pub result: Option<String>,
+    pub created_by: Option<UserId>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Seconds to wait before attempt `n + 1` after `n` failures: 2, 4, 8 … up to ten minutes.
+pub fn backoff_secs(attempts: i32) -> i64 {
+    2i64.saturating_pow(u32::try_from(attempts.clamp(1, 30)).unwrap_or(1))
+        .min(600)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        assert_eq!(backoff_secs(1), 2);
+        assert_eq!(backoff_secs(3), 8);
+        assert_eq!(backoff_secs(20), 600);
+        assert_eq!(JobState::parse("dead"), Some(JobState::Dead));
+    }
+}

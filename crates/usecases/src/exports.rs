@@ -1,0 +1,16 @@
+use async_trait::async_trait;
+use fixdesk_domain::{Actor, Job, TicketQuery};
+
+use crate::{ByteStream, ServiceError};
+
+/// Ticket exports, made in the background by the job queue.
+#[async_trait]
+pub trait ExportUseCases: Send + Sync {
+    /// Queues an export of the tickets the actor may see that match `query` (its page is
+    /// ignored: the export has them all).
+    async fn export_tickets(&self, actor: &Actor, query: TicketQuery) -> Result<Job, ServiceError>;
+    /// The export's job (its requester's or, for admins, any).
+    async fn get(&self, actor: &Actor, id: i64) -> Result<Job, ServiceError>;
+    /// The CSV of a finished export.
+    async fn download(&self, actor: &Actor, id: i64) -> Result<ByteStream, ServiceError>;
+}

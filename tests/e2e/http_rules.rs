@@ -392,6 +392,7 @@ async fn metrics_count_requests_per_route_for_loopback_scrapers() {
     assert!(text.contains("fixdesk_http_request_duration_seconds_bucket"));
     assert!(text.contains("fixdesk_http_requests_in_flight"));
     assert!(text.contains("fixdesk_db_pool_write_connections"));
+    assert!(text.contains("fixdesk_jobs_queued 0"), "{text}");
 }
 
 #[tokio::test]

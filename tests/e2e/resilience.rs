@@ -223,3 +223,51 @@ async fn past_the_in_flight_bound_requests_get_503_at_once_while_probes_answer()
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_login_flood_is_shed_while_everything_else_keeps_answering() {
+    let app = app_with(|s| {
+        s.hash_workers = 1;
+        s.hash_queue = 1;
+    })
+    .await;
+    let token = app.admin_token().await;
+    let logins = (0..12).map(|_| {
+        app.client
+            .post(app.url("/api/v1/auth/token"))
+            .form(&[
+                ("username", "admin"),
+                ("password", fixdesk_tests::ADMIN_PASSWORD),
+            ])
+            .send()
+    });
+    let others = (0..12).map(|_| {
+        app.req(Method::GET, "/api/v1/users/me/", Some(&token))
+            .send()
+    });
+    let (logins, others) = tokio::join!(
+        futures::future::join_all(logins),
+        futures::future::join_all(others)
+    );
+    let login_statuses: Vec<StatusCode> = logins.into_iter().map(|r| r.unwrap().status()).collect();
+    assert!(
+        login_statuses.contains(&StatusCode::SERVICE_UNAVAILABLE),
+        "{login_statuses:?}"
+    );
+    assert!(
+        login_statuses.contains(&StatusCode::OK),
+        "{login_statuses:?}"
+    );
+    assert!(
+        login_statuses
+            .iter()
+            .all(|s| *s == StatusCode::OK || *s == StatusCode::SERVICE_UNAVAILABLE)
+    );
+    for r in others {
+        assert_eq!(
+            r.unwrap().status(),
+            StatusCode::OK,
+            "the rest of the API is not held up by password hashing"
+        );
+    }
+}

@@ -178,6 +178,9 @@ impl Helpdesk for Fixdesk {
                 idle as f64,
             ));
         }
+        if let Ok(n) = fixdesk_repository::jobs::queued(self.ctx.db.reader()).await {
+            out.push(("jobs_queued".into(), "Jobs waiting to run".into(), n as f64));
+        }
         out
     }
 

@@ -15,6 +15,7 @@ mod m20261122_000008_create_statistics;
 mod m20261122_000009_create_notifications;
 mod m20261122_000010_create_attachments;
 mod m20261122_000011_create_jobs;
+mod m20261122_000012_create_session_revocations;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000009_create_notifications::Migration),
             Box::new(m20261122_000010_create_attachments::Migration),
             Box::new(m20261122_000011_create_jobs::Migration),
+            Box::new(m20261122_000012_create_session_revocations::Migration),
         ]
     }
 }

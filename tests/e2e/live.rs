@@ -222,3 +222,151 @@ async fn admins_receive_new_audit_records_filtered_by_role() {
         (json!("CREATE"), json!("user"))
     );
 }
+
+/// A second instance of `a`'s service: same database and secret, its own port, workers, cache
+/// and live feed.
+async fn second_instance(a: &TestApp) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = a.settings.clone();
+    settings.data_dir = a.settings.data_dir.clone();
+    TestApp::spawn_with(settings, dir).await
+}
+
+#[tokio::test]
+async fn two_instances_on_one_database_behave_as_one_service() {
+    let a = TestApp::spawn().await;
+    let b = second_instance(&a).await;
+    assert_ne!(a.base, b.base);
+    let admin = a.admin_token().await;
+    let u = a.user("teacher", "user").await;
+    let agent = b.user("agent", "agent").await;
+
+    // Both serve the same data, and a token from one works on the other.
+    let id = a.ticket(&u.token, "Через A").await["id"].as_i64().unwrap();
+    let (status, t) = b
+        .call(
+            Method::GET,
+            &format!("/api/v1/tickets/{id}"),
+            Some(&u.token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (status, t["title"].clone()),
+        (StatusCode::OK, json!("Через A"))
+    );
+
+    // Live notifications and audit records reach clients connected to the other instance.
+    let mut stream = Sse::open(&b, &agent, None).await;
+    let mut request = format!("{}/api/v1/audit-logs/ws", b.base.replace("http", "ws"))
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("Authorization", format!("Bearer {admin}").parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request).await.unwrap();
+    let started = tokio::time::Instant::now();
+    let second = a.ticket(&u.token, "Снова через A").await["id"]
+        .as_i64()
+        .unwrap();
+    let (_, note) = stream
+        .next(Duration::from_secs(5))
+        .await
+        .expect("the notification reaches B's stream");
+    assert_eq!(note["related_id"], second);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    let record = next_record(&mut socket)
+        .await
+        .expect("the audit record reaches B's socket");
+    assert_eq!(
+        (record["entity_id"].clone(), record["action_type"].clone()),
+        (json!(second), json!("CREATE"))
+    );
+
+    // A session ended on one instance is refused by the other, even where it was cached.
+    let session = b.token("teacher", fixdesk_tests::USER_PASSWORD).await;
+    assert_eq!(
+        b.req(Method::GET, "/api/v1/users/me/", Some(&session))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        a.req(Method::POST, "/api/v1/auth/logout", Some(&session))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        b.req(Method::GET, "/api/v1/users/me/", Some(&session))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // So is a deactivated user's every session.
+    let (status, _) = a
+        .call(
+            Method::PUT,
+            &format!("/api/v1/users/{}", agent.id),
+            Some(&admin),
+            Some(json!({"is_active": false})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        b.req(Method::GET, "/api/v1/users/me/", Some(&agent.token))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+
+    // A job is claimed by exactly one of them.
+    let (status, job) = a
+        .call(
+            Method::POST,
+            "/api/v1/exports/tickets",
+            Some(&admin),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let job_id = job["id"].as_i64().unwrap();
+    let mut state = String::new();
+    for _ in 0..100 {
+        let (_, j) = b
+            .call(
+                Method::GET,
+                &format!("/api/v1/exports/{job_id}"),
+                Some(&admin),
+                None,
+            )
+            .await;
+        state = j["state"].as_str().unwrap_or_default().to_string();
+        if state == "done" {
+            assert_eq!(j["row_count"], 2);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(state, "done");
+    assert_eq!(
+        a.count(&format!("SELECT attempts FROM jobs WHERE id = {job_id}"))
+            .await,
+        1,
+        "run once, by one instance"
+    );
+}

@@ -9,8 +9,81 @@ use sea_orm::{
 
 use crate::{
     RepoError,
-    entities::{session, user},
+    entities::{session, session_revocation, user},
 };
+
+/// A revocation as other instances read it: one session, or all of a user's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revocation {
+    pub id: i64,
+    pub user: UserId,
+    pub session: Option<SessionId>,
+}
+
+/// Writes the event other instances read to drop the session(s) from their caches.
+async fn announce<C: ConnectionTrait>(
+    conn: &C,
+    user: UserId,
+    session: Option<&SessionId>,
+    now: NaiveDateTime,
+) -> Result<(), RepoError> {
+    session_revocation::ActiveModel {
+        user_id: Set(user.0),
+        session_id: Set(session.map(|s| s.0.clone())),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Revocations written after `after`, oldest first.
+pub async fn revocations_after<C: ConnectionTrait>(
+    conn: &C,
+    after: i64,
+) -> Result<Vec<Revocation>, RepoError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    Ok(session_revocation::Entity::find()
+        .filter(session_revocation::Column::Id.gt(after))
+        .order_by_asc(session_revocation::Column::Id)
+        .limit(1000)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|r| Revocation {
+            id: r.id,
+            user: UserId(r.user_id),
+            session: r.session_id.map(SessionId),
+        })
+        .collect())
+}
+
+/// The newest revocation's id (0 when none).
+pub async fn last_revocation<C: ConnectionTrait>(conn: &C) -> Result<i64, RepoError> {
+    use sea_orm::{QueryOrder, QuerySelect};
+    let id: Option<i64> = session_revocation::Entity::find()
+        .select_only()
+        .column(session_revocation::Column::Id)
+        .order_by_desc(session_revocation::Column::Id)
+        .limit(1)
+        .into_tuple()
+        .one(conn)
+        .await?;
+    Ok(id.unwrap_or(0))
+}
+
+/// Drops revocation events older than `before` (no cache holds those sessions any more).
+pub async fn prune_revocations<C: ConnectionTrait>(
+    conn: &C,
+    before: NaiveDateTime,
+) -> Result<(), RepoError> {
+    session_revocation::Entity::delete_many()
+        .filter(session_revocation::Column::CreatedAt.lt(before))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
 
 /// A live session and the current state of its user.
 #[derive(Debug, Clone)]
@@ -74,6 +147,7 @@ pub async fn find_live<C: ConnectionTrait>(
 
 pub async fn revoke<C: ConnectionTrait>(
     conn: &C,
+    user: UserId,
     id: &SessionId,
     now: NaiveDateTime,
 ) -> Result<(), RepoError> {
@@ -83,7 +157,7 @@ pub async fn revoke<C: ConnectionTrait>(
         .filter(session::Column::RevokedAt.is_null())
         .exec(conn)
         .await?;
-    Ok(())
+    announce(conn, user, Some(id), now).await
 }
 
 /// Ends every session of a user but `keep`; returns how many were live.
@@ -101,5 +175,6 @@ pub async fn revoke_all<C: ConnectionTrait>(
         query = query.filter(session::Column::Id.ne(keep.0.clone()));
     }
     let r = query.exec(conn).await?;
+    announce(conn, user, None, now).await?;
     Ok(r.rows_affected)
 }

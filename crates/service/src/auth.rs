@@ -97,7 +97,7 @@ impl AuthUseCases for Auth {
     async fn logout(&self, actor: &Actor, client: &ClientInfo) -> Result<(), ServiceError> {
         let now = clock::now();
         let uow = self.ctx.db.begin_write().await?;
-        sessions::revoke(uow.conn(), &actor.session, now).await?;
+        sessions::revoke(uow.conn(), actor.id, &actor.session, now).await?;
         audit_repo::append(
             uow.conn(),
             audit::logout(actor.id, &actor.username, client),

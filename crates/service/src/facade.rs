@@ -74,14 +74,15 @@ impl Fixdesk {
             }
         };
         let hasher = PasswordHasher::new(settings.hashing);
+        let sessions = SessionCache::new(settings.session_cache_ttl);
         let ctx = Arc::new(Context {
-            feed: LiveFeed::start(db.clone()),
+            feed: LiveFeed::start(db.clone(), sessions.clone()),
             files: Arc::new(LocalDisk::new(settings.data_dir.join("attachments"))),
             exports: Arc::new(LocalDisk::new(settings.data_dir.join("exports"))),
             db,
             hasher,
             tokens: TokenIssuer::new(secret.as_bytes(), settings.token_ttl),
-            sessions: SessionCache::new(settings.session_cache_ttl),
+            sessions,
         });
         jobs::start(&ctx, settings.job_workers);
         Ok(Self {

@@ -7,7 +7,9 @@ use std::{sync::Arc, time::Duration};
 
 use fixdesk_db::Database;
 use fixdesk_domain::{AuditRecord, Notification, UserId};
-use fixdesk_repository::{RepoError, audit as audit_repo, notifications};
+use fixdesk_repository::{RepoError, audit as audit_repo, notifications, sessions};
+
+use crate::session_cache::SessionCache;
 use futures::{StreamExt, stream::BoxStream};
 use tokio::sync::broadcast;
 
@@ -26,12 +28,13 @@ pub(crate) struct LiveFeed {
 }
 
 impl LiveFeed {
-    /// Starts the feed's task; it ends when the last handle is dropped.
-    pub(crate) fn start(db: Database) -> Self {
+    /// Starts the feed's task; it ends when the last handle is dropped. It also carries
+    /// session revocations made by other instances into `cache`.
+    pub(crate) fn start(db: Database, cache: SessionCache) -> Self {
         let (notifications, _) = broadcast::channel(1024);
         let (audit, _) = broadcast::channel(1024);
         let weak = (notifications.downgrade(), audit.downgrade());
-        tokio::spawn(run(db.clone(), weak));
+        tokio::spawn(run(db.clone(), weak, cache));
         Self {
             notifications,
             audit,
@@ -148,11 +151,14 @@ async fn run(
         broadcast::WeakSender<Arc<Notification>>,
         broadcast::WeakSender<Arc<AuditRecord>>,
     ),
+    cache: SessionCache,
 ) {
     let commits = db.commits();
     let reader = db.reader().clone();
     let mut last_notification = notifications::last_id(&reader).await.unwrap_or(0);
     let mut last_audit = audit_repo::last_id(&reader).await.unwrap_or(0);
+    let mut last_revocation = sessions::last_revocation(&reader).await.unwrap_or(0);
+    let mut pruned = tokio::time::Instant::now();
     loop {
         tokio::select! {
             () = commits.notified() => tokio::time::sleep(DEBOUNCE).await,
@@ -161,6 +167,14 @@ async fn run(
         let (Some(n_tx), Some(a_tx)) = (notifications.upgrade(), audit.upgrade()) else {
             return;
         };
+        last_revocation = evict(&reader, &cache, last_revocation).await;
+        if pruned.elapsed() > PRUNE_EVERY {
+            pruned = tokio::time::Instant::now();
+            let before = crate::clock::now() - chrono::Duration::minutes(10);
+            if let Err(e) = sessions::prune_revocations(db.writer(), before).await {
+                tracing::debug!(error = %e, "could not prune revocations");
+            }
+        }
         last_notification = relay(
             &n_tx,
             last_notification,
@@ -177,6 +191,30 @@ async fn run(
             || audit_repo::last_id(&reader),
         )
         .await;
+    }
+}
+
+/// How often old revocation events are dropped.
+const PRUNE_EVERY: Duration = Duration::from_secs(60);
+
+/// Drops from the cache every session revoked (by any instance) since `last`.
+async fn evict(reader: &fixdesk_db::DatabaseConnection, cache: &SessionCache, last: i64) -> i64 {
+    match sessions::revocations_after(reader, last).await {
+        Ok(list) => {
+            let mut last = last;
+            for r in list {
+                match &r.session {
+                    Some(s) => cache.forget_session(s).await,
+                    None => cache.forget_user(r.user),
+                }
+                last = r.id;
+            }
+            last
+        }
+        Err(e) => {
+            tracing::debug!(error = %e, "could not read revocations");
+            last
+        }
     }
 }
 

@@ -11,6 +11,7 @@ pub mod notification;
 pub mod notification_setting;
 pub mod secret;
 pub mod session;
+pub mod session_revocation;
 pub mod stats;
 pub mod ticket;
 pub mod ticket_message;

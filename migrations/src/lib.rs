@@ -16,6 +16,7 @@ mod m20261122_000009_create_notifications;
 mod m20261122_000010_create_attachments;
 mod m20261122_000011_create_jobs;
 mod m20261122_000012_create_session_revocations;
+mod m20261122_000013_index_sign_in_history;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000010_create_attachments::Migration),
             Box::new(m20261122_000011_create_jobs::Migration),
             Box::new(m20261122_000012_create_session_revocations::Migration),
+            Box::new(m20261122_000013_index_sign_in_history::Migration),
         ]
     }
 }

@@ -197,3 +197,83 @@ async fn bcrypt_hashes_of_the_old_service_sign_in_and_are_rehashed_to_argon2id()
     );
     app.token("teacher", "benchpass123").await;
 }
+
+#[tokio::test]
+async fn brute_force_is_bounded_per_address_and_per_account_without_locking_the_owner_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = fixdesk_tests::settings_for(dir.path());
+    settings.trusted_proxies = "127.0.0.1".into();
+    let app = TestApp::spawn_with(settings, dir).await;
+    app.user("victim", "user").await;
+    let attempt = |ip: String, password: &'static str| {
+        app.client
+            .post(app.url("/api/v1/auth/token"))
+            .header("X-Forwarded-For", ip)
+            .form(&[("username", "victim"), ("password", password)])
+            .send()
+    };
+    // The owner has signed in from their usual address before.
+    assert_eq!(
+        attempt("10.0.0.5".into(), fixdesk_tests::USER_PASSWORD)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    // One address: ten misses, then refused without even trying the password.
+    for _ in 0..10 {
+        assert_eq!(
+            attempt("10.0.1.1".into(), "guess-guess")
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let refused = attempt("10.0.1.1".into(), fixdesk_tests::USER_PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(refused.headers()["retry-after"], "900");
+    // A distributed attack: eighty-nine more misses from nine more addresses bring the account
+    // to a hundred failures this hour (the refusal above counts as one).
+    for n in 0..89 {
+        let ip = format!("10.0.1.{}", 2 + n / 10);
+        assert_eq!(
+            attempt(ip, "guess-guess").await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // Now a fresh address is refused, even with the right password …
+    let fresh = attempt("10.0.2.1".into(), fixdesk_tests::USER_PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            fresh.status(),
+            fresh.headers()["retry-after"].to_str().unwrap()
+        ),
+        (StatusCode::TOO_MANY_REQUESTS, "3600")
+    );
+    // … while the owner, from their usual address, still gets in.
+    assert_eq!(
+        attempt("10.0.0.5".into(), fixdesk_tests::USER_PASSWORD)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert!(
+        app.count("SELECT COUNT(*) FROM audit_logs WHERE action_type = 'LOGIN_FAILED'")
+            .await
+            >= 101,
+        "refusals are audited too"
+    );
+    // Other accounts are untouched.
+    assert_eq!(
+        app.login("admin", fixdesk_tests::ADMIN_PASSWORD)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}

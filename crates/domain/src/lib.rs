@@ -11,6 +11,7 @@ pub mod equipment;
 pub mod error;
 pub mod ids;
 pub mod job;
+pub mod login_guard;
 pub mod message;
 pub mod notification;
 pub mod page;

@@ -142,6 +142,12 @@ fn service_response(e: &ServiceError) -> Response {
             with_bearer_challenge(detail(StatusCode::UNAUTHORIZED, e.to_string()))
         }
         ServiceError::InactiveUser => detail(StatusCode::BAD_REQUEST, e.to_string()),
+        ServiceError::TooManyAttempts { retry_after_secs } => {
+            let mut r = detail(StatusCode::TOO_MANY_REQUESTS, e.to_string());
+            r.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+            r
+        }
         ServiceError::Overloaded { retry_after_secs } => {
             let mut r = detail(StatusCode::SERVICE_UNAVAILABLE, e.to_string());
             r.headers_mut()

@@ -242,6 +242,42 @@ pub async fn last_id<C: ConnectionTrait>(conn: &C) -> Result<i64, RepoError> {
     Ok(id.unwrap_or(0))
 }
 
+/// Failed sign-ins of `user` since `since`, from `ip` only when given.
+pub async fn failed_logins<C: ConnectionTrait>(
+    conn: &C,
+    user: fixdesk_domain::UserId,
+    ip: Option<&str>,
+    since: NaiveDateTime,
+) -> Result<u64, RepoError> {
+    let mut q = audit_log::Entity::find()
+        .filter(audit_log::Column::UserId.eq(user.0))
+        .filter(audit_log::Column::ActionType.eq(fixdesk_domain::AuditAction::LoginFailed.as_str()))
+        .filter(audit_log::Column::CreatedAt.gte(since));
+    if let Some(ip) = ip {
+        q = q.filter(audit_log::Column::IpAddress.eq(ip));
+    }
+    Ok(q.count(conn).await?)
+}
+
+/// Whether `user` has ever signed in from `ip`.
+pub async fn signed_in_from<C: ConnectionTrait>(
+    conn: &C,
+    user: fixdesk_domain::UserId,
+    ip: &str,
+) -> Result<bool, RepoError> {
+    Ok(audit_log::Entity::find()
+        .filter(audit_log::Column::UserId.eq(user.0))
+        .filter(audit_log::Column::ActionType.eq(fixdesk_domain::AuditAction::Login.as_str()))
+        .filter(audit_log::Column::IpAddress.eq(ip))
+        .select_only()
+        .column(audit_log::Column::Id)
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(conn)
+        .await?
+        .is_some())
+}
+
 /// Action types that occur in the log.
 pub async fn action_types<C: ConnectionTrait>(conn: &C) -> Result<Vec<String>, RepoError> {
     Ok(audit_log::Entity::find()

@@ -21,6 +21,35 @@ impl Auth {
     pub(crate) fn new(ctx: Arc<Context>) -> Self {
         Self { ctx }
     }
+
+    /// Refuses the attempt, before any hashing, when the account or this address has failed
+    /// too often (`fixdesk_domain::login_guard`). The refusal is audited like a failure.
+    async fn guard(
+        &self,
+        user: &fixdesk_domain::User,
+        attempted: &str,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
+        use fixdesk_domain::login_guard;
+        let conn = self.ctx.db.reader();
+        let now = clock::now();
+        let ip = client.ip.as_deref().unwrap_or_default();
+        let recent = now - chrono::Duration::minutes(login_guard::ADDRESS_WINDOW_MINUTES);
+        let from_here = audit_repo::failed_logins(conn, user.id, Some(ip), recent).await?;
+        let in_hour =
+            audit_repo::failed_logins(conn, user.id, None, now - chrono::Duration::hours(1))
+                .await?;
+        let known = in_hour >= login_guard::PER_ACCOUNT
+            && audit_repo::signed_in_from(conn, user.id, ip).await?;
+        if let Err(retry_after_secs) = login_guard::check(from_here, in_hour, known) {
+            let uow = self.ctx.db.begin_write().await?;
+            let entry = audit::login_failed(attempted, Some(user), "too many failures", client);
+            audit_repo::append(uow.conn(), entry, now).await?;
+            uow.commit().await?;
+            return Err(ServiceError::TooManyAttempts { retry_after_secs });
+        }
+        Ok(())
+    }
 }
 
 #[async_trait]
@@ -32,6 +61,9 @@ impl AuthUseCases for Auth {
         client: &ClientInfo,
     ) -> Result<IssuedToken, ServiceError> {
         let creds = users::credentials_by_username(self.ctx.db.reader(), username).await?;
+        if let Some(c) = &creds {
+            self.guard(&c.user, username, client).await?;
+        }
         let verified = self
             .ctx
             .hasher

@@ -20,6 +20,9 @@ pub enum ServiceError {
     BadCredentials,
     #[error("Неактивный пользователь")]
     InactiveUser,
+    /// Too many failed sign-ins for this account (from this address); try again later.
+    #[error("Слишком много неудачных попыток входа, повторите попытку позже")]
+    TooManyAttempts { retry_after_secs: u64 },
     /// A bounded resource is full; the client should retry after the given delay.
     #[error("Сервер перегружен, повторите попытку позже")]
     Overloaded { retry_after_secs: u64 },

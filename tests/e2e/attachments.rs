@@ -247,14 +247,13 @@ async fn reading_and_deleting_follow_the_tickets_rules_and_files_go_after_commit
     assert_eq!(stored_files(&app).len(), 2);
     // Someone who cannot see the ticket cannot see its files, or learn they exist.
     assert_eq!(
-        app.call(
+        app.status(
             Method::GET,
             &format!("/api/v1/attachments/{id}"),
             Some(&other.token),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::FORBIDDEN
     );
     let r = app
@@ -278,38 +277,35 @@ async fn reading_and_deleting_follow_the_tickets_rules_and_files_go_after_commit
     );
     // Only the uploader or an admin deletes.
     assert_eq!(
-        app.call(
+        app.status(
             Method::DELETE,
             &format!("/api/v1/attachments/{}", staff["id"]),
             Some(&u.token),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        app.call(
+        app.status(
             Method::DELETE,
             &format!("/api/v1/attachments/{}", mine["id"]),
             Some(&u.token),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::NO_CONTENT
     );
     assert_eq!(stored_files(&app).len(), 1);
     // Deleting the ticket removes the rest.
     assert_eq!(
-        app.call(
+        app.status(
             Method::DELETE,
             &format!("/api/v1/tickets/{id}"),
             Some(&admin),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::NO_CONTENT
     );
     assert_eq!(stored_files(&app), Vec::<std::path::PathBuf>::new());

@@ -79,7 +79,7 @@ async fn admins_manage_categories_and_names_are_unique() {
             "/api/v1/categories/".into()
         };
         assert_eq!(
-            app.call(method, &path, Some(&admin), Some(body)).await.0,
+            app.status(method, &path, Some(&admin), Some(body)).await,
             StatusCode::UNPROCESSABLE_ENTITY
         );
     }
@@ -114,25 +114,23 @@ async fn a_used_category_is_deactivated_and_an_unused_one_removed() {
     )
     .await;
     assert_eq!(
-        app.call(
+        app.status(
             Method::DELETE,
             &format!("/api/v1/categories/{used}"),
             Some(&admin),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        app.call(
+        app.status(
             Method::DELETE,
             &format!("/api/v1/categories/{unused}"),
             Some(&admin),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::NO_CONTENT
     );
     let (_, c) = app
@@ -145,14 +143,13 @@ async fn a_used_category_is_deactivated_and_an_unused_one_removed() {
         .await;
     assert_eq!(c["is_active"], false, "still readable, e.g. on old tickets");
     assert_eq!(
-        app.call(
+        app.status(
             Method::GET,
             &format!("/api/v1/categories/{unused}"),
             Some(&u.token),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::NOT_FOUND
     );
     let names = |v: &Value| {

@@ -135,14 +135,13 @@ async fn updates_apply_present_keys_and_record_who() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
-        app.call(
+        app.status(
             Method::PUT,
             "/api/v1/equipment/999",
             Some(&agent.token),
             Some(json!({"name": "x"}))
         )
-        .await
-        .0,
+        .await,
         StatusCode::NOT_FOUND
     );
 }
@@ -308,25 +307,23 @@ async fn maintenance_records_work_with_either_type_field_and_history_returns_the
         )
     );
     assert_eq!(
-        app.call(
+        app.status(
             Method::POST,
             &path,
             Some(&agent.token),
             Some(json!({"description": "x", "action_type": "polish"}))
         )
-        .await
-        .0,
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY
     );
     assert_eq!(
-        app.call(
+        app.status(
             Method::POST,
             "/api/v1/equipment/999/maintenance",
             Some(&agent.token),
             Some(json!({"description": "x", "action_type": "repair"}))
         )
-        .await
-        .0,
+        .await,
         StatusCode::NOT_FOUND
     );
     let (status, history) = app
@@ -410,36 +407,33 @@ async fn deleting_referenced_equipment_retires_it_and_tickets_stay_readable() {
         "the role check comes before the 404"
     );
     assert_eq!(
-        app.call(
+        app.status(
             Method::DELETE,
             &format!("/api/v1/equipment/{used}"),
             Some(&admin),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        app.call(
+        app.status(
             Method::DELETE,
             &format!("/api/v1/equipment/{unused}"),
             Some(&admin),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::NO_CONTENT
     );
     assert_eq!(
-        app.call(
+        app.status(
             Method::GET,
             &format!("/api/v1/equipment/{used}"),
             Some(&u.token),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::NOT_FOUND
     );
     let (status, ticket) = app
@@ -518,14 +512,13 @@ async fn tickets_filed_against_an_item() {
         .collect();
     assert_eq!(titles, vec!["mine"], "users see their own tickets only");
     assert_eq!(
-        app.call(
+        app.status(
             Method::GET,
             "/api/v1/equipment/999/tickets",
             Some(&u.token),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::NOT_FOUND
     );
 }

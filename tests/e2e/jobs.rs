@@ -131,14 +131,13 @@ async fn an_export_has_exactly_the_rows_of_the_list_its_requester_sees() {
     );
     assert_eq!(exported.len(), 7);
     assert_eq!(
-        app.call(
+        app.status(
             Method::GET,
             &format!("/api/v1/exports/{mine_id}"),
             Some(&b.token),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
@@ -154,26 +153,24 @@ async fn an_export_has_exactly_the_rows_of_the_list_its_requester_sees() {
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        app.call(
+        app.status(
             Method::GET,
             &format!("/api/v1/exports/{mine_id}"),
             Some(&admin),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::OK,
         "admins see every export"
     );
     assert_eq!(
-        app.call(
+        app.status(
             Method::POST,
             "/api/v1/exports/tickets",
             Some(&a.token),
             Some(json!({"status": "bogus"}))
         )
-        .await
-        .0,
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY
     );
     // Not downloadable until done.

@@ -34,15 +34,14 @@ async fn b5_a_bogus_status_is_refused_on_every_write_path_and_reads_keep_working
         ),
     ] {
         assert_eq!(
-            app.call(method, &path, Some(&agent.token), body).await.0,
+            app.status(method, &path, Some(&agent.token), body).await,
             StatusCode::UNPROCESSABLE_ENTITY,
             "{path}"
         );
     }
     assert_eq!(
-        app.call(Method::GET, "/api/v1/tickets/", Some(&agent.token), None)
-            .await
-            .0,
+        app.status(Method::GET, "/api/v1/tickets/", Some(&agent.token), None)
+            .await,
         StatusCode::OK
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM tickets WHERE status NOT IN (0, 1, 2) OR priority NOT IN (0, 1, 2)").await, 0);
@@ -90,14 +89,13 @@ async fn b2_dangling_references_are_refused() {
         json!({"assigned_to_id": 777}),
     ] {
         assert_eq!(
-            app.call(
+            app.status(
                 Method::PUT,
                 &format!("/api/v1/tickets/{id}"),
                 Some(&agent.token),
                 Some(body.clone())
             )
-            .await
-            .0,
+            .await,
             StatusCode::BAD_REQUEST,
             "{body}"
         );
@@ -120,14 +118,13 @@ async fn s7_users_cannot_touch_resolution_or_edit_closed_tickets() {
     let u = app.user("teacher", "user").await;
     let id = app.ticket(&u.token, "t").await["id"].as_i64().unwrap();
     assert_eq!(
-        app.call(
+        app.status(
             Method::PUT,
             &format!("/api/v1/tickets/{id}"),
             Some(&u.token),
             Some(json!({"resolution": "done"}))
         )
-        .await
-        .0,
+        .await,
         StatusCode::FORBIDDEN
     );
     app.call(
@@ -138,14 +135,13 @@ async fn s7_users_cannot_touch_resolution_or_edit_closed_tickets() {
     )
     .await;
     assert_eq!(
-        app.call(
+        app.status(
             Method::PUT,
             &format!("/api/v1/tickets/{id}"),
             Some(&u.token),
             Some(json!({"category_id": null, "priority": "high"}))
         )
-        .await
-        .0,
+        .await,
         StatusCode::CONFLICT
     );
 }
@@ -155,20 +151,18 @@ async fn b11_shadowed_and_slashless_routes_answer() {
     let app = TestApp::spawn().await;
     let u = app.user("teacher", "user").await;
     assert_eq!(
-        app.call(
+        app.status(
             Method::GET,
             "/api/v1/tickets/categories",
             Some(&u.token),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::OK
     );
     assert_eq!(
-        app.call(Method::GET, "/api/v1/users/me", Some(&u.token), None)
-            .await
-            .0,
+        app.status(Method::GET, "/api/v1/users/me", Some(&u.token), None)
+            .await,
         StatusCode::OK
     );
     let r = app

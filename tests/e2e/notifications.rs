@@ -162,14 +162,13 @@ async fn settings_are_stored_and_honoured() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["detail"].as_array().unwrap().len(), 2);
     assert_eq!(
-        app.call(
+        app.status(
             Method::POST,
             "/api/v1/notifications/settings",
             Some(&agent.token),
             Some(json!([1]))
         )
-        .await
-        .0,
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY
     );
 }
@@ -209,25 +208,23 @@ async fn each_endpoint_touches_only_ones_own_notifications() {
         .await;
     assert_eq!(count, json!({"count": 2}));
     assert_eq!(
-        app.call(
+        app.status(
             Method::POST,
             &format!("/api/v1/notifications/mark-read/{b_id}"),
             Some(&a.token),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        app.call(
+        app.status(
             Method::DELETE,
             &format!("/api/v1/notifications/{b_id}"),
             Some(&a.token),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::NOT_FOUND
     );
     let (status, body) = app
@@ -268,14 +265,13 @@ async fn each_endpoint_touches_only_ones_own_notifications() {
         .await;
     assert_eq!(count, json!({"count": 0}));
     assert_eq!(
-        app.call(
+        app.status(
             Method::DELETE,
             &format!("/api/v1/notifications/{}", a_ids[1]),
             Some(&a.token),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::NO_CONTENT
     );
     assert_eq!(mine(&app, &a).await.len(), 1);
@@ -293,9 +289,8 @@ async fn each_endpoint_touches_only_ones_own_notifications() {
         "b's notification was never touched"
     );
     assert_eq!(
-        app.call(Method::GET, "/api/v1/notifications/", None, None)
-            .await
-            .0,
+        app.status(Method::GET, "/api/v1/notifications/", None, None)
+            .await,
         StatusCode::UNAUTHORIZED
     );
 }

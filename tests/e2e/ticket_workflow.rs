@@ -227,14 +227,13 @@ async fn agents_work_unassigned_and_their_own_tickets_only() {
     let id = new_ticket(&app, &u.token).await;
     let path = format!("/api/v1/tickets/{id}");
     assert_eq!(
-        app.call(
+        app.status(
             Method::POST,
             &format!("{path}/assign"),
             Some(&a1.token),
             Some(json!({}))
         )
-        .await
-        .0,
+        .await,
         StatusCode::OK
     );
     let taken = json!({"detail": "Заявка назначена на другого сотрудника"});
@@ -297,14 +296,13 @@ async fn agents_work_unassigned_and_their_own_tickets_only() {
         (StatusCode::OK, json!(a2.id))
     );
     assert_eq!(
-        app.call(
+        app.status(
             Method::POST,
             &format!("{path}/close-with-message"),
             Some(&a2.token),
             Some(json!({"message": "Заменили картридж"}))
         )
-        .await
-        .0,
+        .await,
         StatusCode::OK
     );
 }
@@ -422,21 +420,19 @@ async fn close_with_message_posts_resolves_and_audits() {
         )
     );
     assert_eq!(
-        app.call(
+        app.status(
             Method::POST,
             "/api/v1/tickets/999/close-with-message",
             Some(&u.token),
             Some(json!({"message": "x"}))
         )
-        .await
-        .0,
+        .await,
         StatusCode::NOT_FOUND,
         "404 before the role check"
     );
     assert_eq!(
-        app.call(Method::POST, &path, Some(&agent.token), Some(json!({})))
-            .await
-            .0,
+        app.status(Method::POST, &path, Some(&agent.token), Some(json!({})))
+            .await,
         StatusCode::UNPROCESSABLE_ENTITY
     );
     let (status, t) = app

@@ -287,14 +287,13 @@ async fn users_see_only_their_own_visible_tickets() {
     assert_eq!(ids(&filtered), Vec::<i64>::new());
     // Hiding: gone for the creator (404), still there for staff.
     assert_eq!(
-        app.call(
+        app.status(
             Method::DELETE,
             &format!("/api/v1/tickets/{ta}"),
             Some(&a.token),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::NO_CONTENT
     );
     let (status, body) = app
@@ -357,36 +356,33 @@ async fn messages_are_posted_by_creator_and_staff_and_counted() {
         (json!(id), json!(u.id), json!("teacher full"))
     );
     assert_eq!(
-        app.call(
+        app.status(
             Method::POST,
             &path,
             Some(&agent.token),
             Some(json!({"message": "Сегодня"}))
         )
-        .await
-        .0,
+        .await,
         StatusCode::CREATED
     );
     assert_eq!(
-        app.call(
+        app.status(
             Method::POST,
             &path,
             Some(&other.token),
             Some(json!({"message": "spam"}))
         )
-        .await
-        .0,
+        .await,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        app.call(
+        app.status(
             Method::POST,
             &path,
             Some(&u.token),
             Some(json!({"message": ""}))
         )
-        .await
-        .0,
+        .await,
         StatusCode::UNPROCESSABLE_ENTITY
     );
     let (_, thread) = app.call(Method::GET, &path, Some(&u.token), None).await;
@@ -411,20 +407,18 @@ async fn messages_are_posted_by_creator_and_staff_and_counted() {
         .await;
     assert_eq!(t["messages_count"], 2);
     assert_eq!(
-        app.call(Method::GET, &path, Some(&other.token), None)
-            .await
-            .0,
+        app.status(Method::GET, &path, Some(&other.token), None)
+            .await,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        app.call(
+        app.status(
             Method::GET,
             "/api/v1/tickets/999/messages",
             Some(&u.token),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
@@ -515,14 +509,13 @@ async fn admins_delete_tickets_with_their_threads() {
     )
     .await;
     assert_eq!(
-        app.call(
+        app.status(
             Method::DELETE,
             &format!("/api/v1/tickets/{id}"),
             Some(&admin),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::NO_CONTENT
     );
     assert_eq!(app.count("SELECT COUNT(*) FROM tickets").await, 0);
@@ -535,14 +528,13 @@ async fn admins_delete_tickets_with_their_threads() {
         1
     );
     assert_eq!(
-        app.call(
+        app.status(
             Method::DELETE,
             &format!("/api/v1/tickets/{id}"),
             Some(&admin),
             None
         )
-        .await
-        .0,
+        .await,
         StatusCode::NOT_FOUND
     );
     // Ids are not reused after deleting the newest ticket.

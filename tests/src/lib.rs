@@ -287,6 +287,17 @@ impl TestApp {
         status_json(r.send().await.expect("request")).await
     }
 
+    /// Like [`TestApp::call`] when only the status matters.
+    pub async fn status(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> StatusCode {
+        self.call(method, path, token, body).await.0
+    }
+
     /// Creates a category as admin and returns its id.
     pub async fn category(&self, name: &str) -> i64 {
         let admin = self.admin_token().await;

@@ -1,27 +1,32 @@
 //! How many failed sign-ins an account takes before it is protected, without letting an
 //! attacker lock its owner out:
 //!
-//! - one address gets at most [`PER_ADDRESS`] failures per account in [`ADDRESS_WINDOW_MINUTES`];
-//! - after [`PER_ACCOUNT`] failures in an hour, only addresses the account has signed in from
-//!   before may try (its owner, from their usual machine, still can).
+//! - one address gets at most [`PER_ADDRESS`] failures per account within [`ADDRESS_WINDOW`];
+//! - after [`PER_ACCOUNT`] failures within [`ACCOUNT_WINDOW`], only addresses the account has
+//!   signed in from before may try (its owner, from their usual machine, still can).
 
-/// Failures one address may make against one account within the address window.
+use chrono::TimeDelta;
+
+/// Failures one address may make against one account within [`ADDRESS_WINDOW`].
 pub const PER_ADDRESS: u64 = 10;
-pub const ADDRESS_WINDOW_MINUTES: i64 = 15;
-/// Failures an account takes within an hour before only known addresses may try.
+pub const ADDRESS_WINDOW: TimeDelta = TimeDelta::minutes(15);
+/// Failures an account takes within [`ACCOUNT_WINDOW`] before only known addresses may try.
 pub const PER_ACCOUNT: u64 = 100;
+pub const ACCOUNT_WINDOW: TimeDelta = TimeDelta::hours(1);
 
-/// Whether a sign-in attempt may go ahead; otherwise the seconds to wait.
+/// Whether a sign-in attempt may go ahead; otherwise the seconds to wait (the window that
+/// counted the failures).
 pub fn check(
     from_this_address: u64,
-    in_the_last_hour: u64,
+    in_account_window: u64,
     known_address: bool,
 ) -> Result<(), u64> {
+    let wait = |window: TimeDelta| window.num_seconds().unsigned_abs();
     if from_this_address >= PER_ADDRESS {
-        return Err(u64::try_from(ADDRESS_WINDOW_MINUTES * 60).unwrap_or(900));
+        return Err(wait(ADDRESS_WINDOW));
     }
-    if in_the_last_hour >= PER_ACCOUNT && !known_address {
-        return Err(3600);
+    if in_account_window >= PER_ACCOUNT && !known_address {
+        return Err(wait(ACCOUNT_WINDOW));
     }
     Ok(())
 }

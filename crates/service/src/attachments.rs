@@ -8,7 +8,7 @@ use fixdesk_domain::{
     Actor, Attachment, AuditAction, AuditEntity, ClientInfo, DomainError, Role, TicketId,
     UploadName, attachment::MAX_ATTACHMENT_BYTES, ticket::visibility,
 };
-use fixdesk_repository::{attachments, audit as audit_repo, tickets};
+use fixdesk_repository::{attachments, tickets};
 use fixdesk_usecases::{AttachmentUseCases, ByteStream, ServiceError, async_trait};
 use serde_json::json;
 
@@ -133,13 +133,7 @@ impl AttachmentUseCases for Attachments {
             let uow = self.ctx.db.begin_write().await?;
             let a = attachments::insert(uow.conn(), row, now).await?;
             let d = format!("Добавлено вложение {} к заявке #{}", a.filename, ticket);
-            audit_repo::append(
-                uow.conn(),
-                entry(actor, AuditAction::Create, &a, d, client),
-                now,
-            )
-            .await?;
-            uow.commit().await?;
+            audit::commit(uow, entry(actor, AuditAction::Create, &a, d, client), now).await?;
             Ok::<_, ServiceError>(a)
         }
         .await;
@@ -196,13 +190,7 @@ impl AttachmentUseCases for Attachments {
         let uow = self.ctx.db.begin_write().await?;
         attachments::delete(uow.conn(), id).await?;
         let d = format!("Удалено вложение {} заявки #{}", a.filename, a.ticket_id);
-        audit_repo::append(
-            uow.conn(),
-            entry(actor, AuditAction::Delete, &a, d, client),
-            now,
-        )
-        .await?;
-        uow.commit().await?;
+        audit::commit(uow, entry(actor, AuditAction::Delete, &a, d, client), now).await?;
         remove_all(self.ctx.files.as_ref(), vec![a.file_path]).await;
         Ok(())
     }

@@ -91,9 +91,6 @@ impl AuditUseCases for AuditLog {
             Some(json!({"method": method, "path": target})),
             client,
         );
-        let uow = self.ctx.db.begin_write().await?;
-        audit_repo::append(uow.conn(), entry, now).await?;
-        uow.commit().await?;
-        Ok(())
+        audit::record(&self.ctx.db, entry, now).await
     }
 }

@@ -34,18 +34,17 @@ impl Auth {
         let conn = self.ctx.db.reader();
         let now = clock::now();
         let ip = client.ip.as_deref().unwrap_or_default();
-        let recent = now - chrono::Duration::minutes(login_guard::ADDRESS_WINDOW_MINUTES);
-        let from_here = audit_repo::failed_logins(conn, user.id, Some(ip), recent).await?;
-        let in_hour =
-            audit_repo::failed_logins(conn, user.id, None, now - chrono::Duration::hours(1))
+        let from_here =
+            audit_repo::failed_logins(conn, user.id, Some(ip), now - login_guard::ADDRESS_WINDOW)
                 .await?;
-        let known = in_hour >= login_guard::PER_ACCOUNT
+        let in_window =
+            audit_repo::failed_logins(conn, user.id, None, now - login_guard::ACCOUNT_WINDOW)
+                .await?;
+        let known = in_window >= login_guard::PER_ACCOUNT
             && audit_repo::signed_in_from(conn, user.id, ip).await?;
-        if let Err(retry_after_secs) = login_guard::check(from_here, in_hour, known) {
-            let uow = self.ctx.db.begin_write().await?;
+        if let Err(retry_after_secs) = login_guard::check(from_here, in_window, known) {
             let entry = audit::login_failed(attempted, Some(user), "too many failures", client);
-            audit_repo::append(uow.conn(), entry, now).await?;
-            uow.commit().await?;
+            audit::record(&self.ctx.db, entry, now).await?;
             return Err(ServiceError::TooManyAttempts { retry_after_secs });
         }
         Ok(())
@@ -78,10 +77,8 @@ impl AuthUseCases for Auth {
             _ => Some(("bad credentials", ServiceError::BadCredentials)),
         };
         if let Some((reason, error)) = failure {
-            let uow = self.ctx.db.begin_write().await?;
             let entry = audit::login_failed(username, user.as_ref(), reason, client);
-            audit_repo::append(uow.conn(), entry, clock::now()).await?;
-            uow.commit().await?;
+            audit::record(&self.ctx.db, entry, clock::now()).await?;
             return Err(error);
         }
         let Some(user) = user else {
@@ -113,8 +110,7 @@ impl AuthUseCases for Auth {
             };
             users::update(uow.conn(), user.id, change, now).await?;
         }
-        audit_repo::append(uow.conn(), audit::login(&user, client), now).await?;
-        uow.commit().await?;
+        audit::commit(uow, audit::login(&user, client), now).await?;
 
         let access_token = self
             .ctx
@@ -130,13 +126,7 @@ impl AuthUseCases for Auth {
         let now = clock::now();
         let uow = self.ctx.db.begin_write().await?;
         sessions::revoke(uow.conn(), actor.id, &actor.session, now).await?;
-        audit_repo::append(
-            uow.conn(),
-            audit::logout(actor.id, &actor.username, client),
-            now,
-        )
-        .await?;
-        uow.commit().await?;
+        audit::commit(uow, audit::logout(actor.id, &actor.username, client), now).await?;
         self.ctx.sessions.forget_session(&actor.session).await;
         Ok(())
     }

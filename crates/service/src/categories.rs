@@ -60,13 +60,7 @@ impl CategoryUseCases for Categories {
             now,
         )
         .await?;
-        audit_repo::append(
-            uow.conn(),
-            audit::category_created(actor.id, &c, client),
-            now,
-        )
-        .await?;
-        uow.commit().await?;
+        audit::commit(uow, audit::category_created(actor.id, &c, client), now).await?;
         Ok(c)
     }
 
@@ -99,13 +93,12 @@ impl CategoryUseCases for Categories {
             now,
         )
         .await?;
-        audit_repo::append(
-            uow.conn(),
+        audit::commit(
+            uow,
             audit::category_updated(actor.id, &before, &after, client),
             now,
         )
         .await?;
-        uow.commit().await?;
         Ok(after)
     }
 

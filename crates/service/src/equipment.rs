@@ -6,7 +6,7 @@ use fixdesk_domain::{
     Actor, CategoryId, ClientInfo, DomainError, Equipment, EquipmentChanges, EquipmentFilter,
     EquipmentId, Maintenance, NewEquipment, NewMaintenance, Page, TicketQuery,
 };
-use fixdesk_repository::{audit as audit_repo, categories, equipment, maintenance, tickets};
+use fixdesk_repository::{categories, equipment, maintenance, tickets};
 use fixdesk_usecases::{EquipmentUseCases, ServiceError, TicketPage, async_trait};
 
 use crate::{Tickets, audit, clock, facade::Context};
@@ -90,13 +90,7 @@ impl EquipmentUseCases for Inventory {
         let now = clock::now();
         let uow = self.ctx.db.begin_write().await?;
         let e = equipment::insert(uow.conn(), new, actor.id, now).await?;
-        audit_repo::append(
-            uow.conn(),
-            audit::equipment_created(actor.id, &e, client),
-            now,
-        )
-        .await?;
-        uow.commit().await?;
+        audit::commit(uow, audit::equipment_created(actor.id, &e, client), now).await?;
         Ok(e)
     }
 
@@ -114,13 +108,12 @@ impl EquipmentUseCases for Inventory {
             .await?
             .ok_or(DomainError::EquipmentNotFound)?;
         let after = equipment::update(uow.conn(), id, changes, actor.id, now).await?;
-        audit_repo::append(
-            uow.conn(),
+        audit::commit(
+            uow,
             audit::equipment_updated(actor.id, &before, &after, client),
             now,
         )
         .await?;
-        uow.commit().await?;
         Ok(after)
     }
 
@@ -144,13 +137,12 @@ impl EquipmentUseCases for Inventory {
         } else {
             equipment::delete(uow.conn(), id).await?;
         }
-        audit_repo::append(
-            uow.conn(),
+        audit::commit(
+            uow,
             audit::equipment_deleted(actor.id, &e, referenced, client),
             now,
         )
         .await?;
-        uow.commit().await?;
         Ok(())
     }
 
@@ -179,13 +171,12 @@ impl EquipmentUseCases for Inventory {
         .await?;
         let newest = maintenance::newest(uow.conn(), id).await?;
         equipment::set_last_maintenance(uow.conn(), id, newest).await?;
-        audit_repo::append(
-            uow.conn(),
+        audit::commit(
+            uow,
             audit::maintenance_recorded(actor.id, &e, &m, client),
             now,
         )
         .await?;
-        uow.commit().await?;
         Ok(m)
     }
 

@@ -12,7 +12,7 @@ use fixdesk_repository::{audit as audit_repo, sessions, stats, users};
 
 use fixdesk_usecases::ServiceError;
 
-use crate::{clock, facade::Context};
+use crate::{audit, clock, facade::Context};
 
 /// A statistics counter whose stored value differs from the recount.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,8 +71,7 @@ impl Operator {
             &user,
             format!("Оператор создал администратора {}", user.username),
         );
-        audit_repo::append(uow.conn(), entry, now).await?;
-        uow.commit().await?;
+        audit::commit(uow, entry, now).await?;
         Ok(user)
     }
 
@@ -101,8 +100,7 @@ impl Operator {
             &user,
             format!("Оператор сбросил пароль пользователя {}", user.username),
         );
-        audit_repo::append(uow.conn(), entry, now).await?;
-        uow.commit().await?;
+        audit::commit(uow, entry, now).await?;
         self.ctx.sessions.forget_user(user.id);
         Ok(user)
     }

@@ -187,13 +187,7 @@ impl TicketUseCases for Tickets {
         let ticket = tickets::insert(uow.conn(), row, now).await?;
         stats::record(uow.conn(), None, Some(&ticket)).await?;
         notify::ticket_created(uow.conn(), actor, &ticket, now).await?;
-        audit_repo::append(
-            uow.conn(),
-            audit::ticket_created(actor.id, &ticket, client),
-            now,
-        )
-        .await?;
-        uow.commit().await?;
+        audit::commit(uow, audit::ticket_created(actor.id, &ticket, client), now).await?;
         Ok(ticket)
     }
 
@@ -493,13 +487,7 @@ impl TicketUseCases for Tickets {
         let posted = messages::insert(uow.conn(), id, actor.id, text.into_inner(), now).await?;
         tickets::add_message_count(uow.conn(), id, now).await?;
         notify::message_posted(uow.conn(), actor, &t, &posted, now).await?;
-        audit_repo::append(
-            uow.conn(),
-            audit::message_posted(actor.id, &posted, client),
-            now,
-        )
-        .await?;
-        uow.commit().await?;
+        audit::commit(uow, audit::message_posted(actor.id, &posted, client), now).await?;
         Ok(posted)
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use fixdesk_domain::{
     Actor, ClientInfo, DomainError, NewUser, Page, Password, User, UserChanges, UserId, policy,
 };
-use fixdesk_repository::{audit as audit_repo, sessions, users};
+use fixdesk_repository::{sessions, users};
 
 use fixdesk_usecases::{ServiceError, UserBasic, UserUseCases, async_trait};
 
@@ -54,13 +54,7 @@ impl UserUseCases for Users {
         let user = users::insert(uow.conn(), row, now)
             .await
             .map_err(unique_to_domain)?;
-        audit_repo::append(
-            uow.conn(),
-            audit::user_created(actor.id, &user, client),
-            now,
-        )
-        .await?;
-        uow.commit().await?;
+        audit::commit(uow, audit::user_created(actor.id, &user, client), now).await?;
         Ok(user)
     }
 
@@ -146,8 +140,7 @@ impl UserUseCases for Users {
             sessions::revoke_all(uow.conn(), id, None, now).await?;
         }
         let entry = audit::user_updated(actor.id, &before, &after, password_changed, client);
-        audit_repo::append(uow.conn(), entry, now).await?;
-        uow.commit().await?;
+        audit::commit(uow, entry, now).await?;
         // The cached actor carries the role and name; drop it whatever changed.
         self.ctx.sessions.forget_user(id);
         Ok(after)
@@ -170,13 +163,7 @@ impl UserUseCases for Users {
         policy::ensure_admins_remain(&target, None, others)?;
         users::tombstone(uow.conn(), id, now).await?;
         sessions::revoke_all(uow.conn(), id, None, now).await?;
-        audit_repo::append(
-            uow.conn(),
-            audit::user_deleted(actor.id, &target, client),
-            now,
-        )
-        .await?;
-        uow.commit().await?;
+        audit::commit(uow, audit::user_deleted(actor.id, &target, client), now).await?;
         self.ctx.sessions.forget_user(id);
         Ok(())
     }
@@ -214,8 +201,7 @@ impl UserUseCases for Users {
         };
         let user = users::update(uow.conn(), actor.id, change, now).await?;
         sessions::revoke_all(uow.conn(), actor.id, Some(&actor.session), now).await?;
-        audit_repo::append(uow.conn(), audit::password_changed(&user, client), now).await?;
-        uow.commit().await?;
+        audit::commit(uow, audit::password_changed(&user, client), now).await?;
         self.ctx.sessions.forget_user(actor.id);
         Ok(())
     }

@@ -13,7 +13,7 @@ use poem::{
 };
 use poem_openapi::{ApiResponse, OpenApi, param::Path, payload::Json};
 
-use super::Tag;
+use super::{Tag, json_list};
 use crate::{
     Service,
     dto::attachments::AttachmentOut,
@@ -108,14 +108,8 @@ impl AttachmentsApi {
         id: Path<String>,
     ) -> ApiResult<Json<Vec<AttachmentOut>>> {
         let ticket = TicketId(path_id("ticket_id", &id.0)?);
-        Ok(Json(
-            service
-                .attachments()
-                .list(&auth.0, ticket)
-                .await?
-                .into_iter()
-                .map(Into::into)
-                .collect(),
+        Ok(json_list(
+            service.attachments().list(&auth.0, ticket).await?,
         ))
     }
 

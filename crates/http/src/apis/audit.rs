@@ -7,7 +7,7 @@ use poem_openapi::{
     payload::Json,
 };
 
-use super::Tag;
+use super::{Tag, json_list};
 use crate::{
     Service,
     dto::{
@@ -76,10 +76,7 @@ impl AuditApi {
         };
         let page = Page::new(skip.0.unwrap_or(0), limit.0.unwrap_or(100));
         let result = service.audit().list(&auth.0, filter, page).await?;
-        Ok(AuditList::Page(
-            Json(result.items.into_iter().map(Into::into).collect()),
-            result.total,
-        ))
+        Ok(AuditList::Page(json_list(result.items), result.total))
     }
 
     /// Every action type in use.

@@ -6,7 +6,7 @@ use poem_openapi::{
     payload::Json,
 };
 
-use super::Tag;
+use super::{Tag, json_list};
 use crate::{
     Service,
     dto::categories::{CategoryOut, CreateCategoryIn, UpdateCategoryIn},
@@ -46,7 +46,7 @@ impl CategoriesApi {
             .categories()
             .list(&auth.0, show_all.0.unwrap_or(false), page)
             .await?;
-        Ok(Json(list.into_iter().map(Into::into).collect()))
+        Ok(json_list(list))
     }
 
     #[oai(path = "/categories/:category_id", method = "get")]

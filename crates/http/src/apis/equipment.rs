@@ -7,7 +7,7 @@ use poem_openapi::{
 };
 
 use super::{
-    Tag,
+    Tag, json_list,
     tickets::{ListParams, TicketList},
 };
 use crate::{
@@ -45,10 +45,6 @@ fn text(v: Option<String>) -> Option<String> {
     v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
-fn out(list: Vec<fixdesk_usecases::domain::Equipment>) -> Json<Vec<EquipmentOut>> {
-    Json(list.into_iter().map(Into::into).collect())
-}
-
 #[OpenApi(tag = "Tag::Equipment")]
 impl EquipmentApi {
     /// Equipment in id order. `category_id` selects the items whose type is that category's
@@ -82,10 +78,12 @@ impl EquipmentApi {
             status: text(status.0),
         };
         let page = Page::new(skip.0.unwrap_or(0), limit.0.unwrap_or(100));
-        Ok(out(service
-            .equipment()
-            .list(&auth.0, filter, category_id, page)
-            .await?))
+        Ok(json_list(
+            service
+                .equipment()
+                .list(&auth.0, filter, category_id, page)
+                .await?,
+        ))
     }
 
     /// Equipment types in use, then common ones.
@@ -113,15 +111,17 @@ impl EquipmentApi {
         category_id: Path<String>,
     ) -> ApiResult<Json<Vec<EquipmentOut>>> {
         let id = CategoryId(path_id("category_id", &category_id.0)?);
-        Ok(out(service
-            .equipment()
-            .list(
-                &auth.0,
-                EquipmentFilter::default(),
-                Some(id),
-                Page::default(),
-            )
-            .await?))
+        Ok(json_list(
+            service
+                .equipment()
+                .list(
+                    &auth.0,
+                    EquipmentFilter::default(),
+                    Some(id),
+                    Page::default(),
+                )
+                .await?,
+        ))
     }
 
     #[oai(path = "/equipment/:equipment_id", method = "get")]
@@ -219,15 +219,7 @@ impl EquipmentApi {
         equipment_id: Path<String>,
     ) -> ApiResult<Json<Vec<MaintenanceOut>>> {
         let id = EquipmentId(path_id("equipment_id", &equipment_id.0)?);
-        Ok(Json(
-            service
-                .equipment()
-                .history(&auth.0, id)
-                .await?
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-        ))
+        Ok(json_list(service.equipment().history(&auth.0, id).await?))
     }
 
     /// Tickets filed against the item (those the caller may see), newest first.
@@ -248,9 +240,6 @@ impl EquipmentApi {
         }
         .into_query()?;
         let page = service.equipment().tickets(&auth.0, id, query).await?;
-        Ok(TicketList::Page(
-            Json(page.items.into_iter().map(Into::into).collect()),
-            page.total,
-        ))
+        Ok(TicketList::Page(json_list(page.items), page.total))
     }
 }

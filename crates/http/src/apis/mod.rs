@@ -22,6 +22,13 @@ pub use statistics::StatisticsApi;
 pub use tickets::{AsyncTicketsApi, TicketsApi};
 pub use users::UsersApi;
 
+use poem_openapi::payload::Json;
+
+/// A list answer: each item in its wire shape.
+fn json_list<T, Out: From<T>>(items: Vec<T>) -> Json<Vec<Out>> {
+    Json(items.into_iter().map(Into::into).collect())
+}
+
 #[derive(Debug, poem_openapi::Tags)]
 pub enum Tag {
     /// Signing in and out.

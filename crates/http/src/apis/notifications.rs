@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::Tag;
+use super::{Tag, json_list};
 use crate::{
     Service,
     dto::{
@@ -63,7 +63,7 @@ impl NotificationsApi {
             .notifications()
             .list(&auth.0, unread_only.0.unwrap_or(false), page)
             .await?;
-        Ok(Json(list.into_iter().map(Into::into).collect()))
+        Ok(json_list(list))
     }
 
     #[oai(path = "/notifications/unread-count", method = "get")]

@@ -2,7 +2,7 @@ use fixdesk_usecases::domain::{FieldError, StatsPeriod};
 use poem::web::Data;
 use poem_openapi::{OpenApi, param::Query, payload::Json};
 
-use super::Tag;
+use super::{Tag, json_list};
 use crate::{
     Service,
     dto::{
@@ -61,7 +61,7 @@ impl StatisticsApi {
             .statistics()
             .agent_performance(&auth.0, u32::try_from(days).unwrap_or(30))
             .await?;
-        Ok(Json(rows.into_iter().map(Into::into).collect()))
+        Ok(json_list(rows))
     }
 
     /// Tickets filed, resolved and taken into work over the last day, week, month (default)

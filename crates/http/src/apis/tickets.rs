@@ -11,7 +11,7 @@ use poem_openapi::{
     payload::Json,
 };
 
-use super::Tag;
+use super::{Tag, json_list};
 use crate::{
     Service,
     dto::{
@@ -86,10 +86,7 @@ impl ListParams {
 
 pub async fn list(service: &Service, actor: &Actor, params: ListParams) -> ApiResult<TicketList> {
     let page = service.tickets().list(actor, params.into_query()?).await?;
-    Ok(TicketList::Page(
-        Json(page.items.into_iter().map(Into::into).collect()),
-        page.total,
-    ))
+    Ok(TicketList::Page(json_list(page.items), page.total))
 }
 
 pub async fn create(
@@ -189,7 +186,7 @@ impl TicketsApi {
             .categories()
             .list(&auth.0, false, Page::default())
             .await?;
-        Ok(Json(list.into_iter().map(Into::into).collect()))
+        Ok(json_list(list))
     }
 
     #[oai(path = "/tickets/:ticket_id", method = "get")]
@@ -339,15 +336,7 @@ impl TicketsApi {
         ticket_id: Path<String>,
     ) -> ApiResult<Json<Vec<TicketMessageOut>>> {
         let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
-        Ok(Json(
-            service
-                .tickets()
-                .messages(&auth.0, id)
-                .await?
-                .into_iter()
-                .map(Into::into)
-                .collect(),
-        ))
+        Ok(json_list(service.tickets().messages(&auth.0, id).await?))
     }
 
     /// Write to the thread (the creator and staff).

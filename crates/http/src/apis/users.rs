@@ -6,7 +6,7 @@ use poem_openapi::{
     payload::Json,
 };
 
-use super::Tag;
+use super::{Tag, json_list};
 use crate::{
     Service,
     dto::{
@@ -59,7 +59,7 @@ impl UsersApi {
     ) -> ApiResult<Json<Vec<UserOut>>> {
         let page = Page::new(skip.0.unwrap_or(0), limit.0.unwrap_or(100));
         let users = service.users().list(&auth.0, page).await?;
-        Ok(Json(users.into_iter().map(Into::into).collect()))
+        Ok(json_list(users))
     }
 
     /// Every user's id, name and role, for showing who filed or works a ticket.
@@ -70,7 +70,7 @@ impl UsersApi {
         auth: Authed,
     ) -> ApiResult<Json<Vec<UserBasicOut>>> {
         let users = service.users().directory(&auth.0).await?;
-        Ok(Json(users.into_iter().map(Into::into).collect()))
+        Ok(json_list(users))
     }
 
     /// The signed-in user (served at `/users/me/` and `/users/me`).

@@ -8,8 +8,34 @@ pub(crate) use inventory::*;
 pub(crate) use tickets::*;
 pub(crate) use users::*;
 
+use chrono::NaiveDateTime;
+use fixdesk_db::{Database, UnitOfWork};
 use fixdesk_domain::{AuditAction, AuditEntity, ClientInfo, NewAuditEntry, UserId};
+use fixdesk_repository::audit as audit_repo;
+use fixdesk_usecases::ServiceError;
 use serde_json::Value;
+
+/// Appends the change's audit row to its unit of work and commits both, so a change and its
+/// audit entry land together or not at all.
+pub(crate) async fn commit(
+    uow: UnitOfWork,
+    entry: NewAuditEntry,
+    now: NaiveDateTime,
+) -> Result<(), ServiceError> {
+    audit_repo::append(uow.conn(), entry, now).await?;
+    uow.commit().await?;
+    Ok(())
+}
+
+/// Records an event that changes nothing else (a refusal, a failed sign-in) in a transaction
+/// of its own.
+pub(crate) async fn record(
+    db: &Database,
+    entry: NewAuditEntry,
+    now: NaiveDateTime,
+) -> Result<(), ServiceError> {
+    commit(db.begin_write().await?, entry, now).await
+}
 
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn entry(

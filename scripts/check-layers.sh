@@ -21,9 +21,10 @@ forbid() {
 forbid fixdesk-domain   tokio sea-orm sqlx poem poem-openapi fixdesk-db fixdesk-repository fixdesk-service
 forbid fixdesk-usecases tokio sea-orm sqlx poem poem-openapi fixdesk-db fixdesk-repository fixdesk-service
 forbid fixdesk-http     sea-orm sqlx fixdesk-db fixdesk-repository fixdesk-service fixdesk-migration
+forbid fixdesk-web      sea-orm sqlx fixdesk-db fixdesk-repository fixdesk-service fixdesk-migration fixdesk-http poem-openapi
 forbid fixdesk-db       poem poem-openapi fixdesk-repository fixdesk-service
 forbid fixdesk-repository poem poem-openapi fixdesk-service
-forbid fixdesk-service  poem poem-openapi fixdesk-http
+forbid fixdesk-service  poem poem-openapi fixdesk-http fixdesk-web
 forbid fixdesk-migration fixdesk-repository fixdesk-service poem
 
 if [ "$status" -eq 0 ]; then

@@ -4,8 +4,9 @@ use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
 use fixdesk_http::HttpConfig;
 use fixdesk_service::{Fixdesk, SeededAdmin, ServiceError};
+use fixdesk_web::WebConfig;
 use poem::{
-    Server,
+    EndpointExt, Server,
     listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
 };
 
@@ -31,6 +32,7 @@ pub enum AppError {
 pub struct Application {
     service: Fixdesk,
     http: HttpConfig,
+    web: WebConfig,
     acceptor: TcpAcceptor,
     addr: SocketAddr,
     grace: Duration,
@@ -72,6 +74,7 @@ impl Application {
         Ok(Self {
             service,
             http: settings.http(),
+            web: settings.web(),
             acceptor,
             addr,
             grace: Duration::from_secs(settings.shutdown_grace_secs),
@@ -98,7 +101,9 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), AppError> {
-        let endpoint = fixdesk_http::endpoint(Arc::new(self.service.clone()), self.http)
+        let service: fixdesk_http::Service = Arc::new(self.service.clone());
+        let ui = fixdesk_web::routes(service.clone(), self.web).boxed();
+        let endpoint = fixdesk_http::endpoint(service, self.http, Some(ui))
             .map_err(|e| AppError::Serve(std::io::Error::other(e)))?;
         tracing::info!(addr = %self.addr, "fixdesk listening");
         Server::new_with_acceptor(self.acceptor)

@@ -10,6 +10,7 @@ use figment::{
 };
 use fixdesk_http::HttpConfig;
 use fixdesk_service::{HashingLimits, PoolSettings, ServiceSettings, SigningSecret};
+use fixdesk_web::WebConfig;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,6 +78,9 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Seconds to let requests in flight finish after a shutdown signal.
     pub shutdown_grace_secs: u64,
+    /// Mark the web interface's cookies `Secure` (HTTPS only). Unset: on everywhere but
+    /// development, which is served over plain HTTP on localhost.
+    pub secure_cookies: Option<bool>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -117,6 +121,7 @@ impl Default for Settings {
             metrics_token: None,
             log_format: LogFormat::Text,
             shutdown_grace_secs: 10,
+            secure_cookies: None,
         }
     }
 }
@@ -208,6 +213,14 @@ impl Settings {
             },
             data_dir: self.data_dir.clone().into(),
             job_workers: self.job_workers,
+        }
+    }
+
+    pub fn web(&self) -> WebConfig {
+        WebConfig {
+            secure_cookies: self
+                .secure_cookies
+                .unwrap_or(self.environment != Environment::Development),
         }
     }
 

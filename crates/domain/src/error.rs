@@ -121,6 +121,80 @@ pub enum DomainError {
     BadMaintenanceDate,
 }
 
+/// What sort of refusal an error is, so each transport maps it to its own answer (a status
+/// code, a page) in one place and the two never disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The input itself is malformed (a field failed its checks).
+    Invalid,
+    /// The thing asked for does not exist (or may not be seen).
+    NotFound,
+    /// The actor may not do this.
+    Forbidden,
+    /// The thing is in a state that does not allow it right now.
+    Conflict,
+    /// A well-formed request that a rule refuses (taken names, wrong password, bad file).
+    Rejected,
+}
+
+impl DomainError {
+    pub fn kind(&self) -> ErrorKind {
+        use DomainError as D;
+        match self {
+            D::Invalid(_)
+            | D::EquipmentTypeRequired
+            | D::MaintenanceTypeRequired
+            | D::BadMaintenanceDate => ErrorKind::Invalid,
+            D::UserNotFound
+            | D::AuditRecordNotFound
+            | D::NotificationNotFound
+            | D::AttachmentNotFound
+            | D::ExportNotFound
+            | D::TicketNotFound
+            | D::CategoryNotFound
+            | D::EquipmentNotFound
+            | D::AgentNotFound => ErrorKind::NotFound,
+            D::AdminRequired
+            | D::StaffRequired
+            | D::CannotViewUser
+            | D::CannotUpdateUser
+            | D::AuditAdminOnly
+            | D::CannotViewTicket
+            | D::CannotChangeTicket
+            | D::CannotCloseTicket
+            | D::CannotDeleteTicket
+            | D::FieldForbidden(_)
+            | D::ReopenStaffOnly
+            | D::StatusStaffOnly
+            | D::AssignedToOther
+            | D::AssignStaffOnly
+            | D::CloseWithMessageStaffOnly
+            | D::EquipmentDeleteAdminOnly
+            | D::CannotAttach
+            | D::CannotDeleteAttachment => ErrorKind::Forbidden,
+            D::TicketLocked | D::AlreadyClaimed | D::TicketClosed | D::ExportNotReady => {
+                ErrorKind::Conflict
+            }
+            D::UsernameTaken
+            | D::EmailTaken
+            | D::CannotDeleteSelf
+            | D::LastAdmin
+            | D::WrongCurrentPassword
+            | D::NewPasswordTooShort
+            | D::NewPasswordTooLong
+            | D::InvalidAssignee
+            | D::UnknownCategory
+            | D::CategoryNameTaken
+            | D::UnknownEquipment
+            | D::FileTypeNotAllowed
+            | D::FileContentMismatch
+            | D::FileTooLarge
+            | D::FileMissing
+            | D::ImportTargetNotEmpty => ErrorKind::Rejected,
+        }
+    }
+}
+
 /// Why one field of an input was rejected. `kind` follows the pydantic error types the old
 /// API emitted (`missing`, `string_too_short`, `value_error`, …) so clients can branch on it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -34,7 +34,7 @@ pub use equipment::{
     Equipment, EquipmentChanges, EquipmentDetails, EquipmentFilter, EquipmentStatus, Maintenance,
     MaintenanceKind, NewEquipment, NewMaintenance,
 };
-pub use error::{DomainError, FieldError};
+pub use error::{DomainError, ErrorKind, FieldError};
 pub use ids::{CategoryId, EquipmentId, MaintenanceId, MessageId, SessionId, TicketId, UserId};
 pub use job::{Job, JobState};
 pub use message::{MessageText, TicketMessage};

@@ -3,7 +3,7 @@
 //! code. A 500 is logged with its cause chain and answered with a generic message.
 
 use fixdesk_usecases::ServiceError;
-use fixdesk_usecases::domain::DomainError;
+use fixdesk_usecases::domain::{DomainError, ErrorKind};
 use poem::{
     Response,
     error::{MethodNotAllowedError, NotFoundError, ReadBodyError},
@@ -64,58 +64,12 @@ fn with_bearer_challenge(mut r: Response) -> Response {
 }
 
 fn domain_status(e: &DomainError) -> StatusCode {
-    use DomainError as D;
-    match e {
-        D::Invalid(_)
-        | D::EquipmentTypeRequired
-        | D::MaintenanceTypeRequired
-        | D::BadMaintenanceDate => StatusCode::UNPROCESSABLE_ENTITY,
-        D::UserNotFound
-        | D::AuditRecordNotFound
-        | D::NotificationNotFound
-        | D::AttachmentNotFound
-        | D::ExportNotFound
-        | D::TicketNotFound
-        | D::CategoryNotFound
-        | D::EquipmentNotFound
-        | D::AgentNotFound => StatusCode::NOT_FOUND,
-        D::AdminRequired
-        | D::StaffRequired
-        | D::CannotViewUser
-        | D::CannotUpdateUser
-        | D::AuditAdminOnly
-        | D::CannotViewTicket
-        | D::CannotChangeTicket
-        | D::CannotCloseTicket
-        | D::CannotDeleteTicket
-        | D::FieldForbidden(_)
-        | D::ReopenStaffOnly
-        | D::StatusStaffOnly
-        | D::AssignedToOther
-        | D::AssignStaffOnly
-        | D::CloseWithMessageStaffOnly
-        | D::EquipmentDeleteAdminOnly
-        | D::CannotAttach
-        | D::CannotDeleteAttachment => StatusCode::FORBIDDEN,
-        D::TicketLocked | D::AlreadyClaimed | D::TicketClosed | D::ExportNotReady => {
-            StatusCode::CONFLICT
-        }
-        D::UsernameTaken
-        | D::EmailTaken
-        | D::CannotDeleteSelf
-        | D::LastAdmin
-        | D::WrongCurrentPassword
-        | D::NewPasswordTooShort
-        | D::NewPasswordTooLong
-        | D::InvalidAssignee
-        | D::UnknownCategory
-        | D::CategoryNameTaken
-        | D::UnknownEquipment
-        | D::FileTypeNotAllowed
-        | D::FileContentMismatch
-        | D::FileTooLarge
-        | D::FileMissing
-        | D::ImportTargetNotEmpty => StatusCode::BAD_REQUEST,
+    match e.kind() {
+        ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::Conflict => StatusCode::CONFLICT,
+        ErrorKind::Rejected => StatusCode::BAD_REQUEST,
     }
 }
 

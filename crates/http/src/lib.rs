@@ -14,7 +14,7 @@ mod validation;
 use std::sync::Arc;
 
 use fixdesk_usecases::Helpdesk;
-use poem::{Endpoint, EndpointExt, Route, http::Method, middleware::Cors};
+use poem::{Endpoint, EndpointExt, Route, endpoint::BoxEndpoint, http::Method, middleware::Cors};
 use poem_openapi::OpenApiService;
 
 pub use error::error_response;
@@ -83,8 +83,14 @@ fn cors(config: &HttpConfig) -> Cors {
     cors.allow_origins(config.cors_origins.iter().map(String::as_str))
 }
 
-/// The whole HTTP application for `service`.
-pub fn endpoint(service: Service, config: HttpConfig) -> Result<impl Endpoint, prometheus::Error> {
+/// The whole HTTP application for `service`. `ui`, when given, is served under `/ui` behind
+/// the same backpressure, rate limits, compression and metrics as the API (but none of the
+/// API's own conventions: its pages answer in HTML), and browsers asking for `/` go there.
+pub fn endpoint(
+    service: Service,
+    config: HttpConfig,
+    ui: Option<BoxEndpoint<'static>>,
+) -> Result<impl Endpoint, prometheus::Error> {
     let metrics = middleware::metrics::Metrics::new(config.metrics_token.clone())?;
     let api = OpenApiService::new(
         (
@@ -107,7 +113,8 @@ pub fn endpoint(service: Service, config: HttpConfig) -> Result<impl Endpoint, p
     .server("/api/v1");
     let spec = api.spec_endpoint();
     let docs = api.swagger_ui();
-    let app = Route::new()
+    let has_ui = ui.is_some();
+    let api = Route::new()
         .nest("/api/v1", api)
         .at("/api/v1/openapi.json", spec)
         .at("/api/v1/audit-logs/ws", poem::get(live_audit::audit_ws))
@@ -120,14 +127,19 @@ pub fn endpoint(service: Service, config: HttpConfig) -> Result<impl Endpoint, p
             poem::get(apis::download_export),
         )
         .nest("/docs", docs)
-        .at("/", poem::get(system::root))
+        .at("/", poem::get(system::root).data(system::HasUi(has_ui)))
         .at("/health", poem::get(system::health))
         .at("/ready", poem::get(system::ready))
         .with(middleware::slash::SlashPolicy)
         // Errors become responses here, so the layers outside see and decorate them too.
         .catch_all_error(|e| async move { error_response(e) })
         .with(middleware::denials::AuditDenials)
-        .with(middleware::cache_control::NoStore)
+        .with(middleware::cache_control::NoStore);
+    let app = match ui {
+        Some(ui) => Route::new().nest("/ui", ui).nest("/", api),
+        None => Route::new().nest("/", api),
+    };
+    let app = app
         .with(middleware::compress::CompressLarge)
         .with(middleware::backpressure::Backpressure::new(
             config.max_in_flight,
@@ -138,6 +150,12 @@ pub fn endpoint(service: Service, config: HttpConfig) -> Result<impl Endpoint, p
             config.trusted_proxies.clone(),
         ))
         .with(metrics)
+        // Who the client is, worked out once for every handler (and the web pages) to read.
+        .around(|ep, mut req| async move {
+            let client = extract::client_info(&req);
+            req.extensions_mut().insert(client);
+            ep.call(req).await
+        })
         .with(cors(&config))
         .data(service)
         .data(config)

@@ -1,16 +1,32 @@
 //! `/` and `/health`, outside `/api/v1`.
 
 use poem::{
-    handler,
-    web::{Data, Json},
+    IntoResponse, Request, Response, handler,
+    http::header,
+    web::{Data, Json, Redirect},
 };
 use serde_json::{Value, json};
 
 use crate::{API_VERSION, HttpConfig, Service};
 
+/// Whether the web interface is served beside the API.
+#[derive(Debug, Clone, Copy)]
+pub struct HasUi(pub bool);
+
+/// The contract's welcome message; a browser (asking for HTML) is sent to the web interface
+/// instead, when there is one.
 #[handler]
-pub async fn root() -> Json<Value> {
+pub async fn root(req: &Request, has_ui: Data<&HasUi>) -> Response {
+    let wants_html = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    if has_ui.0.0 && wants_html {
+        return Redirect::see_other("/ui/").into_response();
+    }
     Json(json!({ "message": "Добро пожаловать в систему заявок на ремонт техники" }))
+        .into_response()
 }
 
 /// Liveness, plus whether the database answers. No machine metrics (the old public health

@@ -3,9 +3,8 @@
 //! Downloads are served by [`download`], outside the OpenAPI description, so that the file goes
 //! out with its own content type.
 
-use fixdesk_usecases::{ByteStream, domain::TicketId};
+use fixdesk_usecases::{ByteStream, content_disposition, domain::TicketId};
 use futures::{StreamExt, TryStreamExt};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use poem::{
     Body, IntoResponse, Response, handler,
     http::{StatusCode, header},
@@ -128,41 +127,6 @@ impl AttachmentsApi {
     }
 }
 
-/// Characters kept as they are in an RFC 5987 `filename*` value.
-const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'!')
-    .remove(b'#')
-    .remove(b'$')
-    .remove(b'&')
-    .remove(b'+')
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'^')
-    .remove(b'_')
-    .remove(b'`')
-    .remove(b'|')
-    .remove(b'~');
-
-/// `attachment; filename="…"; filename*=UTF-8''…`: an ASCII stand-in for old clients and the
-/// exact name, percent-encoded, for the rest. Quotes, slashes and control characters never
-/// reach the header.
-fn content_disposition(name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && !matches!(c, '"' | '\\' | '/' | ';') || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        utf8_percent_encode(name, ATTR_CHAR)
-    )
-}
-
 /// `GET /api/v1/attachments/download/{attachment_id}`: the file, as an attachment.
 #[handler]
 pub async fn download(
@@ -188,19 +152,4 @@ pub async fn download(
         .header("X-Content-Type-Options", "nosniff")
         .body(Body::from_bytes_stream(body.map_ok(bytes::Bytes::from)))
         .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dispositions_are_safe_and_exact() {
-        assert_eq!(
-            content_disposition("report.pdf"),
-            "attachment; filename=\"report.pdf\"; filename*=UTF-8''report.pdf"
-        );
-        let d = content_disposition("акт \"1\".pdf");
-        assert!(d.starts_with("attachment; filename=\"___ _1_.pdf\"; filename*=UTF-8''%D0%B0%D0%BA%D1%82%20%221%22.pdf"), "{d}");
-    }
 }

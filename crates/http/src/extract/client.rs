@@ -26,6 +26,10 @@ pub fn client_info(req: &Request) -> ClientInfo {
 
 impl<'a> FromRequest<'a> for Client {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        Ok(Client(client_info(req)))
+        Ok(Client(
+            req.data::<ClientInfo>()
+                .cloned()
+                .unwrap_or_else(|| client_info(req)),
+        ))
     }
 }

@@ -1,0 +1,108 @@
+//! The gate every page request passes: cross-site and oversized requests are refused before
+//! any handler runs, every failure becomes a page (or a redirect) in the visitor's language,
+//! and every answer carries the security headers.
+
+use poem::{
+    Endpoint, IntoResponse, Middleware, Request, Response,
+    http::{HeaderValue, Method, StatusCode, header},
+};
+
+use crate::{WebError, error, i18n::Lang};
+
+/// Security headers on every answer; refuses state-changing requests whose `Origin` is
+/// another site (a second line behind the CSRF tokens), and bodies over the limits below
+/// before anything reads them.
+#[derive(Debug, Clone, Copy)]
+pub struct PageGuard;
+
+impl<E: Endpoint> Middleware<E> for PageGuard {
+    type Output = PageGuardEndpoint<E>;
+
+    fn transform(&self, ep: E) -> Self::Output {
+        PageGuardEndpoint(ep)
+    }
+}
+
+#[derive(Debug)]
+pub struct PageGuardEndpoint<E>(E);
+
+/// A plain form: text fields only.
+const FORM_LIMIT: u64 = 256 * 1024;
+/// A form with files: a few attachments of up to 10 MiB each (the service caps each file).
+const UPLOAD_LIMIT: u64 = 55 * 1024 * 1024;
+
+/// Whether the body announced by the request is within its limit. Browsers always announce
+/// the length of a form; a body that does not is refused.
+fn body_within_limit(req: &Request) -> bool {
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    let limit = if multipart { UPLOAD_LIMIT } else { FORM_LIMIT };
+    req.headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+        .is_some_and(|len| len <= limit)
+}
+
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
+                   script-src 'self'; connect-src 'self'; frame-ancestors 'none'; \
+                   form-action 'self'; base-uri 'none'";
+
+fn cross_site(req: &Request) -> bool {
+    let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
+    origin == "null" || !origin_host.eq_ignore_ascii_case(host)
+}
+
+impl<E: Endpoint> Endpoint for PageGuardEndpoint<E> {
+    type Output = Response;
+
+    async fn call(&self, req: Request) -> poem::Result<Self::Output> {
+        let lang = Lang::of(&req);
+        let jar = req.cookie().clone();
+        let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD);
+        let answer = if unsafe_method && cross_site(&req) {
+            Err(WebError::Csrf.into())
+        } else if unsafe_method && !body_within_limit(&req) {
+            Err(poem::Error::from_status(StatusCode::PAYLOAD_TOO_LARGE))
+        } else {
+            self.0.call(req).await.map(IntoResponse::into_response)
+        };
+        let mut resp = answer.unwrap_or_else(|err| error::respond(err, lang, &jar));
+        let h = resp.headers_mut();
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        );
+        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+        h.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
+        h.insert(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        );
+        if !h.contains_key(header::CACHE_CONTROL) {
+            h.insert(
+                header::CACHE_CONTROL,
+                HeaderValue::from_static("private, no-store"),
+            );
+        }
+        Ok(resp)
+    }
+}

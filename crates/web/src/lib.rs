@@ -1,0 +1,112 @@
+//! The fixdesk web interface: server-rendered pages for every role, served by the same binary
+//! as the JSON API under `/ui`. Like the API it is a transport: it calls the use cases of
+//! `fixdesk-usecases` and never reaches the database. Templates are compiled in (askama) and
+//! the two assets are embedded, so there is no build step beyond `cargo build` and the pages
+//! work offline.
+//!
+//! Browser sessions live in an HttpOnly, SameSite cookie holding the same revocable session
+//! token the API issues; every form carries a CSRF token derived from it (see [`csrf`]).
+
+mod assets;
+mod csrf;
+mod error;
+mod flash;
+mod form;
+mod guard;
+mod i18n;
+mod layout;
+mod pages;
+mod session;
+mod view;
+
+use std::sync::Arc;
+
+use fixdesk_usecases::Helpdesk;
+use poem::{Endpoint, EndpointExt, Route, get, middleware::CookieJarManager, post};
+
+pub use error::WebError;
+
+/// The use cases the pages call.
+pub type Service = Arc<dyn Helpdesk>;
+
+/// Settings of the web interface.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (only sent over HTTPS). On everywhere but local development.
+    pub secure_cookies: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            secure_cookies: true,
+        }
+    }
+}
+
+/// Every page and form of the interface, to be nested under `/ui`.
+pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poem::Response> {
+    use pages::*;
+    Route::new()
+        .at("/", get(tickets::home))
+        .at("/assets/:name", get(assets::serve))
+        .at("/login", get(auth::login_page).post(auth::login))
+        .at("/logout", post(auth::logout))
+        .at("/lang", post(auth::switch_language))
+        .at(
+            "/password",
+            get(auth::password_page).post(auth::change_password),
+        )
+        .at("/tickets", get(tickets::list))
+        .at(
+            "/tickets/new",
+            get(new_ticket::show_form).post(new_ticket::create),
+        )
+        .at("/tickets/export", post(exports::start))
+        .at("/tickets/:id", get(ticket::show))
+        .at("/tickets/:id/take", post(ticket_actions::take))
+        .at("/tickets/:id/status", post(ticket_actions::set_status))
+        .at("/tickets/:id/assign", post(ticket_actions::assign))
+        .at("/tickets/:id/close", post(ticket_actions::close))
+        .at("/tickets/:id/delete", post(ticket_actions::remove))
+        .at("/tickets/:id/messages", post(ticket_actions::post_message))
+        .at("/tickets/:id/attachments", post(attachments::upload))
+        .at("/attachments/:id", get(attachments::download))
+        .at("/exports/:id", get(exports::show))
+        .at("/exports/:id/download", get(exports::download))
+        .at("/equipment", get(equipment::list))
+        .at(
+            "/equipment/new",
+            get(equipment_form::new_form).post(equipment_form::create),
+        )
+        .at("/equipment/:id", get(equipment::show))
+        .at(
+            "/equipment/:id/edit",
+            get(equipment_form::edit_form).post(equipment_form::update),
+        )
+        .at("/equipment/:id/delete", post(equipment_form::delete))
+        .at(
+            "/equipment/:id/maintenance",
+            post(equipment::add_maintenance),
+        )
+        .at("/users", get(users::list))
+        .at("/users/new", get(users::new_form).post(users::create))
+        .at("/users/:id", get(users::edit_form).post(users::update))
+        .at("/users/:id/delete", post(users::delete))
+        .at(
+            "/categories",
+            get(categories::list).post(categories::create),
+        )
+        .at("/categories/:id", post(categories::update))
+        .at("/categories/:id/delete", post(categories::delete))
+        .at("/audit", get(audit::list))
+        .at("/stats", get(stats::dashboard))
+        .at("/notifications", get(notifications::list))
+        .at("/notifications/read-all", post(notifications::read_all))
+        .at("/notifications/:id/read", post(notifications::read))
+        .at("/events", get(notifications::events))
+        .with(guard::PageGuard)
+        .with(CookieJarManager::new())
+        .data(service)
+        .data(config)
+}

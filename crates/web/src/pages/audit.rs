@@ -1,0 +1,160 @@
+//! The audit log (admins): every change and sign-in, newest first, with the API's filters.
+
+use askama::Template;
+use chrono::{NaiveDate, NaiveDateTime};
+use fixdesk_usecases::domain::{AuditFilter, Page, Role, UserId};
+use poem::{
+    Request, Response, handler,
+    web::{Data, Query},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    Service, WebError,
+    form::{given, page_number, parse_opt},
+    layout::{Layout, page},
+    session::Session,
+    view::{self, Choice, PAGE_SIZE, Pager},
+};
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct AuditFilters {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    action: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    entity: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    entity_id: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    user: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    role: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    from: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    to: String,
+    #[serde(default, skip_serializing)]
+    page: Option<String>,
+}
+
+/// A date field: the start of the day, or its end for an upper bound.
+fn day(field: &str, raw: &str, end: bool) -> Result<Option<NaiveDateTime>, WebError> {
+    Ok(parse_opt::<NaiveDate>(field, raw)?.and_then(|d| {
+        if end {
+            d.and_hms_opt(23, 59, 59)
+        } else {
+            d.and_hms_opt(0, 0, 0)
+        }
+    }))
+}
+
+impl AuditFilters {
+    fn filter(&self) -> Result<AuditFilter, WebError> {
+        Ok(AuditFilter {
+            action_type: given(&self.action).map(str::to_string),
+            entity_type: given(&self.entity).map(str::to_string),
+            entity_id: parse_opt("entity_id", &self.entity_id)?,
+            user_id: parse_opt::<i64>("user", &self.user)?.map(UserId),
+            role: parse_opt::<Role>("role", &self.role)?,
+            from: day("from", &self.from, false)?,
+            to: day("to", &self.to, true)?,
+            after_id: None,
+        })
+    }
+}
+
+#[derive(Debug)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub action: String,
+    pub entity: String,
+    pub who: String,
+    pub description: String,
+    pub ip: String,
+}
+
+#[derive(Template)]
+#[template(path = "audit.html")]
+struct ListPage {
+    l: Layout,
+    f: AuditFilters,
+    rows: Vec<AuditRow>,
+    pager: Pager,
+    actions: Vec<Choice>,
+    entities: Vec<Choice>,
+    users: Vec<Choice>,
+    roles: Vec<Choice>,
+}
+
+const ENTITIES: [&str; 9] = [
+    "user",
+    "ticket",
+    "ticket_message",
+    "category",
+    "equipment",
+    "maintenance",
+    "notification",
+    "attachment",
+    "request",
+];
+
+#[handler]
+pub async fn list(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+    Query(f): Query<AuditFilters>,
+) -> Result<Response, WebError> {
+    let actor = &session.actor;
+    let number = page_number(f.page.as_deref());
+    let audit = service.audit();
+    let found = audit
+        .list(
+            actor,
+            f.filter()?,
+            Page {
+                offset: Pager::offset(number),
+                limit: PAGE_SIZE,
+            },
+        )
+        .await?;
+    let actions = audit.action_types(actor).await?;
+    let users = service.users().directory(actor).await?;
+    let l = Layout::new(req, &session, service).await;
+    page(&ListPage {
+        rows: found
+            .items
+            .into_iter()
+            .map(|r| AuditRow {
+                id: r.id,
+                at: view::when(&r.created_at),
+                action: r.action_type,
+                entity: match (r.entity_type, r.entity_id) {
+                    (Some(kind), Some(id)) => format!("{kind} #{id}"),
+                    (Some(kind), None) => kind,
+                    _ => String::new(),
+                },
+                who: r.user.map(|u| u.username).unwrap_or_default(),
+                description: r.description,
+                ip: r.ip_address.unwrap_or_default(),
+            })
+            .collect(),
+        pager: Pager::new("/ui/audit", &f, number, Some(found.total), false),
+        actions: actions
+            .into_iter()
+            .map(|a| Choice::new(a.clone(), a, &f.action))
+            .collect(),
+        entities: ENTITIES
+            .into_iter()
+            .map(|e| Choice::new(e, e, &f.entity))
+            .collect(),
+        users: users
+            .into_iter()
+            .map(|u| Choice::new(u.id.to_string(), u.username, &f.user))
+            .collect(),
+        roles: view::role_choices(l.t, &f.role),
+        f,
+        l,
+    })
+}

@@ -1,0 +1,237 @@
+//! The equipment inventory: a filtered list, and each item's page with its maintenance
+//! history, the tickets filed against it, and (for staff) a form to record maintenance.
+
+use askama::Template;
+use fixdesk_usecases::domain::{
+    EquipmentFilter, EquipmentId, EquipmentStatus, MaintenanceKind, NewMaintenance, Page,
+    TicketQuery,
+};
+use poem::{
+    Request, Response, handler,
+    web::{Data, Form, Path, Query},
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    Service, WebError,
+    flash::done,
+    form::{given, invalid, page_number},
+    layout::{Layout, page},
+    pages::tickets::{TicketRow, category_names},
+    session::Session,
+    view::{self, Choice, PAGE_SIZE, Pager},
+};
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+pub struct EquipmentFilters {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    kind: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    location: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    status: String,
+    #[serde(default, skip_serializing)]
+    page: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct EquipmentRow {
+    pub id: i64,
+    pub name: String,
+    pub kind: String,
+    pub model: String,
+    pub inventory: String,
+    pub location: String,
+    pub status: &'static str,
+}
+
+pub fn equipment_status_choices(current: &str) -> Vec<Choice> {
+    EquipmentStatus::ALL
+        .into_iter()
+        .map(|s| Choice::new(s.as_str(), s.as_str(), current))
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "equipment/list.html")]
+struct ListPage {
+    l: Layout,
+    rows: Vec<EquipmentRow>,
+    pager: Pager,
+    kinds: Vec<Choice>,
+    locations: Vec<Choice>,
+    statuses: Vec<Choice>,
+}
+
+#[handler]
+pub async fn list(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+    Query(f): Query<EquipmentFilters>,
+) -> Result<Response, WebError> {
+    let actor = &session.actor;
+    let number = page_number(f.page.as_deref());
+    let filter = EquipmentFilter {
+        kind: given(&f.kind).map(str::to_string),
+        location: given(&f.location).map(str::to_string),
+        status: given(&f.status).map(str::to_string),
+    };
+    let equipment = service.equipment();
+    let mut items = equipment
+        .list(
+            actor,
+            filter,
+            None,
+            Page {
+                offset: Pager::offset(number),
+                limit: PAGE_SIZE + 1,
+            },
+        )
+        .await?;
+    let has_more = items.len() as u64 > PAGE_SIZE;
+    items.truncate(PAGE_SIZE as usize);
+    let kinds = equipment.kinds(actor).await?;
+    let locations = equipment.locations(actor).await?;
+    let l = Layout::new(req, &session, service).await;
+    page(&ListPage {
+        rows: items
+            .into_iter()
+            .map(|e| EquipmentRow {
+                id: e.id.0,
+                name: e.name,
+                kind: e.kind.unwrap_or_default(),
+                model: e.model.unwrap_or_default(),
+                inventory: e.inventory_number.unwrap_or_default(),
+                location: e.location.unwrap_or_default(),
+                status: e.status.as_str(),
+            })
+            .collect(),
+        pager: Pager::new("/ui/equipment", &f, number, None, has_more),
+        kinds: kinds
+            .into_iter()
+            .map(|k| Choice::new(k.clone(), k, &f.kind))
+            .collect(),
+        locations: locations
+            .into_iter()
+            .map(|k| Choice::new(k.clone(), k, &f.location))
+            .collect(),
+        statuses: equipment_status_choices(&f.status),
+        l,
+    })
+}
+
+#[derive(Debug)]
+pub struct MaintenanceRow {
+    pub kind: &'static str,
+    pub description: String,
+    pub at: String,
+}
+
+#[derive(Template)]
+#[template(path = "equipment/detail.html")]
+struct DetailPage {
+    l: Layout,
+    id: i64,
+    facts: Vec<(&'static str, String)>,
+    name: String,
+    status: &'static str,
+    history: Vec<MaintenanceRow>,
+    rows: Vec<TicketRow>,
+    kinds: Vec<Choice>,
+}
+
+#[handler]
+pub async fn show(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let actor = &session.actor;
+    let equipment = service.equipment();
+    let item = equipment.get(actor, EquipmentId(id)).await?;
+    let history = equipment.history(actor, item.id).await?;
+    let tickets = equipment
+        .tickets(actor, item.id, TicketQuery::default())
+        .await?;
+    let names = category_names(service, actor).await?;
+    let l = Layout::new(req, &session, service).await;
+    let t = l.t;
+    let text = |v: Option<String>| v.unwrap_or_default();
+    page(&DetailPage {
+        id,
+        facts: vec![
+            (t.equipment_type, text(item.kind)),
+            (t.model, text(item.model)),
+            (t.serial_number, text(item.serial_number)),
+            (t.inventory_number, text(item.inventory_number)),
+            (t.location, text(item.location)),
+            (t.responsible_person, text(item.responsible_person)),
+            (
+                t.last_maintenance,
+                view::when_opt(&item.last_maintenance_date),
+            ),
+            (t.notes, text(item.notes)),
+        ],
+        status: item.status.as_str(),
+        history: history
+            .into_iter()
+            .map(|m| MaintenanceRow {
+                kind: m.kind.as_str(),
+                description: m.description,
+                at: view::when(&m.performed_at),
+            })
+            .collect(),
+        rows: tickets
+            .items
+            .iter()
+            .map(|ticket| TicketRow::new(t, ticket, &names))
+            .collect(),
+        kinds: MaintenanceKind::ALL
+            .into_iter()
+            .map(|k| Choice::new(k.as_str(), k.as_str(), "maintenance"))
+            .collect(),
+        name: item.name,
+        l,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MaintenanceForm {
+    #[serde(default)]
+    csrf: String,
+    kind: String,
+    description: String,
+}
+
+#[handler]
+pub async fn add_maintenance(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+    Path(id): Path<i64>,
+    Form(form): Form<MaintenanceForm>,
+) -> Result<Response, WebError> {
+    session.check_csrf(&form.csrf)?;
+    let back = format!("/ui/equipment/{id}");
+    let kind: MaintenanceKind = form
+        .kind
+        .parse()
+        .map_err(|e| WebError::back(&back)(invalid(e)))?;
+    service
+        .equipment()
+        .add_maintenance(
+            &session.actor,
+            EquipmentId(id),
+            NewMaintenance {
+                kind,
+                description: form.description,
+                performed_at: None,
+            },
+            &session.client,
+        )
+        .await
+        .map_err(WebError::back(&back))?;
+    Ok(done(req, session.lang.texts().maintenance_recorded, &back))
+}

@@ -1,0 +1,16 @@
+//! The pages and form handlers, one module per area.
+
+pub mod attachments;
+pub mod audit;
+pub mod auth;
+pub mod categories;
+pub mod equipment;
+pub mod equipment_form;
+pub mod exports;
+pub mod new_ticket;
+pub mod notifications;
+pub mod stats;
+pub mod ticket;
+pub mod ticket_actions;
+pub mod tickets;
+pub mod users;

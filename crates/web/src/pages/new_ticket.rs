@@ -1,0 +1,255 @@
+//! Filing a repair ticket: category, the equipment of that category (the page's script narrows
+//! the list as the category changes; without it all items show, grouped by type), room,
+//! priority, description, and files sent with the same form.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use fixdesk_usecases::{
+    ServiceError,
+    domain::{
+        CategoryId, Description, DomainError, EquipmentFilter, EquipmentId, NewTicket, Page,
+        Priority, RoomNumber, TicketId, Title,
+    },
+};
+use poem::{
+    Request, Response, handler,
+    web::{Data, Multipart},
+};
+
+use crate::{
+    Service, WebError,
+    flash::done,
+    form::{collect, parse_opt},
+    i18n::error_text,
+    layout::{Layout, page},
+    pages::attachments::{check_csrf_first, file_body},
+    session::Session,
+    view::{self, Choice},
+};
+
+/// The text fields of the form, as typed.
+#[derive(Debug, Default)]
+struct Fields {
+    title: String,
+    description: String,
+    room: String,
+    priority: String,
+    category: String,
+    equipment: String,
+}
+
+impl Fields {
+    fn set(&mut self, name: &str, value: String) {
+        let slot = match name {
+            "title" => &mut self.title,
+            "description" => &mut self.description,
+            "room_number" => &mut self.room,
+            "priority" => &mut self.priority,
+            "category_id" => &mut self.category,
+            "equipment_id" => &mut self.equipment,
+            _ => return,
+        };
+        *slot = value;
+    }
+
+    /// The ticket these fields describe, or every field's complaint at once.
+    fn ticket(&self) -> Result<NewTicket, ServiceError> {
+        let mut errors = Vec::new();
+        let title = collect(&mut errors, Title::parse(&self.title));
+        let description = collect(&mut errors, Description::parse(&self.description));
+        let room = collect(&mut errors, RoomNumber::parse(&self.room));
+        let priority = collect(
+            &mut errors,
+            if self.priority.is_empty() {
+                Ok(Priority::default())
+            } else {
+                self.priority.parse()
+            },
+        );
+        let number = |raw: &str| parse_opt::<i64>("id", raw).ok().flatten();
+        match (title, description, room, priority) {
+            (Some(title), Some(description), Some(room_number), Some(priority)) => Ok(NewTicket {
+                title,
+                description,
+                room_number,
+                priority,
+                category_id: number(&self.category).map(CategoryId),
+                equipment_id: number(&self.equipment).map(EquipmentId),
+            }),
+            _ => Err(DomainError::Invalid(errors).into()),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct EquipmentGroup {
+    pub kind: String,
+    pub items: Vec<Choice>,
+}
+
+#[derive(Template)]
+#[template(path = "tickets/new.html")]
+struct NewPage {
+    l: Layout,
+    f: Fields,
+    error: Option<String>,
+    categories: Vec<Choice>,
+    priorities: Vec<Choice>,
+    groups: Vec<EquipmentGroup>,
+}
+
+async fn render(
+    req: &Request,
+    session: &Session,
+    service: &Service,
+    f: Fields,
+    error: Option<String>,
+) -> Result<Response, WebError> {
+    let actor = &session.actor;
+    let all = Page::new(0, Page::MAX_LIMIT as i64);
+    let categories = service.categories().list(actor, false, all).await?;
+    let equipment = service
+        .equipment()
+        .list(actor, EquipmentFilter::default(), None, all)
+        .await?;
+    let mut groups: BTreeMap<String, Vec<Choice>> = BTreeMap::new();
+    for e in equipment {
+        let label = match &e.location {
+            Some(place) => format!("{} ({place})", e.name),
+            None => e.name.clone(),
+        };
+        groups
+            .entry(e.kind.clone().unwrap_or_default())
+            .or_default()
+            .push(Choice::new(e.id.to_string(), label, &f.equipment));
+    }
+    let l = Layout::new(req, session, service).await;
+    let t = l.t;
+    let priority = if f.priority.is_empty() {
+        Priority::default().as_str().to_string()
+    } else {
+        f.priority.clone()
+    };
+    page(&NewPage {
+        categories: categories
+            .into_iter()
+            .map(|c| Choice::new(c.id.to_string(), c.name, &f.category))
+            .collect(),
+        priorities: view::priority_choices(t, &priority),
+        groups: groups
+            .into_iter()
+            .map(|(kind, items)| EquipmentGroup { kind, items })
+            .collect(),
+        f,
+        error,
+        l,
+    })
+}
+
+#[handler]
+pub async fn show_form(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+) -> Result<Response, WebError> {
+    render(req, &session, service, Fields::default(), None).await
+}
+
+/// Creates the ticket once its fields are read (they precede the files in the form), then
+/// streams each file into storage. A refused ticket shows the form again with what was typed.
+#[handler]
+pub async fn create(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+    mut form: Multipart,
+) -> Result<Response, WebError> {
+    check_csrf_first(&session, &mut form).await?;
+    let mut fields = Fields::default();
+    let mut ticket = None;
+    let mut file_error = None;
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|e| WebError::BadForm(e.to_string()))?
+    {
+        let name = field.name().unwrap_or_default().to_string();
+        if name != "attachments" {
+            let value = field
+                .text()
+                .await
+                .map_err(|e| WebError::BadForm(e.to_string()))?;
+            fields.set(&name, value);
+            continue;
+        }
+        let filename = field.file_name().unwrap_or_default().to_string();
+        let id = match ensure_filed(&mut ticket, &session, service, &fields).await {
+            Ok(id) => id,
+            Err(e) => return refused(req, &session, service, fields, e).await,
+        };
+        if filename.is_empty() || file_error.is_some() {
+            continue;
+        }
+        if let Err(e) = service
+            .attachments()
+            .upload(
+                &session.actor,
+                id,
+                &filename,
+                None,
+                file_body(field),
+                &session.client,
+            )
+            .await
+        {
+            file_error = Some(e);
+        }
+    }
+    let id = match ensure_filed(&mut ticket, &session, service, &fields).await {
+        Ok(id) => id,
+        Err(e) => return refused(req, &session, service, fields, e).await,
+    };
+    let to = format!("/ui/tickets/{id}");
+    match file_error {
+        // The ticket stands; the page says which file was refused and why.
+        Some(e) => Err(WebError::back(to)(e)),
+        None => Ok(done(req, session.lang.texts().ticket_created, &to)),
+    }
+}
+
+/// Files the ticket the first time it is needed (at the first file, or after the last field).
+async fn ensure_filed(
+    ticket: &mut Option<TicketId>,
+    session: &Session,
+    service: &Service,
+    fields: &Fields,
+) -> Result<TicketId, ServiceError> {
+    if let Some(id) = *ticket {
+        return Ok(id);
+    }
+    let created = service
+        .tickets()
+        .create(&session.actor, fields.ticket()?, &session.client)
+        .await?;
+    Ok(*ticket.insert(created.id))
+}
+
+/// The form again, as typed, with the reason; faults and overload keep their own pages.
+async fn refused(
+    req: &Request,
+    session: &Session,
+    service: &Service,
+    fields: Fields,
+    e: ServiceError,
+) -> Result<Response, WebError> {
+    match e {
+        ServiceError::Domain(_) => {
+            let text = error_text(&e, session.lang).into_owned();
+            let mut resp = render(req, session, service, fields, Some(text)).await?;
+            resp.set_status(poem::http::StatusCode::UNPROCESSABLE_ENTITY);
+            Ok(resp)
+        }
+        e => Err(e.into()),
+    }
+}

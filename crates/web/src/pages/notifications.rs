@@ -1,0 +1,164 @@
+//! The visitor's notifications: the list, marking them read, and the live feed behind the
+//! bell (Server-Sent Events; the browser reconnects by itself and `Last-Event-ID` catches up
+//! on what it missed).
+
+use askama::Template;
+use fixdesk_usecases::domain::Page;
+use futures::StreamExt;
+use poem::{
+    Request, Response, handler,
+    web::{
+        Data, Form, Path, Query,
+        sse::{Event, SSE},
+    },
+};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{
+    Service, WebError,
+    flash::done,
+    form::page_number,
+    layout::{Layout, page},
+    pages::auth::CsrfOnly,
+    session::Session,
+    view::{self, PAGE_SIZE, Pager},
+};
+
+#[derive(Debug)]
+pub struct NotificationRow {
+    pub id: i64,
+    pub title: String,
+    pub message: String,
+    pub at: String,
+    pub read: bool,
+    pub ticket: Option<i64>,
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct ListPage {
+    l: Layout,
+    rows: Vec<NotificationRow>,
+    pager: Pager,
+    unread_only: bool,
+}
+
+#[derive(Debug, Default, Deserialize, serde::Serialize)]
+pub struct ListQuery {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    unread: String,
+    #[serde(default, skip_serializing)]
+    page: Option<String>,
+}
+
+#[handler]
+pub async fn list(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, WebError> {
+    let number = page_number(q.page.as_deref());
+    let unread_only = !q.unread.is_empty();
+    // One more than a page tells whether there is a next one.
+    let mut items = service
+        .notifications()
+        .list(
+            &session.actor,
+            unread_only,
+            Page {
+                offset: Pager::offset(number),
+                limit: PAGE_SIZE + 1,
+            },
+        )
+        .await?;
+    let has_more = items.len() as u64 > PAGE_SIZE;
+    items.truncate(PAGE_SIZE as usize);
+    let l = Layout::new(req, &session, service).await;
+    page(&ListPage {
+        rows: items
+            .into_iter()
+            .map(|n| NotificationRow {
+                id: n.id,
+                title: n.title,
+                message: n.message,
+                at: view::when(&n.created_at),
+                read: n.is_read,
+                ticket: n.related_id,
+            })
+            .collect(),
+        pager: Pager::new("/ui/notifications", &q, number, None, has_more),
+        unread_only,
+        l,
+    })
+}
+
+#[handler]
+pub async fn read(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+    Path(id): Path<i64>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
+    session.check_csrf(&form.csrf)?;
+    service
+        .notifications()
+        .mark_read(&session.actor, id)
+        .await?;
+    Ok(done(
+        req,
+        session.lang.texts().marked_read,
+        "/ui/notifications",
+    ))
+}
+
+#[handler]
+pub async fn read_all(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
+    session.check_csrf(&form.csrf)?;
+    service
+        .notifications()
+        .mark_all_read(&session.actor)
+        .await?;
+    Ok(done(
+        req,
+        session.lang.texts().marked_read,
+        "/ui/notifications",
+    ))
+}
+
+/// New notifications as they arrive, each as JSON: `{id, title, message, ticket}`.
+#[handler]
+pub async fn events(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+) -> Result<SSE, WebError> {
+    let last_seen = req
+        .headers()
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok());
+    let live = service
+        .notifications()
+        .live(&session.actor, last_seen)
+        .await?;
+    let events = live.map(|n| {
+        let data = json!({
+            "id": n.id,
+            "title": n.title,
+            "message": n.message,
+            "ticket": n.related_id,
+        });
+        Event::message(data.to_string())
+            .id(n.id.to_string())
+            .event_type("notification")
+    });
+    Ok(SSE::new(events).keep_alive(std::time::Duration::from_secs(20)))
+}

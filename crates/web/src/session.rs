@@ -1,0 +1,138 @@
+//! Browser sessions: the API's session token kept in an HttpOnly, SameSite cookie, turned back
+//! into an actor on each request (through the service's session cache, so no database round
+//! trip), plus the headers that keep pages from being framed, sniffed or cached.
+
+use fixdesk_usecases::{
+    ServiceError,
+    domain::{Actor, ClientInfo},
+};
+use poem::{
+    FromRequest, Request, RequestBody,
+    http::Method,
+    web::cookie::{Cookie, CookieJar, SameSite},
+};
+
+use crate::{Service, WebConfig, WebError, csrf, i18n::Lang};
+
+pub const SESSION_COOKIE: &str = "fixdesk_session";
+/// Holds the pre-session CSRF secret of a visitor who has not signed in yet.
+pub const PRE_SESSION_COOKIE: &str = "fixdesk_pre";
+
+/// A cookie scoped to the interface, hidden from scripts, not sent on cross-site requests.
+pub fn ui_cookie(name: &str, value: String) -> Cookie {
+    let mut cookie = Cookie::new_with_str(name, value);
+    cookie.set_path("/ui");
+    cookie.set_http_only(true);
+    cookie.set_same_site(SameSite::Lax);
+    cookie
+}
+
+/// Tells the browser to drop the cookie.
+pub fn expire(jar: &CookieJar, name: &str) {
+    let mut cookie = ui_cookie(name, String::new());
+    cookie.set_max_age(std::time::Duration::ZERO);
+    jar.add(cookie);
+}
+
+/// Stores a cookie with the `Secure` flag the configuration asks for.
+pub fn store(req: &Request, mut cookie: Cookie) {
+    let secure = req
+        .data::<WebConfig>()
+        .map(|c| c.secure_cookies)
+        .unwrap_or(true);
+    cookie.set_secure(secure);
+    req.cookie().add(cookie);
+}
+
+/// The requesting client, for the audit log: as the API's endpoint identified it (honouring
+/// its trusted proxies), else the peer address.
+pub fn client_info(req: &Request) -> ClientInfo {
+    req.data::<ClientInfo>()
+        .cloned()
+        .unwrap_or_else(|| ClientInfo {
+            ip: req
+                .remote_addr()
+                .as_socket_addr()
+                .map(|a| a.ip().to_string()),
+            user_agent: None,
+        })
+}
+
+/// A signed-in visitor. Extracting it from a request without a valid session sends the
+/// browser to the sign-in page (and back here afterwards).
+#[derive(Debug)]
+pub struct Session {
+    pub actor: Actor,
+    token: String,
+    pub client: ClientInfo,
+    pub lang: Lang,
+}
+
+impl Session {
+    /// The CSRF token this session's forms carry.
+    pub fn csrf(&self) -> String {
+        csrf::token_for(&self.token)
+    }
+
+    /// Refuses a form that does not carry this session's CSRF token.
+    pub fn check_csrf(&self, presented: &str) -> Result<(), WebError> {
+        if csrf::matches(&self.token, presented) {
+            Ok(())
+        } else {
+            Err(WebError::Csrf)
+        }
+    }
+}
+
+/// Where to come back to after signing in: this page, if it is one a GET can show again.
+fn return_path(req: &Request) -> String {
+    if req.method() == Method::GET {
+        req.original_uri()
+            .path_and_query()
+            .map(|p| p.as_str().to_string())
+            .unwrap_or_else(|| "/ui/".into())
+    } else {
+        "/ui/".into()
+    }
+}
+
+impl<'a> FromRequest<'a> for Session {
+    async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
+        let next = return_path(req);
+        let Some(token) = req
+            .cookie()
+            .get(SESSION_COOKIE)
+            .map(|c| c.value_str().to_string())
+        else {
+            return Err(WebError::SignIn {
+                expired: false,
+                next,
+            }
+            .into());
+        };
+        let service = req
+            .data::<Service>()
+            .ok_or_else(|| WebError::from(ServiceError::internal(MissingService)))?;
+        match service.auth().authenticate(&token).await {
+            Ok(actor) => Ok(Session {
+                actor,
+                token,
+                client: client_info(req),
+                lang: Lang::of(req),
+            }),
+            Err(ServiceError::InvalidToken | ServiceError::NotAuthenticated) => {
+                expire(req.cookie(), SESSION_COOKIE);
+                Err(WebError::SignIn {
+                    expired: true,
+                    next,
+                }
+                .into())
+            }
+            Err(e) => Err(WebError::from(e).into()),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the web routes were built without a service")]
+struct MissingService;

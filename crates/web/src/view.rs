@@ -1,0 +1,160 @@
+//! How domain values read on a page: labels in the visitor's language, dates, pagination.
+
+use chrono::NaiveDateTime;
+use fixdesk_usecases::domain::{Priority, Role, TicketStatus};
+use serde::Serialize;
+
+use crate::i18n::Texts;
+
+pub fn role_label(t: &Texts, role: Role) -> &'static str {
+    match role {
+        Role::Admin => t.role_admin,
+        Role::Agent => t.role_agent,
+        Role::User => t.role_user,
+    }
+}
+
+pub fn status_label(t: &Texts, status: TicketStatus) -> &'static str {
+    match status {
+        TicketStatus::New => t.status_new,
+        TicketStatus::InProgress => t.status_in_progress,
+        TicketStatus::Closed => t.status_closed,
+    }
+}
+
+pub fn priority_label(t: &Texts, priority: Priority) -> &'static str {
+    match priority {
+        Priority::Low => t.priority_low,
+        Priority::Medium => t.priority_medium,
+        Priority::High => t.priority_high,
+    }
+}
+
+/// Times are stored and shown in UTC, to the minute.
+pub fn when(at: &NaiveDateTime) -> String {
+    at.format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub fn when_opt(at: &Option<NaiveDateTime>) -> String {
+    at.as_ref().map(when).unwrap_or_default()
+}
+
+/// An option of a `<select>`.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+impl Choice {
+    pub fn new(value: impl Into<String>, label: impl Into<String>, current: &str) -> Self {
+        let value = value.into();
+        Self {
+            selected: value == current,
+            label: label.into(),
+            value,
+        }
+    }
+}
+
+pub fn status_choices(t: &Texts, current: &str) -> Vec<Choice> {
+    TicketStatus::ALL
+        .into_iter()
+        .map(|s| Choice::new(s.as_str(), status_label(t, s), current))
+        .collect()
+}
+
+pub fn priority_choices(t: &Texts, current: &str) -> Vec<Choice> {
+    Priority::ALL
+        .into_iter()
+        .map(|p| Choice::new(p.as_str(), priority_label(t, p), current))
+        .collect()
+}
+
+pub fn role_choices(t: &Texts, current: &str) -> Vec<Choice> {
+    [Role::User, Role::Agent, Role::Admin]
+        .into_iter()
+        .map(|r| Choice::new(r.as_str(), role_label(t, r), current))
+        .collect()
+}
+
+/// Rows per page of every list.
+pub const PAGE_SIZE: u64 = 25;
+
+/// Links to the neighbouring pages of a list, keeping its filters.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    pub page: u64,
+    pub pages: u64,
+    pub total: u64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// `filters` is the list's query without its page; `total` is `None` when the list does
+    /// not count (then `has_more` decides whether there is a next page).
+    pub fn new<F: Serialize>(
+        base: &str,
+        filters: &F,
+        page: u64,
+        total: Option<u64>,
+        has_more: bool,
+    ) -> Self {
+        let query = serde_urlencoded::to_string(filters).unwrap_or_default();
+        let link = |p: u64| {
+            if query.is_empty() {
+                format!("{base}?page={p}")
+            } else {
+                format!("{base}?{query}&page={p}")
+            }
+        };
+        let pages = total.map_or(page + u64::from(has_more), |t| t.div_ceil(PAGE_SIZE).max(1));
+        Self {
+            page,
+            pages,
+            total: total.unwrap_or(0),
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        }
+    }
+
+    pub fn offset(page: u64) -> u64 {
+        page.saturating_sub(1) * PAGE_SIZE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct F {
+        q: &'static str,
+    }
+
+    #[test]
+    fn pager_keeps_filters_and_stops_at_the_ends() {
+        let p = Pager::new(
+            "/ui/tickets",
+            &F {
+                q: "принтер"
+            },
+            1,
+            Some(51),
+            false,
+        );
+        assert_eq!(p.pages, 3);
+        assert_eq!(p.prev, None);
+        assert_eq!(
+            p.next.as_deref(),
+            Some("/ui/tickets?q=%D0%BF%D1%80%D0%B8%D0%BD%D1%82%D0%B5%D1%80&page=2")
+        );
+        let last = Pager::new("/ui/tickets", &F { q: "" }, 3, Some(51), false);
+        assert_eq!(last.next, None);
+        assert!(last.prev.is_some());
+        let open = Pager::new("/ui/audit", &F { q: "" }, 2, None, true);
+        assert_eq!(open.pages, 3);
+    }
+}

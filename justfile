@@ -4,9 +4,13 @@
 run:
     cargo run -p fixdesk
 
-# Every test: unit, repository/service and end-to-end (SQLite).
+# Every test: unit, repository/service, end-to-end and browser (SQLite). Installs Chromium if missing.
 test:
-    cargo test --workspace
+    scripts/test.sh
+
+# The browser journeys only, saving the README's screenshots to docs/screenshots.
+screenshots:
+    FIXDESK_SCREENSHOTS=docs/screenshots cargo test -p fixdesk-tests --test browser
 
 # The end-to-end suite against a throwaway PostgreSQL cluster (started and stopped for it).
 test-pg:

@@ -21,3 +21,4 @@ mod ticket_permissions;
 mod ticket_workflow;
 mod tickets;
 mod users;
+mod web_ui;

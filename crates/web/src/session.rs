@@ -4,7 +4,7 @@
 
 use fixdesk_usecases::{
     ServiceError,
-    domain::{Actor, ClientInfo},
+    domain::{Actor, ClientInfo, DomainError, Role},
 };
 use poem::{
     FromRequest, Request, RequestBody,
@@ -72,6 +72,24 @@ impl Session {
     /// The CSRF token this session's forms carry.
     pub fn csrf(&self) -> String {
         csrf::token_for(&self.token)
+    }
+
+    /// For pages that only offer what staff may do (the service checks again on submit).
+    pub fn require_staff(&self) -> Result<(), WebError> {
+        if self.actor.role.is_staff() {
+            Ok(())
+        } else {
+            Err(ServiceError::from(DomainError::StaffRequired).into())
+        }
+    }
+
+    /// For pages that only offer what admins may do (the service checks again on submit).
+    pub fn require_admin(&self) -> Result<(), WebError> {
+        if self.actor.role == Role::Admin {
+            Ok(())
+        } else {
+            Err(ServiceError::from(DomainError::AdminRequired).into())
+        }
     }
 
     /// Refuses a form that does not carry this session's CSRF token.

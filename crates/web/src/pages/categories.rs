@@ -45,9 +45,7 @@ pub async fn list(
     session: Session,
     Data(service): Data<&Service>,
 ) -> Result<Response, WebError> {
-    if !session.actor.role.is_staff() {
-        return Err(ServiceError::from(DomainError::AdminRequired).into());
-    }
+    session.require_admin()?;
     let categories = service
         .categories()
         .list(&session.actor, true, Page::new(0, Page::MAX_LIMIT as i64))

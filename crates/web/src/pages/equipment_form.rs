@@ -127,6 +127,7 @@ pub async fn new_form(
     session: Session,
     Data(service): Data<&Service>,
 ) -> Result<Response, WebError> {
+    session.require_staff()?;
     let f = EquipmentForm {
         status: EquipmentStatus::default().as_str().into(),
         ..EquipmentForm::default()
@@ -169,6 +170,7 @@ pub async fn edit_form(
     Data(service): Data<&Service>,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
+    session.require_staff()?;
     let e = service
         .equipment()
         .get(&session.actor, EquipmentId(id))

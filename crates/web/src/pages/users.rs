@@ -5,8 +5,7 @@ use askama::Template;
 use fixdesk_usecases::{
     ServiceError,
     domain::{
-        DomainError, Email, FullName, NewUser, Page, Password, Patch, Role, UserChanges, UserId,
-        Username,
+        Email, FullName, NewUser, Page, Password, Patch, Role, UserChanges, UserId, Username,
     },
 };
 use poem::{
@@ -183,22 +182,13 @@ async fn render(
     })
 }
 
-/// Only admins see the form (the service refuses the rest when they submit it).
-fn admin_only(session: &Session) -> Result<(), WebError> {
-    if session.actor.role == Role::Admin {
-        Ok(())
-    } else {
-        Err(ServiceError::from(DomainError::AdminRequired).into())
-    }
-}
-
 #[handler]
 pub async fn new_form(
     req: &Request,
     session: Session,
     Data(service): Data<&Service>,
 ) -> Result<Response, WebError> {
-    admin_only(&session)?;
+    session.require_admin()?;
     let f = UserForm {
         role: Role::User.as_str().into(),
         is_active: Some("on".into()),
@@ -231,7 +221,7 @@ pub async fn edit_form(
     Data(service): Data<&Service>,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    admin_only(&session)?;
+    session.require_admin()?;
     let u = service.users().get(&session.actor, UserId(id)).await?;
     let f = UserForm {
         username: u.username,

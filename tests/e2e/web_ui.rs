@@ -1,0 +1,378 @@
+//! The web interface over plain HTTP: which role may open which page, and how forms are
+//! guarded (CSRF, origin, size). The browser journeys live in `tests/browser`.
+
+use std::time::Duration;
+
+use fixdesk_tests::TestApp;
+use reqwest::{Method, StatusCode, header};
+use serde_json::json;
+
+/// A browser's request with the session cookie the interface would have set.
+fn page(app: &TestApp, method: Method, path: &str, token: &str) -> reqwest::RequestBuilder {
+    app.client
+        .request(method, app.url(path))
+        .header(header::COOKIE, format!("fixdesk_session={token}"))
+        .header(header::ACCEPT_LANGUAGE, "en")
+}
+
+async fn get(app: &TestApp, path: &str, token: &str) -> (StatusCode, String) {
+    let r = page(app, Method::GET, path, token).send().await.unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+/// The CSRF token a page's forms carry.
+fn csrf_of(html: &str) -> String {
+    let at = html
+        .find("name=\"csrf\" value=\"")
+        .expect("a form with a CSRF token");
+    html[at + 19..at + 19 + 64].to_string()
+}
+
+fn location(r: &reqwest::Response) -> String {
+    r.headers()
+        .get(header::LOCATION)
+        .map(|v| v.to_str().unwrap().to_string())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn each_role_opens_its_pages_and_is_refused_the_rest() {
+    let app = TestApp::spawn().await;
+    let user = app.user("user1", "user").await;
+    let agent = app.user("agent1", "agent").await;
+    let admin = app.admin_token().await;
+    let ticket = app.ticket(&user.token, "Сломан стул").await;
+    let equipment = app.equipment("Dell P2419", "Мониторы").await;
+    let t = ticket["id"].as_i64().unwrap();
+    let everyone = [
+        "/ui/tickets".to_string(),
+        "/ui/tickets?view=queue&status=new&q=%D1%81%D1%82%D1%83%D0%BB".to_string(),
+        "/ui/tickets/new".to_string(),
+        format!("/ui/tickets/{t}"),
+        "/ui/equipment".to_string(),
+        format!("/ui/equipment/{equipment}"),
+        "/ui/notifications".to_string(),
+        "/ui/password".to_string(),
+    ];
+    let staff = [
+        "/ui/equipment/new".to_string(),
+        format!("/ui/equipment/{equipment}/edit"),
+    ];
+    let admins = [
+        "/ui/users".to_string(),
+        "/ui/users/new".to_string(),
+        format!("/ui/users/{}", user.id),
+        "/ui/categories".to_string(),
+        "/ui/audit".to_string(),
+        "/ui/audit?action=CREATE&entity=ticket&from=2020-01-01&to=2100-01-01".to_string(),
+        "/ui/stats".to_string(),
+    ];
+    for (token, role) in [
+        (&user.token, "user"),
+        (&agent.token, "agent"),
+        (&admin, "admin"),
+    ] {
+        for path in &everyone {
+            let (status, _) = get(&app, path, token).await;
+            assert_eq!(status, StatusCode::OK, "{role} {path}");
+        }
+        for path in &staff {
+            let expected = if role == "user" {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::OK
+            };
+            assert_eq!(get(&app, path, token).await.0, expected, "{role} {path}");
+        }
+        for path in &admins {
+            let (status, body) = get(&app, path, token).await;
+            if role == "admin" {
+                assert_eq!(status, StatusCode::OK, "{role} {path}");
+            } else {
+                assert_eq!(status, StatusCode::FORBIDDEN, "{role} {path}");
+                assert!(
+                    body.contains("Only administrators"),
+                    "{role} {path}: {body}"
+                );
+            }
+        }
+    }
+    // Another user's ticket is not theirs to see.
+    let other = app.user("user2", "user").await;
+    let (status, body) = get(&app, &format!("/ui/tickets/{t}"), &other.token).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert!(!body.contains("Сломан стул"));
+    // Pages that do not exist, and malformed filters, are clear 4xx pages.
+    assert_eq!(
+        get(&app, "/ui/tickets/999999", &admin).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&app, "/ui/nowhere", &admin).await.0,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&app, "/ui/tickets?status=lost", &admin).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(&app, "/ui/audit?from=yesterday", &admin).await.0,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn without_a_session_pages_send_the_browser_to_sign_in() {
+    let app = TestApp::spawn().await;
+    let r = app
+        .client
+        .get(app.url("/ui/tickets?status=new"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        location(&r),
+        "/ui/login?next=%2Fui%2Ftickets%3Fstatus%3Dnew&expired="
+    );
+    // A forged or revoked cookie is an ended session.
+    let r = page(&app, Method::GET, "/ui/tickets", "forged")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(location(&r).ends_with("expired=1"), "{}", location(&r));
+    // Browsers asking for `/` get the interface; scripts keep the contract's JSON.
+    let r = app
+        .client
+        .get(app.url("/"))
+        .header(header::ACCEPT, "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/ui/");
+    let r = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.text().await.unwrap().contains("Добро пожаловать"));
+}
+
+#[tokio::test]
+async fn sign_in_sets_a_guarded_cookie_and_sign_out_ends_the_session() {
+    let app = TestApp::spawn().await;
+    app.user("user1", "user").await;
+    let r = app.client.get(app.url("/ui/login")).send().await.unwrap();
+    let pre = r
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("fixdesk_pre="))
+        .expect("a pre-session cookie");
+    let pre = pre.split(';').next().unwrap().to_string();
+    let csrf = csrf_of(&r.text().await.unwrap());
+    let login = |csrf: String| {
+        app.client
+            .post(app.url("/ui/login"))
+            .header(header::COOKIE, pre.clone())
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("username", "user1"),
+                ("password", fixdesk_tests::USER_PASSWORD),
+                ("next", "/ui/notifications"),
+            ])
+    };
+    // Without the page's token the sign-in is refused: no login CSRF.
+    let refused = login("0".repeat(64)).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let r = login(csrf).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/ui/notifications");
+    let cookie = r
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("fixdesk_session="))
+        .expect("a session cookie");
+    for flag in ["HttpOnly", "SameSite=Lax", "Path=/ui", "Max-Age="] {
+        assert!(cookie.contains(flag), "{flag} missing in {cookie}");
+    }
+    // Development serves plain HTTP; everywhere else the cookie is HTTPS-only.
+    assert!(!cookie.contains("Secure"), "{cookie}");
+    let token = cookie
+        .split(';')
+        .next()
+        .unwrap()
+        .trim_start_matches("fixdesk_session=")
+        .to_string();
+    // The cookie's token is a real session: the API accepts it too.
+    let (status, me) = app
+        .call(Method::GET, "/api/v1/users/me", Some(&token), None)
+        .await;
+    assert_eq!(
+        (status, me["username"].clone()),
+        (StatusCode::OK, json!("user1"))
+    );
+    let (_, html) = get(&app, "/ui/tickets", &token).await;
+    let r = page(&app, Method::POST, "/ui/logout", &token)
+        .form(&[("csrf", csrf_of(&html))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (status, _) = app
+        .call(Method::GET, "/api/v1/users/me", Some(&token), None)
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "signing out revokes the session"
+    );
+}
+
+#[tokio::test]
+async fn forms_without_the_token_from_elsewhere_or_too_large_are_refused() {
+    let app = TestApp::spawn().await;
+    let user = app.user("user1", "user").await;
+    let ticket = app.ticket(&user.token, "Не работает мышь").await;
+    let t = ticket["id"].as_i64().unwrap();
+    let path = format!("/ui/tickets/{t}/messages");
+    let (_, html) = get(&app, &format!("/ui/tickets/{t}"), &user.token).await;
+    let csrf = csrf_of(&html);
+    let count = format!("SELECT COUNT(*) FROM ticket_messages WHERE ticket_id = {t}");
+    let messages = || app.count(&count);
+    // No token, a wrong token, another session's token.
+    let other = app.token("user1", fixdesk_tests::USER_PASSWORD).await;
+    let (_, other_html) = get(&app, "/ui/tickets", &other).await;
+    for token in ["", "f00d", csrf_of(&other_html).as_str()] {
+        let r = page(&app, Method::POST, &path, &user.token)
+            .form(&[("csrf", token), ("message", "forged")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "token {token:?}");
+    }
+    // The right token, but sent from another site.
+    let r = page(&app, Method::POST, &path, &user.token)
+        .header(header::ORIGIN, "https://evil.example")
+        .form(&[("csrf", csrf.as_str()), ("message", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Far more than any form needs.
+    let huge = "x".repeat(300 * 1024);
+    let r = page(&app, Method::POST, &path, &user.token)
+        .form(&[("csrf", csrf.as_str()), ("message", huge.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(messages().await, 0);
+    // The genuine form works, and says so on the next page.
+    let r = page(&app, Method::POST, &path, &user.token)
+        .header(header::ORIGIN, app.base.clone())
+        .form(&[("csrf", csrf.as_str()), ("message", "Мышь не двигается")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(messages().await, 1);
+}
+
+#[tokio::test]
+async fn a_refused_change_is_explained_on_the_page_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let user = app.user("user1", "user").await;
+    let ticket = app.ticket(&user.token, "Не работает сканер").await;
+    let t = ticket["id"].as_i64().unwrap();
+    let (_, html) = get(&app, &format!("/ui/tickets/{t}"), &user.token).await;
+    // A user may not set the status of their ticket (only close it).
+    let r = page(
+        &app,
+        Method::POST,
+        &format!("/ui/tickets/{t}/status"),
+        &user.token,
+    )
+    .form(&[("csrf", csrf_of(&html).as_str()), ("status", "in_progress")])
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), format!("/ui/tickets/{t}"));
+    let flash = r
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("fixdesk_flash="))
+        .expect("the reason travels to the next page")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let shown = app
+        .client
+        .get(app.url(&format!("/ui/tickets/{t}")))
+        .header(header::ACCEPT_LANGUAGE, "en")
+        .header(
+            header::COOKIE,
+            format!("fixdesk_session={}; {flash}", user.token),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        shown.contains("Only agents and administrators may do this"),
+        "{shown}"
+    );
+    let status = app
+        .sql(&format!("SELECT status FROM tickets WHERE id = {t}"))
+        .await;
+    assert_eq!(status, vec![json!(0)], "still new");
+}
+
+#[tokio::test]
+async fn an_export_started_from_the_list_downloads_its_rows() {
+    let app = TestApp::spawn().await;
+    let user = app.user("user1", "user").await;
+    for title in ["Принтер", "Сканер", "Проектор"] {
+        app.ticket(&user.token, title).await;
+    }
+    let admin = app.admin_token().await;
+    let (_, html) = get(&app, "/ui/tickets", &admin).await;
+    let r = page(&app, Method::POST, "/ui/tickets/export", &admin)
+        .form(&[("csrf", csrf_of(&html).as_str()), ("q", "принтер")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let export = location(&r);
+    assert!(export.starts_with("/ui/exports/"), "{export}");
+    let mut done = false;
+    for _ in 0..100 {
+        let (status, body) = get(&app, &export, &admin).await;
+        assert_eq!(status, StatusCode::OK);
+        if body.contains("id=\"export-download\"") {
+            done = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(done, "the export finished");
+    let (status, csv) = get(&app, &format!("{export}/download"), &admin).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(csv.lines().count(), 2, "a header and the one match: {csv}");
+    assert!(csv.contains("Принтер"));
+    // Someone else's export is not theirs to read.
+    assert_eq!(
+        get(&app, &format!("{export}/download"), &user.token)
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+}

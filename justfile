@@ -10,7 +10,7 @@ test:
 
 # The browser journeys only, saving the README's screenshots to docs/screenshots.
 screenshots:
-    FIXDESK_SCREENSHOTS=docs/screenshots cargo test -p fixdesk-tests --test browser
+    FIXDESK_SCREENSHOTS={{justfile_directory()}}/docs/screenshots cargo test -p fixdesk-tests --test browser
 
 # The end-to-end suite against a throwaway PostgreSQL cluster (started and stopped for it).
 test-pg:

@@ -198,7 +198,9 @@ impl Browser {
             return;
         };
         let png = self.client.screenshot().await.expect("screenshot");
-        let path = PathBuf::from(dir).join(format!("{name}.png"));
+        let dir = PathBuf::from(dir);
+        std::fs::create_dir_all(&dir).expect("screenshot directory");
+        let path = dir.join(format!("{name}.png"));
         std::fs::write(&path, png).expect("screenshot written");
     }
 

@@ -316,3 +316,69 @@ async fn counters_equal_a_recount_after_any_sequence_of_ticket_operations() {
         Vec::new()
     );
 }
+
+#[tokio::test]
+async fn an_admin_rebuilds_the_counters_in_the_job_queue() {
+    let app = TestApp::spawn().await;
+    let user = app.user("user1", "user").await;
+    for title in ["Принтер", "Сканер"] {
+        app.ticket(&user.token, title).await;
+    }
+    let admin = app.admin_token().await;
+    // Counters damaged behind the service's back show wrong figures...
+    app.exec("UPDATE stats_tickets SET tickets = tickets + 5 WHERE status = 0")
+        .await;
+    assert_eq!(stat(&app, &admin, "tickets-summary").await["total"], 7);
+    // ...only an admin may start a rebuild...
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/statistics/rebuild",
+            Some(&user.token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, job) = app
+        .call(
+            Method::POST,
+            "/api/v1/statistics/rebuild",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+    assert_eq!(job["state"], "queued");
+    let path = format!("/api/v1/statistics/rebuild/{}", job["id"]);
+    // ...and the queue runs it.
+    let mut state = Value::Null;
+    for _ in 0..100 {
+        let (status, body) = app.call(Method::GET, &path, Some(&admin), None).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        state = body["state"].clone();
+        if state == "done" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(state, "done");
+    assert_eq!(stat(&app, &admin, "tickets-summary").await["total"], 2);
+    // Another kind of job is not a rebuild.
+    let (_, export) = app
+        .call(
+            Method::POST,
+            "/api/v1/exports/tickets",
+            Some(&admin),
+            Some(json!({})),
+        )
+        .await;
+    let (status, _) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/statistics/rebuild/{}", export["id"]),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -376,3 +376,28 @@ async fn an_export_started_from_the_list_downloads_its_rows() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn only_an_admin_queues_a_recount_from_the_dashboard() {
+    let app = TestApp::spawn().await;
+    let user = app.user("user1", "user").await;
+    let admin = app.admin_token().await;
+    let rebuilds = "SELECT COUNT(*) FROM jobs WHERE kind = 'stats_rebuild'";
+    let (_, html) = get(&app, "/ui/tickets", &user.token).await;
+    let r = page(&app, Method::POST, "/ui/stats/rebuild", &user.token)
+        .form(&[("csrf", csrf_of(&html))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count(rebuilds).await, 0);
+    let (_, html) = get(&app, "/ui/stats", &admin).await;
+    let r = page(&app, Method::POST, "/ui/stats/rebuild", &admin)
+        .form(&[("csrf", csrf_of(&html))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/ui/stats");
+    assert_eq!(app.count(rebuilds).await, 1);
+}

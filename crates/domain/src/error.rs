@@ -63,6 +63,8 @@ pub enum DomainError {
     ExportNotFound,
     #[error("Экспорт ещё не готов")]
     ExportNotReady,
+    #[error("Задача не найдена")]
+    JobNotFound,
 
     #[error("Заявка не найдена")]
     TicketNotFound,
@@ -150,6 +152,7 @@ impl DomainError {
             | D::NotificationNotFound
             | D::AttachmentNotFound
             | D::ExportNotFound
+            | D::JobNotFound
             | D::TicketNotFound
             | D::CategoryNotFound
             | D::EquipmentNotFound

@@ -4,14 +4,14 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use fixdesk_domain::{
-    Actor, AgentPerformance, PeriodStats, Priority, Role, StatsPeriod, TicketStatus, TicketSummary,
-    UserActivity, UserId,
+    Actor, AgentPerformance, DomainError, Job, PeriodStats, Priority, Role, StatsPeriod,
+    TicketStatus, TicketSummary, UserActivity, UserId,
     statistics::{average_hours, rate},
 };
-use fixdesk_repository::{stats, users};
+use fixdesk_repository::{jobs, stats, users};
 use fixdesk_usecases::{ServiceError, StatisticsUseCases, async_trait};
 
-use crate::{clock, facade::Context};
+use crate::{clock, facade::Context, jobs as queue};
 
 #[derive(Debug, Clone)]
 pub struct Statistics {
@@ -133,5 +133,28 @@ impl StatisticsUseCases for Statistics {
                 })
             })
             .collect())
+    }
+
+    async fn rebuild(&self, actor: &Actor) -> Result<Job, ServiceError> {
+        actor.require_admin()?;
+        let uow = self.ctx.db.begin_write().await?;
+        let job = jobs::enqueue(
+            uow.conn(),
+            queue::STATS_REBUILD,
+            String::new(),
+            Some(actor.id),
+            clock::now(),
+        )
+        .await?;
+        uow.commit().await?;
+        Ok(job)
+    }
+
+    async fn rebuild_status(&self, actor: &Actor, id: i64) -> Result<Job, ServiceError> {
+        actor.require_admin()?;
+        jobs::find(self.ctx.db.reader(), id)
+            .await?
+            .filter(|j| j.kind == queue::STATS_REBUILD)
+            .ok_or_else(|| DomainError::JobNotFound.into())
     }
 }

@@ -1,6 +1,6 @@
 use async_trait::async_trait;
 use fixdesk_domain::{
-    Actor, AgentPerformance, PeriodStats, StatsPeriod, TicketSummary, UserActivity,
+    Actor, AgentPerformance, Job, PeriodStats, StatsPeriod, TicketSummary, UserActivity,
 };
 
 use crate::ServiceError;
@@ -27,4 +27,9 @@ pub trait StatisticsUseCases: Send + Sync {
         actor: &Actor,
         top: u64,
     ) -> Result<Vec<UserActivity>, ServiceError>;
+    /// Queues a recount of every counter from the tickets themselves, in the job queue (the
+    /// counters are replaced in one transaction, so readers see the old or the new figures).
+    async fn rebuild(&self, actor: &Actor) -> Result<Job, ServiceError>;
+    /// A rebuild's job, as it runs.
+    async fn rebuild_status(&self, actor: &Actor, id: i64) -> Result<Job, ServiceError>;
 }

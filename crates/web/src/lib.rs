@@ -101,6 +101,7 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
         .at("/categories/:id/delete", post(categories::delete))
         .at("/audit", get(audit::list))
         .at("/stats", get(stats::dashboard))
+        .at("/stats/rebuild", post(stats::rebuild))
         .at("/notifications", get(notifications::list))
         .at("/notifications/read-all", post(notifications::read_all))
         .at("/notifications/:id/read", post(notifications::read))

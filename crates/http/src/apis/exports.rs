@@ -43,12 +43,14 @@ pub struct ExportIn {
     pub sort: Option<String>,
 }
 
+/// A background job as clients follow it (exports, statistics rebuilds).
 #[derive(Debug, Object)]
 pub struct ExportOut {
     pub id: i64,
     pub state: String,
     /// 0–100.
     pub progress: i32,
+    /// Rows written, for exports.
     pub row_count: Option<i64>,
     pub error: Option<String>,
 }
@@ -76,9 +78,10 @@ impl From<Job> for ExportOut {
 }
 
 #[derive(Debug, ApiResponse)]
-enum Accepted {
+pub enum Accepted {
+    /// Queued; follow the job at its own address.
     #[oai(status = 202)]
-    Export(Json<ExportOut>),
+    Job(Json<ExportOut>),
 }
 
 #[OpenApi(tag = "Tag::Tickets")]
@@ -107,7 +110,7 @@ impl ExportsApi {
             .exports()
             .export_tickets(&auth.0, params.into_query()?)
             .await?;
-        Ok(Accepted::Export(Json(job.into())))
+        Ok(Accepted::Job(Json(job.into())))
     }
 
     /// An export's state (its requester or an admin).

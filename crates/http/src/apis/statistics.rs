@@ -1,8 +1,16 @@
 use fixdesk_usecases::domain::{FieldError, StatsPeriod};
 use poem::web::Data;
-use poem_openapi::{OpenApi, param::Query, payload::Json};
+use poem_openapi::{
+    OpenApi,
+    param::{Path, Query},
+    payload::Json,
+};
 
-use super::{Tag, json_list};
+use super::{
+    Tag,
+    exports::{Accepted, ExportOut},
+    json_list,
+};
 use crate::{
     Service,
     dto::{
@@ -10,7 +18,7 @@ use crate::{
         statistics::{AgentPerformanceOut, PeriodOut, TicketSummaryOut, UserActivityOut},
     },
     error::ApiResult,
-    extract::AdminOnly,
+    extract::{AdminOnly, path_id},
 };
 
 #[derive(Debug)]
@@ -38,6 +46,28 @@ fn bounded(
 
 #[OpenApi(tag = "Tag::Statistics")]
 impl StatisticsApi {
+    /// Recount every statistic from the tickets themselves, in the background (after a
+    /// restore or a manual repair). Readers keep seeing the old figures until the new ones
+    /// replace them in one transaction.
+    #[oai(path = "/statistics/rebuild", method = "post")]
+    async fn rebuild(&self, service: Data<&Service>, auth: AdminOnly) -> ApiResult<Accepted> {
+        let job = service.statistics().rebuild(&auth.0).await?;
+        Ok(Accepted::Job(Json(job.into())))
+    }
+
+    /// A rebuild's state.
+    #[oai(path = "/statistics/rebuild/:job_id", method = "get")]
+    async fn rebuild_status(
+        &self,
+        service: Data<&Service>,
+        auth: AdminOnly,
+        job_id: Path<String>,
+    ) -> ApiResult<Json<ExportOut>> {
+        let id = path_id("job_id", &job_id.0)?;
+        let job = service.statistics().rebuild_status(&auth.0, id).await?;
+        Ok(Json(job.into()))
+    }
+
     /// Tickets in all, per status and per priority, and the average resolution time.
     #[oai(path = "/statistics/tickets-summary", method = "get")]
     async fn summary(

@@ -74,6 +74,7 @@ fn english_domain(e: &DomainError) -> Cow<'static, str> {
         D::ImportTargetNotEmpty => "The database already holds tickets or users.",
         D::ExportNotFound => "Export not found.",
         D::ExportNotReady => "The export is not ready yet.",
+        D::JobNotFound => "Job not found.",
         D::TicketNotFound => "Ticket not found.",
         D::CannotViewTicket => "You may not view this ticket.",
         D::CannotChangeTicket => "You may not change this ticket.",

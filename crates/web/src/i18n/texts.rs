@@ -171,6 +171,8 @@ texts! {
     assigned => "Назначено", "Assigned";
     resolved => "Решено", "Resolved";
     days => "дн.", "days";
+    recount => "Пересчитать статистику", "Recount statistics";
+    recount_queued => "Пересчёт поставлен в очередь; цифры обновятся через несколько секунд.", "The recount is queued; the figures update in a few seconds.";
     most_active_users => "Самые активные пользователи", "Most active users";
     // Errors
     page_not_found => "Страница не найдена.", "Page not found.";

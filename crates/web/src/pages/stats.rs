@@ -6,13 +6,15 @@ use askama::Template;
 use fixdesk_usecases::domain::StatsPeriod;
 use poem::{
     Request, Response, handler,
-    web::{Data, Query},
+    web::{Data, Form, Query},
 };
 use serde::Deserialize;
 
 use crate::{
     Service, WebError,
+    flash::done,
     layout::{Layout, page},
+    pages::auth::CsrfOnly,
     session::Session,
     view,
 };
@@ -175,4 +177,21 @@ pub async fn dashboard(
         days,
         l,
     })
+}
+
+/// Queues a recount of the counters (after a restore or a manual repair).
+#[handler]
+pub async fn rebuild(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
+    session.check_csrf(&form.csrf)?;
+    service
+        .statistics()
+        .rebuild(&session.actor)
+        .await
+        .map_err(WebError::back("/ui/stats"))?;
+    Ok(done(req, session.lang.texts().recount_queued, "/ui/stats"))
 }

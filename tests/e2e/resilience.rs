@@ -271,3 +271,46 @@ async fn a_login_flood_is_shed_while_everything_else_keeps_answering() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_request_that_takes_too_long_gets_408_and_leaves_nothing_behind() {
+    let app = app_with(|s| s.request_timeout_ms = 500).await;
+    let user = app.user("user1", "user").await;
+    // A client that sends half a body and then stalls.
+    let chunks = futures::stream::iter([
+        Ok::<_, std::io::Error>(br#"{"title": "Stalled", "description": "x", "#.to_vec()),
+        Ok(br#""room_number": "101"}"#.to_vec()),
+    ])
+    .then(|chunk| async move {
+        if chunk.as_ref().is_ok_and(|c| c.starts_with(b"\"room")) {
+            tokio::time::sleep(Duration::from_secs(3)).await;
+        }
+        chunk
+    });
+    let started = Instant::now();
+    let r = app
+        .req(Method::POST, "/api/v1/tickets/", Some(&user.token))
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::REQUEST_TIMEOUT);
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "answered at the deadline"
+    );
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert!(body["detail"].as_str().unwrap().contains("Превышено время"));
+    assert_eq!(app.count("SELECT COUNT(*) FROM tickets").await, 0);
+    // Everything that answers in time still does.
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/tickets/",
+            Some(&user.token),
+            Some(json!({"title": "В срок", "description": "x", "room_number": "101"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+}

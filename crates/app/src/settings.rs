@@ -81,6 +81,10 @@ pub struct Settings {
     /// Mark the web interface's cookies `Secure` (HTTPS only). Unset: on everywhere but
     /// development, which is served over plain HTTP on localhost.
     pub secure_cookies: Option<bool>,
+    /// The longest a request may take to be read and answered (408 beyond).
+    pub request_timeout_ms: u64,
+    /// The same for requests that carry files.
+    pub upload_timeout_secs: u64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -122,6 +126,8 @@ impl Default for Settings {
             log_format: LogFormat::Text,
             shutdown_grace_secs: 10,
             secure_cookies: None,
+            request_timeout_ms: 30_000,
+            upload_timeout_secs: 300,
         }
     }
 }
@@ -158,6 +164,11 @@ impl Settings {
 
     /// Refuses configurations that would be unsafe to run.
     pub fn validate(&self) -> Result<(), SettingsError> {
+        if self.request_timeout_ms == 0 || self.upload_timeout_secs == 0 {
+            return Err(SettingsError::Invalid(
+                "request_timeout_ms and upload_timeout_secs must be positive".into(),
+            ));
+        }
         if self
             .trusted_proxies
             .split(',')
@@ -244,6 +255,8 @@ impl Settings {
                 .filter_map(|s| s.trim().parse().ok())
                 .collect(),
             metrics_token: self.metrics_token.clone(),
+            request_timeout: Duration::from_millis(self.request_timeout_ms),
+            upload_timeout: Duration::from_secs(self.upload_timeout_secs),
         }
     }
 }

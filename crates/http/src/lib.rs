@@ -42,6 +42,10 @@ pub struct HttpConfig {
     /// When set, `/metrics` answers whoever presents it as a bearer token; otherwise only
     /// loopback clients.
     pub metrics_token: Option<String>,
+    /// The longest a request may take to be read and answered (408 beyond); requests with
+    /// files get `upload_timeout`.
+    pub request_timeout: std::time::Duration,
+    pub upload_timeout: std::time::Duration,
 }
 
 impl Default for HttpConfig {
@@ -55,6 +59,8 @@ impl Default for HttpConfig {
             rate_limit_per_minute: 600,
             trusted_proxies: Vec::new(),
             metrics_token: None,
+            request_timeout: std::time::Duration::from_secs(30),
+            upload_timeout: std::time::Duration::from_secs(300),
         }
     }
 }
@@ -140,6 +146,10 @@ pub fn endpoint(
         None => Route::new().nest("/", api),
     };
     let app = app
+        .with(middleware::deadline::Deadline {
+            normal: config.request_timeout,
+            upload: config.upload_timeout,
+        })
         .with(middleware::compress::CompressLarge)
         .with(middleware::backpressure::Backpressure::new(
             config.max_in_flight,

@@ -10,7 +10,7 @@ use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, Order, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    Iterable, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, LikeExpr},
 };
 
@@ -201,7 +201,12 @@ pub async fn list<C: ConnectionTrait>(
         TicketSortKey::Status => ticket::Column::Status,
         TicketSortKey::Id => ticket::Column::Id,
     };
+    // Every column but the search copy of title and description, which a list never shows:
+    // it would double the text read for each row.
     let mut select = ticket::Entity::find()
+        .select_only()
+        .columns(ticket::Column::iter().filter(|c| !matches!(c, ticket::Column::SearchText)))
+        .column_as(Expr::val(""), "search_text")
         .filter(condition(&query.filter))
         .order_by(column, order.clone());
     if query.sort.key != TicketSortKey::Id {

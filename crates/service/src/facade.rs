@@ -14,6 +14,7 @@ use fixdesk_usecases::{
 };
 
 use crate::{
+    health::HealthCheck,
     Attachments, AuditLog, Auth, Categories, Exports, Inventory, Notifications, Operator,
     PasswordHasher, SeededAdmin, ServiceSettings, SigningSecret, Statistics, Tickets, Users, clock,
     files::{FileStore, LocalDisk},
@@ -34,6 +35,7 @@ pub(crate) struct Context {
     pub(crate) feed: LiveFeed,
     pub(crate) files: Arc<dyn FileStore>,
     pub(crate) exports: Arc<dyn FileStore>,
+    pub(crate) health: HealthCheck,
 }
 
 /// The fixdesk service. Cheap to clone; clones share one database pool and one cache. Its use
@@ -79,6 +81,7 @@ impl Fixdesk {
             feed: LiveFeed::start(db.clone(), sessions.clone()),
             files: Arc::new(LocalDisk::new(settings.data_dir.join("attachments"))),
             exports: Arc::new(LocalDisk::new(settings.data_dir.join("exports"))),
+            health: HealthCheck::new(),
             db,
             hasher,
             tokens: TokenIssuer::new(secret.as_bytes(), settings.token_ttl),
@@ -162,7 +165,7 @@ impl Helpdesk for Fixdesk {
     }
 
     async fn healthy(&self) -> bool {
-        self.ctx.db.ping().await.is_ok()
+        self.ctx.health.check(|| self.ctx.db.ping()).await
     }
 
     async fn gauges(&self) -> Vec<(String, String, f64)> {

@@ -15,6 +15,7 @@ mod exports;
 mod facade;
 mod files;
 mod hashing;
+mod health;
 mod import;
 mod jobs;
 mod live;

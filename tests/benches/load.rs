@@ -34,7 +34,9 @@ async fn seed(url: &str, data: &std::path::Path, n: u64) {
     let series = if pg {
         format!("generate_series(1, {n}) AS n(i)")
     } else {
-        format!("(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {n}) SELECT i FROM s) AS n")
+        format!(
+            "(WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < {n}) SELECT i FROM s) AS n"
+        )
     };
     let day = |offset: &str| {
         if pg {
@@ -184,7 +186,10 @@ fn wrk(url: &str, token: &str, script: Option<&std::path::Path>, seconds: u64) -
     if let Some(s) = script {
         cmd.arg("-s").arg(s);
     }
-    let out = cmd.arg(url).output().expect("wrk runs (apt-get install wrk)");
+    let out = cmd
+        .arg(url)
+        .output()
+        .expect("wrk runs (apt-get install wrk)");
     let text = String::from_utf8_lossy(&out.stdout);
     let percentile = |p: &str| {
         text.lines()
@@ -237,7 +242,11 @@ async fn main() {
     let target = std::env::var("CARGO_TARGET_DIR").map_or_else(|_| root.join("target"), Into::into);
     let binary = target.join("release/fixdesk");
 
-    let engine = if postgres.is_some() { "PostgreSQL" } else { "SQLite" };
+    let engine = if postgres.is_some() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
     let mut report = format!(
         "| {engine} | tickets | endpoint | req/s | p50 ms | p99 ms | non-2xx |\n|---|---:|---|---:|---:|---:|---:|\n"
     );
@@ -262,10 +271,26 @@ wrk.body = '{"title": "Benchmark ticket", "description": "The projector flickers
         )
         .unwrap();
         let runs: [(&str, String, Option<&std::path::Path>); 5] = [
-            ("list, 100 rows", format!("{}/api/v1/tickets/?limit=100", server.base), None),
-            ("one ticket", format!("{}/api/v1/tickets/{}", server.base, n / 2), None),
-            ("statistics summary", format!("{}/api/v1/statistics/tickets-summary", server.base), None),
-            ("create ticket", format!("{}/api/v1/tickets/", server.base), Some(&script)),
+            (
+                "list, 100 rows",
+                format!("{}/api/v1/tickets/?limit=100", server.base),
+                None,
+            ),
+            (
+                "one ticket",
+                format!("{}/api/v1/tickets/{}", server.base, n / 2),
+                None,
+            ),
+            (
+                "statistics summary",
+                format!("{}/api/v1/statistics/tickets-summary", server.base),
+                None,
+            ),
+            (
+                "create ticket",
+                format!("{}/api/v1/tickets/", server.base),
+                Some(&script),
+            ),
             ("/health", format!("{}/health", server.base), None),
         ];
         for (name, url, script) in runs {

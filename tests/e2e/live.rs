@@ -257,6 +257,7 @@ async fn two_instances_on_one_database_behave_as_one_service() {
     );
 
     // Live notifications and audit records reach clients connected to the other instance.
+    a.jobs_settled().await;
     let mut stream = Sse::open(&b, &agent, None).await;
     let mut request = format!("{}/api/v1/audit-logs/ws", b.base.replace("http", "ws"))
         .into_client_request()

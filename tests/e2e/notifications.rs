@@ -28,6 +28,8 @@ async fn each_event_reaches_the_other_side() {
     let id = app.ticket(&u.token, "Нет интернета").await["id"]
         .as_i64()
         .unwrap();
+    // The staff hear of a new ticket through the job queue.
+    app.jobs_settled().await;
     for agent in [&a1, &a2] {
         let list = mine(&app, agent).await;
         assert_eq!(kinds(&list), vec!["ticket_created"]);
@@ -293,4 +295,31 @@ async fn each_endpoint_touches_only_ones_own_notifications() {
             .await,
         StatusCode::UNAUTHORIZED
     );
+}
+
+#[tokio::test]
+async fn the_staff_hear_of_a_new_ticket_through_a_job_that_writes_once() {
+    let app = TestApp::spawn().await;
+    let u = app.user("teacher", "user").await;
+    for n in 0..5 {
+        app.user(&format!("agent_{n}"), "agent").await;
+    }
+    let id = app.ticket(&u.token, "Нет звука").await["id"]
+        .as_i64()
+        .unwrap();
+    // The ticket's own transaction queued the fan-out instead of writing to every agent.
+    let queued = app
+        .count("SELECT COUNT(*) FROM jobs WHERE kind = 'notify_new_ticket'")
+        .await;
+    assert_eq!(queued, 1);
+    app.jobs_settled().await;
+    let told = format!(
+        "SELECT COUNT(*) FROM notifications WHERE notification_type = 'ticket_created' AND related_id = {id}"
+    );
+    assert_eq!(app.count(&told).await, 6, "five agents and the admin");
+    // A job run again (its worker died before recording it done) writes nothing twice.
+    app.exec("UPDATE jobs SET state = 'queued', run_after = '2000-01-01 00:00:00' WHERE kind = 'notify_new_ticket'")
+        .await;
+    app.jobs_settled().await;
+    assert_eq!(app.count(&told).await, 6);
 }

@@ -170,6 +170,23 @@ impl TestApp {
         }
     }
 
+    /// Waits (up to 10 s) until the job queue holds nothing queued or running, for checks of
+    /// what background jobs write (the staff's notifications of a new ticket, exports).
+    pub async fn jobs_settled(&self) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while self
+            .count("SELECT COUNT(*) FROM jobs WHERE state IN ('queued', 'running')")
+            .await
+            > 0
+        {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the job queue did not settle"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     /// Runs a query against the app's database and returns the first column of each row as
     /// JSON, for checking what was really stored.
     pub async fn sql(&self, sql: &str) -> Vec<Value> {

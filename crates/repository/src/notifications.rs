@@ -62,6 +62,22 @@ pub async fn insert_many<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Whether notifications of `kind` about `related_id` were already written (so a fan-out job
+/// that runs again writes nothing twice).
+pub async fn exist_about<C: ConnectionTrait>(
+    conn: &C,
+    kind: NotificationKind,
+    related_id: i64,
+) -> Result<bool, RepoError> {
+    let n = notification::Entity::find()
+        .filter(notification::Column::NotificationType.eq(kind.as_str()))
+        .filter(notification::Column::RelatedId.eq(related_id))
+        .limit(1)
+        .count(conn)
+        .await?;
+    Ok(n > 0)
+}
+
 /// A user's notifications, newest first.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,

@@ -14,10 +14,10 @@ use fixdesk_usecases::{
 };
 
 use crate::{
-    health::HealthCheck,
     Attachments, AuditLog, Auth, Categories, Exports, Inventory, Notifications, Operator,
     PasswordHasher, SeededAdmin, ServiceSettings, SigningSecret, Statistics, Tickets, Users, clock,
     files::{FileStore, LocalDisk},
+    health::HealthCheck,
     jobs,
     live::LiveFeed,
     random, seed,

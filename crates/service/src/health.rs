@@ -41,8 +41,10 @@ impl HealthCheck {
         }
         let healthy = ping().await.is_ok();
         self.healthy.store(healthy, Ordering::Release);
-        self.checked_at
-            .store(self.origin.elapsed().as_millis() as u64 + 1, Ordering::Release);
+        self.checked_at.store(
+            self.origin.elapsed().as_millis() as u64 + 1,
+            Ordering::Release,
+        );
         healthy
     }
 }
@@ -62,10 +64,16 @@ mod tests {
             async move { if ok { Ok(()) } else { Err(()) } }
         };
         assert!(check.check(|| ping(true)).await);
-        assert!(check.check(|| ping(false)).await, "the fresh answer is reused");
+        assert!(
+            check.check(|| ping(false)).await,
+            "the fresh answer is reused"
+        );
         assert_eq!(pings.load(Ordering::SeqCst), 1);
         tokio::time::sleep(FRESH + Duration::from_millis(50)).await;
-        assert!(!check.check(|| ping(false)).await, "a stale answer is checked again");
+        assert!(
+            !check.check(|| ping(false)).await,
+            "a stale answer is checked again"
+        );
         assert_eq!(pings.load(Ordering::SeqCst), 2);
     }
 }

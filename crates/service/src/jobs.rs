@@ -12,7 +12,7 @@ use fixdesk_domain::Job;
 use fixdesk_repository::jobs;
 use fixdesk_usecases::ServiceError;
 
-use crate::{clock, exports, facade::Context, random};
+use crate::{clock, exports, facade::Context, notify, random};
 
 /// How long a claim holds a job without a heartbeat.
 pub(crate) const LEASE_SECS: i64 = 60;
@@ -21,6 +21,7 @@ const POLL: Duration = Duration::from_millis(250);
 
 pub(crate) const EXPORT_TICKETS: &str = "export_tickets";
 pub(crate) const STATS_REBUILD: &str = "stats_rebuild";
+pub(crate) const NOTIFY_NEW_TICKET: &str = "notify_new_ticket";
 
 pub(crate) fn lease() -> chrono::Duration {
     chrono::Duration::seconds(LEASE_SECS)
@@ -70,6 +71,14 @@ async fn run(ctx: &Arc<Context>, job: &Job, worker: &str) -> Result<String, Serv
             fixdesk_repository::stats::replace(uow.conn(), &counters).await?;
             uow.commit().await?;
             Ok(serde_json::json!({"counters": counters.len()}).to_string())
+        }
+        NOTIFY_NEW_TICKET => {
+            let fan_out: notify::NewTicketFanOut =
+                serde_json::from_str(&job.payload).map_err(ServiceError::internal)?;
+            let uow = ctx.db.begin_write().await?;
+            notify::ticket_created(uow.conn(), &fan_out, clock::now()).await?;
+            uow.commit().await?;
+            Ok(String::new())
         }
         other => Err(ServiceError::Internal(
             format!("unknown job kind {other}").into(),

@@ -1,7 +1,9 @@
 //! Who hears of what. Notifications are written in the unit of work of the change that causes
-//! them, for the people on the other side of it, honouring each recipient's settings:
+//! them, for the people on the other side of it, honouring each recipient's settings — except
+//! the one that fans out to the whole staff, which the change only queues as a job (so filing
+//! a ticket costs the same with five agents or five hundred):
 //!
-//! - a new ticket: every active agent and admin but its creator;
+//! - a new ticket: every active agent and admin but its creator (job `notify_new_ticket`);
 //! - an assignment: the new assignee (unless they assigned themself);
 //! - a status change or closing: the ticket's creator (unless they did it);
 //! - a message: from the creator to the assignee, from anyone else to the creator.
@@ -9,9 +11,10 @@
 use chrono::NaiveDateTime;
 use fixdesk_db::ConnectionTrait;
 use fixdesk_domain::{
-    Actor, NewNotification, NotificationKind, Ticket, TicketMessage, TicketStatus, UserId,
+    Actor, NewNotification, NotificationKind, Ticket, TicketId, TicketMessage, TicketStatus, UserId,
 };
-use fixdesk_repository::{RepoError, notifications, users};
+use fixdesk_repository::{RepoError, notifications, tickets, users};
+use serde::{Deserialize, Serialize};
 
 fn note(
     to: UserId,
@@ -47,16 +50,31 @@ async fn deliver<C: ConnectionTrait>(
     notifications::insert_many(conn, wanted, now).await
 }
 
+/// What the fan-out job of a new ticket remembers.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct NewTicketFanOut {
+    pub(crate) ticket_id: i64,
+    pub(crate) author_id: i64,
+}
+
+/// Tells the staff of a new ticket; run by the job queue. Running it again (after a worker
+/// died between writing and recording the job done) writes nothing twice.
 pub(crate) async fn ticket_created<C: ConnectionTrait>(
     conn: &C,
-    actor: &Actor,
-    t: &Ticket,
+    job: &NewTicketFanOut,
     now: NaiveDateTime,
 ) -> Result<(), RepoError> {
+    if notifications::exist_about(conn, NotificationKind::TicketCreated, job.ticket_id).await? {
+        return Ok(());
+    }
+    let Some(t) = tickets::find(conn, TicketId(job.ticket_id)).await? else {
+        return Ok(());
+    };
+    let t = &t;
     let staff = users::active_staff(conn).await?;
     let items = staff
         .into_iter()
-        .filter(|u| *u != actor.id)
+        .filter(|u| u.0 != job.author_id)
         .map(|u| {
             note(
                 u,

@@ -15,7 +15,7 @@ use fixdesk_repository::{
 };
 use fixdesk_usecases::{ServiceError, TicketPage, TicketUseCases, async_trait};
 
-use crate::{audit, clock, facade::Context, files::remove_all, notify};
+use crate::{audit, clock, facade::Context, files::remove_all, jobs as queue, notify};
 
 #[derive(Debug, Clone)]
 pub struct Tickets {
@@ -186,7 +186,19 @@ impl TicketUseCases for Tickets {
         };
         let ticket = tickets::insert(uow.conn(), row, now).await?;
         stats::record(uow.conn(), None, Some(&ticket)).await?;
-        notify::ticket_created(uow.conn(), actor, &ticket, now).await?;
+        let fan_out = notify::NewTicketFanOut {
+            ticket_id: ticket.id.0,
+            author_id: actor.id.0,
+        };
+        let payload = serde_json::to_string(&fan_out).map_err(ServiceError::internal)?;
+        fixdesk_repository::jobs::enqueue(
+            uow.conn(),
+            queue::NOTIFY_NEW_TICKET,
+            payload,
+            Some(actor.id),
+            now,
+        )
+        .await?;
         audit::commit(uow, audit::ticket_created(actor.id, &ticket, client), now).await?;
         Ok(ticket)
     }

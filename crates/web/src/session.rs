@@ -92,6 +92,18 @@ impl Session {
         }
     }
 
+    /// Does a form's action once its CSRF token checks out (the action has not started: a
+    /// future runs only when awaited); a refusal is shown on the page `back`.
+    pub async fn act<T>(
+        &self,
+        csrf: &str,
+        back: impl Into<String>,
+        action: impl std::future::Future<Output = Result<T, ServiceError>>,
+    ) -> Result<T, WebError> {
+        self.check_csrf(csrf)?;
+        action.await.map_err(WebError::back(back))
+    }
+
     /// Refuses a form that does not carry this session's CSRF token.
     pub fn check_csrf(&self, presented: &str) -> Result<(), WebError> {
         if csrf::matches(&self.token, presented) {

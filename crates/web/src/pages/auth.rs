@@ -220,12 +220,18 @@ pub async fn change_password(
     Data(service): Data<&Service>,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
-    session.check_csrf(&form.csrf)?;
-    service
-        .users()
-        .change_password(&session.actor, &form.current, &form.new, &session.client)
-        .await
-        .map_err(WebError::back("/ui/password"))?;
+    session
+        .act(
+            &form.csrf,
+            "/ui/password",
+            service.users().change_password(
+                &session.actor,
+                &form.current,
+                &form.new,
+                &session.client,
+            ),
+        )
+        .await?;
     Ok(done(
         req,
         session.lang.texts().password_changed,

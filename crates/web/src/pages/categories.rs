@@ -147,11 +147,14 @@ pub async fn delete(
     Path(id): Path<i64>,
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
-    session.check_csrf(&form.csrf)?;
-    service
-        .categories()
-        .delete(&session.actor, CategoryId(id), &session.client)
-        .await
-        .map_err(WebError::back("/ui/categories"))?;
+    session
+        .act(
+            &form.csrf,
+            "/ui/categories",
+            service
+                .categories()
+                .delete(&session.actor, CategoryId(id), &session.client),
+        )
+        .await?;
     Ok(done(req, session.lang.texts().deleted, "/ui/categories"))
 }

@@ -232,11 +232,14 @@ pub async fn delete(
     Path(id): Path<i64>,
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
-    session.check_csrf(&form.csrf)?;
-    service
-        .equipment()
-        .delete(&session.actor, EquipmentId(id), &session.client)
-        .await
-        .map_err(WebError::back(format!("/ui/equipment/{id}")))?;
+    session
+        .act(
+            &form.csrf,
+            format!("/ui/equipment/{id}"),
+            service
+                .equipment()
+                .delete(&session.actor, EquipmentId(id), &session.client),
+        )
+        .await?;
     Ok(done(req, session.lang.texts().deleted, "/ui/equipment"))
 }

@@ -187,11 +187,12 @@ pub async fn rebuild(
     Data(service): Data<&Service>,
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
-    session.check_csrf(&form.csrf)?;
-    service
-        .statistics()
-        .rebuild(&session.actor)
-        .await
-        .map_err(WebError::back("/ui/stats"))?;
+    session
+        .act(
+            &form.csrf,
+            "/ui/stats",
+            service.statistics().rebuild(&session.actor),
+        )
+        .await?;
     Ok(done(req, session.lang.texts().recount_queued, "/ui/stats"))
 }

@@ -24,12 +24,15 @@ pub async fn take(
     Path(id): Path<i64>,
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
-    session.check_csrf(&form.csrf)?;
-    service
-        .tickets()
-        .claim(&session.actor, TicketId(id), &session.client)
-        .await
-        .map_err(WebError::back(page_of(id)))?;
+    session
+        .act(
+            &form.csrf,
+            page_of(id),
+            service
+                .tickets()
+                .claim(&session.actor, TicketId(id), &session.client),
+        )
+        .await?;
     Ok(done(req, session.lang.texts().ticket_taken, &page_of(id)))
 }
 
@@ -76,17 +79,18 @@ pub async fn assign(
     Path(id): Path<i64>,
     Form(form): Form<AssignForm>,
 ) -> Result<Response, WebError> {
-    session.check_csrf(&form.csrf)?;
-    service
-        .tickets()
-        .assign(
-            &session.actor,
-            TicketId(id),
-            UserId(form.assignee),
-            &session.client,
+    session
+        .act(
+            &form.csrf,
+            page_of(id),
+            service.tickets().assign(
+                &session.actor,
+                TicketId(id),
+                UserId(form.assignee),
+                &session.client,
+            ),
         )
-        .await
-        .map_err(WebError::back(page_of(id)))?;
+        .await?;
     Ok(done(req, session.lang.texts().saved, &page_of(id)))
 }
 
@@ -131,12 +135,15 @@ pub async fn remove(
     Path(id): Path<i64>,
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
-    session.check_csrf(&form.csrf)?;
-    service
-        .tickets()
-        .delete(&session.actor, TicketId(id), &session.client)
-        .await
-        .map_err(WebError::back(page_of(id)))?;
+    session
+        .act(
+            &form.csrf,
+            page_of(id),
+            service
+                .tickets()
+                .delete(&session.actor, TicketId(id), &session.client),
+        )
+        .await?;
     let t = session.lang.texts();
     let text = if session.actor.role.is_staff() {
         t.deleted

@@ -261,11 +261,14 @@ pub async fn delete(
     Path(id): Path<i64>,
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
-    session.check_csrf(&form.csrf)?;
-    service
-        .users()
-        .delete(&session.actor, UserId(id), &session.client)
-        .await
-        .map_err(WebError::back(format!("/ui/users/{id}")))?;
+    session
+        .act(
+            &form.csrf,
+            format!("/ui/users/{id}"),
+            service
+                .users()
+                .delete(&session.actor, UserId(id), &session.client),
+        )
+        .await?;
     Ok(done(req, session.lang.texts().deleted, "/ui/users"))
 }

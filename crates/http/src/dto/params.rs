@@ -65,9 +65,20 @@ pub fn date_or_datetime(field: &'static str, raw: &str) -> Result<NaiveDateTime,
     ))
 }
 
-/// Datetimes go out as the old API wrote them: naive UTC, whole seconds, no offset.
+/// Datetimes go out as the old API wrote them: naive UTC, whole seconds, no offset. Written
+/// field by field: a list of 100 tickets formats hundreds of them, and chrono's `format`
+/// parses its pattern anew each time (a tenth of the list's time in a profile).
 pub fn iso(dt: NaiveDateTime) -> String {
-    dt.format("%Y-%m-%dT%H:%M:%S").to_string()
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        dt.year(),
+        dt.month(),
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second()
+    )
 }
 
 #[cfg(test)]

@@ -401,3 +401,60 @@ async fn only_an_admin_queues_a_recount_from_the_dashboard() {
     assert_eq!(location(&r), "/ui/stats");
     assert_eq!(app.count(rebuilds).await, 1);
 }
+
+#[tokio::test]
+async fn a_visitor_chooses_which_notifications_to_receive() {
+    let app = TestApp::spawn().await;
+    let agent = app.user("agent1", "agent").await;
+    let user = app.user("user1", "user").await;
+    let (_, html) = get(&app, "/ui/notifications", &agent.token).await;
+    assert!(
+        html.contains("name=\"ticket_created\" checked"),
+        "on by default"
+    );
+    // Everything but new tickets stays on.
+    let r = page(
+        &app,
+        Method::POST,
+        "/ui/notifications/settings",
+        &agent.token,
+    )
+    .form(&[
+        ("csrf", csrf_of(&html).as_str()),
+        ("ticket_assigned", "on"),
+        ("ticket_updated", "on"),
+        ("ticket_completed", "on"),
+        ("ticket_message", "on"),
+        ("system", "on"),
+    ])
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, html) = get(&app, "/ui/notifications", &agent.token).await;
+    assert!(html.contains("name=\"ticket_created\">"), "now off");
+    assert!(html.contains("name=\"ticket_message\" checked"));
+    app.ticket(&user.token, "Не работает проектор").await;
+    app.jobs_settled().await;
+    let told = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM notifications WHERE user_id = {}",
+            agent.id
+        ))
+        .await;
+    assert_eq!(told, 0, "the agent switched new tickets off");
+    // Without the form's token nothing changes.
+    let r = page(
+        &app,
+        Method::POST,
+        "/ui/notifications/settings",
+        &agent.token,
+    )
+    .form(&[("csrf", "forged"), ("ticket_created", "on")])
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (_, html) = get(&app, "/ui/notifications", &agent.token).await;
+    assert!(html.contains("name=\"ticket_created\">"));
+}

@@ -104,6 +104,10 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
         .at("/stats/rebuild", post(stats::rebuild))
         .at("/notifications", get(notifications::list))
         .at("/notifications/read-all", post(notifications::read_all))
+        .at(
+            "/notifications/settings",
+            post(notifications::save_settings),
+        )
         .at("/notifications/:id/read", post(notifications::read))
         .at("/events", get(notifications::events))
         .with(guard::PageGuard)

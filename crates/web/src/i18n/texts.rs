@@ -151,6 +151,13 @@ texts! {
     marked_read => "Отмечено прочитанным.", "Marked read.";
     show_all => "Показать все", "Show all";
     show_unread => "Только непрочитанные", "Unread only";
+    notification_settings => "Какие уведомления получать", "Which notifications to receive";
+    kind_ticket_created => "Новая заявка (сотрудникам)", "A new ticket (staff)";
+    kind_ticket_assigned => "Заявка назначена мне", "A ticket assigned to me";
+    kind_ticket_updated => "Статус моей заявки изменился", "My ticket's status changed";
+    kind_ticket_completed => "Моя заявка закрыта", "My ticket was closed";
+    kind_ticket_message => "Новое сообщение в заявке", "A new message on a ticket";
+    kind_system => "Системные", "System";
     no_notifications => "Уведомлений нет.", "No notifications.";
     // Statistics
     total_tickets => "Всего заявок", "Tickets in all";

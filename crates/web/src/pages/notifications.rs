@@ -3,7 +3,9 @@
 //! on what it missed).
 
 use askama::Template;
-use fixdesk_usecases::domain::Page;
+use std::collections::HashMap;
+
+use fixdesk_usecases::domain::{NotificationKind, NotificationSettings, Page};
 use futures::StreamExt;
 use poem::{
     Request, Response, handler,
@@ -42,6 +44,19 @@ struct ListPage {
     rows: Vec<NotificationRow>,
     pager: Pager,
     unread_only: bool,
+    /// Each kind with its label and whether the visitor receives it.
+    kinds: Vec<(&'static str, &'static str, bool)>,
+}
+
+fn kind_label(t: &crate::i18n::Texts, kind: NotificationKind) -> &'static str {
+    match kind {
+        NotificationKind::TicketCreated => t.kind_ticket_created,
+        NotificationKind::TicketAssigned => t.kind_ticket_assigned,
+        NotificationKind::TicketUpdated => t.kind_ticket_updated,
+        NotificationKind::TicketCompleted => t.kind_ticket_completed,
+        NotificationKind::TicketMessage => t.kind_ticket_message,
+        NotificationKind::System => t.kind_system,
+    }
 }
 
 #[derive(Debug, Default, Deserialize, serde::Serialize)]
@@ -75,8 +90,15 @@ pub async fn list(
         .await?;
     let has_more = items.len() as u64 > PAGE_SIZE;
     items.truncate(PAGE_SIZE as usize);
+    let settings = service.notifications().settings(&session.actor).await?;
     let l = Layout::new(req, &session, service).await;
+    let t = l.t;
     page(&ListPage {
+        kinds: settings
+            .effective()
+            .into_iter()
+            .map(|(kind, on)| (kind.as_str(), kind_label(t, kind), on))
+            .collect(),
         rows: items
             .into_iter()
             .map(|n| NotificationRow {
@@ -161,4 +183,31 @@ pub async fn events(
             .event_type("notification")
     });
     Ok(SSE::new(events).keep_alive(std::time::Duration::from_secs(20)))
+}
+
+/// Which kinds of notification the visitor receives: a checkbox per kind, named after it.
+#[handler]
+pub async fn save_settings(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let csrf = form.get("csrf").map(String::as_str).unwrap_or_default();
+    let choices = NotificationSettings(
+        NotificationKind::ALL
+            .into_iter()
+            .map(|kind| (kind, form.contains_key(kind.as_str())))
+            .collect(),
+    );
+    session
+        .act(
+            csrf,
+            "/ui/notifications",
+            service
+                .notifications()
+                .save_settings(&session.actor, choices),
+        )
+        .await?;
+    Ok(done(req, session.lang.texts().saved, "/ui/notifications"))
 }

@@ -1,15 +1,8 @@
 //! Global HTTP behaviour: trailing slashes, error bodies, root and health, docs, CORS, caching.
 
-use fixdesk_tests::{TestApp, status_json};
+use fixdesk_tests::{TestApp, location, status_json};
 use reqwest::{Method, StatusCode, header};
 use serde_json::json;
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default()
-}
 
 #[tokio::test]
 async fn slash_toggled_paths_redirect_307_to_the_declared_form() {

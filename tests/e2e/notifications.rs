@@ -321,5 +321,9 @@ async fn the_staff_hear_of_a_new_ticket_through_a_job_that_writes_once() {
     app.exec("UPDATE jobs SET state = 'queued', run_after = '2000-01-01 00:00:00' WHERE kind = 'notify_new_ticket'")
         .await;
     app.jobs_settled().await;
+    let runs = app
+        .count("SELECT attempts FROM jobs WHERE kind = 'notify_new_ticket' AND state = 'done'")
+        .await;
+    assert_eq!(runs, 2, "the job really ran a second time");
     assert_eq!(app.count(&told).await, 6);
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 
-use fixdesk_tests::{TestApp, settings_for};
+use fixdesk_tests::{TestApp, header, settings_for};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
@@ -14,13 +14,6 @@ async fn app_with(change: impl FnOnce(&mut fixdesk_app::Settings)) -> TestApp {
     let mut settings = settings_for(dir.path());
     change(&mut settings);
     TestApp::spawn_with(settings, dir).await
-}
-
-fn header(r: &reqwest::Response, name: &str) -> String {
-    r.headers()
-        .get(name)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default()
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use fixdesk_tests::TestApp;
+use fixdesk_tests::{TestApp, location, set_cookie};
 use reqwest::{Method, StatusCode, header};
 use serde_json::json;
 
@@ -26,13 +26,6 @@ fn csrf_of(html: &str) -> String {
         .find("name=\"csrf\" value=\"")
         .expect("a form with a CSRF token");
     html[at + 19..at + 19 + 64].to_string()
-}
-
-fn location(r: &reqwest::Response) -> String {
-    r.headers()
-        .get(header::LOCATION)
-        .map(|v| v.to_str().unwrap().to_string())
-        .unwrap_or_default()
 }
 
 #[tokio::test]
@@ -162,13 +155,7 @@ async fn sign_in_sets_a_guarded_cookie_and_sign_out_ends_the_session() {
     let app = TestApp::spawn().await;
     app.user("user1", "user").await;
     let r = app.client.get(app.url("/ui/login")).send().await.unwrap();
-    let pre = r
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with("fixdesk_pre="))
-        .expect("a pre-session cookie");
+    let pre = set_cookie(&r, "fixdesk_pre").expect("a pre-session cookie");
     let pre = pre.split(';').next().unwrap().to_string();
     let csrf = csrf_of(&r.text().await.unwrap());
     let login = |csrf: String| {
@@ -188,13 +175,7 @@ async fn sign_in_sets_a_guarded_cookie_and_sign_out_ends_the_session() {
     let r = login(csrf).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), "/ui/notifications");
-    let cookie = r
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with("fixdesk_session="))
-        .expect("a session cookie");
+    let cookie = set_cookie(&r, "fixdesk_session").expect("a session cookie");
     for flag in ["HttpOnly", "SameSite=Lax", "Path=/ui", "Max-Age="] {
         assert!(cookie.contains(flag), "{flag} missing in {cookie}");
     }
@@ -301,12 +282,7 @@ async fn a_refused_change_is_explained_on_the_page_and_changes_nothing() {
     .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&r), format!("/ui/tickets/{t}"));
-    let flash = r
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .map(|v| v.to_str().unwrap().to_string())
-        .find(|c| c.starts_with("fixdesk_flash="))
+    let flash = set_cookie(&r, "fixdesk_flash")
         .expect("the reason travels to the next page")
         .split(';')
         .next()

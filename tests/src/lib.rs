@@ -281,6 +281,29 @@ async fn postgres_database_for(settings: &Settings, dir: &std::path::Path) -> Op
     Some(format!("{base}/{name}"))
 }
 
+/// A response header's value, or "" when it is absent.
+pub fn header(r: &reqwest::Response, name: &str) -> String {
+    r.headers()
+        .get(name)
+        .map(|v| v.to_str().expect("an ASCII header").to_string())
+        .unwrap_or_default()
+}
+
+/// Where a redirect points.
+pub fn location(r: &reqwest::Response) -> String {
+    header(r, "location")
+}
+
+/// The `name=value` part of the cookie a response sets under `name`, if it sets one.
+pub fn set_cookie(r: &reqwest::Response, name: &str) -> Option<String> {
+    r.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
 /// Reads a response's status and JSON body (Null when the body is empty or not JSON).
 pub async fn status_json(r: reqwest::Response) -> (StatusCode, Value) {
     let status = r.status();

@@ -36,14 +36,6 @@ pub struct WebConfig {
     pub secure_cookies: bool,
 }
 
-impl Default for WebConfig {
-    fn default() -> Self {
-        Self {
-            secure_cookies: true,
-        }
-    }
-}
-
 /// Every page and form of the interface, to be nested under `/ui`.
 pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poem::Response> {
     use pages::*;

@@ -27,14 +27,11 @@ impl Backpressure {
 }
 
 fn exempt(path: &str) -> bool {
-    matches!(
-        path,
-        "/health"
-            | "/ready"
-            | "/metrics"
-            | "/api/v1/notifications/stream"
-            | "/api/v1/audit-logs/ws"
-    )
+    super::is_probe(path)
+        || matches!(
+            path,
+            "/api/v1/notifications/stream" | "/api/v1/audit-logs/ws"
+        )
 }
 
 impl<E: Endpoint> Middleware<E> for Backpressure {

@@ -53,7 +53,7 @@ impl<E: Endpoint> Endpoint for DeadlineEndpoint<E> {
 
     async fn call(&self, req: Request) -> Result<Response> {
         // The probes answer at once or not at all; a timer each would only cost.
-        if matches!(req.uri().path(), "/health" | "/ready" | "/metrics") {
+        if super::is_probe(req.uri().path()) {
             return self.inner.call(req).await.map(IntoResponse::into_response);
         }
         let uploading = req

@@ -8,3 +8,9 @@ pub mod denials;
 pub mod metrics;
 pub mod rate_limit;
 pub mod slash;
+
+/// The probes (`/health`, `/ready`, `/metrics`): answered whatever the load, so no limit,
+/// queue or timer applies to them.
+pub fn is_probe(path: &str) -> bool {
+    matches!(path, "/health" | "/ready" | "/metrics")
+}

@@ -76,7 +76,7 @@ fn exempt(req: &Request) -> bool {
         && req
             .headers()
             .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-    preflight || matches!(req.uri().path(), "/health" | "/ready" | "/metrics")
+    preflight || super::is_probe(req.uri().path())
 }
 
 /// The client's address: the peer, or — when the peer is a trusted proxy — the first address of

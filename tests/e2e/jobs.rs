@@ -289,3 +289,41 @@ async fn a_failing_job_backs_off_then_dies_and_an_operator_can_retry_it() {
         0
     );
 }
+
+#[tokio::test]
+async fn operator_tools_open_the_service_without_running_queued_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = fixdesk_tests::settings_for(dir.path());
+    settings.job_workers = 0;
+    let app = TestApp::spawn_with(settings.clone(), dir).await;
+    let admin = app.admin_token().await;
+    let (status, job) = app
+        .call(
+            Method::POST,
+            "/api/v1/exports/tickets",
+            Some(&admin),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let id = job["id"].as_i64().unwrap();
+    let state = format!("SELECT state FROM jobs WHERE id = {id}");
+
+    // What `fixdesk-migrate stats verify` and every other operator command open.
+    let operator = fixdesk_service::Fixdesk::open(settings.service())
+        .await
+        .unwrap();
+    operator.operator().verify_statistics().await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        app.sql(&state).await,
+        vec![json!("queued")],
+        "nothing ran it"
+    );
+
+    // A server's service does run it: the check above could have failed.
+    let mut with_workers = settings.service();
+    with_workers.job_workers = 1;
+    let _server = fixdesk_service::Fixdesk::start(with_workers).await.unwrap();
+    finished(&app, &admin, id).await;
+}

@@ -228,6 +228,12 @@ impl TestApp {
             .expect("statement");
     }
 
+    /// Waits (up to ten seconds: readiness is checked at most once a second) until `/ready`
+    /// answers `want`, and returns its body.
+    pub async fn until_ready_is(&self, want: StatusCode) -> Value {
+        until_ready_is(&self.base, want).await
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         self.sql(sql)
             .await
@@ -235,6 +241,19 @@ impl TestApp {
             .and_then(Value::as_i64)
             .expect("a count")
     }
+}
+
+/// Waits (up to ten seconds: readiness is checked at most once a second) until `/ready` of
+/// the server at `base` answers `want`, and returns its body.
+pub async fn until_ready_is(base: &str, want: StatusCode) -> Value {
+    for _ in 0..100 {
+        let r = reqwest::get(format!("{base}/ready")).await.expect("/ready");
+        if r.status() == want {
+            return status_json(r).await.1;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("/ready never answered {want}");
 }
 
 /// Whether tests run against PostgreSQL.
@@ -245,12 +264,26 @@ pub fn on_postgres() -> bool {
 /// A database of its own on the test PostgreSQL server, for an app whose settings still name the
 /// default SQLite file of `dir`.
 async fn postgres_database_for(settings: &Settings, dir: &std::path::Path) -> Option<String> {
-    let server = std::env::var("FIXDESK_TEST_DATABASE_URL")
-        .ok()
-        .filter(|u| u.starts_with("postgres"))?;
     if settings.database_url != dir.join("fixdesk.db").display().to_string() {
         return None;
     }
+    postgres_database_in(dir).await
+}
+
+/// The database URL a server keeping its files in `dir` uses: a database of its own on the
+/// test PostgreSQL server when there is one, otherwise the SQLite file `dir/fixdesk.db`.
+pub async fn database_url_for(dir: &std::path::Path) -> String {
+    match postgres_database_in(dir).await {
+        Some(url) => url,
+        None => dir.join("fixdesk.db").display().to_string(),
+    }
+}
+
+/// A database named after `dir` on the test PostgreSQL server (created if missing).
+async fn postgres_database_in(dir: &std::path::Path) -> Option<String> {
+    let server = std::env::var("FIXDESK_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))?;
     let name: String = dir
         .file_name()?
         .to_string_lossy()

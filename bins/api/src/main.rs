@@ -2,7 +2,7 @@
 //! README); the flags below override the most common values.
 
 use clap::Parser;
-use fixdesk_app::{Application, Settings, init_tracing, shutdown_signal};
+use fixdesk_app::Settings;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -35,37 +35,5 @@ async fn main() -> std::process::ExitCode {
     if let Some(u) = args.database_url {
         settings.database_url = u;
     }
-    init_tracing(settings.log_format);
-    match run(settings).await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            let mut msg = e.to_string();
-            let mut src = std::error::Error::source(&e);
-            while let Some(s) = src {
-                msg.push_str(&format!(": {s}"));
-                src = s.source();
-            }
-            tracing::error!("{msg}");
-            eprintln!("fixdesk: {msg}");
-            std::process::ExitCode::FAILURE
-        }
-    }
-}
-
-async fn run(settings: Settings) -> Result<(), fixdesk_app::AppError> {
-    let app = Application::build(&settings).await?;
-    if let Some(admin) = app.seeded_admin() {
-        match &admin.generated_password {
-            Some(p) => println!(
-                "Created the first admin account.\n  username: {}\n  password: {p}\nThis password is shown once; change it after signing in.",
-                admin.username
-            ),
-            None => println!("Created the first admin account `{}`.", admin.username),
-        }
-    }
-    println!(
-        "fixdesk is serving on http://{}/ (API docs at /docs)",
-        app.local_addr()
-    );
-    app.run_until(shutdown_signal()).await
+    fixdesk_app::serve(settings).await
 }

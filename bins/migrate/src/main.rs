@@ -147,7 +147,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             println!("done");
         }
         Command::CreateAdmin { username, password } => {
-            let service = Fixdesk::start(settings.service()).await?;
+            let service = Fixdesk::open(settings.service()).await?;
             let user = service
                 .operator()
                 .create_admin(&username, &password)
@@ -155,7 +155,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             println!("created admin `{}` (id {})", user.username, user.id);
         }
         Command::Stats { action } => {
-            let service = Fixdesk::start(settings.service()).await?;
+            let service = Fixdesk::open(settings.service()).await?;
             match action {
                 StatsAction::Verify => {
                     let differences = service.operator().verify_statistics().await?;
@@ -183,7 +183,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         Command::Audit {
             action: AuditAction::Verify,
         } => {
-            let service = Fixdesk::start(settings.service()).await?;
+            let service = Fixdesk::open(settings.service()).await?;
             let problems = service.operator().verify_audit().await?;
             for p in &problems {
                 println!("{p:?}");
@@ -201,7 +201,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             uploads,
             report,
         } => {
-            let service = Fixdesk::start(settings.service()).await?;
+            let service = Fixdesk::open(settings.service()).await?;
             let options = fixdesk_service::ImportOptions {
                 source: from,
                 dry_run,
@@ -248,7 +248,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         Command::Jobs { action } => {
             let mut service_settings = settings.service();
             service_settings.job_workers = 0;
-            let service = Fixdesk::start(service_settings).await?;
+            let service = Fixdesk::open(service_settings).await?;
             match action {
                 JobsAction::List { state, limit } => {
                     let state = match state.as_deref() {
@@ -281,7 +281,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         Command::ResetPassword { username, password } => {
-            let service = Fixdesk::start(settings.service()).await?;
+            let service = Fixdesk::open(settings.service()).await?;
             let user = service
                 .operator()
                 .reset_password(&username, &password)

@@ -4,9 +4,12 @@
 //! is tested is what runs.
 
 mod application;
+mod serve;
 mod settings;
+mod signals;
 mod telemetry;
 
-pub use application::{AppError, Application, shutdown_signal};
+pub use application::{AppError, Application};
+pub use serve::serve;
 pub use settings::{Environment, LogFormat, Settings, SettingsError};
-pub use telemetry::init_tracing;
+use telemetry::init_tracing;

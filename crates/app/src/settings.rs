@@ -60,6 +60,9 @@ pub struct Settings {
     pub db_acquire_timeout_ms: u64,
     /// PostgreSQL statement timeout; 0 leaves the server's.
     pub db_statement_timeout_ms: u64,
+    /// The most 4 KiB pages the SQLite file may grow to (0: no cap). Beyond it writes are
+    /// refused with 503, as on a full disk.
+    pub sqlite_max_pages: u64,
     pub session_cache_ttl_secs: u64,
     /// Password hashes computed at once; 0 means one per CPU core.
     pub hash_workers: usize,
@@ -114,6 +117,7 @@ impl Default for Settings {
             db_max_connections: 8,
             db_acquire_timeout_ms: 5_000,
             db_statement_timeout_ms: 0,
+            sqlite_max_pages: 0,
             session_cache_ttl_secs: 30,
             hash_workers: 0,
             hash_queue: 64,
@@ -206,6 +210,7 @@ impl Settings {
                 busy_timeout: Duration::from_secs(5),
                 statement_timeout: (self.db_statement_timeout_ms > 0)
                     .then(|| Duration::from_millis(self.db_statement_timeout_ms)),
+                sqlite_max_pages: (self.sqlite_max_pages > 0).then_some(self.sqlite_max_pages),
             },
             migrate_on_start: self.migrate_on_start,
             signing_secret: match &self.secret_key {

@@ -13,7 +13,7 @@ use sea_orm::{
     },
 };
 
-use crate::{DbError, DbUrl, UnitOfWork};
+use crate::{DbError, DbUrl, UnitOfWork, storage::FileWatch};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -32,6 +32,8 @@ pub struct PoolSettings {
     pub busy_timeout: Duration,
     /// PostgreSQL `statement_timeout`; `None` leaves the server default.
     pub statement_timeout: Option<Duration>,
+    /// The most pages an SQLite file may grow to (`PRAGMA max_page_count`); `None`: no cap.
+    pub sqlite_max_pages: Option<u64>,
 }
 
 impl Default for PoolSettings {
@@ -41,6 +43,7 @@ impl Default for PoolSettings {
             acquire_timeout: Duration::from_secs(5),
             busy_timeout: Duration::from_secs(5),
             statement_timeout: None,
+            sqlite_max_pages: None,
         }
     }
 }
@@ -56,6 +59,11 @@ pub struct Database {
     backend: Backend,
     /// Signalled after every successful commit, so live feeds look for new rows at once.
     commits: Arc<Notify>,
+    /// The SQLite file, watched so that writes stop when it is deleted, replaced or made
+    /// read-only under the running server.
+    file: Option<FileWatch>,
+    /// The configured cap on the SQLite file's pages, for readiness.
+    max_pages: Option<u64>,
 }
 
 impl Database {
@@ -81,9 +89,16 @@ impl Database {
                     .disable_statement_logging();
                 // The writer connects first, so the file and its WAL mode exist before any
                 // reader opens it.
-                let write = sqlite_pool(options.clone(), 1, settings).await?;
+                let write_options = match settings.sqlite_max_pages {
+                    Some(n) => options.clone().pragma("max_page_count", n.to_string()),
+                    None => options.clone(),
+                };
+                let write = sqlite_pool(write_options, 1, settings).await?;
                 let read = sqlite_pool(options, settings.max_connections, settings).await?;
-                Ok(Self::new(read, write, Backend::Sqlite))
+                let mut db = Self::new(read, write, Backend::Sqlite);
+                db.file = Some(FileWatch::start(&path).await);
+                db.max_pages = settings.sqlite_max_pages;
+                Ok(db)
             }
             DbUrl::SqliteMemory => {
                 // One connection holds the whole in-memory database; it must never be closed.
@@ -91,7 +106,7 @@ impl Database {
                     .in_memory(true)
                     .foreign_keys(true)
                     .disable_statement_logging();
-                let pool = SqlitePoolOptions::new()
+                let pool = with_clean_transactions(SqlitePoolOptions::new())
                     .max_connections(1)
                     .min_connections(1)
                     .idle_timeout(None)
@@ -129,6 +144,8 @@ impl Database {
             write,
             backend,
             commits: Arc::new(Notify::new()),
+            file: None,
+            max_pages: None,
         }
     }
 
@@ -202,7 +219,13 @@ impl Database {
     /// Opens a write transaction. On SQLite it is `BEGIN IMMEDIATE`: the write lock is taken
     /// up front, so a transaction that reads and then writes can never fail half-way with
     /// "database is locked" because another writer slipped in between.
+    ///
+    /// Refused as [`DbError::Unavailable`] while the SQLite file is not the one this process
+    /// opened, or is read-only: such a write could be acknowledged and then lost.
     pub async fn begin_write(&self) -> Result<UnitOfWork, DbError> {
+        if let Some(file) = &self.file {
+            file.check()?;
+        }
         let options = match self.backend {
             Backend::Sqlite => TransactionOptions {
                 sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
@@ -237,6 +260,45 @@ impl Database {
         Ok(())
     }
 
+    /// The SQLite file's absolute path (`None` on PostgreSQL or in memory).
+    pub fn file_path(&self) -> Option<&std::path::Path> {
+        self.file.as_ref().map(FileWatch::path)
+    }
+
+    /// What keeps the storage from taking writes, looked at now: the SQLite file deleted,
+    /// replaced or read-only, its configured cap (nearly) reached, or its disk (nearly) full.
+    /// The write path itself is tried by the caller, with a real write.
+    pub async fn storage_problem(&self) -> Option<crate::StorageProblem> {
+        use crate::StorageProblem;
+        let file = self.file.as_ref()?;
+        if let Some(p) = file.refresh().await {
+            return Some(p);
+        }
+        if !file.disk_has_room().await {
+            return Some(StorageProblem::DiskFull);
+        }
+        if self.max_pages.is_some() && self.cap_headroom().await.is_some_and(|left| left < 16) {
+            return Some(StorageProblem::CapReached);
+        }
+        None
+    }
+
+    /// Pages the SQLite file may still grow by under its cap, free pages inside it included.
+    /// Asked on the writer, whose connection carries the cap.
+    async fn cap_headroom(&self) -> Option<i64> {
+        let row = self
+            .write
+            .query_one_raw(sea_orm::Statement::from_string(
+                sea_orm::DbBackend::Sqlite,
+                "SELECT (SELECT max_page_count FROM pragma_max_page_count()) \
+                 - (SELECT page_count FROM pragma_page_count()) \
+                 + (SELECT freelist_count FROM pragma_freelist_count()) AS left",
+            ))
+            .await
+            .ok()??;
+        row.try_get::<i64>("", "left").ok()
+    }
+
     /// Closes both pools, waiting for connections in use to be returned.
     pub async fn close(self) {
         // Errors on close only mean the pool was already gone.
@@ -250,7 +312,7 @@ async fn sqlite_pool(
     max: u32,
     settings: &PoolSettings,
 ) -> Result<DatabaseConnection, DbError> {
-    let pool = SqlitePoolOptions::new()
+    let pool = with_clean_transactions(SqlitePoolOptions::new())
         .max_connections(max.max(1))
         .acquire_timeout(settings.acquire_timeout)
         .test_before_acquire(false)
@@ -262,4 +324,30 @@ async fn sqlite_pool(
             )))
         })?;
     Ok(SqlxSqliteConnector::from_sqlx_sqlite_pool(pool))
+}
+
+/// A connection that comes back to the pool still inside a transaction is closed, never
+/// reused. This happens when SQLite itself rolled a transaction back (a full disk or an I/O
+/// error during a write): sqlx's own ROLLBACK then fails and its transaction depth stays at
+/// one, so the next "BEGIN" would silently become a SAVEPOINT inside a transaction that is
+/// never committed, and every later write would be acknowledged and lost. Checked again
+/// before a connection is handed out, so a unit of work never starts inside another.
+fn with_clean_transactions(options: SqlitePoolOptions) -> SqlitePoolOptions {
+    use sea_orm::sqlx::Connection as _;
+    options
+        .after_release(|conn, _| {
+            Box::pin(async move {
+                // The rollback of a dropped unit of work is queued on the connection: let it
+                // run before looking.
+                conn.ping().await?;
+                let clean = !conn.is_in_transaction();
+                if !clean {
+                    tracing::error!(
+                        "a database connection was left inside a failed transaction; replacing it"
+                    );
+                }
+                Ok(clean)
+            })
+        })
+        .before_acquire(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
 }

@@ -4,11 +4,13 @@
 
 mod database;
 mod error;
+mod storage;
 mod unit_of_work;
 mod url;
 
 pub use database::{Backend, Database, PoolSettings};
 pub use error::DbError;
+pub use storage::{MIN_FREE_BYTES, StorageProblem};
 pub use unit_of_work::UnitOfWork;
 pub use url::DbUrl;
 

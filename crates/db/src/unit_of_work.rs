@@ -157,4 +157,41 @@ mod tests {
         assert_eq!(count(&first).await?, 2);
         Ok(())
     }
+
+    #[tokio::test]
+    async fn a_transaction_sqlite_ended_by_itself_never_swallows_later_writes()
+    -> Result<(), DbError> {
+        let dir = tempfile::tempdir().map_err(|e| DbError::InvalidUrl(e.to_string()))?;
+        let db = file_db(&dir).await?;
+        {
+            let uow = db.begin_write().await?;
+            insert(&uow, "lost").await?;
+            // What SQLite does on a full disk or an I/O error: it rolls the transaction back
+            // itself, so the driver's own ROLLBACK fails when the unit of work is dropped.
+            uow.conn().execute_unprepared("ROLLBACK").await?;
+        }
+        {
+            // A unit of work that fails and is dropped while the driver still believes it is
+            // inside a transaction.
+            let uow = db.begin_write().await?;
+            insert(&uow, "failed").await?;
+        }
+        for name in ["a", "b"] {
+            let uow = db.begin_write().await?;
+            insert(&uow, name).await?;
+            uow.commit().await?;
+        }
+        // Another process sees what was acknowledged, and can write itself (no lock held).
+        let other = Database::connect(&dir.path().join("t.db").display().to_string()).await?;
+        assert_eq!(
+            count(&other).await?,
+            2,
+            "both acknowledged writes are on disk"
+        );
+        let uow = other.begin_write().await?;
+        insert(&uow, "c").await?;
+        uow.commit().await?;
+        assert_eq!(count(&db).await?, 3);
+        Ok(())
+    }
 }

@@ -102,7 +102,8 @@ fn service_response(e: &ServiceError) -> Response {
                 .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
             r
         }
-        ServiceError::Overloaded { retry_after_secs } => {
+        ServiceError::Overloaded { retry_after_secs }
+        | ServiceError::Unavailable { retry_after_secs } => {
             let mut r = detail(StatusCode::SERVICE_UNAVAILABLE, e.to_string());
             r.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));

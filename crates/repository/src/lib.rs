@@ -15,6 +15,7 @@ pub mod legacy;
 pub mod maintenance;
 pub mod messages;
 pub mod notifications;
+pub mod probe;
 pub mod secrets;
 pub mod sessions;
 pub mod stats;

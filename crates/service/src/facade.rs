@@ -17,7 +17,7 @@ use crate::{
     Attachments, AuditLog, Auth, Categories, Exports, Inventory, Notifications, Operator,
     PasswordHasher, SeededAdmin, ServiceSettings, SigningSecret, Statistics, Tickets, Users, clock,
     files::{FileStore, LocalDisk},
-    health::HealthCheck,
+    health::{HealthCheck, ReadinessCheck},
     jobs,
     live::LiveFeed,
     random, seed,
@@ -36,6 +36,7 @@ pub(crate) struct Context {
     pub(crate) files: Arc<dyn FileStore>,
     pub(crate) exports: Arc<dyn FileStore>,
     pub(crate) health: HealthCheck,
+    pub(crate) readiness: ReadinessCheck,
 }
 
 /// The fixdesk service. Cheap to clone; clones share one database pool and one cache. Its use
@@ -59,8 +60,21 @@ pub struct Fixdesk {
 const SIGNING_SECRET: &str = "jwt_signing_key";
 
 impl Fixdesk {
-    /// Connects, applies pending migrations (unless disabled) and loads the signing secret.
+    /// Connects, applies pending migrations (unless disabled), loads the signing secret and
+    /// starts the background work of a server: the job workers and the live feed.
     pub async fn start(settings: ServiceSettings) -> Result<Self, ServiceError> {
+        let service = Self::build(settings.clone(), true).await?;
+        jobs::start(&service.ctx, settings.job_workers);
+        Ok(service)
+    }
+
+    /// Like [`Fixdesk::start`] but without any background work: no job runs and nothing is
+    /// polled. For operator commands and tools, which must not, say, run a queued export.
+    pub async fn open(settings: ServiceSettings) -> Result<Self, ServiceError> {
+        Self::build(settings, false).await
+    }
+
+    async fn build(settings: ServiceSettings, live: bool) -> Result<Self, ServiceError> {
         let db = Database::connect_with(&settings.database_url, &settings.pool).await?;
         if settings.migrate_on_start {
             Migrator::up(db.writer(), None)
@@ -78,16 +92,20 @@ impl Fixdesk {
         let hasher = PasswordHasher::new(settings.hashing);
         let sessions = SessionCache::new(settings.session_cache_ttl);
         let ctx = Arc::new(Context {
-            feed: LiveFeed::start(db.clone(), sessions.clone()),
+            feed: if live {
+                LiveFeed::start(db.clone(), sessions.clone())
+            } else {
+                LiveFeed::idle(db.clone())
+            },
             files: Arc::new(LocalDisk::new(settings.data_dir.join("attachments"))),
             exports: Arc::new(LocalDisk::new(settings.data_dir.join("exports"))),
             health: HealthCheck::new(),
+            readiness: ReadinessCheck::default(),
             db,
             hasher,
             tokens: TokenIssuer::new(secret.as_bytes(), settings.token_ttl),
             sessions,
         });
-        jobs::start(&ctx, settings.job_workers);
         Ok(Self {
             exports: Exports::new(ctx.clone()),
             auth: Auth::new(ctx.clone()),
@@ -189,18 +207,6 @@ impl Helpdesk for Fixdesk {
     }
 
     async fn readiness(&self) -> Result<(), String> {
-        self.ctx
-            .db
-            .ping()
-            .await
-            .map_err(|_| "the database does not answer".to_string())?;
-        let pending = Migrator::get_pending_migrations(self.ctx.db.reader())
-            .await
-            .map_err(|_| "cannot read the migration state".to_string())?;
-        if pending.is_empty() {
-            Ok(())
-        } else {
-            Err(format!("{} migration(s) pending", pending.len()))
-        }
+        self.ctx.readiness.check(&self.ctx.db).await
     }
 }

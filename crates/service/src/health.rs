@@ -1,5 +1,6 @@
-//! The database check behind `/health`, asked at most once a second however often probes
-//! and load balancers call: a liveness answer must stay cheap when the server is busiest.
+//! The checks behind `/health` (does the database answer?) and `/ready` (can it take a write
+//! that will survive a restart?). Each is asked at most once a second however often probes
+//! and load balancers call: a probe's answer must stay cheap when the server is busiest.
 
 use std::{
     future::Future,
@@ -7,8 +8,17 @@ use std::{
     time::{Duration, Instant},
 };
 
+use fixdesk_db::Database;
+use fixdesk_migration::{Migrator, MigratorTrait};
+use fixdesk_repository::probe;
+use tokio::sync::Mutex;
+
+use crate::clock;
+
 /// How long a check's answer is reused.
 const FRESH: Duration = Duration::from_secs(1);
+/// The longest the readiness write may take; a writer stuck longer is not ready.
+const WRITE_PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 
 #[derive(Debug)]
 pub(crate) struct HealthCheck {
@@ -47,6 +57,57 @@ impl HealthCheck {
         );
         healthy
     }
+}
+
+/// Readiness, checked for real at most once a second; concurrent probes wait for the one
+/// check under way instead of starting their own.
+#[derive(Debug, Default)]
+pub(crate) struct ReadinessCheck {
+    last: Mutex<Option<(Instant, Result<(), String>)>>,
+}
+
+impl ReadinessCheck {
+    pub(crate) async fn check(&self, db: &Database) -> Result<(), String> {
+        let mut last = self.last.lock().await;
+        if let Some((at, answer)) = last.as_ref()
+            && at.elapsed() < FRESH
+        {
+            return answer.clone();
+        }
+        let answer = ready(db).await;
+        *last = Some((Instant::now(), answer.clone()));
+        answer
+    }
+}
+
+/// Whether `db` answers, can take a write right now, and has every migration applied.
+async fn ready(db: &Database) -> Result<(), String> {
+    db.ping()
+        .await
+        .map_err(|_| "the database does not answer".to_string())?;
+    if let Some(problem) = db.storage_problem().await {
+        return Err(problem.to_string());
+    }
+    match tokio::time::timeout(WRITE_PROBE_TIMEOUT, write_probe(db)).await {
+        Ok(Ok(())) => {}
+        Ok(Err(e)) => return Err(format!("a write to the database failed: {e}")),
+        Err(_) => return Err("a write to the database did not finish in time".into()),
+    }
+    let pending = Migrator::get_pending_migrations(db.reader())
+        .await
+        .map_err(|_| "cannot read the migration state".to_string())?;
+    if pending.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} migration(s) pending", pending.len()))
+    }
+}
+
+async fn write_probe(db: &Database) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let uow = db.begin_write().await?;
+    probe::touch(uow.conn(), clock::now()).await?;
+    uow.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -42,6 +42,18 @@ impl LiveFeed {
         }
     }
 
+    /// A feed whose streams only catch up from the database, with no task relaying new rows:
+    /// for a service opened without background work.
+    pub(crate) fn idle(db: Database) -> Self {
+        let (notifications, _) = broadcast::channel(1);
+        let (audit, _) = broadcast::channel(1);
+        Self {
+            notifications,
+            audit,
+            db,
+        }
+    }
+
     /// A user's notifications from after `last_seen`, then live.
     pub(crate) async fn notifications_for(
         &self,

@@ -26,6 +26,10 @@ pub enum ServiceError {
     /// A bounded resource is full; the client should retry after the given delay.
     #[error("Сервер перегружен, повторите попытку позже")]
     Overloaded { retry_after_secs: u64 },
+    /// The database cannot make a change durable right now (disk full, file gone or
+    /// read-only, connection lost): nothing was changed; the client may retry later.
+    #[error("Хранилище данных временно недоступно, повторите попытку позже")]
+    Unavailable { retry_after_secs: u64 },
     /// A fault the caller cannot fix. The source is logged, never shown.
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),

@@ -63,7 +63,9 @@ fn status_of(e: &ServiceError) -> StatusCode {
         ServiceError::BadCredentials => StatusCode::UNAUTHORIZED,
         ServiceError::InactiveUser => StatusCode::BAD_REQUEST,
         ServiceError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-        ServiceError::Overloaded { .. } => StatusCode::SERVICE_UNAVAILABLE,
+        ServiceError::Overloaded { .. } | ServiceError::Unavailable { .. } => {
+            StatusCode::SERVICE_UNAVAILABLE
+        }
         ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -71,7 +73,8 @@ fn status_of(e: &ServiceError) -> StatusCode {
 fn retry_after(e: &ServiceError) -> Option<u64> {
     match e {
         ServiceError::TooManyAttempts { retry_after_secs }
-        | ServiceError::Overloaded { retry_after_secs } => Some(*retry_after_secs),
+        | ServiceError::Overloaded { retry_after_secs }
+        | ServiceError::Unavailable { retry_after_secs } => Some(*retry_after_secs),
         _ => None,
     }
 }

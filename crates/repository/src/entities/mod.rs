@@ -16,3 +16,4 @@ pub mod stats;
 pub mod ticket;
 pub mod ticket_message;
 pub mod user;
+pub mod write_probe;

@@ -30,6 +30,9 @@ fn english_service(e: &ServiceError) -> &'static str {
             "Too many failed sign-in attempts. Please try again later."
         }
         ServiceError::Overloaded { .. } => "The server is busy. Please try again in a moment.",
+        ServiceError::Unavailable { .. } => {
+            "Nothing was saved: the server cannot store data right now. Please try again later."
+        }
         ServiceError::Domain(_) | ServiceError::Internal(_) => "Something went wrong.",
     }
 }

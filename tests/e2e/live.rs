@@ -10,7 +10,7 @@ use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
 
 /// Reads Server-Sent Events from a response, as `(id, data)` pairs.
 struct Sse {
-    body: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+    body: reqwest::Response,
     buffer: String,
 }
 
@@ -32,9 +32,14 @@ impl Sse {
                 .starts_with("text/event-stream")
         );
         Self {
-            body: resp.bytes_stream().boxed(),
+            body: resp,
             buffer: String::new(),
         }
+    }
+
+    /// Whether the server ends the stream within `wait` (events before the end are skipped).
+    async fn ends_within(&mut self, wait: Duration) -> bool {
+        fixdesk_tests::ends_within(&mut self.body, wait).await
     }
 
     /// The next notification event, or `None` if none comes within `wait`.
@@ -54,8 +59,8 @@ impl Sse {
                 }
                 continue;
             }
-            match tokio::time::timeout_at(deadline, self.body.next()).await {
-                Ok(Some(Ok(chunk))) => self.buffer.push_str(&String::from_utf8_lossy(&chunk)),
+            match tokio::time::timeout_at(deadline, self.body.chunk()).await {
+                Ok(Ok(Some(chunk))) => self.buffer.push_str(&String::from_utf8_lossy(&chunk)),
                 _ => return None,
             }
         }
@@ -370,4 +375,113 @@ async fn two_instances_on_one_database_behave_as_one_service() {
         1,
         "run once, by one instance"
     );
+}
+
+#[tokio::test]
+async fn a_notification_stream_ends_when_its_session_is_revoked_on_another_instance() {
+    let a = TestApp::spawn().await;
+    let b = second_instance(&a).await;
+    let u = a.user("teacher", "user").await;
+    let mut on_a = Sse::open(&a, &u, None).await;
+    assert!(
+        !on_a.ends_within(Duration::from_millis(300)).await,
+        "open while signed in"
+    );
+    let logout = b
+        .status(Method::POST, "/api/v1/auth/logout", Some(&u.token), None)
+        .await;
+    assert_eq!(logout, StatusCode::OK);
+    assert!(
+        on_a.ends_within(Duration::from_secs(2)).await,
+        "the stream on the other instance ends within a second or so"
+    );
+    // The stream of a session that merely shares the user stays open.
+    let admin = a.admin_token().await;
+    let again = TestUser {
+        token: a.token("teacher", fixdesk_tests::USER_PASSWORD).await,
+        ..u.clone()
+    };
+    let other = TestUser {
+        token: a.token("teacher", fixdesk_tests::USER_PASSWORD).await,
+        ..u.clone()
+    };
+    let mut kept = Sse::open(&a, &again, None).await;
+    a.status(
+        Method::POST,
+        "/api/v1/auth/logout",
+        Some(&other.token),
+        None,
+    )
+    .await;
+    assert!(
+        !kept.ends_within(Duration::from_millis(1500)).await,
+        "another session's logout"
+    );
+    // Deactivation ends every session of the user, so the stream too.
+    let (status, _) = a
+        .call(
+            Method::PUT,
+            &format!("/api/v1/users/{}", u.id),
+            Some(&admin),
+            Some(json!({"is_active": false})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        kept.ends_within(Duration::from_secs(2)).await,
+        "deactivated"
+    );
+}
+
+/// Opens the audit websocket with `token`.
+async fn audit_socket(
+    app: &TestApp,
+    token: &str,
+) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
+    let url = format!(
+        "{}/api/v1/audit-logs/ws?token={token}",
+        app.base.replace("http", "ws")
+    );
+    tokio_tungstenite::connect_async(url).await.unwrap().0
+}
+
+/// Whether the server closes the socket within two seconds (records before are skipped).
+async fn closes<S>(socket: &mut S) -> bool
+where
+    S: futures::Stream<Item = Result<Message, tokio_tungstenite::tungstenite::Error>> + Unpin,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(2);
+    loop {
+        match tokio::time::timeout_at(deadline, socket.next()).await {
+            Ok(Some(Ok(Message::Close(_)))) | Ok(None) | Ok(Some(Err(_))) => return true,
+            Ok(Some(Ok(_))) => continue,
+            Err(_) => return false,
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_audit_websocket_closes_when_its_admin_is_demoted_deactivated_or_deleted() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let second = app.user("second_admin", "admin").await;
+    let path = format!("/api/v1/users/{}", second.id);
+    let sign_in = || app.token("second_admin", fixdesk_tests::USER_PASSWORD);
+    let change = |body: Value| app.call(Method::PUT, &path, Some(&admin), Some(body));
+
+    let mut socket = audit_socket(&app, &second.token).await;
+    assert!(!closes(&mut socket).await, "open while an admin");
+    assert_eq!(change(json!({"role": "agent"})).await.0, StatusCode::OK);
+    assert!(closes(&mut socket).await, "demoted");
+
+    assert_eq!(change(json!({"role": "admin"})).await.0, StatusCode::OK);
+    let mut socket = audit_socket(&app, &sign_in().await).await;
+    assert_eq!(change(json!({"is_active": false})).await.0, StatusCode::OK);
+    assert!(closes(&mut socket).await, "deactivated");
+
+    assert_eq!(change(json!({"is_active": true})).await.0, StatusCode::OK);
+    let mut socket = audit_socket(&app, &sign_in().await).await;
+    let deleted = app.status(Method::DELETE, &path, Some(&admin), None).await;
+    assert!(deleted.is_success(), "{deleted}");
+    assert!(closes(&mut socket).await, "deleted");
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use fixdesk_tests::{TestApp, location, set_cookie};
+use fixdesk_tests::{TestApp, ends_within, location, set_cookie};
 use reqwest::{Method, StatusCode, header};
 use serde_json::json;
 
@@ -433,4 +433,23 @@ async fn a_visitor_chooses_which_notifications_to_receive() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let (_, html) = get(&app, "/ui/notifications", &agent.token).await;
     assert!(html.contains("name=\"ticket_created\">"));
+}
+
+#[tokio::test]
+async fn the_pages_live_updates_end_with_the_session() {
+    let app = TestApp::spawn().await;
+    let user = app.user("user1", "user").await;
+    let mut events = page(&app, Method::GET, "/ui/events", &user.token)
+        .timeout(Duration::from_secs(30))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(events.status(), StatusCode::OK);
+    assert!(!ends_within(&mut events, Duration::from_millis(300)).await);
+    app.status(Method::POST, "/api/v1/auth/logout", Some(&user.token), None)
+        .await;
+    assert!(
+        ends_within(&mut events, Duration::from_secs(2)).await,
+        "signed out elsewhere"
+    );
 }

@@ -337,6 +337,19 @@ pub fn set_cookie(r: &reqwest::Response, name: &str) -> Option<String> {
         .map(str::to_string)
 }
 
+/// Whether the server ends a streamed response (SSE) within `wait`; what it sends before the
+/// end is skipped.
+pub async fn ends_within(r: &mut reqwest::Response, wait: Duration) -> bool {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, r.chunk()).await {
+            Ok(Ok(Some(_))) => continue,
+            Ok(Ok(None) | Err(_)) => return true,
+            Err(_) => return false,
+        }
+    }
+}
+
 /// Reads a response's status and JSON body (Null when the body is empty or not JSON).
 pub async fn status_json(r: reqwest::Response) -> (StatusCode, Value) {
     let status = r.status();

@@ -10,7 +10,7 @@ use poem::{
     IntoResponse, handler,
     web::{
         Data, Query,
-        websocket::{Message, WebSocket},
+        websocket::{CloseCode, Message, WebSocket},
     },
 };
 use serde::Deserialize;
@@ -76,7 +76,12 @@ pub async fn audit_ws(
                         }
                     }
                     Some(_) => {}
-                    None => break,
+                    None => {
+                        // The admin's session ended (logout, demotion, deactivation...).
+                        let close = (CloseCode::Policy, "session ended".to_string());
+                        let _ = sink.send(Message::Close(Some(close))).await;
+                        break;
+                    }
                 },
             }
         }

@@ -7,6 +7,7 @@ use fixdesk_domain::{
 };
 use fixdesk_repository::audit as audit_repo;
 use fixdesk_usecases::{AuditPage, AuditUseCases, BoxStream, ServiceError, async_trait};
+use futures::StreamExt;
 use serde_json::json;
 
 use crate::{audit, clock, facade::Context};
@@ -69,7 +70,8 @@ impl AuditUseCases for AuditLog {
 
     async fn live(&self, actor: &Actor) -> Result<BoxStream<'static, AuditRecord>, ServiceError> {
         require_admin(actor)?;
-        Ok(self.ctx.feed.audit().await?)
+        let feed = self.ctx.feed.audit().await?;
+        Ok(feed.take_until(self.ctx.feed.session_ended(actor)).boxed())
     }
 
     async fn record_denial(

@@ -6,11 +6,14 @@
 use std::{sync::Arc, time::Duration};
 
 use fixdesk_db::Database;
-use fixdesk_domain::{AuditRecord, Notification, UserId};
-use fixdesk_repository::{RepoError, audit as audit_repo, notifications, sessions};
+use fixdesk_domain::{Actor, AuditRecord, Notification, UserId};
+use fixdesk_repository::{
+    RepoError, audit as audit_repo, notifications,
+    sessions::{self, Revocation},
+};
 
-use crate::session_cache::SessionCache;
-use futures::{StreamExt, stream::BoxStream};
+use crate::{clock, session_cache::SessionCache};
+use futures::{StreamExt, future::BoxFuture, stream::BoxStream};
 use tokio::sync::broadcast;
 
 /// How long to wait after a commit before reading, so bursts of commits cost one read.
@@ -24,6 +27,8 @@ const BATCH: u64 = 500;
 pub(crate) struct LiveFeed {
     notifications: broadcast::Sender<Arc<Notification>>,
     audit: broadcast::Sender<Arc<AuditRecord>>,
+    /// Session revocations by any instance, so open streams of a revoked session end.
+    revocations: broadcast::Sender<Revocation>,
     db: Database,
 }
 
@@ -33,11 +38,13 @@ impl LiveFeed {
     pub(crate) fn start(db: Database, cache: SessionCache) -> Self {
         let (notifications, _) = broadcast::channel(1024);
         let (audit, _) = broadcast::channel(1024);
+        let (revocations, _) = broadcast::channel(256);
         let weak = (notifications.downgrade(), audit.downgrade());
-        tokio::spawn(run(db.clone(), weak, cache));
+        tokio::spawn(run(db.clone(), weak, revocations.clone(), cache));
         Self {
             notifications,
             audit,
+            revocations,
             db,
         }
     }
@@ -47,11 +54,45 @@ impl LiveFeed {
     pub(crate) fn idle(db: Database) -> Self {
         let (notifications, _) = broadcast::channel(1);
         let (audit, _) = broadcast::channel(1);
+        let (revocations, _) = broadcast::channel(1);
         Self {
             notifications,
             audit,
+            revocations,
             db,
         }
+    }
+
+    /// Completes when `actor`'s session is no longer what it was when a stream opened:
+    /// revoked (logout, or all of the user's sessions ended), expired, the user deactivated
+    /// or deleted, or their role changed. Revocations by any instance reach it within about a
+    /// second; a stream ends with it, so no feed outlives the session that opened it.
+    pub(crate) fn session_ended(&self, actor: &Actor) -> BoxFuture<'static, ()> {
+        let mut revocations = self.revocations.subscribe();
+        let db = self.db.clone();
+        let actor = actor.clone();
+        Box::pin(async move {
+            // Subscribed first, then checked once: a revocation in between is not missed.
+            let Some(expires) = still_valid(&db, &actor).await else {
+                return;
+            };
+            let expiry =
+                tokio::time::sleep((expires - clock::now()).to_std().unwrap_or(Duration::ZERO));
+            tokio::pin!(expiry);
+            loop {
+                let check = tokio::select! {
+                    () = &mut expiry => return,
+                    r = revocations.recv() => match r {
+                        Ok(r) => r.user == actor.id,
+                        Err(broadcast::error::RecvError::Lagged(_)) => true,
+                        Err(broadcast::error::RecvError::Closed) => return,
+                    },
+                };
+                if check && still_valid(&db, &actor).await.is_none() {
+                    return;
+                }
+            }
+        })
     }
 
     /// A user's notifications from after `last_seen`, then live.
@@ -157,12 +198,26 @@ where
     .boxed()
 }
 
+/// When `actor`'s session expires, if it is still live, active and of the same role; a
+/// database that cannot say keeps the stream open (it is checked again at the next event).
+async fn still_valid(db: &Database, actor: &Actor) -> Option<chrono::NaiveDateTime> {
+    match sessions::find_live(db.reader(), &actor.session, clock::now()).await {
+        Ok(Some(s)) if s.user_active && s.actor.role == actor.role => Some(s.expires_at),
+        Ok(_) => None,
+        Err(e) => {
+            tracing::debug!(error = %e, "could not re-check a stream's session");
+            Some(clock::now() + chrono::Duration::minutes(1))
+        }
+    }
+}
+
 async fn run(
     db: Database,
     (notifications, audit): (
         broadcast::WeakSender<Arc<Notification>>,
         broadcast::WeakSender<Arc<AuditRecord>>,
     ),
+    revocations: broadcast::Sender<Revocation>,
     cache: SessionCache,
 ) {
     let commits = db.commits();
@@ -179,7 +234,7 @@ async fn run(
         let (Some(n_tx), Some(a_tx)) = (notifications.upgrade(), audit.upgrade()) else {
             return;
         };
-        last_revocation = evict(&reader, &cache, last_revocation).await;
+        last_revocation = evict(&reader, &cache, &revocations, last_revocation).await;
         if pruned.elapsed() > PRUNE_EVERY {
             pruned = tokio::time::Instant::now();
             let before = crate::clock::now() - chrono::Duration::minutes(10);
@@ -209,8 +264,14 @@ async fn run(
 /// How often old revocation events are dropped.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
 
-/// Drops from the cache every session revoked (by any instance) since `last`.
-async fn evict(reader: &fixdesk_db::DatabaseConnection, cache: &SessionCache, last: i64) -> i64 {
+/// Drops from the cache every session revoked (by any instance) since `last`, and tells the
+/// open streams.
+async fn evict(
+    reader: &fixdesk_db::DatabaseConnection,
+    cache: &SessionCache,
+    streams: &broadcast::Sender<Revocation>,
+    last: i64,
+) -> i64 {
     match sessions::revocations_after(reader, last).await {
         Ok(list) => {
             let mut last = last;
@@ -220,6 +281,8 @@ async fn evict(reader: &fixdesk_db::DatabaseConnection, cache: &SessionCache, la
                     None => cache.forget_user(r.user),
                 }
                 last = r.id;
+                // Nobody streaming is not an error.
+                let _ = streams.send(r);
             }
             last
         }

@@ -7,6 +7,7 @@ use fixdesk_domain::{
 };
 use fixdesk_repository::notifications;
 use fixdesk_usecases::{BoxStream, NotificationUseCases, ServiceError, async_trait};
+use futures::StreamExt;
 
 use crate::{clock, facade::Context};
 
@@ -101,6 +102,7 @@ impl NotificationUseCases for Notifications {
         actor: &Actor,
         last_seen: Option<i64>,
     ) -> Result<BoxStream<'static, Notification>, ServiceError> {
-        Ok(self.ctx.feed.notifications_for(actor.id, last_seen).await?)
+        let feed = self.ctx.feed.notifications_for(actor.id, last_seen).await?;
+        Ok(feed.take_until(self.ctx.feed.session_ended(actor)).boxed())
     }
 }

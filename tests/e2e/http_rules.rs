@@ -268,6 +268,83 @@ async fn configured_origins_are_enforced() {
 }
 
 #[tokio::test]
+async fn outside_development_no_other_origin_is_trusted_unless_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = fixdesk_tests::settings_for(dir.path());
+    settings.environment = fixdesk_app::Environment::Production;
+    let app = TestApp::spawn_with(settings, dir).await;
+    let admin = app.admin_token().await;
+    let preflight = app
+        .client
+        .request(Method::OPTIONS, app.url("/api/v1/users/"))
+        .header("Origin", "https://evil.example")
+        .header("Access-Control-Request-Method", "GET")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(preflight.status(), StatusCode::FORBIDDEN);
+    assert!(
+        preflight
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+    let simple = app
+        .req(Method::GET, "/api/v1/users/", Some(&admin))
+        .header("Origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(simple.status(), StatusCode::FORBIDDEN);
+    assert!(
+        simple
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+    // The server's own origin (its pages send Origin on every form) is not CORS at all.
+    let own = app.base.clone();
+    let same = app
+        .req(Method::GET, "/api/v1/users/", Some(&admin))
+        .header("Origin", own.as_str())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), StatusCode::OK);
+    assert!(same.headers().get("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn a_configured_origin_list_still_lets_the_servers_own_pages_post() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = fixdesk_tests::settings_for(dir.path());
+    settings.cors_origins = "https://desk.school.example".into();
+    let app = TestApp::spawn_with(settings, dir).await;
+    let page = app.client.get(app.url("/ui/login")).send().await.unwrap();
+    let pre = fixdesk_tests::set_cookie(&page, "fixdesk_pre").unwrap();
+    let html = page.text().await.unwrap();
+    let at = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+    let sign_in = app
+        .client
+        .post(app.url("/ui/login"))
+        .header("Origin", app.base.as_str())
+        .header("Cookie", pre.split(';').next().unwrap())
+        .form(&[
+            ("csrf", &html[at..at + 64]),
+            ("username", "admin"),
+            ("password", fixdesk_tests::ADMIN_PASSWORD),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        sign_in.status(),
+        StatusCode::SEE_OTHER,
+        "signed in from its own page"
+    );
+}
+
+#[tokio::test]
 async fn large_bodies_are_compressed_as_the_client_accepts_small_ones_are_not() {
     let app = TestApp::spawn().await;
     let plain = app

@@ -45,6 +45,11 @@ async fn csv_ids(app: &TestApp, token: &str, id: i64) -> Vec<i64> {
             .unwrap()
             .starts_with("text/csv")
     );
+    assert_eq!(
+        r.headers()["x-content-type-options"],
+        "nosniff",
+        "a download is never sniffed"
+    );
     let text = r.text().await.unwrap();
     let mut lines = text.lines();
     assert!(
@@ -326,4 +331,40 @@ async fn operator_tools_open_the_service_without_running_queued_jobs() {
     with_workers.job_workers = 1;
     let _server = fixdesk_service::Fixdesk::start(with_workers).await.unwrap();
     finished(&app, &admin, id).await;
+}
+
+#[tokio::test]
+async fn an_export_never_hands_a_spreadsheet_a_formula() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let u = app.user("teacher", "user").await;
+    app.ticket(&u.token, "=HYPERLINK(\"http://evil.example\",\"click\")")
+        .await;
+    let (_, job) = app
+        .call(
+            Method::POST,
+            "/api/v1/exports/tickets",
+            Some(&admin),
+            Some(json!({})),
+        )
+        .await;
+    let id = job["id"].as_i64().unwrap();
+    finished(&app, &admin, id).await;
+    let csv = app
+        .req(
+            Method::GET,
+            &format!("/api/v1/exports/{id}/download"),
+            Some(&admin),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("\"'=HYPERLINK("), "{csv}");
+    assert!(
+        !csv.contains(",\"=HYPERLINK(") && !csv.contains(",=HYPERLINK("),
+        "{csv}"
+    );
 }

@@ -5,6 +5,7 @@ mod attachments;
 mod audit;
 mod auth;
 mod categories;
+mod connections;
 mod durability;
 mod equipment;
 mod http_rules;

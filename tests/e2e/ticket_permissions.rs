@@ -364,3 +364,115 @@ async fn category_and_equipment_endpoints_for_every_role() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_ticket_its_creator_hid_is_gone_for_them_on_every_route() {
+    let app = TestApp::spawn().await;
+    let user = app.user("hider", "user").await;
+    let admin = app.admin_token().await;
+    let id = app.ticket(&user.token, "Hidden soon").await["id"]
+        .as_i64()
+        .unwrap();
+    // A file attached before hiding, to try reaching it afterwards.
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"note".to_vec()).file_name("n.txt"),
+    );
+    let r = app
+        .req(
+            Method::POST,
+            &format!("/api/v1/attachments/upload/{id}"),
+            Some(&user.token),
+        )
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), S::CREATED);
+    let attachment = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let hidden = app
+        .status(
+            Method::DELETE,
+            &format!("/api/v1/tickets/{id}"),
+            Some(&user.token),
+            None,
+        )
+        .await;
+    assert!(hidden.is_success(), "{hidden}");
+
+    let t = |p: &str| {
+        p.replace("{id}", &id.to_string())
+            .replace("{a}", &attachment.to_string())
+    };
+    let cases: [(Method, String, Option<Value>); 12] = [
+        (Method::GET, t("/api/v1/tickets/{id}"), None),
+        (
+            Method::PUT,
+            t("/api/v1/tickets/{id}"),
+            Some(json!({"title": "changed"})),
+        ),
+        (Method::DELETE, t("/api/v1/tickets/{id}"), None),
+        (Method::POST, t("/api/v1/tickets/{id}/close"), None),
+        (Method::GET, t("/api/v1/tickets/{id}/messages"), None),
+        (
+            Method::POST,
+            t("/api/v1/tickets/{id}/messages"),
+            Some(json!({"message": "hi"})),
+        ),
+        (Method::GET, t("/api/v1/tickets/{id}/messages/count"), None),
+        (Method::GET, t("/api/v1/async-tickets/async/{id}"), None),
+        (
+            Method::PUT,
+            t("/api/v1/async-tickets/async/{id}"),
+            Some(json!({"title": "changed"})),
+        ),
+        (Method::GET, t("/api/v1/attachments/{id}"), None),
+        (Method::GET, t("/api/v1/attachments/download/{a}"), None),
+        (Method::DELETE, t("/api/v1/attachments/{a}"), None),
+    ];
+    for (method, path, body) in cases {
+        let (status, answer) = app
+            .call(method.clone(), &path, Some(&user.token), body)
+            .await;
+        assert_eq!(status, S::NOT_FOUND, "{method} {path}: {answer}");
+    }
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(b"note".to_vec()).file_name("n.txt"),
+    );
+    let upload = app
+        .req(
+            Method::POST,
+            &format!("/api/v1/attachments/upload/{id}"),
+            Some(&user.token),
+        )
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(upload.status(), S::NOT_FOUND, "upload");
+    let (_, list) = app
+        .call(Method::GET, "/api/v1/tickets/", Some(&user.token), None)
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 0, "not listed");
+
+    // Nothing changed: staff still see it open, with its file and no message.
+    let (_, seen) = app
+        .call(Method::GET, &t("/api/v1/tickets/{id}"), Some(&admin), None)
+        .await;
+    assert_eq!(
+        (
+            seen["status"].clone(),
+            seen["title"].clone(),
+            seen["messages_count"].clone()
+        ),
+        (json!("new"), json!("Hidden soon"), json!(0))
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM attachments WHERE ticket_id = {id}"
+        ))
+        .await,
+        1
+    );
+}

@@ -5,12 +5,13 @@ use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use fixdesk_http::HttpConfig;
 use fixdesk_service::{Fixdesk, SeededAdmin, ServiceError};
 use fixdesk_web::WebConfig;
-use poem::{
-    EndpointExt, Server,
-    listener::{Acceptor, Listener, TcpAcceptor, TcpListener},
-};
+use poem::EndpointExt;
+use tokio::net::TcpListener;
 
-use crate::{Settings, SettingsError};
+use crate::{
+    Settings, SettingsError,
+    connections::{self, ConnectionLimits},
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -33,7 +34,8 @@ pub struct Application {
     service: Fixdesk,
     http: HttpConfig,
     web: WebConfig,
-    acceptor: TcpAcceptor,
+    listener: TcpListener,
+    limits: ConnectionLimits,
     addr: SocketAddr,
     grace: Duration,
     seeded: Option<SeededAdmin>,
@@ -56,26 +58,20 @@ impl Application {
         let seeded = service
             .ensure_admin(settings.admin_password.as_deref())
             .await?;
-        let acceptor = TcpListener::bind(settings.bind.clone())
-            .into_acceptor()
+        let bind_error = |source| AppError::Bind {
+            addr: settings.bind.clone(),
+            source,
+        };
+        let listener = TcpListener::bind(settings.bind.as_str())
             .await
-            .map_err(|source| AppError::Bind {
-                addr: settings.bind.clone(),
-                source,
-            })?;
-        let addr = acceptor
-            .local_addr()
-            .first()
-            .and_then(|a| a.as_socket_addr().copied())
-            .ok_or_else(|| AppError::Bind {
-                addr: settings.bind.clone(),
-                source: std::io::Error::other("no local address"),
-            })?;
+            .map_err(bind_error)?;
+        let addr = listener.local_addr().map_err(bind_error)?;
         Ok(Self {
             service,
             http: settings.http(),
             web: settings.web(),
-            acceptor,
+            limits: settings.connections(),
+            listener,
             addr,
             grace: Duration::from_secs(settings.shutdown_grace_secs),
             seeded,
@@ -106,8 +102,7 @@ impl Application {
         let endpoint = fixdesk_http::endpoint(service, self.http, Some(ui))
             .map_err(|e| AppError::Serve(std::io::Error::other(e)))?;
         tracing::info!(addr = %self.addr, "fixdesk listening");
-        Server::new_with_acceptor(self.acceptor)
-            .run_with_graceful_shutdown(endpoint, shutdown, Some(self.grace))
+        connections::serve(self.listener, endpoint, self.limits, shutdown, self.grace)
             .await
             .map_err(AppError::Serve)?;
         self.service.database().clone().close().await;

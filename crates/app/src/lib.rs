@@ -4,12 +4,14 @@
 //! is tested is what runs.
 
 mod application;
+mod connections;
 mod serve;
 mod settings;
 mod signals;
 mod telemetry;
 
 pub use application::{AppError, Application};
+pub use connections::ConnectionLimits;
 pub use serve::serve;
 pub use settings::{Environment, LogFormat, Settings, SettingsError};
 use telemetry::init_tracing;

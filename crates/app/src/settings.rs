@@ -8,9 +8,11 @@ use figment::{
     Figment,
     providers::{Env, Format, Serialized, Toml},
 };
-use fixdesk_http::HttpConfig;
+use fixdesk_http::{CorsPolicy, HttpConfig};
 use fixdesk_service::{HashingLimits, PoolSettings, ServiceSettings, SigningSecret};
 use fixdesk_web::WebConfig;
+
+use crate::ConnectionLimits;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,7 +55,8 @@ pub struct Settings {
     pub access_token_expire_minutes: u64,
     /// Password of the `admin` account created on an empty database (random if unset).
     pub admin_password: Option<String>,
-    /// Comma-separated browser origins allowed to call the API; empty allows any.
+    /// Comma-separated browser origins allowed to call the server from other sites; `*` allows
+    /// any. Empty: any in development, none (same origin only) everywhere else.
     pub cors_origins: String,
     pub migrate_on_start: bool,
     pub db_max_connections: u32,
@@ -88,6 +91,13 @@ pub struct Settings {
     pub request_timeout_ms: u64,
     /// The same for requests that carry files.
     pub upload_timeout_secs: u64,
+    /// Seconds a connection has to send a complete request head; also how long an idle
+    /// kept-alive connection is kept open.
+    pub header_timeout_secs: u64,
+    /// Connections one client address may hold at once (trusted proxies are exempt).
+    pub max_connections_per_client: usize,
+    /// Connections the server holds at once; 0: as many as the open-file limit allows.
+    pub max_connections: usize,
 }
 
 impl std::fmt::Debug for Settings {
@@ -132,6 +142,9 @@ impl Default for Settings {
             secure_cookies: None,
             request_timeout_ms: 30_000,
             upload_timeout_secs: 300,
+            header_timeout_secs: 10,
+            max_connections_per_client: 256,
+            max_connections: 0,
         }
     }
 }
@@ -168,9 +181,18 @@ impl Settings {
 
     /// Refuses configurations that would be unsafe to run.
     pub fn validate(&self) -> Result<(), SettingsError> {
-        if self.request_timeout_ms == 0 || self.upload_timeout_secs == 0 {
+        if self.request_timeout_ms == 0
+            || self.upload_timeout_secs == 0
+            || self.header_timeout_secs == 0
+        {
             return Err(SettingsError::Invalid(
-                "request_timeout_ms and upload_timeout_secs must be positive".into(),
+                "request_timeout_ms, upload_timeout_secs and header_timeout_secs must be positive"
+                    .into(),
+            ));
+        }
+        if self.max_connections_per_client == 0 {
+            return Err(SettingsError::Invalid(
+                "max_connections_per_client must be positive".into(),
             ));
         }
         if self
@@ -232,6 +254,45 @@ impl Settings {
         }
     }
 
+    pub fn connections(&self) -> ConnectionLimits {
+        let capacity = crate::connections::connection_capacity();
+        ConnectionLimits {
+            header_timeout: Duration::from_secs(self.header_timeout_secs),
+            per_client: self.max_connections_per_client,
+            total: match self.max_connections {
+                0 => capacity,
+                n => n.min(capacity),
+            },
+            trusted_proxies: self.trusted_proxies(),
+        }
+    }
+
+    fn cors_policy(&self) -> CorsPolicy {
+        let origins: Vec<String> = self
+            .cors_origins
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        if origins.iter().any(|o| o == "*") {
+            CorsPolicy::AnyOrigin
+        } else if !origins.is_empty() {
+            CorsPolicy::Origins(origins)
+        } else if self.environment == Environment::Development {
+            CorsPolicy::AnyOrigin
+        } else {
+            CorsPolicy::SameOrigin
+        }
+    }
+
+    fn trusted_proxies(&self) -> Vec<std::net::IpAddr> {
+        self.trusted_proxies
+            .split(',')
+            .filter_map(|s| s.trim().parse().ok())
+            .collect()
+    }
+
     pub fn web(&self) -> WebConfig {
         WebConfig {
             secure_cookies: self
@@ -243,22 +304,12 @@ impl Settings {
     pub fn http(&self) -> HttpConfig {
         HttpConfig {
             environment: self.environment.as_str().to_string(),
-            cors_origins: self
-                .cors_origins
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
+            cors: self.cors_policy(),
             max_body_bytes: self.max_body_bytes,
             max_in_flight: self.max_in_flight,
             queue_wait: Duration::from_millis(self.queue_wait_ms),
             rate_limit_per_minute: self.rate_limit_per_minute,
-            trusted_proxies: self
-                .trusted_proxies
-                .split(',')
-                .filter_map(|s| s.trim().parse().ok())
-                .collect(),
+            trusted_proxies: self.trusted_proxies(),
             metrics_token: self.metrics_token.clone(),
             request_timeout: Duration::from_millis(self.request_timeout_ms),
             upload_timeout: Duration::from_secs(self.upload_timeout_secs),
@@ -311,8 +362,8 @@ mod tests {
             assert_eq!(s.access_token_expire_minutes, 15);
             assert_eq!(s.bind, "127.0.0.1:9000");
             assert_eq!(
-                s.http().cors_origins,
-                vec!["http://a.example", "http://b.example"]
+                s.http().cors,
+                CorsPolicy::Origins(vec!["http://a.example".into(), "http://b.example".into()])
             );
             jail.set_env("FIXDESK_DATABASE_URL", "sqlite://new.db");
             let s = Settings::load().map_err(|e| e.to_string())?;

@@ -45,7 +45,7 @@ impl poem::error::ResponseError for ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-fn detail(status: StatusCode, detail: impl Into<Value>) -> Response {
+pub(crate) fn detail(status: StatusCode, detail: impl Into<Value>) -> Response {
     Response::builder()
         .status(status)
         .content_type("application/json")

@@ -14,10 +14,11 @@ mod validation;
 use std::sync::Arc;
 
 use fixdesk_usecases::Helpdesk;
-use poem::{Endpoint, EndpointExt, Route, endpoint::BoxEndpoint, http::Method, middleware::Cors};
+use poem::{Endpoint, EndpointExt, Route, endpoint::BoxEndpoint};
 use poem_openapi::OpenApiService;
 
 pub use error::error_response;
+pub use middleware::cors::CorsPolicy;
 
 /// The use cases every handler calls, shared by all requests.
 pub type Service = Arc<dyn Helpdesk>;
@@ -27,8 +28,8 @@ pub type Service = Arc<dyn Helpdesk>;
 pub struct HttpConfig {
     /// Reported by `/health` (`development`, `staging`, `production`).
     pub environment: String,
-    /// Origins allowed to call the API from a browser; empty allows any (development).
-    pub cors_origins: Vec<String>,
+    /// Which other origins may call the server from a browser.
+    pub cors: CorsPolicy,
     /// The largest request body accepted, in bytes.
     pub max_body_bytes: usize,
     /// Requests handled at once; beyond that, a request waits at most `queue_wait` for a place
@@ -52,7 +53,7 @@ impl Default for HttpConfig {
     fn default() -> Self {
         Self {
             environment: "development".into(),
-            cors_origins: Vec::new(),
+            cors: CorsPolicy::SameOrigin,
             max_body_bytes: 1024 * 1024,
             max_in_flight: 1024,
             queue_wait: std::time::Duration::from_millis(100),
@@ -66,28 +67,6 @@ impl Default for HttpConfig {
 }
 
 const API_VERSION: &str = "1.0.0";
-
-fn cors(config: &HttpConfig) -> Cors {
-    let cors = Cors::new()
-        .allow_credentials(true)
-        .allow_methods([
-            Method::GET,
-            Method::POST,
-            Method::PUT,
-            Method::DELETE,
-            Method::OPTIONS,
-            Method::PATCH,
-        ])
-        .expose_headers([
-            "Content-Type",
-            "Authorization",
-            "Content-Length",
-            "X-Total-Count",
-        ])
-        .max_age(600);
-    // Requested headers are echoed (a literal `*` would not cover `Authorization`).
-    cors.allow_origins(config.cors_origins.iter().map(String::as_str))
-}
 
 /// The whole HTTP application for `service`. `ui`, when given, is served under `/ui` behind
 /// the same backpressure, rate limits, compression and metrics as the API (but none of the
@@ -166,10 +145,11 @@ pub fn endpoint(
             req.extensions_mut().insert(client);
             ep.call(req).await
         })
-        .with(cors(&config))
+        .with(middleware::cors::CrossOrigin(config.cors.clone()))
         .data(service)
         .data(config)
         // What the CORS layer itself refuses.
-        .catch_all_error(|e| async move { error_response(e) });
+        .catch_all_error(|e| async move { error_response(e) })
+        .with(middleware::security_headers::SecurityHeaders);
     Ok(app)
 }

@@ -100,8 +100,12 @@ impl AttachmentUseCases for Attachments {
         let t = tickets::find(self.ctx.db.reader(), ticket)
             .await?
             .ok_or(DomainError::TicketNotFound)?;
-        if !actor.role.is_staff() && (t.creator_id != actor.id || t.hidden_for_creator) {
-            return Err(DomainError::CannotAttach.into());
+        if !actor.role.is_staff() {
+            if t.creator_id != actor.id {
+                return Err(DomainError::CannotAttach.into());
+            }
+            // Hidden by its creator: gone for them (404), like every other route.
+            visibility(actor, &t)?;
         }
         let name = UploadName::parse(filename)?;
         let stored_filename = format!("{}.{}", uuid::Uuid::new_v4(), name.extension);

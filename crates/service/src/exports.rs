@@ -99,6 +99,16 @@ const HEADER: [&str; 15] = [
 ];
 const PAGE: u64 = 1000;
 
+/// A cell of user-written text that a spreadsheet will not run as a formula: text starting
+/// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's advice for
+/// CSV injection), which spreadsheets show as plain text.
+fn cell(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
 fn csv_page(tickets: &[fixdesk_domain::Ticket], header: bool) -> Result<Vec<u8>, ServiceError> {
     let mut w = csv::Writer::from_writer(Vec::new());
     if header {
@@ -109,20 +119,20 @@ fn csv_page(tickets: &[fixdesk_domain::Ticket], header: bool) -> Result<Vec<u8>,
     for t in tickets {
         w.write_record([
             t.id.0.to_string(),
-            t.title.clone(),
+            cell(&t.title),
             t.status.as_str().into(),
             t.priority.as_str().into(),
             opt(t.category_id.map(|c| c.0)),
-            t.room_number.clone(),
+            cell(&t.room_number),
             opt(t.equipment_id.map(|e| e.0)),
             t.creator_id.0.to_string(),
-            t.creator_name.clone().unwrap_or_default(),
+            cell(t.creator_name.as_deref().unwrap_or_default()),
             opt(t.assigned_to_id.map(|u| u.0)),
-            t.assigned_to_name.clone().unwrap_or_default(),
+            cell(t.assigned_to_name.as_deref().unwrap_or_default()),
             time(t.created_at),
             time(t.updated_at),
             t.closed_at.map(time).unwrap_or_default(),
-            t.resolution.clone().unwrap_or_default(),
+            cell(t.resolution.as_deref().unwrap_or_default()),
         ])
         .map_err(ServiceError::internal)?;
     }
@@ -274,5 +284,26 @@ impl ExportUseCases for Exports {
             Err(StoreError::NotFound) => Err(DomainError::ExportNotFound.into()),
             Err(e) => Err(ServiceError::internal(e)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cell;
+
+    #[test]
+    fn text_a_spreadsheet_would_run_is_written_as_text() {
+        for formula in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(cell(formula), format!("'{formula}"));
+        }
+        assert_eq!(cell("Принтер 3-го этажа"), "Принтер 3-го этажа");
+        assert_eq!(cell(""), "");
     }
 }

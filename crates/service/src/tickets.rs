@@ -409,6 +409,9 @@ impl TicketUseCases for Tickets {
             ensure_can_work(actor, &before)?;
         } else if before.creator_id != actor.id {
             return Err(DomainError::CannotCloseTicket.into());
+        } else {
+            // A ticket its creator has hidden is gone for them, on every route.
+            visibility(actor, &before)?;
         }
         before
             .status

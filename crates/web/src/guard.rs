@@ -88,15 +88,6 @@ impl<E: Endpoint> Endpoint for PageGuardEndpoint<E> {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
         );
-        h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-        h.insert(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        );
-        h.insert(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        );
         if !h.contains_key(header::CACHE_CONTROL) {
             h.insert(
                 header::CACHE_CONTROL,

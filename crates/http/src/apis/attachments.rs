@@ -149,7 +149,6 @@ pub async fn download(
             content_disposition(&a.filename),
         )
         .header(header::CONTENT_LENGTH, length)
-        .header("X-Content-Type-Options", "nosniff")
         .body(Body::from_bytes_stream(body.map_ok(bytes::Bytes::from)))
         .into_response())
 }

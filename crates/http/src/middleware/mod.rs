@@ -3,10 +3,12 @@
 pub mod backpressure;
 pub mod cache_control;
 pub mod compress;
+pub mod cors;
 pub mod deadline;
 pub mod denials;
 pub mod metrics;
 pub mod rate_limit;
+pub mod security_headers;
 pub mod slash;
 
 /// The probes (`/health`, `/ready`, `/metrics`): answered whatever the load, so no limit,

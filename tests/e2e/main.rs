@@ -20,6 +20,7 @@ mod resilience;
 mod server_process;
 mod sessions;
 mod statistics;
+mod text_input;
 mod ticket_permissions;
 mod ticket_workflow;
 mod tickets;

@@ -57,6 +57,7 @@ pub struct UploadName {
 impl UploadName {
     pub fn parse(raw: &str) -> Result<Self, DomainError> {
         let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+        let base = crate::text::without_bidi_controls(base);
         let cleaned: String = base
             .chars()
             .filter(|c| !c.is_control())

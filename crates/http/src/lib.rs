@@ -115,6 +115,7 @@ pub fn endpoint(
         .at("/", poem::get(system::root).data(system::HasUi(has_ui)))
         .at("/health", poem::get(system::health))
         .at("/ready", poem::get(system::ready))
+        .with(middleware::plain_query::PlainQuery)
         .with(middleware::slash::SlashPolicy)
         // Errors become responses here, so the layers outside see and decorate them too.
         .catch_all_error(|e| async move { error_response(e) })

@@ -34,6 +34,43 @@ impl ValidationItem {
     }
 }
 
+/// A refusal of `text` at `loc` if it holds a control character.
+pub fn control_character(loc: Vec<Value>, text: &str) -> Option<ValidationItem> {
+    use fixdesk_usecases::domain::text;
+    text::forbidden_character(text).map(|c| {
+        ValidationItem::new(
+            text::CONTROL_CHARACTERS,
+            loc,
+            &text::forbidden_message(c),
+            Value::String(text.to_string()),
+        )
+    })
+}
+
+/// Refusals of every string in `value` (object keys included) that holds a control
+/// character, each located by its path below `path`: no field of any body may carry one.
+pub fn control_characters(value: &Value, path: &mut Vec<Value>, out: &mut Vec<ValidationItem>) {
+    match value {
+        Value::String(s) => out.extend(control_character(path.clone(), s)),
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(i.into());
+                control_characters(item, path, out);
+                path.pop();
+            }
+        }
+        Value::Object(fields) => {
+            for (key, item) in fields {
+                path.push(key.as_str().into());
+                out.extend(control_character(path.clone(), key));
+                control_characters(item, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Collects field errors while a request body is turned into domain values, so a client
 /// hears about every bad field at once.
 #[derive(Debug, Default)]

@@ -108,6 +108,9 @@ impl AttachmentUseCases for Attachments {
             visibility(actor, &t)?;
         }
         let name = UploadName::parse(filename)?;
+        if let Some(d) = &description {
+            fixdesk_domain::text::plain("description", d).map_err(DomainError::from)?;
+        }
         let stored_filename = format!("{}.{}", uuid::Uuid::new_v4(), name.extension);
         let key = format!("{}/{stored_filename}", ticket.0);
         let stored = match self.ctx.files.put(&key, body, MAX_ATTACHMENT_BYTES).await {

@@ -59,7 +59,13 @@ impl AuthUseCases for Auth {
         password: &str,
         client: &ClientInfo,
     ) -> Result<IssuedToken, ServiceError> {
-        let creds = users::credentials_by_username(self.ctx.db.reader(), username).await?;
+        // No account has such a name; the database is not even asked (PostgreSQL cannot
+        // compare text holding NUL).
+        let creds = if fixdesk_domain::text::forbidden_character(username).is_some() {
+            None
+        } else {
+            users::credentials_by_username(self.ctx.db.reader(), username).await?
+        };
         if let Some(c) = &creds {
             self.guard(&c.user, username, client).await?;
         }

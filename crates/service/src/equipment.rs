@@ -154,6 +154,7 @@ impl EquipmentUseCases for Inventory {
         client: &ClientInfo,
     ) -> Result<Maintenance, ServiceError> {
         actor.require_staff()?;
+        fixdesk_domain::text::plain("description", &new.description).map_err(DomainError::from)?;
         let now = clock::now();
         let uow = self.ctx.db.begin_write().await?;
         let e = equipment::find(uow.conn(), id)

@@ -105,6 +105,9 @@ impl Tickets {
         actor: &Actor,
         query: TicketQuery,
     ) -> Result<TicketPage, ServiceError> {
+        if let Some(search) = &query.filter.search {
+            fixdesk_domain::text::plain("search", search).map_err(DomainError::from)?;
+        }
         let query = Self::scoped(actor, query);
         let conn = self.ctx.db.reader();
         let items = tickets::list(conn, &query).await?;

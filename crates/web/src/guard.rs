@@ -68,6 +68,18 @@ fn cross_site(req: &Request) -> bool {
     origin == "null" || !origin_host.eq_ignore_ascii_case(host)
 }
 
+/// Whether a query parameter carries a control character (no page's link or form makes one;
+/// see `fixdesk_domain::text`).
+fn control_characters_in_query(req: &Request) -> bool {
+    use fixdesk_usecases::domain::text::forbidden_character;
+    req.uri().query().is_some_and(|q| {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(q)
+            .unwrap_or_default()
+            .iter()
+            .any(|(k, v)| forbidden_character(k).or(forbidden_character(v)).is_some())
+    })
+}
+
 impl<E: Endpoint> Endpoint for PageGuardEndpoint<E> {
     type Output = Response;
 
@@ -77,6 +89,8 @@ impl<E: Endpoint> Endpoint for PageGuardEndpoint<E> {
         let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD);
         let answer = if unsafe_method && cross_site(&req) {
             Err(WebError::Csrf.into())
+        } else if control_characters_in_query(&req) {
+            Err(WebError::BadForm("query".into()).into())
         } else if unsafe_method && !body_within_limit(&req) {
             Err(poem::Error::from_status(StatusCode::PAYLOAD_TOO_LARGE))
         } else {

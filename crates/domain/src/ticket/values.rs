@@ -1,16 +1,22 @@
 //! The text fields of a ticket, each of which checks itself.
 
-use crate::{FieldError, text::bounded};
+use crate::{
+    FieldError,
+    text::{bounded, without_bidi_controls},
+};
 
 macro_rules! text_value {
     ($(#[$doc:meta])* $name:ident, $field:literal, $min:expr, $max:expr) => {
+        text_value!($(#[$doc])* $name, $field, $min, $max, std::borrow::Cow::Borrowed);
+    };
+    ($(#[$doc:meta])* $name:ident, $field:literal, $min:expr, $max:expr, $clean:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct $name(String);
 
         impl $name {
             pub fn parse(raw: &str) -> Result<Self, FieldError> {
-                Ok(Self(bounded($field, raw, $min, $max)?))
+                Ok(Self(bounded($field, &$clean(raw), $min, $max)?))
             }
 
             pub fn as_str(&self) -> &str {
@@ -25,8 +31,9 @@ macro_rules! text_value {
 }
 
 text_value!(
-    /// 1–100 characters.
-    Title, "title", 1, 100
+    /// 1–100 characters, without bidirectional overrides: a title must read as what it is in
+    /// every list.
+    Title, "title", 1, 100, without_bidi_controls
 );
 text_value!(
     /// What is wrong, up to 10,000 characters (may be empty).

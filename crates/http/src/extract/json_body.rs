@@ -52,6 +52,11 @@ impl<T: DeserializeOwned> JsonBody<T> {
                 value,
             )]));
         }
+        let mut refused = Vec::new();
+        validation::control_characters(&value, &mut vec!["body".into()], &mut refused);
+        if !refused.is_empty() {
+            return Err(ApiError::Validation(refused));
+        }
         serde_path_to_error::deserialize::<_, T>(value.clone()).map_err(|e| {
             ApiError::Validation(vec![validation::from_serde(&value, e.path(), e.inner())])
         })

@@ -38,6 +38,14 @@ impl LoginForm {
         };
         let username = text("username");
         let password = text("password");
+        for (name, value) in [("username", &username), ("password", &password)] {
+            if let Some(value) = value {
+                items.extend(crate::validation::control_character(
+                    vec!["body".into(), name.into()],
+                    value,
+                ));
+            }
+        }
         if let Some(g) = self.fields.get("grant_type").filter(|g| !g.is_null())
             && g.as_str() != Some("password")
         {

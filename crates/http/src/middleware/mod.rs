@@ -7,6 +7,7 @@ pub mod cors;
 pub mod deadline;
 pub mod denials;
 pub mod metrics;
+pub mod plain_query;
 pub mod rate_limit;
 pub mod security_headers;
 pub mod slash;

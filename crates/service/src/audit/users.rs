@@ -6,8 +6,19 @@ use serde_json::{Value, json};
 use super::diff;
 
 /// Attempted usernames are attacker-controlled; keep what is logged short.
+/// A name someone typed, fit for the log: at most 100 characters, control characters shown as
+/// `\u{…}` escapes (the log must hold what was tried, and never a NUL or a terminal escape).
 fn clip(s: &str) -> String {
-    s.chars().take(100).collect()
+    s.chars()
+        .take(100)
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn user_entry(

@@ -18,6 +18,7 @@ mod m20261122_000011_create_jobs;
 mod m20261122_000012_create_session_revocations;
 mod m20261122_000013_index_sign_in_history;
 mod m20261202_000014_create_write_probe;
+mod m20261202_000015_create_login_failures;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000012_create_session_revocations::Migration),
             Box::new(m20261122_000013_index_sign_in_history::Migration),
             Box::new(m20261202_000014_create_write_probe::Migration),
+            Box::new(m20261202_000015_create_login_failures::Migration),
         ]
     }
 }

@@ -277,3 +277,47 @@ async fn brute_force_is_bounded_per_address_and_per_account_without_locking_the_
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn concurrent_guesses_cannot_get_past_the_bound() {
+    let app = TestApp::spawn().await;
+    app.user("victim", "user").await;
+    let guesses =
+        (0..60).map(|i| app.login("victim", if i % 2 == 0 { "guess-one" } else { "guess-two" }));
+    let statuses: Vec<StatusCode> = futures::future::join_all(guesses)
+        .await
+        .into_iter()
+        .map(|r| r.status())
+        .collect();
+    let tried = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(tried <= 10, "{tried} passwords were tried: {statuses:?}");
+    assert_eq!(tried + refused, 60, "{statuses:?}");
+    assert!(tried >= 1);
+}
+
+#[tokio::test]
+async fn a_lockout_looks_the_same_for_a_name_nobody_has() {
+    let app = TestApp::spawn().await;
+    app.user("realname", "user").await;
+    let mut answers = Vec::new();
+    for name in ["realname", "nobody-has-this"] {
+        for _ in 0..10 {
+            assert_eq!(
+                app.login(name, "guess-guess").await.status(),
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        let r = app.login(name, "guess-guess").await;
+        let retry = fixdesk_tests::header(&r, "retry-after");
+        answers.push((r.status(), retry, r.text().await.unwrap()));
+    }
+    assert_eq!(answers[0].0, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(answers[0], answers[1], "the same refusal for both");
+}

@@ -14,6 +14,17 @@ pub const ADDRESS_WINDOW: TimeDelta = TimeDelta::minutes(15);
 pub const PER_ACCOUNT: u64 = 100;
 pub const ACCOUNT_WINDOW: TimeDelta = TimeDelta::hours(1);
 
+/// The account an attempt counts against: the name tried, whether or not anybody has it, so
+/// that a lockout looks the same for a real name and an invented one. Case-insensitive, at
+/// most 100 characters, control characters escaped.
+pub fn account_key(username: &str) -> String {
+    let name: String = username.trim().to_lowercase().chars().take(100).collect();
+    crate::text::escape_controls(&name)
+        .chars()
+        .take(100)
+        .collect()
+}
+
 /// Whether a sign-in attempt may go ahead; otherwise the seconds to wait (the window that
 /// counted the failures).
 pub fn check(
@@ -34,6 +45,13 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn account_keys_ignore_case_and_hold_no_control_characters() {
+        assert_eq!(account_key(" Admin "), "admin");
+        assert_eq!(account_key("ad\0min"), "ad\\u{0}min");
+        assert_eq!(account_key(&"я".repeat(300)).chars().count(), 100);
+    }
 
     #[test]
     fn addresses_and_accounts_are_bounded_but_the_owner_gets_in() {

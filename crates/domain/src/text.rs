@@ -36,6 +36,26 @@ pub fn plain(field: &'static str, raw: &str) -> Result<(), FieldError> {
     }
 }
 
+/// `s` with every control character written as a `\u{…}` escape: for putting what someone
+/// typed into a log or a key, where it must be recorded but never act.
+pub fn escape_controls(s: &str) -> Cow<'_, str> {
+    if s.chars().any(char::is_control) {
+        Cow::Owned(
+            s.chars()
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_unicode().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 /// `s` without bidirectional embedding, override and isolate controls (U+202A–U+202E,
 /// U+2066–U+2069), with which `invoice_exe.pdf` can be made to read as `invoice_fdp.exe`:
 /// removed from titles and file names, where a reader must see what is really there.

@@ -242,23 +242,6 @@ pub async fn last_id<C: ConnectionTrait>(conn: &C) -> Result<i64, RepoError> {
     Ok(id.unwrap_or(0))
 }
 
-/// Failed sign-ins of `user` since `since`, from `ip` only when given.
-pub async fn failed_logins<C: ConnectionTrait>(
-    conn: &C,
-    user: fixdesk_domain::UserId,
-    ip: Option<&str>,
-    since: NaiveDateTime,
-) -> Result<u64, RepoError> {
-    let mut q = audit_log::Entity::find()
-        .filter(audit_log::Column::UserId.eq(user.0))
-        .filter(audit_log::Column::ActionType.eq(fixdesk_domain::AuditAction::LoginFailed.as_str()))
-        .filter(audit_log::Column::CreatedAt.gte(since));
-    if let Some(ip) = ip {
-        q = q.filter(audit_log::Column::IpAddress.eq(ip));
-    }
-    Ok(q.count(conn).await?)
-}
-
 /// Whether `user` has ever signed in from `ip`.
 pub async fn signed_in_from<C: ConnectionTrait>(
     conn: &C,

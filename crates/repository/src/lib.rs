@@ -12,6 +12,7 @@ pub mod equipment;
 pub mod import;
 pub mod jobs;
 pub mod legacy;
+pub mod login_failures;
 pub mod maintenance;
 pub mod messages;
 pub mod notifications;

@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use fixdesk_usecases::{AuthUseCases, IssuedToken, ServiceError, async_trait};
 
-use crate::{audit, clock, facade::Context, random};
-use fixdesk_domain::{Actor, ClientInfo, SessionId};
-use fixdesk_repository::{audit as audit_repo, sessions, users};
+use crate::{audit, clock, facade::Context, login_attempts::Pending, random};
+use fixdesk_domain::{Actor, ClientInfo, SessionId, login_guard};
+use fixdesk_repository::{audit as audit_repo, login_failures, sessions, users};
 
 #[derive(Debug, Clone)]
 pub struct Auth {
@@ -22,32 +22,51 @@ impl Auth {
         Self { ctx }
     }
 
-    /// Refuses the attempt, before any hashing, when the account or this address has failed
-    /// too often (`fixdesk_domain::login_guard`). The refusal is audited like a failure.
-    async fn guard(
-        &self,
-        user: &fixdesk_domain::User,
-        attempted: &str,
-        client: &ClientInfo,
-    ) -> Result<(), ServiceError> {
-        use fixdesk_domain::login_guard;
+    /// The failures stored for `account`: from `ip` in the address window, and from anywhere
+    /// in the account window.
+    async fn stored_failures(&self, account: &str, ip: &str) -> Result<Pending, ServiceError> {
         let conn = self.ctx.db.reader();
         let now = clock::now();
-        let ip = client.ip.as_deref().unwrap_or_default();
-        let from_here =
-            audit_repo::failed_logins(conn, user.id, Some(ip), now - login_guard::ADDRESS_WINDOW)
-                .await?;
-        let in_window =
-            audit_repo::failed_logins(conn, user.id, None, now - login_guard::ACCOUNT_WINDOW)
-                .await?;
-        let known = in_window >= login_guard::PER_ACCOUNT
-            && audit_repo::signed_in_from(conn, user.id, ip).await?;
-        if let Err(retry_after_secs) = login_guard::check(from_here, in_window, known) {
-            let entry = audit::login_failed(attempted, Some(user), "too many failures", client);
-            audit::record(&self.ctx.db, entry, now).await?;
-            return Err(ServiceError::TooManyAttempts { retry_after_secs });
-        }
-        Ok(())
+        Ok(Pending {
+            from_address: login_failures::count(
+                conn,
+                account,
+                Some(ip),
+                now - login_guard::ADDRESS_WINDOW,
+            )
+            .await?,
+            on_account: login_failures::count(
+                conn,
+                account,
+                None,
+                now - login_guard::ACCOUNT_WINDOW,
+            )
+            .await?,
+        })
+    }
+
+    /// Stores a failed (or refused) attempt: its row for the bound and its audit row, in one
+    /// unit of work.
+    async fn record_failure(
+        &self,
+        account: &str,
+        attempted: &str,
+        user: Option<&fixdesk_domain::User>,
+        reason: &str,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        login_failures::record(
+            uow.conn(),
+            account,
+            client.ip.as_deref(),
+            now,
+            now - login_guard::ACCOUNT_WINDOW,
+        )
+        .await?;
+        let entry = audit::login_failed(attempted, user, reason, client);
+        audit::commit(uow, entry, now).await
     }
 }
 
@@ -66,9 +85,29 @@ impl AuthUseCases for Auth {
         } else {
             users::credentials_by_username(self.ctx.db.reader(), username).await?
         };
-        if let Some(c) = &creds {
-            self.guard(&c.user, username, client).await?;
-        }
+        let user = creds.as_ref().map(|c| &c.user);
+        // Every name tried is guarded alike, whether anybody has it or not, and before any
+        // hashing: a lockout reveals nothing, and concurrency cannot get past it.
+        let account = login_guard::account_key(username);
+        let ip = client.ip.as_deref().unwrap_or_default();
+        let started = self.ctx.login_attempts.start(&account, ip);
+        let stored = self.stored_failures(&account, ip).await?;
+        let known_address = match user {
+            Some(u) if stored.on_account > 0 => {
+                audit_repo::signed_in_from(self.ctx.db.reader(), u.id, ip).await?
+            }
+            _ => false,
+        };
+        let admitted = match started.admit(stored, |p| {
+            login_guard::check(p.from_address, p.on_account, known_address)
+        }) {
+            Ok(a) => a,
+            Err(retry_after_secs) => {
+                self.record_failure(&account, username, user, "too many failures", client)
+                    .await?;
+                return Err(ServiceError::TooManyAttempts { retry_after_secs });
+            }
+        };
         let verified = self
             .ctx
             .hasher
@@ -83,10 +122,12 @@ impl AuthUseCases for Auth {
             _ => Some(("bad credentials", ServiceError::BadCredentials)),
         };
         if let Some((reason, error)) = failure {
-            let entry = audit::login_failed(username, user.as_ref(), reason, client);
-            audit::record(&self.ctx.db, entry, clock::now()).await?;
+            self.record_failure(&account, username, user.as_ref(), reason, client)
+                .await?;
+            admitted.failed();
             return Err(error);
         }
+        drop(admitted);
         let Some(user) = user else {
             return Err(ServiceError::BadCredentials);
         };

@@ -20,6 +20,7 @@ use crate::{
     health::{HealthCheck, ReadinessCheck},
     jobs,
     live::LiveFeed,
+    login_attempts::LoginAttempts,
     random, seed,
     session_cache::SessionCache,
     tokens::TokenIssuer,
@@ -37,6 +38,7 @@ pub(crate) struct Context {
     pub(crate) exports: Arc<dyn FileStore>,
     pub(crate) health: HealthCheck,
     pub(crate) readiness: ReadinessCheck,
+    pub(crate) login_attempts: LoginAttempts,
 }
 
 /// The fixdesk service. Cheap to clone; clones share one database pool and one cache. Its use
@@ -101,6 +103,7 @@ impl Fixdesk {
             exports: Arc::new(LocalDisk::new(settings.data_dir.join("exports"))),
             health: HealthCheck::new(),
             readiness: ReadinessCheck::default(),
+            login_attempts: LoginAttempts::default(),
             db,
             hasher,
             tokens: TokenIssuer::new(secret.as_bytes(), settings.token_ttl),

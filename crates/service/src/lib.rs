@@ -19,6 +19,7 @@ mod health;
 mod import;
 mod jobs;
 mod live;
+mod login_attempts;
 mod notifications;
 mod notify;
 mod operator;

@@ -6,6 +6,7 @@ pub mod audit_log;
 pub mod category;
 pub mod equipment;
 pub mod job;
+pub mod login_failure;
 pub mod maintenance;
 pub mod notification;
 pub mod notification_setting;

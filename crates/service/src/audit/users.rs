@@ -9,16 +9,8 @@ use super::diff;
 /// A name someone typed, fit for the log: at most 100 characters, control characters shown as
 /// `\u{…}` escapes (the log must hold what was tried, and never a NUL or a terminal escape).
 fn clip(s: &str) -> String {
-    s.chars()
-        .take(100)
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    let head: String = s.chars().take(100).collect();
+    fixdesk_domain::text::escape_controls(&head).into_owned()
 }
 
 fn user_entry(

@@ -507,3 +507,39 @@ async fn change_password_checks_the_current_one_first_then_the_new_ones_length()
         1
     );
 }
+
+#[tokio::test]
+async fn two_admins_demoting_each_other_at_once_leave_one_admin() {
+    for round in 0..5 {
+        let app = TestApp::spawn().await;
+        let second = app.user("second_admin", "admin").await;
+        let first = app.admin_token().await;
+        let (_, me) = app
+            .call(Method::GET, "/api/v1/users/me", Some(&first), None)
+            .await;
+        let first_id = me["id"].as_i64().unwrap();
+        let (to_second, to_first) = (
+            format!("/api/v1/users/{}", second.id),
+            format!("/api/v1/users/{first_id}"),
+        );
+        let body = || Some(json!({"role": "user"}));
+        let (a, b) = tokio::join!(
+            app.call(Method::PUT, &to_second, Some(&first), body()),
+            app.call(Method::PUT, &to_first, Some(&second.token), body())
+        );
+        let statuses = [a.0, b.0];
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM users WHERE role = 'admin' AND is_active AND deleted_at IS NULL"
+            )
+            .await,
+            1,
+            "round {round}: {statuses:?}"
+        );
+        assert_eq!(
+            statuses.iter().filter(|s| **s == StatusCode::OK).count(),
+            1,
+            "round {round}: exactly one demotion wins: {statuses:?} {a:?} {b:?}"
+        );
+    }
+}

@@ -288,18 +288,25 @@ pub async fn active_staff<C: ConnectionTrait>(conn: &C) -> Result<Vec<UserId>, R
     Ok(ids.into_iter().map(UserId).collect())
 }
 
-/// Active admins other than `except`.
+/// Active admins other than `except`, with every active admin's row locked until the unit
+/// of work ends (PostgreSQL: `FOR UPDATE`; SQLite's single writer already serializes). Two
+/// concurrent demotions of the last two admins therefore see each other: one of them waits,
+/// recounts and is refused, and the last admin is never removed.
 pub async fn count_active_admins_except<C: ConnectionTrait>(
     conn: &C,
     except: UserId,
 ) -> Result<u64, RepoError> {
-    Ok(user::Entity::find()
+    let mut q = user::Entity::find()
+        .select_only()
+        .column(user::Column::Id)
         .filter(live())
         .filter(user::Column::Role.eq(Role::Admin.as_str()))
-        .filter(user::Column::IsActive.eq(true))
-        .filter(user::Column::Id.ne(except.0))
-        .count(conn)
-        .await?)
+        .filter(user::Column::IsActive.eq(true));
+    if conn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        q = q.lock_exclusive();
+    }
+    let ids: Vec<i64> = q.into_tuple().all(conn).await?;
+    Ok(ids.into_iter().filter(|id| *id != except.0).count() as u64)
 }
 
 /// Whether any live admin exists (active or not): seeding creates one only when none does.

@@ -203,6 +203,11 @@ impl Helpdesk for Fixdesk {
                 idle as f64,
             ));
         }
+        out.push((
+            "password_hash_memory_bytes".into(),
+            "argon2 memory the password-hashing workers hold".into(),
+            self.ctx.hasher.memory_held() as f64,
+        ));
         if let Ok(n) = fixdesk_repository::jobs::queued(self.ctx.db.reader()).await {
             out.push(("jobs_queued".into(), "Jobs waiting to run".into(), n as f64));
         }

@@ -300,7 +300,7 @@ async fn operator_tools_open_the_service_without_running_queued_jobs() {
     let dir = tempfile::tempdir().unwrap();
     let mut settings = fixdesk_tests::settings_for(dir.path());
     settings.job_workers = 0;
-    let app = TestApp::spawn_with(settings.clone(), dir).await;
+    let app = TestApp::spawn_with(settings, dir).await;
     let admin = app.admin_token().await;
     let (status, job) = app
         .call(
@@ -315,7 +315,7 @@ async fn operator_tools_open_the_service_without_running_queued_jobs() {
     let state = format!("SELECT state FROM jobs WHERE id = {id}");
 
     // What `fixdesk-migrate stats verify` and every other operator command open.
-    let operator = fixdesk_service::Fixdesk::open(settings.service())
+    let operator = fixdesk_service::Fixdesk::open(app.settings.service())
         .await
         .unwrap();
     operator.operator().verify_statistics().await.unwrap();
@@ -327,7 +327,7 @@ async fn operator_tools_open_the_service_without_running_queued_jobs() {
     );
 
     // A server's service does run it: the check above could have failed.
-    let mut with_workers = settings.service();
+    let mut with_workers = app.settings.service();
     with_workers.job_workers = 1;
     let _server = fixdesk_service::Fixdesk::start(with_workers).await.unwrap();
     finished(&app, &admin, id).await;

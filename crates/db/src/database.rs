@@ -268,8 +268,8 @@ impl Database {
     /// What keeps the storage from taking writes, looked at now: the SQLite file deleted,
     /// replaced or read-only, its configured cap (nearly) reached, or its disk (nearly) full.
     /// The write path itself is tried by the caller, with a real write.
-    pub async fn storage_problem(&self) -> Option<crate::StorageProblem> {
-        use crate::StorageProblem;
+    pub async fn storage_problem(&self) -> Option<fixdesk_domain::StorageProblem> {
+        use fixdesk_domain::StorageProblem;
         let file = self.file.as_ref()?;
         if let Some(p) = file.refresh().await {
             return Some(p);

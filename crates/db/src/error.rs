@@ -112,19 +112,19 @@ fn postgres_storage_code(code: &str) -> bool {
 
 /// Overload is the caller's to shed (503); a storage failure is 503 too, and logged; every
 /// other database failure is internal.
-impl From<DbError> for fixdesk_usecases::ServiceError {
+impl From<DbError> for fixdesk_domain::ServiceError {
     fn from(e: DbError) -> Self {
         match e {
-            DbError::Busy(_) => fixdesk_usecases::ServiceError::Overloaded {
+            DbError::Busy(_) => fixdesk_domain::ServiceError::Overloaded {
                 retry_after_secs: 1,
             },
             DbError::Unavailable(why) => {
                 tracing::error!("database write failed: {why}");
-                fixdesk_usecases::ServiceError::Unavailable {
+                fixdesk_domain::ServiceError::Unavailable {
                     retry_after_secs: 5,
                 }
             }
-            other => fixdesk_usecases::ServiceError::internal(other),
+            other => fixdesk_domain::ServiceError::internal(other),
         }
     }
 }

@@ -10,7 +10,7 @@ mod url;
 
 pub use database::{Backend, Database, PoolSettings};
 pub use error::DbError;
-pub use storage::{MIN_FREE_BYTES, StorageProblem};
+pub use storage::MIN_FREE_BYTES;
 pub use unit_of_work::UnitOfWork;
 pub use url::DbUrl;
 

@@ -15,6 +15,8 @@ use std::{
     time::Duration,
 };
 
+use fixdesk_domain::StorageProblem;
+
 use crate::DbError;
 
 /// Below this much free space on the database's file system the instance reports itself not
@@ -23,49 +25,26 @@ pub const MIN_FREE_BYTES: u64 = 4 * 1024 * 1024;
 /// How often the file is looked at.
 const WATCH_EVERY: Duration = Duration::from_secs(1);
 
-/// Why the database cannot take writes right now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum StorageProblem {
-    #[error("the database file was deleted under the running server; restart it")]
-    FileMissing,
-    #[error("the database file was replaced under the running server; restart it")]
-    FileReplaced,
-    #[error("the database file is read-only")]
-    ReadOnly,
-    #[error("the database has reached its configured size cap")]
-    CapReached,
-    #[error("the disk holding the database is (nearly) full")]
-    DiskFull,
-    #[error("the database does not answer")]
-    Unreachable,
-    #[error("a write to the database failed")]
-    WriteFailed,
+/// A [`StorageProblem`] as the watch's atomic state holds it (0: none).
+fn code(problem: Option<StorageProblem>) -> u8 {
+    match problem {
+        None => 0,
+        Some(StorageProblem::FileMissing) => 1,
+        Some(StorageProblem::FileReplaced) => 2,
+        Some(StorageProblem::ReadOnly) => 3,
+        Some(StorageProblem::CapReached) => 4,
+        Some(StorageProblem::DiskFull) => 5,
+    }
 }
 
-impl StorageProblem {
-    fn code(self) -> u8 {
-        match self {
-            StorageProblem::FileMissing => 1,
-            StorageProblem::FileReplaced => 2,
-            StorageProblem::ReadOnly => 3,
-            StorageProblem::CapReached => 4,
-            StorageProblem::DiskFull => 5,
-            StorageProblem::Unreachable => 6,
-            StorageProblem::WriteFailed => 7,
-        }
-    }
-
-    fn from_code(code: u8) -> Option<Self> {
-        Some(match code {
-            1 => StorageProblem::FileMissing,
-            2 => StorageProblem::FileReplaced,
-            3 => StorageProblem::ReadOnly,
-            4 => StorageProblem::CapReached,
-            5 => StorageProblem::DiskFull,
-            6 => StorageProblem::Unreachable,
-            7 => StorageProblem::WriteFailed,
-            _ => return None,
-        })
+fn from_code(code: u8) -> Option<StorageProblem> {
+    match code {
+        1 => Some(StorageProblem::FileMissing),
+        2 => Some(StorageProblem::FileReplaced),
+        3 => Some(StorageProblem::ReadOnly),
+        4 => Some(StorageProblem::CapReached),
+        5 => Some(StorageProblem::DiskFull),
+        _ => None,
     }
 }
 
@@ -108,7 +87,7 @@ impl FileWatch {
 
     /// What stops writes right now, if anything (a deleted, replaced or read-only file).
     pub(crate) fn problem(&self) -> Option<StorageProblem> {
-        StorageProblem::from_code(self.inner.state.load(Ordering::Acquire))
+        from_code(self.inner.state.load(Ordering::Acquire))
     }
 
     /// Refuses a write that could not be made durable.
@@ -122,9 +101,7 @@ impl FileWatch {
     /// Looks at the file now (readiness asks, and must not be a second behind).
     pub(crate) async fn refresh(&self) -> Option<StorageProblem> {
         let found = inspect(&self.inner).await;
-        self.inner
-            .state
-            .store(found.map_or(0, StorageProblem::code), Ordering::Release);
+        self.inner.state.store(code(found), Ordering::Release);
         found
     }
 
@@ -183,10 +160,8 @@ async fn watch(watched: Weak<Watched>) {
         tokio::time::sleep(WATCH_EVERY).await;
         let Some(w) = watched.upgrade() else { return };
         let found = inspect(&w).await;
-        let before = w
-            .state
-            .swap(found.map_or(0, StorageProblem::code), Ordering::AcqRel);
-        if before != found.map_or(0, StorageProblem::code) {
+        let before = w.state.swap(code(found), Ordering::AcqRel);
+        if before != code(found) {
             match found {
                 Some(p) => {
                     tracing::error!(path = %w.path.display(), "database writes stopped: {p}")

@@ -17,7 +17,9 @@ pub mod notification;
 pub mod page;
 pub mod patch;
 pub mod policy;
+pub mod readiness;
 pub mod role;
+pub mod service_error;
 pub mod statistics;
 pub mod text;
 pub mod ticket;
@@ -41,7 +43,9 @@ pub use message::{MessageText, TicketMessage};
 pub use notification::{NewNotification, Notification, NotificationKind, NotificationSettings};
 pub use page::Page;
 pub use patch::Patch;
+pub use readiness::{NotReady, StorageProblem};
 pub use role::Role;
+pub use service_error::ServiceError;
 pub use statistics::{AgentPerformance, PeriodStats, StatsPeriod, TicketSummary, UserActivity};
 pub use ticket::{
     Description, NewTicket, Priority, Resolution, RoomNumber, Ticket, TicketChanges, TicketFilter,

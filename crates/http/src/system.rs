@@ -52,7 +52,7 @@ pub async fn health(service: Data<&Service>, config: Data<&HttpConfig>) -> Json<
 pub async fn ready(service: Data<&Service>) -> poem::Response {
     let (ok, detail) = match service.readiness().await {
         Ok(()) => (true, "ready".to_string()),
-        Err(reason) => (false, reason),
+        Err(reason) => (false, reason.to_string()),
     };
     let status = if ok {
         poem::http::StatusCode::OK

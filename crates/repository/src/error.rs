@@ -35,11 +35,11 @@ impl From<DbErr> for RepoError {
 
 /// A repository error that reaches a use case's caller unhandled is the service's fault,
 /// except for database overload, which stays overload.
-impl From<RepoError> for fixdesk_usecases::ServiceError {
+impl From<RepoError> for fixdesk_domain::ServiceError {
     fn from(e: RepoError) -> Self {
         match e {
             RepoError::Db(db) => db.into(),
-            other => fixdesk_usecases::ServiceError::internal(other),
+            other => fixdesk_domain::ServiceError::internal(other),
         }
     }
 }

@@ -4,12 +4,13 @@
 use std::sync::Arc;
 
 use fixdesk_db::Database;
+use fixdesk_domain::NotReady;
 use fixdesk_migration::{Migrator, MigratorTrait};
 use fixdesk_repository::secrets;
 
 use fixdesk_usecases::{
     AttachmentUseCases, AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases,
-    ExportUseCases, Helpdesk, NotificationUseCases, ServiceError, StatisticsUseCases,
+    ExportUseCases, Gauge, Helpdesk, NotificationUseCases, ServiceError, StatisticsUseCases,
     TicketUseCases, UserUseCases, async_trait,
 };
 
@@ -189,32 +190,32 @@ impl Helpdesk for Fixdesk {
         self.ctx.health.check(|| self.ctx.db.ping()).await
     }
 
-    async fn gauges(&self) -> Vec<(String, String, f64)> {
+    async fn gauges(&self) -> Vec<Gauge> {
         let mut out = Vec::new();
         for (pool, size, idle) in self.ctx.db.pool_sizes() {
-            out.push((
+            out.push(Gauge::new(
                 format!("db_pool_{pool}_connections"),
                 format!("Open connections of the {pool} pool"),
                 f64::from(size),
             ));
-            out.push((
+            out.push(Gauge::new(
                 format!("db_pool_{pool}_idle"),
                 format!("Idle connections of the {pool} pool"),
                 idle as f64,
             ));
         }
-        out.push((
-            "password_hash_memory_bytes".into(),
-            "argon2 memory the password-hashing workers hold".into(),
+        out.push(Gauge::new(
+            "password_hash_memory_bytes",
+            "argon2 memory the password-hashing workers hold",
             self.ctx.hasher.memory_held() as f64,
         ));
         if let Ok(n) = fixdesk_repository::jobs::queued(self.ctx.db.reader()).await {
-            out.push(("jobs_queued".into(), "Jobs waiting to run".into(), n as f64));
+            out.push(Gauge::new("jobs_queued", "Jobs waiting to run", n as f64));
         }
         out
     }
 
-    async fn readiness(&self) -> Result<(), String> {
+    async fn readiness(&self) -> Result<(), NotReady> {
         self.ctx.readiness.check(&self.ctx.db).await
     }
 }

@@ -9,6 +9,7 @@ use std::{
 };
 
 use fixdesk_db::Database;
+use fixdesk_domain::NotReady;
 use fixdesk_migration::{Migrator, MigratorTrait};
 use fixdesk_repository::probe;
 use tokio::sync::Mutex;
@@ -63,11 +64,11 @@ impl HealthCheck {
 /// check under way instead of starting their own.
 #[derive(Debug, Default)]
 pub(crate) struct ReadinessCheck {
-    last: Mutex<Option<(Instant, Result<(), String>)>>,
+    last: Mutex<Option<(Instant, Result<(), NotReady>)>>,
 }
 
 impl ReadinessCheck {
-    pub(crate) async fn check(&self, db: &Database) -> Result<(), String> {
+    pub(crate) async fn check(&self, db: &Database) -> Result<(), NotReady> {
         let mut last = self.last.lock().await;
         if let Some((at, answer)) = last.as_ref()
             && at.elapsed() < FRESH
@@ -81,25 +82,23 @@ impl ReadinessCheck {
 }
 
 /// Whether `db` answers, can take a write right now, and has every migration applied.
-async fn ready(db: &Database) -> Result<(), String> {
-    db.ping()
-        .await
-        .map_err(|_| "the database does not answer".to_string())?;
+async fn ready(db: &Database) -> Result<(), NotReady> {
+    db.ping().await.map_err(|_| NotReady::Unreachable)?;
     if let Some(problem) = db.storage_problem().await {
-        return Err(problem.to_string());
+        return Err(problem.into());
     }
     match tokio::time::timeout(WRITE_PROBE_TIMEOUT, write_probe(db)).await {
         Ok(Ok(())) => {}
-        Ok(Err(e)) => return Err(format!("a write to the database failed: {e}")),
-        Err(_) => return Err("a write to the database did not finish in time".into()),
+        Ok(Err(e)) => return Err(NotReady::WriteFailed(e.to_string())),
+        Err(_) => return Err(NotReady::WriteTimedOut),
     }
     let pending = Migrator::get_pending_migrations(db.reader())
         .await
-        .map_err(|_| "cannot read the migration state".to_string())?;
+        .map_err(|_| NotReady::MigrationStateUnknown)?;
     if pending.is_empty() {
         Ok(())
     } else {
-        Err(format!("{} migration(s) pending", pending.len()))
+        Err(NotReady::MigrationsPending(pending.len()))
     }
 }
 

@@ -1,8 +1,10 @@
 use async_trait::async_trait;
 
+use fixdesk_domain::NotReady;
+
 use crate::{
     AttachmentUseCases, AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases,
-    ExportUseCases, NotificationUseCases, StatisticsUseCases, TicketUseCases, UserUseCases,
+    ExportUseCases, Gauge, NotificationUseCases, StatisticsUseCases, TicketUseCases, UserUseCases,
 };
 
 /// The whole of fixdesk as a transport sees it: one handle per area.
@@ -20,9 +22,9 @@ pub trait Helpdesk: Send + Sync {
     fn exports(&self) -> &dyn ExportUseCases;
     /// Whether the database answers.
     async fn healthy(&self) -> bool;
-    /// Whether this instance should take traffic: the database answers and no migration is
-    /// pending. The error says what is wrong.
-    async fn readiness(&self) -> Result<(), String>;
-    /// Gauges for monitoring: (name, help, value).
-    async fn gauges(&self) -> Vec<(String, String, f64)>;
+    /// Whether this instance should take traffic: the storage takes a write that will
+    /// survive a restart and no migration is pending.
+    async fn readiness(&self) -> Result<(), NotReady>;
+    /// Gauges for monitoring.
+    async fn gauges(&self) -> Vec<Gauge>;
 }

@@ -1,5 +1,5 @@
 //! The use cases of fixdesk as traits: what a transport (the JSON API, the web UI) may ask of
-//! the service, and the one error type it answers with. Implemented by `fixdesk-service`;
+//! the service, and (from the domain) the one error type it answers with. Implemented by `fixdesk-service`;
 //! depending on this crate alone keeps a transport free of any database code.
 
 mod attachments;
@@ -8,9 +8,9 @@ mod auth;
 mod categories;
 mod download;
 mod equipment;
-mod error;
 mod exports;
 mod helpdesk;
+mod monitoring;
 mod notifications;
 mod statistics;
 mod tickets;
@@ -22,9 +22,10 @@ pub use auth::{AuthUseCases, IssuedToken};
 pub use categories::CategoryUseCases;
 pub use download::content_disposition;
 pub use equipment::EquipmentUseCases;
-pub use error::ServiceError;
 pub use exports::ExportUseCases;
+pub use fixdesk_domain::ServiceError;
 pub use helpdesk::Helpdesk;
+pub use monitoring::Gauge;
 pub use notifications::NotificationUseCases;
 pub use statistics::StatisticsUseCases;
 pub use tickets::{TicketPage, TicketUseCases};

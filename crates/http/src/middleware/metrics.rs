@@ -67,7 +67,8 @@ impl Metrics {
         let _ = TextEncoder::new().encode(&self.0.registry.gather(), &mut out);
         let mut text = String::from_utf8(out).unwrap_or_default();
         if let Some(service) = service {
-            for (name, help, value) in service.gauges().await {
+            for g in service.gauges().await {
+                let (name, help, value) = (g.name, g.help, g.value);
                 text.push_str(&format!("# HELP fixdesk_{name} {help}\n# TYPE fixdesk_{name} gauge\nfixdesk_{name} {value}\n"));
             }
         }

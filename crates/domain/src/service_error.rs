@@ -1,9 +1,11 @@
-//! Errors of the use cases: the domain's rule violations plus authentication, overload and
-//! opaque internal failures. The transport maps each to a status once, at its edge. The layers
-//! below (database, repository) provide their own conversions into it.
+//! The error every use case answers with: the domain's rule violations plus authentication,
+//! overload, unavailable storage and opaque internal failures. A transport maps each to a
+//! status once, at its edge; the storage layers provide their own conversions into it. It
+//! lives here, at the bottom, so that those layers need not depend on the use-case port.
 
-use fixdesk_domain::DomainError;
 use thiserror::Error;
+
+use crate::DomainError;
 
 #[derive(Debug, Error)]
 pub enum ServiceError {

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Checks the dependency rules of ARCHITECTURE.md on the real dependency graph (transitively):
-# the domain and use-case interface stay free of runtimes, databases and HTTP; the transports
-# never reach the database layer; the database layers never reach HTTP.
+# the domain and use-case interface stay free of runtimes, databases and HTTP; nothing below
+# the service depends on the use-case port (it is implemented by the service and called by
+# the transports); the edge and the transports never reach the database layer, and the two
+# transports never reach each other; the database layers never reach HTTP.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,14 +20,15 @@ forbid() {
   done
 }
 
-forbid fixdesk-domain   tokio sea-orm sqlx poem poem-openapi fixdesk-db fixdesk-repository fixdesk-service
+forbid fixdesk-domain   tokio sea-orm sqlx poem poem-openapi fixdesk-usecases fixdesk-db fixdesk-repository fixdesk-service
 forbid fixdesk-usecases tokio sea-orm sqlx poem poem-openapi fixdesk-db fixdesk-repository fixdesk-service
-forbid fixdesk-http     sea-orm sqlx fixdesk-db fixdesk-repository fixdesk-service fixdesk-migration
+forbid fixdesk-db       poem poem-openapi fixdesk-usecases fixdesk-repository fixdesk-service
+forbid fixdesk-repository poem poem-openapi fixdesk-usecases fixdesk-service
+forbid fixdesk-migration fixdesk-usecases fixdesk-repository fixdesk-service poem
+forbid fixdesk-service  poem poem-openapi fixdesk-edge fixdesk-http fixdesk-web
+forbid fixdesk-edge     sea-orm sqlx poem-openapi fixdesk-db fixdesk-repository fixdesk-service fixdesk-migration fixdesk-http fixdesk-web
+forbid fixdesk-http     sea-orm sqlx fixdesk-db fixdesk-repository fixdesk-service fixdesk-migration fixdesk-web
 forbid fixdesk-web      sea-orm sqlx fixdesk-db fixdesk-repository fixdesk-service fixdesk-migration fixdesk-http poem-openapi
-forbid fixdesk-db       poem poem-openapi fixdesk-repository fixdesk-service
-forbid fixdesk-repository poem poem-openapi fixdesk-service
-forbid fixdesk-service  poem poem-openapi fixdesk-http fixdesk-web
-forbid fixdesk-migration fixdesk-repository fixdesk-service poem
 
 if [ "$status" -eq 0 ]; then
   echo "layers: ok"

@@ -2,10 +2,11 @@
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 
+use fixdesk_edge::{Edge, EdgeConfig};
 use fixdesk_http::HttpConfig;
 use fixdesk_service::{Fixdesk, SeededAdmin, ServiceError};
 use fixdesk_web::WebConfig;
-use poem::EndpointExt;
+use poem::Route;
 use tokio::net::TcpListener;
 
 use crate::{
@@ -34,6 +35,7 @@ pub struct Application {
     service: Fixdesk,
     http: HttpConfig,
     web: WebConfig,
+    edge: EdgeConfig,
     listener: TcpListener,
     limits: ConnectionLimits,
     addr: SocketAddr,
@@ -70,6 +72,7 @@ impl Application {
             service,
             http: settings.http(),
             web: settings.web(),
+            edge: settings.edge(),
             limits: settings.connections(),
             listener,
             addr,
@@ -97,9 +100,12 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), AppError> {
-        let service: fixdesk_http::Service = Arc::new(self.service.clone());
-        let ui = fixdesk_web::routes(service.clone(), self.web).boxed();
-        let endpoint = fixdesk_http::endpoint(service, self.http, Some(ui))
+        let service: fixdesk_edge::Service = Arc::new(self.service.clone());
+        let app = Route::new()
+            .nest("/ui", fixdesk_web::routes(service.clone(), self.web))
+            .nest("/", fixdesk_http::api(service.clone(), self.http));
+        let endpoint = Edge::new(service, self.edge, route_label)
+            .wrap(app)
             .map_err(|e| AppError::Serve(std::io::Error::other(e)))?;
         tracing::info!(addr = %self.addr, "fixdesk listening");
         connections::serve(self.listener, endpoint, self.limits, shutdown, self.grace)
@@ -109,4 +115,9 @@ impl Application {
         tracing::info!("fixdesk stopped");
         Ok(())
     }
+}
+
+/// The route a path belongs to, for metrics: as the API or the pages name it.
+fn route_label(path: &str) -> Option<&'static str> {
+    fixdesk_http::route_label(path).or_else(|| fixdesk_web::route_label(path))
 }

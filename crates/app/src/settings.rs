@@ -8,7 +8,8 @@ use figment::{
     Figment,
     providers::{Env, Format, Serialized, Toml},
 };
-use fixdesk_http::{CorsPolicy, HttpConfig};
+use fixdesk_edge::{CorsPolicy, EdgeConfig};
+use fixdesk_http::HttpConfig;
 use fixdesk_service::{HashingLimits, PoolSettings, ServiceSettings, SigningSecret};
 use fixdesk_web::WebConfig;
 
@@ -303,9 +304,15 @@ impl Settings {
 
     pub fn http(&self) -> HttpConfig {
         HttpConfig {
+            max_body_bytes: self.max_body_bytes,
+            has_ui: true,
+        }
+    }
+
+    pub fn edge(&self) -> EdgeConfig {
+        EdgeConfig {
             environment: self.environment.as_str().to_string(),
             cors: self.cors_policy(),
-            max_body_bytes: self.max_body_bytes,
             max_in_flight: self.max_in_flight,
             queue_wait: Duration::from_millis(self.queue_wait_ms),
             rate_limit_per_minute: self.rate_limit_per_minute,
@@ -313,6 +320,7 @@ impl Settings {
             metrics_token: self.metrics_token.clone(),
             request_timeout: Duration::from_millis(self.request_timeout_ms),
             upload_timeout: Duration::from_secs(self.upload_timeout_secs),
+            version: fixdesk_http::API_VERSION,
         }
     }
 }
@@ -362,7 +370,7 @@ mod tests {
             assert_eq!(s.access_token_expire_minutes, 15);
             assert_eq!(s.bind, "127.0.0.1:9000");
             assert_eq!(
-                s.http().cors,
+                s.edge().cors,
                 CorsPolicy::Origins(vec!["http://a.example".into(), "http://b.example".into()])
             );
             jail.set_env("FIXDESK_DATABASE_URL", "sqlite://new.db");

@@ -2,15 +2,16 @@
 //! poem-openapi's, an unknown path — is answered as `{"detail": …}` with the contract's status
 //! code. A 500 is logged with its cause chain and answered with a generic message.
 
+use fixdesk_edge::{detail, detail_retry_after, internal, retry_after, status_of};
 use fixdesk_usecases::ServiceError;
-use fixdesk_usecases::domain::{DomainError, ErrorKind};
+use fixdesk_usecases::domain::DomainError;
 use poem::{
     Response,
     error::{MethodNotAllowedError, NotFoundError, ReadBodyError},
     http::{HeaderValue, StatusCode, header},
 };
 use poem_openapi::error::{AuthorizationError, ContentTypeError, ParseParamError, ParsePathError};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::validation::ValidationItem;
 
@@ -45,13 +46,6 @@ impl poem::error::ResponseError for ApiError {
 
 pub type ApiResult<T> = Result<T, ApiError>;
 
-pub(crate) fn detail(status: StatusCode, detail: impl Into<Value>) -> Response {
-    Response::builder()
-        .status(status)
-        .content_type("application/json")
-        .body(json!({ "detail": detail.into() }).to_string())
-}
-
 fn validation_response(items: &[ValidationItem]) -> Response {
     let list: Vec<Value> = items.iter().map(ValidationItem::to_json).collect();
     detail(StatusCode::UNPROCESSABLE_ENTITY, Value::Array(list))
@@ -63,69 +57,36 @@ fn with_bearer_challenge(mut r: Response) -> Response {
     r
 }
 
-fn domain_status(e: &DomainError) -> StatusCode {
-    match e.kind() {
-        ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorKind::NotFound => StatusCode::NOT_FOUND,
-        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
-        ErrorKind::Conflict => StatusCode::CONFLICT,
-        ErrorKind::Rejected => StatusCode::BAD_REQUEST,
-    }
-}
-
+/// A use case's error as the contract answers it: the status every transport uses, a 422 as
+/// the pydantic-style list, a 401 with its challenge, `Retry-After` where it applies.
 fn service_response(e: &ServiceError) -> Response {
-    match e {
-        ServiceError::Domain(DomainError::Invalid(fields)) => {
-            let items: Vec<ValidationItem> = fields
-                .iter()
-                .map(|f| {
-                    ValidationItem::new(
-                        f.kind,
-                        vec!["body".into(), f.field.into()],
-                        &f.message,
-                        Value::Null,
-                    )
-                })
-                .collect();
-            validation_response(&items)
-        }
-        ServiceError::Domain(d) => detail(domain_status(d), d.to_string()),
-        ServiceError::NotAuthenticated
-        | ServiceError::InvalidToken
-        | ServiceError::BadCredentials => {
-            with_bearer_challenge(detail(StatusCode::UNAUTHORIZED, e.to_string()))
-        }
-        ServiceError::InactiveUser => detail(StatusCode::BAD_REQUEST, e.to_string()),
-        ServiceError::TooManyAttempts { retry_after_secs } => {
-            let mut r = detail(StatusCode::TOO_MANY_REQUESTS, e.to_string());
-            r.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
-            r
-        }
-        ServiceError::Overloaded { retry_after_secs }
-        | ServiceError::Unavailable { retry_after_secs } => {
-            let mut r = detail(StatusCode::SERVICE_UNAVAILABLE, e.to_string());
-            r.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
-            r
-        }
-        ServiceError::Internal(_) => internal(e),
+    if let ServiceError::Domain(DomainError::Invalid(fields)) = e {
+        let items: Vec<ValidationItem> = fields
+            .iter()
+            .map(|f| {
+                ValidationItem::new(
+                    f.kind,
+                    vec!["body".into(), f.field.into()],
+                    &f.message,
+                    Value::Null,
+                )
+            })
+            .collect();
+        return validation_response(&items);
     }
-}
-
-fn internal(e: &(dyn std::error::Error + 'static)) -> Response {
-    let mut chain = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        chain.push_str(": ");
-        chain.push_str(&s.to_string());
-        source = s.source();
+    let status = status_of(e);
+    if status.is_server_error() && retry_after(e).is_none() {
+        return internal(e);
     }
-    tracing::error!(error = %chain, "request failed");
-    detail(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "Внутренняя ошибка сервера",
-    )
+    let r = match retry_after(e) {
+        Some(seconds) => detail_retry_after(status, &e.to_string(), seconds),
+        None => detail(status, e.to_string()),
+    };
+    if status == StatusCode::UNAUTHORIZED {
+        with_bearer_challenge(r)
+    } else {
+        r
+    }
 }
 
 /// Turns any error that reached the edge into the response the contract prescribes.

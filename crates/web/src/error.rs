@@ -2,6 +2,7 @@
 //! page again with the reason shown, or an error page in the visitor's language. Never a stack
 //! trace or a database message.
 
+use fixdesk_edge::{retry_after, status_of};
 use fixdesk_usecases::{ServiceError, domain::ErrorKind};
 use poem::{
     IntoResponse, Response,
@@ -47,35 +48,6 @@ impl WebError {
             | ServiceError::TooManyAttempts { .. } => WebError::Back { to, error },
             _ => WebError::Service(error),
         }
-    }
-}
-
-fn status_of(e: &ServiceError) -> StatusCode {
-    match e {
-        ServiceError::Domain(d) => match d.kind() {
-            ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
-            ErrorKind::NotFound => StatusCode::NOT_FOUND,
-            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
-            ErrorKind::Conflict => StatusCode::CONFLICT,
-            ErrorKind::Rejected => StatusCode::BAD_REQUEST,
-        },
-        ServiceError::NotAuthenticated | ServiceError::InvalidToken => StatusCode::UNAUTHORIZED,
-        ServiceError::BadCredentials => StatusCode::UNAUTHORIZED,
-        ServiceError::InactiveUser => StatusCode::BAD_REQUEST,
-        ServiceError::TooManyAttempts { .. } => StatusCode::TOO_MANY_REQUESTS,
-        ServiceError::Overloaded { .. } | ServiceError::Unavailable { .. } => {
-            StatusCode::SERVICE_UNAVAILABLE
-        }
-        ServiceError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-    }
-}
-
-fn retry_after(e: &ServiceError) -> Option<u64> {
-    match e {
-        ServiceError::TooManyAttempts { retry_after_secs }
-        | ServiceError::Overloaded { retry_after_secs }
-        | ServiceError::Unavailable { retry_after_secs } => Some(*retry_after_secs),
-        _ => None,
     }
 }
 

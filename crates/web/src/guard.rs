@@ -51,23 +51,6 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; \
                    script-src 'self'; connect-src 'self'; frame-ancestors 'none'; \
                    form-action 'self'; base-uri 'none'";
 
-fn cross_site(req: &Request) -> bool {
-    let Some(origin) = req
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let origin_host = origin.split_once("://").map(|(_, h)| h).unwrap_or(origin);
-    origin == "null" || !origin_host.eq_ignore_ascii_case(host)
-}
-
 /// Whether a query parameter carries a control character (no page's link or form makes one;
 /// see `fixdesk_domain::text`).
 fn control_characters_in_query(req: &Request) -> bool {
@@ -87,7 +70,7 @@ impl<E: Endpoint> Endpoint for PageGuardEndpoint<E> {
         let lang = Lang::of(&req);
         let jar = req.cookie().clone();
         let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD);
-        let answer = if unsafe_method && cross_site(&req) {
+        let answer = if unsafe_method && fixdesk_edge::cross_origin(&req) {
             Err(WebError::Csrf.into())
         } else if control_characters_in_query(&req) {
             Err(WebError::BadForm("query".into()).into())

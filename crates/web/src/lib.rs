@@ -19,15 +19,15 @@ mod pages;
 mod session;
 mod view;
 
-use std::sync::Arc;
-
-use fixdesk_usecases::Helpdesk;
 use poem::{Endpoint, EndpointExt, Route, get, middleware::CookieJarManager, post};
 
 pub use error::WebError;
+pub use fixdesk_edge::Service;
 
-/// The use cases the pages call.
-pub type Service = Arc<dyn Helpdesk>;
+/// The route label of a page for metrics: the pages are counted together.
+pub fn route_label(path: &str) -> Option<&'static str> {
+    (path == "/ui" || path.starts_with("/ui/")).then_some("/ui")
+}
 
 /// Settings of the web interface.
 #[derive(Debug, Clone)]

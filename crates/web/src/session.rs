@@ -2,6 +2,7 @@
 //! into an actor on each request (through the service's session cache, so no database round
 //! trip), plus the headers that keep pages from being framed, sniffed or cached.
 
+use fixdesk_edge::client_of;
 use fixdesk_usecases::{
     ServiceError,
     domain::{Actor, ClientInfo, DomainError, Role},
@@ -42,20 +43,6 @@ pub fn store(req: &Request, mut cookie: Cookie) {
         .unwrap_or(true);
     cookie.set_secure(secure);
     req.cookie().add(cookie);
-}
-
-/// The requesting client, for the audit log: as the API's endpoint identified it (honouring
-/// its trusted proxies), else the peer address.
-pub fn client_info(req: &Request) -> ClientInfo {
-    req.data::<ClientInfo>()
-        .cloned()
-        .unwrap_or_else(|| ClientInfo {
-            ip: req
-                .remote_addr()
-                .as_socket_addr()
-                .map(|a| a.ip().to_string()),
-            user_agent: None,
-        })
 }
 
 /// A signed-in visitor. Extracting it from a request without a valid session sends the
@@ -147,7 +134,7 @@ impl<'a> FromRequest<'a> for Session {
             Ok(actor) => Ok(Session {
                 actor,
                 token,
-                client: client_info(req),
+                client: client_of(req),
                 lang: Lang::of(req),
             }),
             Err(ServiceError::InvalidToken | ServiceError::NotAuthenticated) => {

@@ -3,7 +3,8 @@
 //! Downloads are served by [`download`], outside the OpenAPI description, so that the file goes
 //! out with its own content type.
 
-use fixdesk_usecases::{ByteStream, content_disposition, domain::TicketId};
+use fixdesk_edge::content_disposition;
+use fixdesk_usecases::{ByteStream, domain::TicketId};
 use futures::{StreamExt, TryStreamExt};
 use poem::{
     Body, IntoResponse, Response, handler,

@@ -1,13 +1,12 @@
 //! Extractors: what a handler receives from a request, beyond poem-openapi's own.
 
-pub mod client;
 pub mod json_body;
 pub mod live_auth;
 pub mod login_form;
 pub mod path_id;
 pub mod security;
 
-pub use client::{Client, client_info};
+pub use fixdesk_edge::Client;
 pub use json_body::JsonBody;
 pub use live_auth::LiveAuth;
 pub use login_form::LoginForm;

@@ -4,10 +4,9 @@
 
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result, http::StatusCode};
 
-use crate::{
-    Service,
-    extract::{ActorSlot, client_info},
-};
+use fixdesk_edge::client_of;
+
+use crate::{Service, extract::ActorSlot};
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct AuditDenials;
@@ -33,7 +32,7 @@ impl<E: Endpoint> Endpoint for AuditDenialsEndpoint<E> {
         let (method, path, client) = (
             req.method().to_string(),
             req.uri().path().to_string(),
-            client_info(&req),
+            client_of(&req),
         );
         let resp = self.0.call(req).await?.into_response();
         if resp.status() == StatusCode::FORBIDDEN

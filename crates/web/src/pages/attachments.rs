@@ -1,7 +1,8 @@
 //! Files on a ticket: uploading from the ticket page, and downloading with the browser's
 //! session (the API's download wants a bearer token).
 
-use fixdesk_usecases::{ByteStream, content_disposition, domain::TicketId};
+use fixdesk_edge::content_disposition;
+use fixdesk_usecases::{ByteStream, domain::TicketId};
 use futures::{StreamExt, TryStreamExt};
 use poem::{
     Body, Request, Response, handler,

@@ -94,7 +94,7 @@ pub async fn login(
     if !anonymous_csrf_ok(req, &form.csrf) {
         return Err(WebError::Csrf);
     }
-    let client = session::client_info(req);
+    let client = fixdesk_edge::client_of(req);
     match service
         .auth()
         .login(form.username.trim(), &form.password, &client)

@@ -13,8 +13,11 @@ use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
 };
 
-use super::slash::route_of;
 use crate::Service;
+
+/// Names the route a path belongs to (its template), so metrics count per route and not per
+/// id; the transports know their routes, the edge does not.
+pub type RouteLabel = fn(&str) -> Option<&'static str>;
 
 #[derive(Debug, Clone)]
 pub struct Metrics(Arc<Inner>);
@@ -26,10 +29,11 @@ struct Inner {
     latency: HistogramVec,
     in_flight: IntGauge,
     token: Option<String>,
+    routes: RouteLabel,
 }
 
 impl Metrics {
-    pub fn new(token: Option<String>) -> Result<Self, prometheus::Error> {
+    pub fn new(token: Option<String>, routes: RouteLabel) -> Result<Self, prometheus::Error> {
         let registry = Registry::new_custom(Some("fixdesk".into()), None)?;
         let requests = IntCounterVec::new(
             Opts::new(
@@ -58,6 +62,7 @@ impl Metrics {
             latency,
             in_flight,
             token,
+            routes,
         })))
     }
 
@@ -125,11 +130,7 @@ impl<E: Endpoint> Endpoint for MetricsEndpoint<E> {
         let m = &self.metrics.0;
         let method = req.method().to_string();
         let path = req.uri().path();
-        let route = route_of(path).unwrap_or(if path.starts_with("/api/") {
-            "other"
-        } else {
-            path_label(path)
-        });
+        let route = (m.routes)(path).unwrap_or_else(|| probe_label(path));
         let started = Instant::now();
         m.in_flight.inc();
         let result = self.inner.call(req).await.map(IntoResponse::into_response);
@@ -148,13 +149,12 @@ impl<E: Endpoint> Endpoint for MetricsEndpoint<E> {
     }
 }
 
-/// Labels for the few fixed paths outside the API; everything else is "other".
-fn path_label(path: &str) -> &'static str {
+/// The probes are labelled by their path; every other path no transport names is "other".
+fn probe_label(path: &str) -> &'static str {
     match path {
-        "/" => "/",
         "/health" => "/health",
         "/ready" => "/ready",
-        p if p.starts_with("/docs") => "/docs",
+        "/metrics" => "/metrics",
         _ => "other",
     }
 }

@@ -5,10 +5,7 @@
 
 use std::{sync::Arc, time::Duration};
 
-use poem::{
-    Endpoint, IntoResponse, Middleware, Request, Response, Result,
-    http::{HeaderValue, StatusCode, header},
-};
+use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result, http::StatusCode};
 use tokio::sync::Semaphore;
 
 #[derive(Debug, Clone)]
@@ -27,7 +24,7 @@ impl Backpressure {
 }
 
 fn exempt(path: &str) -> bool {
-    super::is_probe(path)
+    crate::probes::is_probe(path)
         || matches!(
             path,
             "/api/v1/notifications/stream" | "/api/v1/audit-logs/ws"
@@ -52,15 +49,11 @@ pub struct BackpressureEndpoint<E> {
 }
 
 pub(crate) fn overloaded() -> Response {
-    let body =
-        serde_json::json!({"detail": "Сервер перегружен, повторите попытку позже"}).to_string();
-    let mut r = Response::builder()
-        .status(StatusCode::SERVICE_UNAVAILABLE)
-        .content_type("application/json")
-        .body(body);
-    r.headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-    r
+    crate::status::detail_retry_after(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Сервер перегружен, повторите попытку позже",
+        1,
+    )
 }
 
 impl<E: Endpoint> Endpoint for BackpressureEndpoint<E> {

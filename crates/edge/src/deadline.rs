@@ -35,13 +35,10 @@ pub struct DeadlineEndpoint<E> {
 }
 
 fn timed_out() -> Response {
-    let body =
-        serde_json::json!({"detail": "Превышено время обработки запроса, повторите попытку"})
-            .to_string();
-    let mut r = Response::builder()
-        .status(StatusCode::REQUEST_TIMEOUT)
-        .content_type("application/json")
-        .body(body);
+    let mut r = crate::status::detail(
+        StatusCode::REQUEST_TIMEOUT,
+        "Превышено время обработки запроса, повторите попытку",
+    );
     // The request may not have been read to its end: this connection cannot carry another.
     r.headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -53,7 +50,7 @@ impl<E: Endpoint> Endpoint for DeadlineEndpoint<E> {
 
     async fn call(&self, req: Request) -> Result<Response> {
         // The probes answer at once or not at all; a timer each would only cost.
-        if super::is_probe(req.uri().path()) {
+        if crate::probes::is_probe(req.uri().path()) {
             return self.inner.call(req).await.map(IntoResponse::into_response);
         }
         let uploading = req

@@ -80,36 +80,36 @@ impl<E> std::fmt::Debug for CrossOriginEndpoint<E> {
     }
 }
 
-/// Whether the request's `Origin` names the host it was sent to (scheme aside: a proxy may
-/// have ended TLS).
-fn same_origin(req: &Request, origin: &str) -> bool {
-    let Some(host) = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-    else {
+/// Whether the request comes from a page of another site: its `Origin` (browsers send one on
+/// every cross-site request and on same-site ones that change something) names another host
+/// than the one it was sent to, scheme aside (a proxy may have ended TLS), or is `null`.
+pub fn cross_origin(req: &Request) -> bool {
+    let Some(origin) = req.headers().get(header::ORIGIN) else {
         return false;
     };
-    origin
-        .split_once("://")
-        .is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host))
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    let same = origin
+        .to_str()
+        .ok()
+        .and_then(|o| o.split_once("://"))
+        .zip(host)
+        .is_some_and(|((_, authority), host)| authority.eq_ignore_ascii_case(host));
+    !same
 }
 
 impl<E: Endpoint + 'static> Endpoint for CrossOriginEndpoint<E> {
     type Output = Response;
 
     async fn call(&self, req: Request) -> Result<Response> {
-        let foreign = match req.headers().get(header::ORIGIN).map(|o| o.to_str()) {
-            None => false,
-            Some(Ok(origin)) => !same_origin(&req, origin),
-            Some(Err(_)) => true,
-        };
-        if !foreign {
+        if !cross_origin(&req) {
             return self.inner.call(req).await.map(IntoResponse::into_response);
         }
         match &self.cors {
             Some(cors) => cors.call(req).await,
-            None => Ok(crate::error::detail(
+            None => Ok(crate::status::detail(
                 StatusCode::FORBIDDEN,
                 "Запросы с других сайтов запрещены (origin not allowed)",
             )),

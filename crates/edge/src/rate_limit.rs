@@ -5,7 +5,6 @@
 //! probes are not counted. State is per process and bounded in size.
 
 use std::{
-    net::IpAddr,
     sync::{
         Arc,
         atomic::{AtomicU64, Ordering},
@@ -31,18 +30,17 @@ struct Window {
 pub struct RateLimit {
     per_minute: u64,
     windows: Cache<String, Arc<Window>>,
-    trusted_proxies: Arc<Vec<IpAddr>>,
 }
 
 impl RateLimit {
-    pub fn new(per_minute: u64, trusted_proxies: Vec<IpAddr>) -> Self {
+    /// Counts per client address (as [`crate::ClientAddress`] identified it) and per token.
+    pub fn new(per_minute: u64) -> Self {
         Self {
             per_minute: per_minute.max(1),
             windows: Cache::builder()
                 .max_capacity(200_000)
                 .time_to_live(Duration::from_secs(WINDOW_SECS * 2))
                 .build(),
-            trusted_proxies: Arc::new(trusted_proxies),
         }
     }
 
@@ -76,22 +74,7 @@ fn exempt(req: &Request) -> bool {
         && req
             .headers()
             .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
-    preflight || super::is_probe(req.uri().path())
-}
-
-/// The client's address: the peer, or — when the peer is a trusted proxy — the first address of
-/// `X-Forwarded-For`.
-pub fn client_ip(req: &Request, trusted: &[IpAddr]) -> Option<IpAddr> {
-    let peer = req.remote_addr().as_socket_addr().map(|a| a.ip())?;
-    if !trusted.contains(&peer) {
-        return Some(peer);
-    }
-    req.headers()
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .and_then(|v| v.trim().parse().ok())
-        .or(Some(peer))
+    preflight || crate::probes::is_probe(req.uri().path())
 }
 
 impl<E: Endpoint> Middleware<E> for RateLimit {
@@ -131,8 +114,9 @@ impl<E: Endpoint> Endpoint for RateLimitEndpoint<E> {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        let ip = client_ip(&req, &self.limit.trusted_proxies)
-            .map_or_else(|| "unknown".to_string(), |ip| ip.to_string());
+        let ip = crate::client::client_of(&req)
+            .ip
+            .unwrap_or_else(|| "unknown".to_string());
         let mut worst = self.limit.hit(format!("ip:{ip}"), now);
         let token = req
             .headers()
@@ -148,18 +132,12 @@ impl<E: Endpoint> Endpoint for RateLimitEndpoint<E> {
         let (used, reset) = worst;
         let limit = self.limit.per_minute;
         if used > limit {
-            let body =
-                serde_json::json!({"detail": "Слишком много запросов, повторите попытку позже"})
-                    .to_string();
-            let mut r = Response::builder()
-                .status(StatusCode::TOO_MANY_REQUESTS)
-                .content_type("application/json")
-                .body(body);
-            stamp(&mut r, limit, used, reset);
-            r.headers_mut().insert(
-                header::RETRY_AFTER,
-                HeaderValue::from(reset.saturating_sub(now).max(1)),
+            let mut r = crate::status::detail_retry_after(
+                StatusCode::TOO_MANY_REQUESTS,
+                "Слишком много запросов, повторите попытку позже",
+                reset.saturating_sub(now).max(1),
             );
+            stamp(&mut r, limit, used, reset);
             return Ok(r);
         }
         let mut resp = self

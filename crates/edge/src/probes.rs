@@ -1,38 +1,25 @@
-//! `/` and `/health`, outside `/api/v1`.
+//! The probes: `/health` (liveness, and whether the database answers) and `/ready` (whether
+//! this instance should take traffic). With `/metrics`, they are answered whatever the load:
+//! no limit, queue or timer applies to them.
 
 use poem::{
-    IntoResponse, Request, Response, handler,
-    http::header,
-    web::{Data, Json, Redirect},
+    IntoResponse, handler,
+    http::{StatusCode, header},
+    web::{Data, Json, WithHeader},
 };
 use serde_json::{Value, json};
 
-use crate::{API_VERSION, HttpConfig, Service};
+use crate::{EdgeConfig, Service};
 
-/// Whether the web interface is served beside the API.
-#[derive(Debug, Clone, Copy)]
-pub struct HasUi(pub bool);
-
-/// The contract's welcome message; a browser (asking for HTML) is sent to the web interface
-/// instead, when there is one.
-#[handler]
-pub async fn root(req: &Request, has_ui: Data<&HasUi>) -> Response {
-    let wants_html = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"));
-    if has_ui.0.0 && wants_html {
-        return Redirect::see_other("/ui/").into_response();
-    }
-    Json(json!({ "message": "Добро пожаловать в систему заявок на ремонт техники" }))
-        .into_response()
+/// Whether `path` is a probe, which the edge's limits and timers leave alone.
+pub fn is_probe(path: &str) -> bool {
+    matches!(path, "/health" | "/ready" | "/metrics")
 }
 
 /// Liveness, plus whether the database answers. No machine metrics (the old public health
 /// endpoint leaked CPU, memory and disk figures).
 #[handler]
-pub async fn health(service: Data<&Service>, config: Data<&HttpConfig>) -> Json<Value> {
+pub async fn health(service: Data<&Service>, config: Data<&EdgeConfig>) -> WithHeader<Json<Value>> {
     let database = if service.healthy().await {
         "ok"
     } else {
@@ -40,11 +27,15 @@ pub async fn health(service: Data<&Service>, config: Data<&HttpConfig>) -> Json<
     };
     Json(json!({
         "status": if database == "ok" { "ok" } else { "degraded" },
-        "version": API_VERSION,
+        "version": config.version,
         "environment": config.environment,
         "database": database,
     }))
+    .with_header(header::CACHE_CONTROL, NO_STORE)
 }
+
+/// A probe's answer is about this moment: never cached.
+const NO_STORE: &str = "private, no-store";
 
 /// Readiness: 200 when the database answers and its schema is current, 503 otherwise (a load
 /// balancer should send no traffic here yet).
@@ -55,12 +46,13 @@ pub async fn ready(service: Data<&Service>) -> poem::Response {
         Err(reason) => (false, reason.to_string()),
     };
     let status = if ok {
-        poem::http::StatusCode::OK
+        StatusCode::OK
     } else {
-        poem::http::StatusCode::SERVICE_UNAVAILABLE
+        StatusCode::SERVICE_UNAVAILABLE
     };
     poem::Response::builder()
         .status(status)
+        .header(header::CACHE_CONTROL, NO_STORE)
         .content_type("application/json")
         .body(
             json!({ "status": if ok { "ready" } else { "not ready" }, "detail": detail })

@@ -35,6 +35,37 @@ impl JobState {
     }
 }
 
+/// What a job does. Stored by name; a worker runs each kind with its own handler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    /// Write the tickets a list shows as a CSV file.
+    ExportTickets,
+    /// Recount every statistics counter from the tickets.
+    StatsRebuild,
+    /// Tell the whole staff of a new ticket.
+    NotifyNewTicket,
+}
+
+impl JobKind {
+    pub const ALL: [JobKind; 3] = [
+        JobKind::ExportTickets,
+        JobKind::StatsRebuild,
+        JobKind::NotifyNewTicket,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobKind::ExportTickets => "export_tickets",
+            JobKind::StatsRebuild => "stats_rebuild",
+            JobKind::NotifyNewTicket => "notify_new_ticket",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
     pub id: i64,
@@ -71,5 +102,9 @@ mod tests {
         assert_eq!(backoff_secs(3), 8);
         assert_eq!(backoff_secs(20), 600);
         assert_eq!(JobState::parse("dead"), Some(JobState::Dead));
+        for kind in JobKind::ALL {
+            assert_eq!(JobKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(JobKind::parse("mine_bitcoin"), None);
     }
 }

@@ -38,7 +38,7 @@ pub use equipment::{
 };
 pub use error::{DomainError, ErrorKind, FieldError};
 pub use ids::{CategoryId, EquipmentId, MaintenanceId, MessageId, SessionId, TicketId, UserId};
-pub use job::{Job, JobState};
+pub use job::{Job, JobKind, JobState};
 pub use message::{MessageText, TicketMessage};
 pub use notification::{NewNotification, Notification, NotificationKind, NotificationSettings};
 pub use page::Page;

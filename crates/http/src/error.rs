@@ -13,7 +13,7 @@ use poem::{
 use poem_openapi::error::{AuthorizationError, ContentTypeError, ParseParamError, ParsePathError};
 use serde_json::Value;
 
-use crate::validation::ValidationItem;
+use crate::validation_item::ValidationItem;
 
 /// An error raised by this crate's handlers.
 #[derive(Debug, thiserror::Error)]

@@ -10,6 +10,7 @@ mod live_audit;
 mod middleware;
 mod root;
 mod validation;
+mod validation_item;
 
 use poem::{Endpoint, EndpointExt, Route};
 use poem_openapi::OpenApiService;

@@ -3,36 +3,10 @@
 
 use fixdesk_usecases::domain::FieldError;
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::error::ApiError;
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidationItem {
-    pub kind: String,
-    pub loc: Vec<Value>,
-    pub msg: String,
-    pub input: Value,
-}
-
-impl ValidationItem {
-    pub fn new(kind: &str, loc: Vec<Value>, msg: &str, input: Value) -> Self {
-        Self {
-            kind: kind.to_string(),
-            loc,
-            msg: msg.to_string(),
-            input,
-        }
-    }
-
-    pub fn missing(loc: Vec<Value>, input: Value) -> Self {
-        Self::new("missing", loc, "Field required", input)
-    }
-
-    pub fn to_json(&self) -> Value {
-        json!({ "type": self.kind, "loc": self.loc, "msg": self.msg, "input": self.input })
-    }
-}
+use crate::validation_item::ValidationItem;
 
 /// A refusal of `text` at `loc` if it holds a control character.
 pub fn control_character(loc: Vec<Value>, text: &str) -> Option<ValidationItem> {
@@ -158,6 +132,7 @@ pub fn from_serde(
 mod tests {
     use super::*;
     use serde::Deserialize;
+    use serde_json::json;
 
     #[derive(Debug, Deserialize)]
     #[allow(dead_code)]

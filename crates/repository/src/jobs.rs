@@ -2,7 +2,7 @@
 //! worker died is claimed again once its lease has run out.
 
 use chrono::{Duration, NaiveDateTime};
-use fixdesk_domain::{Job, JobState, UserId, job::backoff_secs};
+use fixdesk_domain::{Job, JobKind, JobState, UserId, job::backoff_secs};
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
@@ -36,13 +36,13 @@ fn to_domain(m: job::Model) -> Result<Job, RepoError> {
 
 pub async fn enqueue<C: ConnectionTrait>(
     conn: &C,
-    kind: &str,
+    kind: JobKind,
     payload: String,
     created_by: Option<UserId>,
     now: NaiveDateTime,
 ) -> Result<Job, RepoError> {
     let m = job::ActiveModel {
-        kind: Set(kind.to_string()),
+        kind: Set(kind.as_str().to_string()),
         payload: Set(payload),
         state: Set(JobState::Queued.as_str().into()),
         attempts: Set(0),

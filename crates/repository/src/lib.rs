@@ -19,7 +19,7 @@ pub mod notifications;
 pub mod probe;
 pub mod secrets;
 pub mod sessions;
-pub mod stats;
+pub mod statistics;
 pub mod tickets;
 pub mod users;
 

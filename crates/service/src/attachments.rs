@@ -13,9 +13,10 @@ use fixdesk_usecases::{AttachmentUseCases, ByteStream, ServiceError, async_trait
 use serde_json::json;
 
 use crate::{
-    audit, clock,
-    facade::Context,
+    clock,
+    context::Context,
     files::{StoreError, content_matches, remove_all},
+    trail,
 };
 
 #[derive(Debug, Clone)]
@@ -74,7 +75,7 @@ fn entry(
     } else {
         (None, Some(values))
     };
-    audit::entry(
+    trail::entry(
         Some(actor.id),
         action,
         AuditEntity::Attachment,
@@ -140,7 +141,7 @@ impl AttachmentUseCases for Attachments {
             let uow = self.ctx.db.begin_write().await?;
             let a = attachments::insert(uow.conn(), row, now).await?;
             let d = format!("Добавлено вложение {} к заявке #{}", a.filename, ticket);
-            audit::commit(uow, entry(actor, AuditAction::Create, &a, d, client), now).await?;
+            trail::commit(uow, entry(actor, AuditAction::Create, &a, d, client), now).await?;
             Ok::<_, ServiceError>(a)
         }
         .await;
@@ -197,7 +198,7 @@ impl AttachmentUseCases for Attachments {
         let uow = self.ctx.db.begin_write().await?;
         attachments::delete(uow.conn(), id).await?;
         let d = format!("Удалено вложение {} заявки #{}", a.filename, a.ticket_id);
-        audit::commit(uow, entry(actor, AuditAction::Delete, &a, d, client), now).await?;
+        trail::commit(uow, entry(actor, AuditAction::Delete, &a, d, client), now).await?;
         remove_all(self.ctx.files.as_ref(), vec![a.file_path]).await;
         Ok(())
     }

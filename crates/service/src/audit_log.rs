@@ -5,12 +5,12 @@ use std::sync::Arc;
 use fixdesk_domain::{
     Actor, AuditAction, AuditEntity, AuditFilter, AuditRecord, ClientInfo, DomainError, Page, Role,
 };
-use fixdesk_repository::audit as audit_repo;
+use fixdesk_repository::audit;
 use fixdesk_usecases::{AuditPage, AuditUseCases, BoxStream, ServiceError, async_trait};
 use futures::StreamExt;
 use serde_json::json;
 
-use crate::{audit, clock, facade::Context};
+use crate::{clock, context::Context, trail};
 
 #[derive(Debug, Clone)]
 pub struct AuditLog {
@@ -41,15 +41,15 @@ impl AuditUseCases for AuditLog {
     ) -> Result<AuditPage, ServiceError> {
         require_admin(actor)?;
         let uow = self.ctx.db.begin_read().await?;
-        let items = audit_repo::list(uow.conn(), &filter, page).await?;
-        let total = audit_repo::count(uow.conn(), &filter).await?;
+        let items = audit::list(uow.conn(), &filter, page).await?;
+        let total = audit::count(uow.conn(), &filter).await?;
         uow.rollback().await?;
         Ok(AuditPage { items, total })
     }
 
     async fn get(&self, actor: &Actor, id: i64) -> Result<AuditRecord, ServiceError> {
         require_admin(actor)?;
-        audit_repo::find(self.ctx.db.reader(), id)
+        audit::find(self.ctx.db.reader(), id)
             .await?
             .ok_or_else(|| DomainError::AuditRecordNotFound.into())
     }
@@ -60,7 +60,7 @@ impl AuditUseCases for AuditLog {
             .iter()
             .map(|a| a.as_str().to_string())
             .collect();
-        for t in audit_repo::action_types(self.ctx.db.reader()).await? {
+        for t in audit::action_types(self.ctx.db.reader()).await? {
             if !all.contains(&t) {
                 all.push(t);
             }
@@ -83,7 +83,7 @@ impl AuditUseCases for AuditLog {
     ) -> Result<(), ServiceError> {
         let now = clock::now();
         let target: String = path.chars().take(300).collect();
-        let entry = audit::entry(
+        let entry = trail::entry(
             Some(actor.id),
             AuditAction::AccessDenied,
             AuditEntity::Request,
@@ -93,6 +93,6 @@ impl AuditUseCases for AuditLog {
             Some(json!({"method": method, "path": target})),
             client,
         );
-        audit::record(&self.ctx.db, entry, now).await
+        trail::record(&self.ctx.db, entry, now).await
     }
 }

@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use fixdesk_usecases::{AuthUseCases, IssuedToken, ServiceError, async_trait};
 
-use crate::{audit, clock, facade::Context, login_attempts::Pending, random};
+use crate::{clock, context::Context, login_attempts::Pending, random, trail};
 use fixdesk_domain::{Actor, ClientInfo, SessionId, login_guard};
-use fixdesk_repository::{audit as audit_repo, login_failures, sessions, users};
+use fixdesk_repository::{audit, login_failures, sessions, users};
 
 #[derive(Debug, Clone)]
 pub struct Auth {
@@ -65,8 +65,8 @@ impl Auth {
             now - login_guard::ACCOUNT_WINDOW,
         )
         .await?;
-        let entry = audit::login_failed(attempted, user, reason, client);
-        audit::commit(uow, entry, now).await
+        let entry = trail::login_failed(attempted, user, reason, client);
+        trail::commit(uow, entry, now).await
     }
 }
 
@@ -94,7 +94,7 @@ impl AuthUseCases for Auth {
         let stored = self.stored_failures(&account, ip).await?;
         let known_address = match user {
             Some(u) if stored.on_account > 0 => {
-                audit_repo::signed_in_from(self.ctx.db.reader(), u.id, ip).await?
+                audit::signed_in_from(self.ctx.db.reader(), u.id, ip).await?
             }
             _ => false,
         };
@@ -157,7 +157,7 @@ impl AuthUseCases for Auth {
             };
             users::update(uow.conn(), user.id, change, now).await?;
         }
-        audit::commit(uow, audit::login(&user, client), now).await?;
+        trail::commit(uow, trail::login(&user, client), now).await?;
 
         let access_token = self
             .ctx
@@ -173,7 +173,7 @@ impl AuthUseCases for Auth {
         let now = clock::now();
         let uow = self.ctx.db.begin_write().await?;
         sessions::revoke(uow.conn(), actor.id, &actor.session, now).await?;
-        audit::commit(uow, audit::logout(actor.id, &actor.username, client), now).await?;
+        trail::commit(uow, trail::logout(actor.id, &actor.username, client), now).await?;
         self.ctx.sessions.forget_session(&actor.session).await;
         Ok(())
     }

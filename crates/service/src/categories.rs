@@ -5,10 +5,10 @@ use std::sync::Arc;
 use fixdesk_domain::{
     Actor, Category, CategoryChanges, CategoryId, ClientInfo, DomainError, NewCategory, Page,
 };
-use fixdesk_repository::{audit as audit_repo, categories, tickets};
+use fixdesk_repository::{audit, categories, tickets};
 use fixdesk_usecases::{CategoryUseCases, ServiceError, async_trait};
 
-use crate::{audit, clock, facade::Context};
+use crate::{clock, context::Context, trail};
 
 #[derive(Debug, Clone)]
 pub struct Categories {
@@ -60,7 +60,7 @@ impl CategoryUseCases for Categories {
             now,
         )
         .await?;
-        audit::commit(uow, audit::category_created(actor.id, &c, client), now).await?;
+        trail::commit(uow, trail::category_created(actor.id, &c, client), now).await?;
         Ok(c)
     }
 
@@ -93,9 +93,9 @@ impl CategoryUseCases for Categories {
             now,
         )
         .await?;
-        audit::commit(
+        trail::commit(
             uow,
-            audit::category_updated(actor.id, &before, &after, client),
+            trail::category_updated(actor.id, &before, &after, client),
             now,
         )
         .await?;
@@ -116,17 +116,17 @@ impl CategoryUseCases for Categories {
             .ok_or(DomainError::CategoryNotFound)?;
         if tickets::any_in_category(uow.conn(), id).await? {
             let after = categories::update(uow.conn(), id, None, None, Some(false), now).await?;
-            audit_repo::append(
+            audit::append(
                 uow.conn(),
-                audit::category_updated(actor.id, &c, &after, client),
+                trail::category_updated(actor.id, &c, &after, client),
                 now,
             )
             .await?;
         } else {
             categories::delete(uow.conn(), id).await?;
-            audit_repo::append(
+            audit::append(
                 uow.conn(),
-                audit::category_deleted(actor.id, &c, client),
+                trail::category_deleted(actor.id, &c, client),
                 now,
             )
             .await?;

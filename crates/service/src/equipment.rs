@@ -9,14 +9,14 @@ use fixdesk_domain::{
 use fixdesk_repository::{categories, equipment, maintenance, tickets};
 use fixdesk_usecases::{EquipmentUseCases, ServiceError, TicketPage, async_trait};
 
-use crate::{Tickets, audit, clock, facade::Context};
+use crate::{Tickets, clock, context::Context, trail};
 
 /// Types offered even before any item of them exists, as the old service did.
 const COMMON_KINDS: [&str; 4] = ["computer", "printer", "monitor", "projector"];
 const COMMON_LOCATIONS: [&str; 2] = ["Офис 101", "Офис 102"];
 
 #[derive(Debug, Clone)]
-pub struct Inventory {
+pub struct EquipmentRegister {
     ctx: Arc<Context>,
     tickets: Tickets,
 }
@@ -30,7 +30,7 @@ fn with_suggestions(mut known: Vec<String>, suggestions: &[&str]) -> Vec<String>
     known
 }
 
-impl Inventory {
+impl EquipmentRegister {
     pub(crate) fn new(ctx: Arc<Context>, tickets: Tickets) -> Self {
         Self { ctx, tickets }
     }
@@ -43,7 +43,7 @@ impl Inventory {
 }
 
 #[async_trait]
-impl EquipmentUseCases for Inventory {
+impl EquipmentUseCases for EquipmentRegister {
     async fn list(
         &self,
         _actor: &Actor,
@@ -90,7 +90,7 @@ impl EquipmentUseCases for Inventory {
         let now = clock::now();
         let uow = self.ctx.db.begin_write().await?;
         let e = equipment::insert(uow.conn(), new, actor.id, now).await?;
-        audit::commit(uow, audit::equipment_created(actor.id, &e, client), now).await?;
+        trail::commit(uow, trail::equipment_created(actor.id, &e, client), now).await?;
         Ok(e)
     }
 
@@ -108,9 +108,9 @@ impl EquipmentUseCases for Inventory {
             .await?
             .ok_or(DomainError::EquipmentNotFound)?;
         let after = equipment::update(uow.conn(), id, changes, actor.id, now).await?;
-        audit::commit(
+        trail::commit(
             uow,
-            audit::equipment_updated(actor.id, &before, &after, client),
+            trail::equipment_updated(actor.id, &before, &after, client),
             now,
         )
         .await?;
@@ -137,9 +137,9 @@ impl EquipmentUseCases for Inventory {
         } else {
             equipment::delete(uow.conn(), id).await?;
         }
-        audit::commit(
+        trail::commit(
             uow,
-            audit::equipment_deleted(actor.id, &e, referenced, client),
+            trail::equipment_deleted(actor.id, &e, referenced, client),
             now,
         )
         .await?;
@@ -172,9 +172,9 @@ impl EquipmentUseCases for Inventory {
         .await?;
         let newest = maintenance::newest(uow.conn(), id).await?;
         equipment::set_last_maintenance(uow.conn(), id, newest).await?;
-        audit::commit(
+        trail::commit(
             uow,
-            audit::maintenance_recorded(actor.id, &e, &m, client),
+            trail::maintenance_recorded(actor.id, &e, &m, client),
             now,
         )
         .await?;

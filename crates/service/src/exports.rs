@@ -5,15 +5,15 @@
 use std::sync::Arc;
 
 use fixdesk_domain::{
-    Actor, CategoryId, DomainError, EquipmentId, Job, JobState, Page, Priority, Role, SessionId,
-    TicketFilter, TicketQuery, TicketSort, TicketStatus, UserId,
+    Actor, CategoryId, DomainError, EquipmentId, Job, JobKind, JobState, Page, Priority, Role,
+    SessionId, TicketFilter, TicketQuery, TicketSort, TicketStatus, UserId,
 };
 use fixdesk_repository::{jobs, users};
 use fixdesk_usecases::{ByteStream, ExportUseCases, ServiceError, async_trait};
 use futures::StreamExt;
 use serde::{Deserialize, Serialize};
 
-use crate::{Tickets, clock, facade::Context, files::StoreError, jobs as queue};
+use crate::{Tickets, clock, context::Context, files::StoreError, lease::Lease};
 
 /// What an export job remembers of its request.
 #[derive(Debug, Serialize, Deserialize)]
@@ -145,11 +145,8 @@ fn file_key(job: i64) -> String {
 }
 
 /// Runs an export job: pages through the tickets, streaming CSV into the export store.
-pub(crate) async fn run(
-    ctx: &Arc<Context>,
-    job: &Job,
-    worker: &str,
-) -> Result<String, ServiceError> {
+pub(crate) async fn run(ctx: &Arc<Context>, lease: &Lease) -> Result<String, ServiceError> {
+    let job = lease.job();
     let request: Request = serde_json::from_str(&job.payload).map_err(ServiceError::internal)?;
     let user = users::find(ctx.db.reader(), UserId(request.user_id))
         .await?
@@ -174,18 +171,9 @@ pub(crate) async fn run(
         .total
         .max(1);
     let rows = Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let state = (
-        0u64,
-        tickets,
-        actor,
-        request,
-        ctx.clone(),
-        job.clone(),
-        worker.to_string(),
-        rows.clone(),
-    );
+    let state = (0u64, tickets, actor, request, lease.clone(), rows.clone());
     let body: ByteStream = futures::stream::unfold(Some(state), move |state| async move {
-        let (offset, tickets, actor, request, ctx, job, worker, rows) = state?;
+        let (offset, tickets, actor, request, lease, rows) = state?;
         let page = match tickets
             .page(
                 &actor,
@@ -205,7 +193,7 @@ pub(crate) async fn run(
         let done = rows.fetch_add(page.len() as u64, std::sync::atomic::Ordering::Relaxed)
             + page.len() as u64;
         let progress = i32::try_from(done * 100 / total).unwrap_or(100).min(99);
-        if let Err(e) = queue::heartbeat(&ctx, &job, &worker, progress).await {
+        if let Err(e) = lease.renew(progress).await {
             return Some((Err(std::io::Error::other(e.to_string())), None));
         }
         let chunk = csv_page(&page, offset == 0).map_err(|e| std::io::Error::other(e.to_string()));
@@ -214,9 +202,7 @@ pub(crate) async fn run(
             tickets,
             actor,
             request,
-            ctx,
-            job,
-            worker,
+            lease,
             rows,
         ));
         Some((chunk, next))
@@ -244,7 +230,7 @@ impl Exports {
     async fn own(&self, actor: &Actor, id: i64) -> Result<Job, ServiceError> {
         let job = jobs::find(self.ctx.db.reader(), id)
             .await?
-            .filter(|j| j.kind == queue::EXPORT_TICKETS);
+            .filter(|j| j.kind == JobKind::ExportTickets.as_str());
         match job {
             Some(j) if actor.role == Role::Admin || j.created_by == Some(actor.id) => Ok(j),
             _ => Err(DomainError::ExportNotFound.into()),
@@ -260,7 +246,7 @@ impl ExportUseCases for Exports {
         let uow = self.ctx.db.begin_write().await?;
         let job = jobs::enqueue(
             uow.conn(),
-            queue::EXPORT_TICKETS,
+            JobKind::ExportTickets,
             payload,
             Some(actor.id),
             clock::now(),

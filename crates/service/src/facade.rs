@@ -15,32 +15,18 @@ use fixdesk_usecases::{
 };
 
 use crate::{
-    Attachments, AuditLog, Auth, Categories, Exports, Inventory, Notifications, Operator,
+    Attachments, AuditLog, Auth, Categories, EquipmentRegister, Exports, Notifications, Operator,
     PasswordHasher, SeededAdmin, ServiceSettings, SigningSecret, Statistics, Tickets, Users, clock,
-    files::{FileStore, LocalDisk},
+    context::Context,
+    files::LocalDisk,
     health::{HealthCheck, ReadinessCheck},
-    jobs,
     live::LiveFeed,
     login_attempts::LoginAttempts,
     random, seed,
     session_cache::SessionCache,
     tokens::TokenIssuer,
+    worker,
 };
-
-/// What every use case shares.
-#[derive(Debug)]
-pub(crate) struct Context {
-    pub(crate) db: Database,
-    pub(crate) hasher: PasswordHasher,
-    pub(crate) tokens: TokenIssuer,
-    pub(crate) sessions: SessionCache,
-    pub(crate) feed: LiveFeed,
-    pub(crate) files: Arc<dyn FileStore>,
-    pub(crate) exports: Arc<dyn FileStore>,
-    pub(crate) health: HealthCheck,
-    pub(crate) readiness: ReadinessCheck,
-    pub(crate) login_attempts: LoginAttempts,
-}
 
 /// The fixdesk service. Cheap to clone; clones share one database pool and one cache. Its use
 /// cases are reached through the [`Helpdesk`] trait (`fixdesk.users().create(…)`).
@@ -51,7 +37,7 @@ pub struct Fixdesk {
     users: Users,
     tickets: Tickets,
     categories: Categories,
-    equipment: Inventory,
+    equipment: EquipmentRegister,
     statistics: Statistics,
     audit: AuditLog,
     notifications: Notifications,
@@ -67,7 +53,7 @@ impl Fixdesk {
     /// starts the background work of a server: the job workers and the live feed.
     pub async fn start(settings: ServiceSettings) -> Result<Self, ServiceError> {
         let service = Self::build(settings.clone(), true).await?;
-        jobs::start(&service.ctx, settings.job_workers);
+        worker::start(&service.ctx, settings.job_workers);
         Ok(service)
     }
 
@@ -116,7 +102,7 @@ impl Fixdesk {
             users: Users::new(ctx.clone()),
             tickets: Tickets::new(ctx.clone()),
             categories: Categories::new(ctx.clone()),
-            equipment: Inventory::new(ctx.clone(), Tickets::new(ctx.clone())),
+            equipment: EquipmentRegister::new(ctx.clone(), Tickets::new(ctx.clone())),
             statistics: Statistics::new(ctx.clone()),
             audit: AuditLog::new(ctx.clone()),
             notifications: Notifications::new(ctx.clone()),

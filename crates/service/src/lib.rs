@@ -5,11 +5,11 @@
 //! Build everything through [`Fixdesk`], which other Rust programs can embed directly.
 
 mod attachments;
-mod audit;
 mod audit_log;
 mod auth;
 mod categories;
 mod clock;
+mod context;
 mod equipment;
 mod exports;
 mod facade;
@@ -17,26 +17,28 @@ mod files;
 mod hashing;
 mod health;
 mod import;
-mod jobs;
+mod lease;
 mod live;
 mod login_attempts;
 mod notifications;
-mod notify;
 mod operator;
 mod random;
+mod recipients;
 mod seed;
 mod session_cache;
 mod settings;
 mod statistics;
 mod tickets;
 mod tokens;
+mod trail;
 mod users;
+mod worker;
 
 pub use attachments::Attachments;
 pub use audit_log::AuditLog;
 pub use auth::Auth;
 pub use categories::Categories;
-pub use equipment::Inventory;
+pub use equipment::EquipmentRegister;
 pub use exports::Exports;
 pub use facade::Fixdesk;
 pub use fixdesk_usecases::{

@@ -8,7 +8,7 @@ use std::{sync::Arc, time::Duration};
 use fixdesk_db::Database;
 use fixdesk_domain::{Actor, AuditRecord, Notification, UserId};
 use fixdesk_repository::{
-    RepoError, audit as audit_repo, notifications,
+    RepoError, audit, notifications,
     sessions::{self, Revocation},
 };
 
@@ -124,10 +124,10 @@ impl LiveFeed {
     pub(crate) async fn audit(&self) -> Result<BoxStream<'static, AuditRecord>, RepoError> {
         let rx = self.audit.subscribe();
         let db = self.db.clone();
-        let start = audit_repo::last_id(db.reader()).await?;
+        let start = audit::last_id(db.reader()).await?;
         let fetch = move |after: i64| {
             let db = db.clone();
-            async move { audit_repo::newer_than(db.reader(), after, BATCH).await }
+            async move { audit::newer_than(db.reader(), after, BATCH).await }
         };
         Ok(follow(rx, start, |_: &AuditRecord| true, |r| r.id, fetch))
     }
@@ -223,7 +223,7 @@ async fn run(
     let commits = db.commits();
     let reader = db.reader().clone();
     let mut last_notification = notifications::last_id(&reader).await.unwrap_or(0);
-    let mut last_audit = audit_repo::last_id(&reader).await.unwrap_or(0);
+    let mut last_audit = audit::last_id(&reader).await.unwrap_or(0);
     let mut last_revocation = sessions::last_revocation(&reader).await.unwrap_or(0);
     let mut pruned = tokio::time::Instant::now();
     loop {
@@ -253,9 +253,9 @@ async fn run(
         last_audit = relay(
             &a_tx,
             last_audit,
-            |after| audit_repo::newer_than(&reader, after, BATCH),
+            |after| audit::newer_than(&reader, after, BATCH),
             |r| r.id,
-            || audit_repo::last_id(&reader),
+            || audit::last_id(&reader),
         )
         .await;
     }

@@ -9,7 +9,7 @@ use fixdesk_repository::notifications;
 use fixdesk_usecases::{BoxStream, NotificationUseCases, ServiceError, async_trait};
 use futures::StreamExt;
 
-use crate::{clock, facade::Context};
+use crate::{clock, context::Context};
 
 #[derive(Debug, Clone)]
 pub struct Notifications {

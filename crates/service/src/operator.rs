@@ -8,11 +8,11 @@ use fixdesk_domain::{
     AuditAction, AuditEntity, ClientInfo, DomainError, NewAuditEntry, Password, Role, User,
     Username,
 };
-use fixdesk_repository::{audit as audit_repo, sessions, stats, users};
+use fixdesk_repository::{audit, sessions, statistics, users};
 
 use fixdesk_usecases::ServiceError;
 
-use crate::{audit, clock, facade::Context};
+use crate::{clock, context::Context, trail};
 
 /// A statistics counter whose stored value differs from the recount.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,7 +71,7 @@ impl Operator {
             &user,
             format!("Оператор создал администратора {}", user.username),
         );
-        audit::commit(uow, entry, now).await?;
+        trail::commit(uow, entry, now).await?;
         Ok(user)
     }
 
@@ -100,7 +100,7 @@ impl Operator {
             &user,
             format!("Оператор сбросил пароль пользователя {}", user.username),
         );
-        audit::commit(uow, entry, now).await?;
+        trail::commit(uow, entry, now).await?;
         self.ctx.sessions.forget_user(user.id);
         Ok(user)
     }
@@ -109,8 +109,8 @@ impl Operator {
     /// counter that differs from what is stored.
     pub async fn verify_statistics(&self) -> Result<Vec<CounterDifference>, ServiceError> {
         let uow = self.ctx.db.begin_read().await?;
-        let stored = stats::stored(uow.conn()).await?;
-        let expected = stats::recompute(uow.conn()).await?;
+        let stored = statistics::stored(uow.conn()).await?;
+        let expected = statistics::recompute(uow.conn()).await?;
         uow.rollback().await?;
         let mut keys: Vec<_> = stored.keys().chain(expected.keys()).copied().collect();
         keys.sort();
@@ -134,9 +134,9 @@ impl Operator {
     /// Replaces every statistics counter with a recount; returns how many rows it wrote.
     pub async fn rebuild_statistics(&self) -> Result<usize, ServiceError> {
         let uow = self.ctx.db.begin_write().await?;
-        stats::lock_tickets(uow.conn()).await?;
-        let counters = stats::recompute(uow.conn()).await?;
-        stats::replace(uow.conn(), &counters).await?;
+        statistics::lock_tickets(uow.conn()).await?;
+        let counters = statistics::recompute(uow.conn()).await?;
+        statistics::replace(uow.conn(), &counters).await?;
         uow.commit().await?;
         Ok(counters.len())
     }
@@ -144,7 +144,7 @@ impl Operator {
     /// Walks the audit chain and reports every edited row, broken link or missing tail.
     pub async fn verify_audit(&self) -> Result<Vec<ChainProblem>, ServiceError> {
         let uow = self.ctx.db.begin_read().await?;
-        let problems = audit_repo::verify(uow.conn()).await?;
+        let problems = audit::verify(uow.conn()).await?;
         uow.rollback().await?;
         Ok(problems)
     }

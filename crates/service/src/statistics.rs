@@ -4,14 +4,14 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use fixdesk_domain::{
-    Actor, AgentPerformance, DomainError, Job, PeriodStats, Priority, Role, StatsPeriod,
+    Actor, AgentPerformance, DomainError, Job, JobKind, PeriodStats, Priority, Role, StatsPeriod,
     TicketStatus, TicketSummary, UserActivity, UserId,
     statistics::{average_hours, rate},
 };
-use fixdesk_repository::{jobs, stats, users};
+use fixdesk_repository::{jobs, statistics, users};
 use fixdesk_usecases::{ServiceError, StatisticsUseCases, async_trait};
 
-use crate::{clock, facade::Context, jobs as queue};
+use crate::{clock, context::Context};
 
 #[derive(Debug, Clone)]
 pub struct Statistics {
@@ -33,7 +33,7 @@ fn window_start(days: u32) -> chrono::NaiveDate {
 impl StatisticsUseCases for Statistics {
     async fn summary(&self, actor: &Actor) -> Result<TicketSummary, ServiceError> {
         actor.require_admin()?;
-        let rows = stats::by_status_and_priority(self.ctx.db.reader()).await?;
+        let rows = statistics::by_status_and_priority(self.ctx.db.reader()).await?;
         let by_status = TicketStatus::ALL
             .iter()
             .map(|s| {
@@ -72,7 +72,7 @@ impl StatisticsUseCases for Statistics {
     ) -> Result<Vec<AgentPerformance>, ServiceError> {
         actor.require_admin()?;
         let conn = self.ctx.db.reader();
-        let figures = stats::agents_since(conn, window_start(days)).await?;
+        let figures = statistics::agents_since(conn, window_start(days)).await?;
         let people = users::all(conn).await?;
         let rows = people
             .into_iter()
@@ -103,7 +103,7 @@ impl StatisticsUseCases for Statistics {
     ) -> Result<PeriodStats, ServiceError> {
         actor.require_admin()?;
         let [created, created_resolved, resolved, in_progress] =
-            stats::days_since(self.ctx.db.reader(), window_start(period.days())).await?;
+            statistics::days_since(self.ctx.db.reader(), window_start(period.days())).await?;
         Ok(PeriodStats {
             period,
             new_tickets: created,
@@ -120,7 +120,7 @@ impl StatisticsUseCases for Statistics {
     ) -> Result<Vec<UserActivity>, ServiceError> {
         actor.require_admin()?;
         let conn = self.ctx.db.reader();
-        let leaders = stats::top_creators(conn, top).await?;
+        let leaders = statistics::top_creators(conn, top).await?;
         let people = users::with_ids(conn, leaders.iter().map(|l| UserId(l.0))).await?;
         Ok(leaders
             .into_iter()
@@ -140,7 +140,7 @@ impl StatisticsUseCases for Statistics {
         let uow = self.ctx.db.begin_write().await?;
         let job = jobs::enqueue(
             uow.conn(),
-            queue::STATS_REBUILD,
+            JobKind::StatsRebuild,
             String::new(),
             Some(actor.id),
             clock::now(),
@@ -154,7 +154,18 @@ impl StatisticsUseCases for Statistics {
         actor.require_admin()?;
         jobs::find(self.ctx.db.reader(), id)
             .await?
-            .filter(|j| j.kind == queue::STATS_REBUILD)
+            .filter(|j| j.kind == JobKind::StatsRebuild.as_str())
             .ok_or_else(|| DomainError::JobNotFound.into())
     }
+}
+
+/// The statistics-rebuild job: replaces every counter with a recount of the tickets, with the
+/// tickets locked so that no write slips in between.
+pub(crate) async fn rebuild(ctx: &Context) -> Result<String, ServiceError> {
+    let uow = ctx.db.begin_write().await?;
+    statistics::lock_tickets(uow.conn()).await?;
+    let counters = statistics::recompute(uow.conn()).await?;
+    statistics::replace(uow.conn(), &counters).await?;
+    uow.commit().await?;
+    Ok(serde_json::json!({"counters": counters.len()}).to_string())
 }

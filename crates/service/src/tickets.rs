@@ -10,12 +10,12 @@ use fixdesk_domain::{
     ticket::{Transition, ensure_can_change, ensure_can_work, visibility},
 };
 use fixdesk_repository::{
-    attachments, audit as audit_repo, categories, equipment, messages, stats, tickets,
+    attachments, audit, categories, equipment, messages, statistics, tickets,
     tickets::TicketUpdate, users,
 };
 use fixdesk_usecases::{ServiceError, TicketPage, TicketUseCases, async_trait};
 
-use crate::{audit, clock, facade::Context, files::remove_all, jobs as queue, notify};
+use crate::{clock, context::Context, files::remove_all, recipients, trail};
 
 #[derive(Debug, Clone)]
 pub struct Tickets {
@@ -121,7 +121,7 @@ impl Tickets {
         // Totals the counters already hold cost nothing; the rest are index-range counts
         // that grow with the matches, not with the table.
         let total = if counted {
-            stats::count(conn, f.status, f.priority).await?
+            statistics::count(conn, f.status, f.priority).await?
         } else {
             tickets::count(conn, f).await?
         };
@@ -154,10 +154,10 @@ impl Tickets {
         client: &ClientInfo,
         now: chrono::NaiveDateTime,
     ) -> Result<(), ServiceError> {
-        stats::record(conn, Some(before), Some(after)).await?;
-        notify::ticket_changed(conn, actor, before, after, now).await?;
-        let entry = audit::ticket_changed(actor.id, before, after, description, client);
-        audit_repo::append(conn, entry, now).await?;
+        statistics::record(conn, Some(before), Some(after)).await?;
+        recipients::ticket_changed(conn, actor, before, after, now).await?;
+        let entry = trail::ticket_changed(actor.id, before, after, description, client);
+        audit::append(conn, entry, now).await?;
         Ok(())
     }
 }
@@ -188,21 +188,21 @@ impl TicketUseCases for Tickets {
             creator_id: actor.id,
         };
         let ticket = tickets::insert(uow.conn(), row, now).await?;
-        stats::record(uow.conn(), None, Some(&ticket)).await?;
-        let fan_out = notify::NewTicketFanOut {
+        statistics::record(uow.conn(), None, Some(&ticket)).await?;
+        let fan_out = recipients::NewTicketFanOut {
             ticket_id: ticket.id.0,
             author_id: actor.id.0,
         };
         let payload = serde_json::to_string(&fan_out).map_err(ServiceError::internal)?;
         fixdesk_repository::jobs::enqueue(
             uow.conn(),
-            queue::NOTIFY_NEW_TICKET,
+            fixdesk_domain::JobKind::NotifyNewTicket,
             payload,
             Some(actor.id),
             now,
         )
         .await?;
-        audit::commit(uow, audit::ticket_created(actor.id, &ticket, client), now).await?;
+        trail::commit(uow, trail::ticket_created(actor.id, &ticket, client), now).await?;
         Ok(ticket)
     }
 
@@ -292,9 +292,8 @@ impl TicketUseCases for Tickets {
             Role::Admin => {
                 files = attachments::paths_for_ticket(uow.conn(), id).await?;
                 tickets::delete(uow.conn(), id).await?;
-                stats::record(uow.conn(), Some(&t), None).await?;
-                audit_repo::append(uow.conn(), audit::ticket_deleted(actor.id, &t, client), now)
-                    .await?;
+                statistics::record(uow.conn(), Some(&t), None).await?;
+                audit::append(uow.conn(), trail::ticket_deleted(actor.id, &t, client), now).await?;
             }
             Role::User if t.creator_id == actor.id => {
                 visibility(actor, &t)?;
@@ -450,9 +449,9 @@ impl TicketUseCases for Tickets {
                 .into_inner();
             let posted = messages::insert(uow.conn(), id, actor.id, text, now).await?;
             tickets::add_message_count(uow.conn(), id, now).await?;
-            audit_repo::append(
+            audit::append(
                 uow.conn(),
-                audit::message_posted(actor.id, &posted, client),
+                trail::message_posted(actor.id, &posted, client),
                 now,
             )
             .await?;
@@ -504,8 +503,8 @@ impl TicketUseCases for Tickets {
         visibility(actor, &t)?;
         let posted = messages::insert(uow.conn(), id, actor.id, text.into_inner(), now).await?;
         tickets::add_message_count(uow.conn(), id, now).await?;
-        notify::message_posted(uow.conn(), actor, &t, &posted, now).await?;
-        audit::commit(uow, audit::message_posted(actor.id, &posted, client), now).await?;
+        recipients::message_posted(uow.conn(), actor, &t, &posted, now).await?;
+        trail::commit(uow, trail::message_posted(actor.id, &posted, client), now).await?;
         Ok(posted)
     }
 }

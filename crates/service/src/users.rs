@@ -10,7 +10,7 @@ use fixdesk_repository::{sessions, users};
 
 use fixdesk_usecases::{ServiceError, UserBasic, UserUseCases, async_trait};
 
-use crate::{audit, clock, facade::Context};
+use crate::{clock, context::Context, trail};
 
 #[derive(Debug, Clone)]
 pub struct Users {
@@ -54,7 +54,7 @@ impl UserUseCases for Users {
         let user = users::insert(uow.conn(), row, now)
             .await
             .map_err(unique_to_domain)?;
-        audit::commit(uow, audit::user_created(actor.id, &user, client), now).await?;
+        trail::commit(uow, trail::user_created(actor.id, &user, client), now).await?;
         Ok(user)
     }
 
@@ -139,8 +139,8 @@ impl UserUseCases for Users {
         if ends_sessions {
             sessions::revoke_all(uow.conn(), id, None, now).await?;
         }
-        let entry = audit::user_updated(actor.id, &before, &after, password_changed, client);
-        audit::commit(uow, entry, now).await?;
+        let entry = trail::user_updated(actor.id, &before, &after, password_changed, client);
+        trail::commit(uow, entry, now).await?;
         // The cached actor carries the role and name; drop it whatever changed.
         self.ctx.sessions.forget_user(id);
         Ok(after)
@@ -163,7 +163,7 @@ impl UserUseCases for Users {
         policy::ensure_admins_remain(&target, None, others)?;
         users::tombstone(uow.conn(), id, now).await?;
         sessions::revoke_all(uow.conn(), id, None, now).await?;
-        audit::commit(uow, audit::user_deleted(actor.id, &target, client), now).await?;
+        trail::commit(uow, trail::user_deleted(actor.id, &target, client), now).await?;
         self.ctx.sessions.forget_user(id);
         Ok(())
     }
@@ -201,7 +201,7 @@ impl UserUseCases for Users {
         };
         let user = users::update(uow.conn(), actor.id, change, now).await?;
         sessions::revoke_all(uow.conn(), actor.id, Some(&actor.session), now).await?;
-        audit::commit(uow, audit::password_changed(&user, client), now).await?;
+        trail::commit(uow, trail::password_changed(&user, client), now).await?;
         self.ctx.sessions.forget_user(actor.id);
         Ok(())
     }

@@ -7,7 +7,7 @@ use poem_openapi::Object;
 use serde_json::Value;
 
 use super::params::iso;
-use crate::{error::ApiError, validation::ValidationItem};
+use crate::{error::ApiError, validation_item::ValidationItem};
 
 #[derive(Debug, Object, serde::Serialize)]
 pub struct NotificationOut {

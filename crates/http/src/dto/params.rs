@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime};
 use fixdesk_usecases::domain::FieldError;
 use serde_json::Value;
 
-use crate::{error::ApiError, validation::ValidationItem};
+use crate::{error::ApiError, validation_item::ValidationItem};
 
 /// Parses an optional query value; an empty string means "no filter", as it did before.
 pub fn query_value<T, E>(

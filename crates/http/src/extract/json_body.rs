@@ -13,7 +13,7 @@ use poem_openapi::{
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::{error::ApiError, validation};
+use crate::{error::ApiError, validation, validation_item::ValidationItem};
 
 pub struct JsonBody<T> {
     raw: Vec<u8>,
@@ -31,12 +31,13 @@ impl<T> std::fmt::Debug for JsonBody<T> {
 impl<T: DeserializeOwned> JsonBody<T> {
     pub fn parse(self) -> Result<T, ApiError> {
         if self.raw.iter().all(u8::is_ascii_whitespace) {
-            return Err(ApiError::Validation(vec![
-                validation::ValidationItem::missing(vec!["body".into()], Value::Null),
-            ]));
+            return Err(ApiError::Validation(vec![ValidationItem::missing(
+                vec!["body".into()],
+                Value::Null,
+            )]));
         }
         let value: Value = serde_json::from_slice(&self.raw).map_err(|e| {
-            ApiError::Validation(vec![validation::ValidationItem::new(
+            ApiError::Validation(vec![ValidationItem::new(
                 "json_invalid",
                 vec!["body".into(), e.column().saturating_sub(1).into()],
                 "JSON decode error",
@@ -45,7 +46,7 @@ impl<T: DeserializeOwned> JsonBody<T> {
         })?;
         // Every body of this API is an object; serde would also accept a struct as an array.
         if !value.is_object() {
-            return Err(ApiError::Validation(vec![validation::ValidationItem::new(
+            return Err(ApiError::Validation(vec![ValidationItem::new(
                 "model_attributes_type",
                 vec!["body".into()],
                 "Input should be a valid dictionary or object to extract fields from",

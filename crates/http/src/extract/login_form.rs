@@ -8,7 +8,7 @@ use poem_openapi::{
 };
 use serde_json::{Map, Value};
 
-use crate::{error::ApiError, validation::ValidationItem};
+use crate::{error::ApiError, validation_item::ValidationItem};
 
 #[derive(Debug)]
 pub struct LoginForm {

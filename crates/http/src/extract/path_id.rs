@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::{error::ApiError, validation::ValidationItem};
+use crate::{error::ApiError, validation_item::ValidationItem};
 
 pub fn path_id(name: &'static str, raw: &str) -> Result<i64, ApiError> {
     raw.parse::<i64>().map_err(|_| {

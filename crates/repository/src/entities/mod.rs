@@ -13,7 +13,7 @@ pub mod notification_setting;
 pub mod secret;
 pub mod session;
 pub mod session_revocation;
-pub mod stats;
+pub mod statistics;
 pub mod ticket;
 pub mod ticket_message;
 pub mod user;

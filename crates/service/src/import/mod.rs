@@ -22,7 +22,7 @@ use fixdesk_repository::{
     audit, import,
     import::rows,
     legacy::{self, columns},
-    sessions, stats, users,
+    sessions, statistics, users,
 };
 use fixdesk_usecases::ServiceError;
 use futures::TryStreamExt;
@@ -247,8 +247,8 @@ pub(crate) async fn import(
     import_audit(&mut run, &people).await?;
     import::recount_messages(run.conn).await?;
     import::refresh_last_maintenance(run.conn).await?;
-    let counters = stats::recompute(run.conn).await?;
-    stats::replace(run.conn, &counters).await?;
+    let counters = statistics::recompute(run.conn).await?;
+    statistics::replace(run.conn, &counters).await?;
     import::advance_sequences(run.conn).await?;
     let mut report = run.report;
     report.seconds = run.started.elapsed().as_secs_f64();

@@ -11,10 +11,14 @@
 use chrono::NaiveDateTime;
 use fixdesk_db::ConnectionTrait;
 use fixdesk_domain::{
-    Actor, NewNotification, NotificationKind, Ticket, TicketId, TicketMessage, TicketStatus, UserId,
+    Actor, Job, NewNotification, NotificationKind, Ticket, TicketId, TicketMessage, TicketStatus,
+    UserId,
 };
 use fixdesk_repository::{RepoError, notifications, tickets, users};
+use fixdesk_usecases::ServiceError;
 use serde::{Deserialize, Serialize};
+
+use crate::{clock, context::Context};
 
 fn note(
     to: UserId,
@@ -57,9 +61,19 @@ pub(crate) struct NewTicketFanOut {
     pub(crate) author_id: i64,
 }
 
+/// The fan-out job of a new ticket: tells the staff, in one unit of work.
+pub(crate) async fn fan_out(ctx: &Context, job: &Job) -> Result<String, ServiceError> {
+    let fan_out: NewTicketFanOut =
+        serde_json::from_str(&job.payload).map_err(ServiceError::internal)?;
+    let uow = ctx.db.begin_write().await?;
+    ticket_created(uow.conn(), &fan_out, clock::now()).await?;
+    uow.commit().await?;
+    Ok(String::new())
+}
+
 /// Tells the staff of a new ticket; run by the job queue. Running it again (after a worker
 /// died between writing and recording the job done) writes nothing twice.
-pub(crate) async fn ticket_created<C: ConnectionTrait>(
+async fn ticket_created<C: ConnectionTrait>(
     conn: &C,
     job: &NewTicketFanOut,
     now: NaiveDateTime,

@@ -15,7 +15,7 @@ use sea_orm::{
 use crate::{
     RepoError,
     entities::{
-        stats::{agents, creators, days, tickets as by_status},
+        statistics::{agents, creators, days, tickets as by_status},
         ticket,
     },
 };

@@ -1,17 +1,17 @@
 //! The audit entries the use cases write, worded in one place per area.
 
-mod inventory;
+mod equipment;
 mod tickets;
 mod users;
 
-pub(crate) use inventory::*;
+pub(crate) use equipment::*;
 pub(crate) use tickets::*;
 pub(crate) use users::*;
 
 use chrono::NaiveDateTime;
 use fixdesk_db::{Database, UnitOfWork};
 use fixdesk_domain::{AuditAction, AuditEntity, ClientInfo, NewAuditEntry, UserId};
-use fixdesk_repository::audit as audit_repo;
+use fixdesk_repository::audit;
 use fixdesk_usecases::ServiceError;
 use serde_json::Value;
 
@@ -22,7 +22,7 @@ pub(crate) async fn commit(
     entry: NewAuditEntry,
     now: NaiveDateTime,
 ) -> Result<(), ServiceError> {
-    audit_repo::append(uow.conn(), entry, now).await?;
+    audit::append(uow.conn(), entry, now).await?;
     uow.commit().await?;
     Ok(())
 }

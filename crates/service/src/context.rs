@@ -1,0 +1,31 @@
+//! What every use case of one service shares: the database, password hashing, tokens and the
+//! session cache, the live feed, file stores and the probes' state. One per [`crate::Fixdesk`],
+//! behind an `Arc`; every use case and every background task holds it.
+
+use std::sync::Arc;
+
+use fixdesk_db::Database;
+
+use crate::{
+    PasswordHasher,
+    files::FileStore,
+    health::{HealthCheck, ReadinessCheck},
+    live::LiveFeed,
+    login_attempts::LoginAttempts,
+    session_cache::SessionCache,
+    tokens::TokenIssuer,
+};
+
+#[derive(Debug)]
+pub(crate) struct Context {
+    pub(crate) db: Database,
+    pub(crate) hasher: PasswordHasher,
+    pub(crate) tokens: TokenIssuer,
+    pub(crate) sessions: SessionCache,
+    pub(crate) feed: LiveFeed,
+    pub(crate) files: Arc<dyn FileStore>,
+    pub(crate) exports: Arc<dyn FileStore>,
+    pub(crate) health: HealthCheck,
+    pub(crate) readiness: ReadinessCheck,
+    pub(crate) login_attempts: LoginAttempts,
+}

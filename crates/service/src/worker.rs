@@ -1,0 +1,87 @@
+//! The workers of the job queue. Each claims a job (with a [`Lease`]), hands it to the handler
+//! of its kind, and records the outcome; a failure is retried with back-off and ends `dead`
+//! after the last attempt. Workers stop when the service is dropped.
+
+use std::{
+    sync::{Arc, Weak},
+    time::Duration,
+};
+
+use fixdesk_domain::{Job, JobKind};
+use fixdesk_repository::jobs;
+use fixdesk_usecases::ServiceError;
+
+use crate::{
+    clock, context::Context, exports, lease, lease::Lease, random, recipients, statistics,
+};
+
+/// How often an idle worker looks for work.
+const POLL: Duration = Duration::from_millis(250);
+
+/// Starts `count` workers.
+pub(crate) fn start(ctx: &Arc<Context>, count: usize) {
+    for n in 0..count {
+        let name = format!("{}-{n}", random::hex(4));
+        tokio::spawn(work(Arc::downgrade(ctx), name));
+    }
+}
+
+async fn work(ctx: Weak<Context>, worker: String) {
+    loop {
+        let Some(ctx) = ctx.upgrade() else { return };
+        match next(&ctx, &worker).await {
+            Ok(Some(job)) => {
+                let lease = Lease::new(ctx.db.clone(), job, worker.clone());
+                let outcome = run(&ctx, &lease).await;
+                if let Err(e) = finish(&ctx, &lease, outcome).await {
+                    tracing::warn!(job = lease.job().id, error = %e, "could not record a job's outcome");
+                }
+                continue;
+            }
+            Ok(None) => {}
+            Err(e) => tracing::debug!(error = %e, "job queue not reachable"),
+        }
+        drop(ctx);
+        tokio::time::sleep(POLL).await;
+    }
+}
+
+async fn next(ctx: &Context, worker: &str) -> Result<Option<Job>, ServiceError> {
+    let uow = ctx.db.begin_write().await?;
+    let job = jobs::claim(uow.conn(), worker, clock::now(), lease::duration()).await?;
+    uow.commit().await?;
+    Ok(job)
+}
+
+/// Runs the job with the handler of its kind; what it returns is the job's result (JSON).
+async fn run(ctx: &Arc<Context>, lease: &Lease) -> Result<String, ServiceError> {
+    let job = lease.job();
+    match JobKind::parse(&job.kind) {
+        Some(JobKind::ExportTickets) => exports::run(ctx, lease).await,
+        Some(JobKind::StatsRebuild) => statistics::rebuild(ctx).await,
+        Some(JobKind::NotifyNewTicket) => recipients::fan_out(ctx, job).await,
+        None => Err(ServiceError::Internal(
+            format!("unknown job kind {}", job.kind).into(),
+        )),
+    }
+}
+
+async fn finish(
+    ctx: &Context,
+    lease: &Lease,
+    outcome: Result<String, ServiceError>,
+) -> Result<(), ServiceError> {
+    let (job, worker) = (lease.job(), lease.worker());
+    let uow = ctx.db.begin_write().await?;
+    match outcome {
+        Ok(result) => {
+            jobs::complete(uow.conn(), job.id, worker, result, clock::now()).await?;
+        }
+        Err(e) => {
+            tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, error = %e, "job failed");
+            jobs::fail(uow.conn(), job, worker, &e.to_string(), clock::now()).await?;
+        }
+    }
+    uow.commit().await?;
+    Ok(())
+}

@@ -23,6 +23,9 @@ pub enum ApiError {
     /// Request validation failed: the pydantic-style 422 list.
     #[error("request validation failed")]
     Validation(Vec<ValidationItem>),
+    /// The request itself could not be read (a broken multipart body, say).
+    #[error(transparent)]
+    Request(poem::Error),
 }
 
 impl From<DomainError> for ApiError {
@@ -40,6 +43,7 @@ impl poem::error::ResponseError for ApiError {
         match self {
             ApiError::Validation(items) => validation_response(items),
             ApiError::Service(e) => service_response(e),
+            ApiError::Request(e) => error_response(e),
         }
     }
 }
@@ -90,7 +94,7 @@ fn service_response(e: &ServiceError) -> Response {
 }
 
 /// Turns any error that reached the edge into the response the contract prescribes.
-pub fn error_response(err: poem::Error) -> Response {
+pub fn error_response(err: &poem::Error) -> Response {
     if let Some(e) = err.downcast_ref::<ApiError>() {
         return poem::error::ResponseError::as_response(e);
     }
@@ -132,45 +136,65 @@ pub fn error_response(err: poem::Error) -> Response {
     }
     let status = err.status();
     if status.is_server_error() {
-        return internal(&err);
+        return internal(err);
     }
     detail(status, err.to_string())
 }
 
-/// Documents the error responses of every operation in the OpenAPI description.
+/// Documents the error responses of every operation in the OpenAPI description, as they are
+/// answered: a 422 lists every bad field (the shared `HTTPValidationError` schema), every
+/// other 4xx and 5xx is `{"detail": "…"}`, and 429/503 carry `Retry-After`.
 impl poem_openapi::ApiResponse for ApiError {
     fn meta() -> poem_openapi::registry::MetaResponses {
         use poem_openapi::{
-            registry::{MetaMediaType, MetaResponse},
+            registry::{MetaHeader, MetaMediaType, MetaResponse, MetaSchemaRef},
             types::Type,
         };
-        let content = || {
+        let json = |schema: MetaSchemaRef| {
             vec![MetaMediaType {
                 content_type: "application/json",
-                schema: crate::dto::common::DetailOut::schema_ref(),
+                schema,
             }]
+        };
+        let retry_after = || MetaHeader {
+            name: "Retry-After".into(),
+            description: Some("Seconds after which the request may be tried again".into()),
+            required: false,
+            deprecated: false,
+            schema: u64::schema_ref(),
         };
         poem_openapi::registry::MetaResponses {
             responses: vec![
                 MetaResponse {
-                    description: "`{\"detail\": \"…\"}`: bad request, not authenticated, forbidden or not found",
-                    status: None,
-                    status_range: Some("4XX".into()),
-                    content: content(),
+                    description: "The request is malformed: every bad field with where it is and why",
+                    status: Some(422),
+                    status_range: None,
+                    content: json(MetaSchemaRef::Reference(
+                        crate::dto::common::VALIDATION_ERROR.into(),
+                    )),
                     headers: vec![],
                 },
                 MetaResponse {
-                    description: "`{\"detail\": \"…\"}`: overloaded (with `Retry-After`) or internal error",
+                    description: "`{\"detail\": \"…\"}`: bad request, not authenticated, forbidden, not found, conflict, too large, unsupported type, or too many requests (429, with `Retry-After`)",
+                    status: None,
+                    status_range: Some("4XX".into()),
+                    content: json(crate::dto::common::DetailOut::schema_ref()),
+                    headers: vec![retry_after()],
+                },
+                MetaResponse {
+                    description: "`{\"detail\": \"…\"}`: overloaded or storage unavailable (503, with `Retry-After`), or an internal error",
                     status: None,
                     status_range: Some("5XX".into()),
-                    content: content(),
-                    headers: vec![],
+                    content: json(crate::dto::common::DetailOut::schema_ref()),
+                    headers: vec![retry_after()],
                 },
             ],
         }
     }
 
     fn register(registry: &mut poem_openapi::registry::Registry) {
-        <crate::dto::common::DetailOut as poem_openapi::types::Type>::register(registry);
+        use poem_openapi::types::Type;
+        crate::dto::common::DetailOut::register(registry);
+        crate::dto::common::validation_error_schema(registry);
     }
 }

@@ -92,7 +92,7 @@ pub fn api(service: Service, config: HttpConfig) -> impl Endpoint {
         .with(middleware::plain_query::PlainQuery)
         .with(middleware::slash::SlashPolicy)
         // Errors become responses here, so the layers outside see and decorate them too.
-        .catch_all_error(|e| async move { error_response(e) })
+        .catch_all_error(|e| async move { error_response(&e) })
         .with(middleware::denials::AuditDenials)
         .with(middleware::cache_control::NoStore)
         .data(service)

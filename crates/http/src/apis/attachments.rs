@@ -49,14 +49,21 @@ impl AttachmentsApi {
         client: Client,
         ticket_id: Path<String>,
         mut form: Multipart,
-    ) -> poem::Result<Uploaded> {
+    ) -> ApiResult<Uploaded> {
         let ticket = TicketId(path_id("ticket_id", &ticket_id.0)?);
         let mut description: Option<String> = None;
         let mut uploaded = None;
-        while let Some(field) = form.next_field().await? {
+        while let Some(field) = form
+            .next_field()
+            .await
+            .map_err(|e| ApiError::Request(e.into()))?
+        {
             match field.name() {
                 Some("description") => {
-                    let text = field.text().await?;
+                    let text = field
+                        .text()
+                        .await
+                        .map_err(|e| ApiError::Request(e.into()))?;
                     description = Some(text);
                     // A description after the file still belongs to it.
                     if let Some(a) = &uploaded {

@@ -26,20 +26,28 @@ pub struct ExportsApi;
 #[derive(Debug, Object, Deserialize)]
 pub struct ExportIn {
     #[serde(default)]
+    #[oai(nullable)]
     pub status: Option<String>,
     #[serde(default)]
+    #[oai(nullable)]
     pub priority: Option<String>,
     #[serde(default)]
+    #[oai(nullable)]
     pub category_id: Option<i64>,
     #[serde(default)]
+    #[oai(nullable)]
     pub assigned_to_id: Option<i64>,
     #[serde(default)]
+    #[oai(nullable)]
     pub creator_id: Option<i64>,
     #[serde(default)]
+    #[oai(nullable)]
     pub equipment_id: Option<i64>,
     #[serde(default)]
+    #[oai(nullable)]
     pub search: Option<String>,
     #[serde(default)]
+    #[oai(nullable)]
     pub sort: Option<String>,
 }
 
@@ -51,7 +59,9 @@ pub struct ExportOut {
     /// 0–100.
     pub progress: i32,
     /// Rows written, for exports.
+    #[oai(nullable)]
     pub row_count: Option<i64>,
+    #[oai(nullable)]
     pub error: Option<String>,
 }
 

@@ -7,6 +7,8 @@ use poem_openapi::{
     ApiResponse, Object, OpenApi,
     param::{Header, Path, Query},
     payload::{EventStream, Json},
+    registry::{MetaMediaType, MetaResponse, MetaResponses, Registry},
+    types::Type,
 };
 use std::collections::BTreeMap;
 
@@ -44,7 +46,39 @@ enum Deleted {
     NoContent,
 }
 
-type Stream = EventStream<futures::stream::BoxStream<'static, NotificationOut>>;
+type Events = EventStream<futures::stream::BoxStream<'static, NotificationOut>>;
+
+/// The notification stream, documented as what it is: Server-Sent Events, not a JSON array.
+struct Stream(Events);
+
+impl poem::IntoResponse for Stream {
+    fn into_response(self) -> poem::Response {
+        self.0.into_response()
+    }
+}
+
+impl ApiResponse for Stream {
+    fn meta() -> MetaResponses {
+        MetaResponses {
+            responses: vec![MetaResponse {
+                description: "Server-Sent Events: each `event: notification` carries the \
+                              notification's id as `id:` and the notification (`NotificationOut`) \
+                              as JSON in `data:`; comments keep the connection alive",
+                status: Some(200),
+                status_range: None,
+                content: vec![MetaMediaType {
+                    content_type: "text/event-stream",
+                    schema: String::schema_ref(),
+                }],
+                headers: vec![],
+            }],
+        }
+    }
+
+    fn register(registry: &mut Registry) {
+        NotificationOut::register(registry);
+    }
+}
 
 #[OpenApi(tag = "Tag::Notifications")]
 impl NotificationsApi {
@@ -171,12 +205,14 @@ impl NotificationsApi {
             .live(&auth.0, last_event_id.0.or(last_seen.0))
             .await?;
         let events = live.map(NotificationOut::from).boxed();
-        Ok(EventStream::new(events)
-            .keep_alive(Duration::from_secs(15))
-            .to_event(|n| {
-                Event::message(serde_json::to_string(&n).unwrap_or_default())
-                    .event_type("notification")
-                    .id(n.id.to_string())
-            }))
+        Ok(Stream(
+            EventStream::new(events)
+                .keep_alive(Duration::from_secs(15))
+                .to_event(|n| {
+                    Event::message(serde_json::to_string(&n).unwrap_or_default())
+                        .event_type("notification")
+                        .id(n.id.to_string())
+                }),
+        ))
     }
 }

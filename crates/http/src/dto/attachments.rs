@@ -16,6 +16,7 @@ pub struct AttachmentOut {
     pub file_path: String,
     pub file_size: i64,
     pub content_type: String,
+    #[oai(nullable)]
     pub description: Option<String>,
     pub uploaded_by: i64,
     pub uploaded_at: String,

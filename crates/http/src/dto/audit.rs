@@ -10,6 +10,7 @@ use super::params::iso;
 pub struct AuditUserOut {
     pub id: i64,
     pub username: String,
+    #[oai(nullable)]
     pub full_name: Option<String>,
     pub role: String,
 }
@@ -19,13 +20,20 @@ pub struct AuditItemOut {
     pub id: i64,
     pub action_type: String,
     pub description: String,
+    #[oai(nullable)]
     pub entity_type: Option<String>,
+    #[oai(nullable)]
     pub entity_id: Option<i64>,
     pub created_at: String,
+    #[oai(nullable)]
     pub ip_address: Option<String>,
+    #[oai(nullable)]
     pub user_agent: Option<String>,
+    #[oai(nullable)]
     pub user: Option<AuditUserOut>,
+    #[oai(nullable)]
     pub old_values: Option<Value>,
+    #[oai(nullable)]
     pub new_values: Option<Value>,
 }
 

@@ -16,9 +16,11 @@ use crate::{error::ApiError, validation::Checker};
 pub struct CategoryOut {
     pub id: i64,
     pub name: String,
+    #[oai(nullable)]
     pub description: Option<String>,
     pub is_active: bool,
     pub created_at: String,
+    #[oai(nullable)]
     pub updated_at: Option<String>,
 }
 
@@ -40,8 +42,10 @@ impl From<Category> for CategoryOut {
 pub struct CreateCategoryIn {
     pub name: String,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub is_active: Option<Option<bool>>,
 }
 
@@ -68,10 +72,13 @@ impl CreateCategoryIn {
 #[derive(Debug, Object, Deserialize)]
 pub struct UpdateCategoryIn {
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub is_active: Option<Option<bool>>,
 }
 

@@ -19,21 +19,32 @@ use crate::{error::ApiError, validation::Checker};
 pub struct EquipmentOut {
     pub id: i64,
     pub name: String,
-    #[oai(rename = "type")]
+    #[oai(nullable, rename = "type")]
     pub kind: Option<String>,
+    #[oai(nullable)]
     pub model: Option<String>,
+    #[oai(nullable)]
     pub serial_number: Option<String>,
+    #[oai(nullable)]
     pub inventory_number: Option<String>,
+    #[oai(nullable)]
     pub location: Option<String>,
     pub status: String,
+    #[oai(nullable)]
     pub purchase_date: Option<String>,
+    #[oai(nullable)]
     pub warranty_end_date: Option<String>,
+    #[oai(nullable)]
     pub last_maintenance_date: Option<String>,
+    #[oai(nullable)]
     pub responsible_person: Option<String>,
+    #[oai(nullable)]
     pub notes: Option<String>,
     pub created_at: String,
     pub created_by_id: i64,
+    #[oai(nullable)]
     pub updated_at: Option<String>,
+    #[oai(nullable)]
     pub updated_by_id: Option<i64>,
 }
 
@@ -65,31 +76,43 @@ impl From<Equipment> for EquipmentOut {
 #[derive(Debug, Object, Deserialize)]
 pub struct EquipmentIn {
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub name: Option<Option<String>>,
-    #[oai(rename = "type")]
+    #[oai(nullable, rename = "type")]
     #[serde(default, rename = "type", deserialize_with = "present")]
     pub kind: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub category: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub model: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub serial_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub inventory_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub location: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub status: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub purchase_date: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub warranty_end_date: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub last_maintenance_date: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub responsible_person: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub notes: Option<Option<String>>,
 }
 
@@ -194,11 +217,14 @@ impl EquipmentIn {
 pub struct MaintenanceIn {
     pub description: String,
     #[serde(default)]
+    #[oai(nullable)]
     pub maintenance_type: Option<String>,
     #[serde(default)]
+    #[oai(nullable)]
     pub action_type: Option<String>,
     /// `YYYY-MM-DD`; today when left out.
     #[serde(default)]
+    #[oai(nullable)]
     pub date: Option<String>,
 }
 

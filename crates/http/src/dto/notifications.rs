@@ -15,6 +15,7 @@ pub struct NotificationOut {
     pub title: String,
     pub message: String,
     pub notification_type: String,
+    #[oai(nullable)]
     pub related_id: Option<i64>,
     pub created_at: String,
     pub is_read: bool,

@@ -29,6 +29,7 @@ pub struct TicketSummaryOut {
     pub status_distribution: BTreeMap<String, i64>,
     /// Only the priorities that occur.
     pub priority_distribution: BTreeMap<String, i64>,
+    #[oai(nullable)]
     pub avg_resolution_time_hours: Option<f64>,
     pub total: i64,
     pub by_status: StatusCounts,
@@ -76,10 +77,12 @@ impl From<TicketSummary> for TicketSummaryOut {
 #[derive(Debug, Object)]
 pub struct AgentPerformanceOut {
     pub agent_id: i64,
+    #[oai(nullable)]
     pub agent_name: Option<String>,
     pub assigned_tickets: i64,
     pub resolved_tickets: i64,
     pub resolution_rate: f64,
+    #[oai(nullable)]
     pub avg_resolution_time_hours: Option<f64>,
 }
 
@@ -121,6 +124,7 @@ impl From<PeriodStats> for PeriodOut {
 pub struct ActiveUserOut {
     pub user_id: i64,
     pub username: String,
+    #[oai(nullable)]
     pub full_name: Option<String>,
     pub ticket_count: i64,
 }

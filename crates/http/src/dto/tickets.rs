@@ -18,6 +18,7 @@ use crate::{error::ApiError, validation::Checker};
 #[derive(Debug, Object)]
 pub struct PersonOut {
     pub id: i64,
+    #[oai(nullable)]
     pub name: Option<String>,
 }
 
@@ -28,16 +29,23 @@ pub struct TicketOut {
     pub description: String,
     pub priority: String,
     pub status: String,
+    #[oai(nullable)]
     pub category_id: Option<i64>,
     pub room_number: String,
+    #[oai(nullable)]
     pub equipment_id: Option<i64>,
     pub created_at: String,
+    #[oai(nullable)]
     pub updated_at: Option<String>,
+    #[oai(nullable)]
     pub closed_at: Option<String>,
     pub creator_id: i64,
+    #[oai(nullable)]
     pub assigned_to_id: Option<i64>,
+    #[oai(nullable)]
     pub resolution: Option<String>,
     pub created_by: PersonOut,
+    #[oai(nullable)]
     pub assigned_to: Option<PersonOut>,
     pub messages_count: i64,
 }
@@ -78,10 +86,13 @@ pub struct CreateTicketIn {
     pub description: String,
     pub room_number: String,
     #[serde(default)]
+    #[oai(nullable)]
     pub priority: Option<String>,
     #[serde(default)]
+    #[oai(nullable)]
     pub category_id: Option<i64>,
     #[serde(default)]
+    #[oai(nullable)]
     pub equipment_id: Option<i64>,
 }
 
@@ -115,22 +126,31 @@ impl CreateTicketIn {
 #[derive(Debug, Object, Deserialize)]
 pub struct UpdateTicketIn {
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub title: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub room_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub priority: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub status: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub category_id: Option<Option<i64>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub equipment_id: Option<Option<i64>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub assigned_to_id: Option<Option<i64>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub resolution: Option<Option<String>>,
 }
 
@@ -202,6 +222,7 @@ pub struct TicketMessageOut {
     pub user_id: i64,
     pub message: String,
     pub created_at: String,
+    #[oai(nullable)]
     pub author_name: Option<String>,
 }
 

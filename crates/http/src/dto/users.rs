@@ -16,7 +16,9 @@ use crate::{error::ApiError, validation::Checker};
 pub struct UserOut {
     pub id: i64,
     pub username: String,
+    #[oai(nullable)]
     pub email: Option<String>,
+    #[oai(nullable)]
     pub full_name: Option<String>,
     pub role: String,
     pub is_active: bool,
@@ -38,6 +40,7 @@ impl From<User> for UserOut {
 #[derive(Debug, Object)]
 pub struct UserBasicOut {
     pub id: i64,
+    #[oai(nullable)]
     pub full_name: Option<String>,
     pub username: String,
     pub role: String,
@@ -71,12 +74,16 @@ pub struct CreateUserIn {
     pub username: String,
     pub password: String,
     #[serde(default)]
+    #[oai(nullable)]
     pub email: Option<String>,
     #[serde(default)]
+    #[oai(nullable)]
     pub full_name: Option<String>,
     #[serde(default)]
+    #[oai(nullable)]
     pub role: Option<String>,
     #[serde(default)]
+    #[oai(nullable)]
     pub is_active: Option<bool>,
 }
 
@@ -110,16 +117,22 @@ impl CreateUserIn {
 #[derive(Debug, Object, Deserialize)]
 pub struct UpdateUserIn {
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub username: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub full_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub password: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub role: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
     pub is_active: Option<Option<bool>>,
 }
 

@@ -106,3 +106,35 @@ async fn concurrent_writers_on_a_sqlite_file_all_succeed() {
         16
     );
 }
+
+#[tokio::test]
+async fn the_server_says_where_its_data_is_and_never_a_password() {
+    use crate::server_process::ServerProcess;
+    if fixdesk_tests::on_postgres() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = fixdesk_tests::database_url_for(dir.path()).await;
+        let server = ServerProcess::start(dir.path(), &url).await;
+        assert!(
+            server.database.starts_with("PostgreSQL database `fixdesk_"),
+            "{}",
+            server.database
+        );
+        assert!(
+            !server.database.contains("postgres://"),
+            "{}",
+            server.database
+        );
+        server.stop().await;
+        return;
+    }
+    // The old service's relative spelling: relative to the working directory.
+    let dir = tempfile::tempdir().unwrap();
+    let server = ServerProcess::start(dir.path(), "sqlite:///nested/desk.db").await;
+    let expected = dir.path().canonicalize().unwrap().join("nested/desk.db");
+    assert_eq!(
+        server.database,
+        format!("SQLite file {}", expected.display())
+    );
+    server.stop().await;
+    assert!(expected.exists());
+}

@@ -13,6 +13,8 @@ use tokio::{
 pub struct ServerProcess {
     child: Child,
     pub base: String,
+    /// Where the server said its data is.
+    pub database: String,
 }
 
 impl ServerProcess {
@@ -35,15 +37,15 @@ impl ServerProcess {
             .expect("the server process starts");
         let stdout = child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
-        let base = tokio::time::timeout(Duration::from_secs(60), async {
+        let (base, database) = tokio::time::timeout(Duration::from_secs(60), async {
+            let mut database = String::new();
             while let Some(line) = lines.next_line().await.expect("server output") {
+                if let Some(rest) = line.strip_prefix("database: ") {
+                    database = rest.to_string();
+                }
                 if let Some(rest) = line.strip_prefix("fixdesk is serving on ") {
-                    return rest
-                        .split_whitespace()
-                        .next()
-                        .unwrap()
-                        .trim_end_matches('/')
-                        .to_string();
+                    let base = rest.split_whitespace().next().unwrap();
+                    return (base.trim_end_matches('/').to_string(), database);
                 }
             }
             panic!("the server exited before serving");
@@ -52,7 +54,11 @@ impl ServerProcess {
         .expect("the server serves within a minute");
         // Keep reading, so the server never blocks on a full pipe.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Self { child, base }
+        Self {
+            child,
+            base,
+            database,
+        }
     }
 
     pub fn pid(&self) -> u32 {

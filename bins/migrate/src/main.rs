@@ -132,11 +132,22 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             let db =
                 fixdesk_service::connect_database(&settings.database_url, &PoolSettings::default())
                     .await?;
+            // Which database this is, before anything happens to it (an old-style
+            // `sqlite:///x.db` is relative to the working directory).
+            println!("database: {}", db.location());
             let conn = db.writer();
             match args.command {
                 Command::Up => Migrator::up(conn, None).await?,
                 Command::Down { n } => Migrator::down(conn, Some(n)).await?,
-                Command::Status => Migrator::status(conn).await?,
+                Command::Status => {
+                    for m in Migrator::get_migration_with_status(conn).await? {
+                        println!(
+                            "{:<8} {}",
+                            format!("{:?}", m.status()).to_lowercase(),
+                            m.name()
+                        );
+                    }
+                }
                 Command::Fresh { yes: true } => Migrator::fresh(conn).await?,
                 Command::Fresh { yes: false } => {
                     return Err("`fresh` destroys all data; pass --yes to confirm".into());

@@ -107,7 +107,11 @@ impl Application {
         let endpoint = Edge::new(service, self.edge, route_label)
             .wrap(app)
             .map_err(|e| AppError::Serve(std::io::Error::other(e)))?;
-        tracing::info!(addr = %self.addr, "fixdesk listening");
+        tracing::info!(
+            addr = %self.addr,
+            database = self.service.database().location(),
+            "fixdesk listening"
+        );
         connections::serve(self.listener, endpoint, self.limits, shutdown, self.grace)
             .await
             .map_err(AppError::Serve)?;

@@ -37,6 +37,7 @@ async fn run(settings: Settings) -> Result<(), crate::AppError> {
             None => println!("Created the first admin account `{}`.", admin.username),
         }
     }
+    println!("database: {}", app.service().database().location());
     println!(
         "fixdesk is serving on http://{}/ (API docs at /docs)",
         app.local_addr()

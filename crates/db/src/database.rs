@@ -64,6 +64,8 @@ pub struct Database {
     file: Option<FileWatch>,
     /// The configured cap on the SQLite file's pages, for readiness.
     max_pages: Option<u64>,
+    /// Where the data is, for people (see [`DbUrl::location`]).
+    location: Arc<str>,
 }
 
 impl Database {
@@ -72,7 +74,15 @@ impl Database {
     }
 
     pub async fn connect_with(url: &str, settings: &PoolSettings) -> Result<Self, DbError> {
-        match DbUrl::parse(url)? {
+        let parsed = DbUrl::parse(url)?;
+        let location: Arc<str> = parsed.location().into();
+        let mut db = Self::connect_parsed(parsed, settings).await?;
+        db.location = location;
+        Ok(db)
+    }
+
+    async fn connect_parsed(parsed: DbUrl, settings: &PoolSettings) -> Result<Self, DbError> {
+        match parsed {
             DbUrl::SqliteFile(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     tokio::fs::create_dir_all(dir).await.map_err(|e| {
@@ -146,7 +156,14 @@ impl Database {
             commits: Arc::new(Notify::new()),
             file: None,
             max_pages: None,
+            location: "".into(),
         }
+    }
+
+    /// Where the data is: the absolute path of the SQLite file, or PostgreSQL's host and
+    /// database (never a password).
+    pub fn location(&self) -> &str {
+        &self.location
     }
 
     /// Signalled after each commit of a write unit of work (at most one wake-up is stored).
@@ -157,7 +174,15 @@ impl Database {
     /// Opens an existing database for reading only (an SQLite file is never created or
     /// changed), as the importer reads the old service's database.
     pub async fn connect_read_only(url: &str) -> Result<Self, DbError> {
-        match DbUrl::parse(url)? {
+        let parsed = DbUrl::parse(url)?;
+        let location: Arc<str> = parsed.location().into();
+        let mut db = Self::open_read_only(parsed, url).await?;
+        db.location = location;
+        Ok(db)
+    }
+
+    async fn open_read_only(parsed: DbUrl, url: &str) -> Result<Self, DbError> {
+        match parsed {
             DbUrl::SqliteFile(path) => {
                 if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
                     return Err(DbError::InvalidUrl(format!(

@@ -46,6 +46,32 @@ impl DbUrl {
         }
     }
 
+    /// Where the data is, for people: the absolute path of an SQLite file (an old-style
+    /// `sqlite:///x.db` is relative to the working directory, which is easy to get wrong), or
+    /// the host and database of PostgreSQL — never a password.
+    pub fn location(&self) -> String {
+        match self {
+            DbUrl::SqliteFile(path) => {
+                let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
+                format!("SQLite file {}", absolute.display())
+            }
+            DbUrl::SqliteMemory => "SQLite in memory (nothing is kept)".into(),
+            DbUrl::Postgres(url) => {
+                let rest = url.split_once("://").map_or(url.as_str(), |(_, r)| r);
+                let rest = rest.split('?').next().unwrap_or_default();
+                let (credentials, place) = rest.rsplit_once('@').unwrap_or(("", rest));
+                let user = credentials.split(':').next().unwrap_or_default();
+                let (host, database) = place.split_once('/').unwrap_or((place, ""));
+                let as_user = if user.is_empty() {
+                    String::new()
+                } else {
+                    format!(" as {user}")
+                };
+                format!("PostgreSQL database `{database}` on {host}{as_user}")
+            }
+        }
+    }
+
     fn sqlite_path(path: &str, raw: &str) -> Result<Self, DbError> {
         if path.is_empty() {
             return Err(DbError::InvalidUrl(format!("no file in `{raw}`")));
@@ -57,6 +83,25 @@ impl DbUrl {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locations_say_where_the_data_is_and_never_a_password() {
+        let pg =
+            DbUrl::parse("postgresql+asyncpg://desk:s3cret@db.school:5432/fixdesk?sslmode=require");
+        let pg = pg.map(|u| u.location()).unwrap_or_default();
+        assert_eq!(
+            pg,
+            "PostgreSQL database `fixdesk` on db.school:5432 as desk"
+        );
+        assert!(!pg.contains("s3cret"));
+        let relative = DbUrl::parse("sqlite:///data/x.db")
+            .map(|u| u.location())
+            .unwrap_or_default();
+        let cwd = std::env::current_dir()
+            .map(|d| d.join("data/x.db"))
+            .unwrap_or_default();
+        assert_eq!(relative, format!("SQLite file {}", cwd.display()));
+    }
 
     fn file(p: &str) -> DbUrl {
         DbUrl::SqliteFile(PathBuf::from(p))

@@ -31,7 +31,7 @@ enum Deleted {
 
 #[OpenApi(tag = "Tag::Categories")]
 impl CategoriesApi {
-    /// Categories in id order; `show_all=true` includes inactive ones (staff only).
+    /// Categories in id order; `show_all=true` includes inactive ones.
     #[oai(path = "/categories/", method = "get")]
     async fn list(
         &self,

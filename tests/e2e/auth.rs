@@ -192,7 +192,7 @@ async fn bcrypt_hashes_of_the_old_service_sign_in_and_are_rehashed_to_argon2id()
         stored[0]
             .as_str()
             .unwrap()
-            .starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+            .starts_with("$argon2id$v=19$m=7168,t=5,p=1$"),
         "{stored:?}"
     );
     app.token("teacher", "benchpass123").await;

@@ -298,32 +298,76 @@ async fn each_endpoint_touches_only_ones_own_notifications() {
 }
 
 #[tokio::test]
-async fn the_staff_hear_of_a_new_ticket_through_a_job_that_writes_once() {
+async fn the_staff_hear_of_a_new_ticket_at_once_with_the_same_statements_however_many_they_are() {
     let app = TestApp::spawn().await;
     let u = app.user("teacher", "user").await;
-    for n in 0..5 {
-        app.user(&format!("agent_{n}"), "agent").await;
+    let statements_to_file = |title: &'static str| {
+        let app = &app;
+        let token = u.token.clone();
+        async move {
+            let before = app.service.database().statements();
+            let id = app.ticket(&token, title).await["id"].as_i64().unwrap();
+            (id, app.service.database().statements() - before)
+        }
+    };
+    let told = |id: i64| {
+        format!(
+            "SELECT COUNT(*) FROM notifications WHERE notification_type = 'ticket_created' AND related_id = {id}"
+        )
+    };
+    let (first, with_one) = statements_to_file("Нет звука").await;
+    assert_eq!(app.count(&told(first)).await, 1, "the admin, at once");
+
+    let mut agents = Vec::new();
+    for n in 0..6 {
+        agents.push(app.user(&format!("agent_{n}"), "agent").await);
     }
-    let id = app.ticket(&u.token, "Нет звука").await["id"]
-        .as_i64()
+    let quiet = &agents[0];
+    let r = app
+        .req(
+            Method::POST,
+            "/api/v1/notifications/settings",
+            Some(&quiet.token),
+        )
+        .json(&json!({"ticket_created": false}))
+        .send()
+        .await
         .unwrap();
-    // The ticket's own transaction queued the fan-out instead of writing to every agent.
-    let queued = app
-        .count("SELECT COUNT(*) FROM jobs WHERE kind = 'notify_new_ticket'")
-        .await;
-    assert_eq!(queued, 1);
-    app.jobs_settled().await;
-    let told = format!(
-        "SELECT COUNT(*) FROM notifications WHERE notification_type = 'ticket_created' AND related_id = {id}"
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    app.exec(&format!(
+        "UPDATE users SET is_active = false WHERE id = {}",
+        agents[1].id
+    ))
+    .await;
+    let (second, with_seven) = statements_to_file("Не греет").await;
+    // No job to wait for: the notifications were committed with the ticket.
+    assert_eq!(
+        app.count(&told(second)).await,
+        5,
+        "the admin and four agents: not the one who switched it off, not the inactive one"
     );
-    assert_eq!(app.count(&told).await, 6, "five agents and the admin");
-    // A job run again (its worker died before recording it done) writes nothing twice.
-    app.exec("UPDATE jobs SET state = 'queued', run_after = '2000-01-01 00:00:00' WHERE kind = 'notify_new_ticket'")
-        .await;
-    app.jobs_settled().await;
-    let runs = app
-        .count("SELECT attempts FROM jobs WHERE kind = 'notify_new_ticket' AND state = 'done'")
-        .await;
-    assert_eq!(runs, 2, "the job really ran a second time");
-    assert_eq!(app.count(&told).await, 6);
+    let quiet_told = format!(
+        "SELECT COUNT(*) FROM notifications WHERE user_id = {} AND related_id = {second}",
+        quiet.id
+    );
+    assert_eq!(app.count(&quiet_told).await, 0);
+    // The live feed may read once more between the two; the write itself is the same.
+    assert!(
+        with_seven.abs_diff(with_one) <= 3,
+        "filing with 1 or 7 staff: {with_one} and {with_seven} statements"
+    );
+    // An agent's own ticket does not notify them.
+    let (mine, _) = {
+        let before = app.service.database().statements();
+        let id = app.ticket(&agents[2].token, "Мой монитор").await["id"]
+            .as_i64()
+            .unwrap();
+        (id, app.service.database().statements() - before)
+    };
+    let self_told = format!(
+        "SELECT COUNT(*) FROM notifications WHERE user_id = {} AND related_id = {mine}",
+        agents[2].id
+    );
+    assert_eq!(app.count(&self_told).await, 0);
+    assert_eq!(app.count(&told(mine)).await, 4);
 }

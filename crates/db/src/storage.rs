@@ -34,6 +34,7 @@ fn code(problem: Option<StorageProblem>) -> u8 {
         Some(StorageProblem::ReadOnly) => 3,
         Some(StorageProblem::CapReached) => 4,
         Some(StorageProblem::DiskFull) => 5,
+        Some(StorageProblem::RecentWriteFailure) => 6,
     }
 }
 
@@ -44,6 +45,7 @@ fn from_code(code: u8) -> Option<StorageProblem> {
         3 => Some(StorageProblem::ReadOnly),
         4 => Some(StorageProblem::CapReached),
         5 => Some(StorageProblem::DiskFull),
+        6 => Some(StorageProblem::RecentWriteFailure),
         _ => None,
     }
 }
@@ -200,5 +202,35 @@ mod tests {
         std::fs::write(&path, b"a new file at the same path")?;
         assert_eq!(watch.refresh().await, Some(StorageProblem::FileReplaced));
         Ok(())
+    }
+}
+
+/// How long `/ready` keeps reporting a failed write: long enough for a load balancer polling
+/// every few seconds to see it, short enough that an instance whose storage recovered takes
+/// traffic again soon (nothing else would clear it: a not-ready instance gets no writes).
+const RECENT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// When a write last failed on the storage (a commit refused as unavailable, or a connection
+/// left inside a transaction SQLite rolled back by itself). A full disk can still take a small
+/// write into log space a failed one left behind, so the readiness probe's own write is not
+/// enough to see it.
+#[derive(Debug, Default)]
+pub(crate) struct WriteFailures {
+    last: std::sync::Mutex<Option<std::time::Instant>>,
+}
+
+impl WriteFailures {
+    pub(crate) fn record(&self) {
+        *self
+            .last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(std::time::Instant::now());
+    }
+
+    pub(crate) fn recent(&self) -> bool {
+        self.last
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .is_some_and(|t| t.elapsed() < RECENT)
     }
 }

@@ -5,19 +5,23 @@ use std::sync::Arc;
 use sea_orm::DatabaseTransaction;
 use tokio::sync::Notify;
 
-use crate::DbError;
+use crate::{DbError, storage::WriteFailures};
 
 /// Owns one open transaction. `commit` consumes it; dropping it without commit rolls back, so
 /// an early `?` in a use case can never leave half a change behind.
 #[derive(Debug)]
 pub struct UnitOfWork {
     txn: DatabaseTransaction,
-    committed: Option<Arc<Notify>>,
+    /// For a write: who to signal after the commit, and where a failed commit is noted.
+    writer: Option<(Arc<Notify>, Arc<WriteFailures>)>,
 }
 
 impl UnitOfWork {
-    pub(crate) fn new(txn: DatabaseTransaction, committed: Option<Arc<Notify>>) -> Self {
-        Self { txn, committed }
+    pub(crate) fn new(
+        txn: DatabaseTransaction,
+        writer: Option<(Arc<Notify>, Arc<WriteFailures>)>,
+    ) -> Self {
+        Self { txn, writer }
     }
 
     /// The connection every repository call of this unit of work must use.
@@ -28,11 +32,13 @@ impl UnitOfWork {
     /// Makes the change durable, then signals the commit (only after it is durable, so
     /// nothing is announced that could still be rolled back).
     pub async fn commit(self) -> Result<(), DbError> {
-        self.txn.commit().await.map_err(DbError::from)?;
-        if let Some(n) = self.committed {
-            n.notify_one();
+        let result = self.txn.commit().await.map_err(DbError::from);
+        match (&result, self.writer) {
+            (Ok(()), Some((committed, _))) => committed.notify_one(),
+            (Err(DbError::Unavailable(_)), Some((_, failures))) => failures.record(),
+            _ => {}
         }
-        Ok(())
+        result
     }
 
     pub async fn rollback(self) -> Result<(), DbError> {

@@ -14,6 +14,11 @@ pub struct Actor {
 }
 
 impl Actor {
+    /// The name shown beside what this person writes (see [`crate::user::display_name`]).
+    pub fn display_name(&self) -> String {
+        crate::user::display_name(self.full_name.as_deref(), &self.username)
+    }
+
     pub fn require_admin(&self) -> Result<(), DomainError> {
         if self.role == Role::Admin {
             Ok(())

@@ -51,4 +51,4 @@ pub use ticket::{
     Description, NewTicket, Priority, Resolution, RoomNumber, Ticket, TicketChanges, TicketFilter,
     TicketQuery, TicketSort, TicketSortKey, TicketStatus, Title,
 };
-pub use user::{Email, FullName, NewUser, Password, User, UserChanges, Username};
+pub use user::{Email, FullName, NewUser, Password, User, UserChanges, Username, display_name};

@@ -15,6 +15,8 @@ pub enum StorageProblem {
     CapReached,
     #[error("the disk holding the database is (nearly) full")]
     DiskFull,
+    #[error("a write to the database failed in the last seconds (disk full or failing?)")]
+    RecentWriteFailure,
 }
 
 /// Why this instance is not ready. The text is what `/ready` answers in `detail`.

@@ -125,6 +125,15 @@ pub struct User {
     pub is_active: bool,
 }
 
+/// How a person is shown beside their tickets and messages: the full name, else (when it is
+/// missing or blank) the username.
+pub fn display_name(full_name: Option<&str>, username: &str) -> String {
+    full_name
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or(username)
+        .to_string()
+}
+
 /// What an admin supplies to create a user.
 #[derive(Debug, Clone)]
 pub struct NewUser {

@@ -5,7 +5,10 @@
 use std::{net::IpAddr, sync::Arc};
 
 use fixdesk_usecases::domain::ClientInfo;
-use poem::{Endpoint, FromRequest, Middleware, Request, RequestBody, Result, http::header};
+use poem::{
+    Endpoint, FromRequest, Middleware, Request, RequestBody, Result,
+    http::{HeaderValue, header},
+};
 
 /// The client's address: the peer, or — when the peer is a trusted proxy — the first address
 /// of `X-Forwarded-For`.
@@ -22,25 +25,53 @@ pub fn client_ip(req: &Request, trusted: &[IpAddr]) -> Option<IpAddr> {
         .or(Some(peer))
 }
 
-fn identify(req: &Request, trusted: &[IpAddr]) -> ClientInfo {
-    let ip = client_ip(req, trusted).map(|ip| ip.to_string());
-    let user_agent = req
-        .headers()
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(|s| s.chars().take(512).collect());
-    ClientInfo { ip, user_agent }
+/// The client's address as [`ClientAddress`] worked it out, kept in the request. Only the
+/// address is kept: the strings of a [`ClientInfo`] are built when a handler needs them (a
+/// write's audit row), not for every read.
+#[derive(Debug, Clone, Copy)]
+struct Peer(Option<IpAddr>);
+
+/// The client's address (the peer's when [`ClientAddress`] did not run).
+pub fn client_ip_of(req: &Request) -> Option<IpAddr> {
+    match req.extensions().get::<Peer>() {
+        Some(p) => p.0,
+        None => client_ip(req, &[]),
+    }
 }
 
-/// The client of a request as the edge identified it (the peer address if the request did
-/// not pass the edge).
+/// Who sent a request, taken apart cheaply (no allocation), to be written down only if needed.
+#[derive(Debug, Clone)]
+pub struct ClientParts {
+    ip: Option<IpAddr>,
+    user_agent: Option<HeaderValue>,
+}
+
+impl ClientParts {
+    pub fn of(req: &Request) -> Self {
+        Self {
+            ip: client_ip_of(req),
+            user_agent: req.headers().get(header::USER_AGENT).cloned(),
+        }
+    }
+
+    /// The client as the audit log records it (user agent cut at 512 characters).
+    pub fn info(&self) -> ClientInfo {
+        ClientInfo {
+            ip: self.ip.map(|ip| ip.to_string()),
+            user_agent: self
+                .user_agent
+                .as_ref()
+                .and_then(|v| v.to_str().ok())
+                .map(|s| s.chars().take(512).collect()),
+        }
+    }
+}
+
+/// The client of a request, for the audit log.
 pub fn client_of(req: &Request) -> ClientInfo {
-    req.data::<ClientInfo>()
-        .cloned()
-        .unwrap_or_else(|| identify(req, &[]))
+    ClientParts::of(req).info()
 }
 
-/// A handler's view of [`client_of`].
 #[derive(Debug, Clone)]
 pub struct Client(pub ClientInfo);
 
@@ -85,8 +116,8 @@ impl<E: Endpoint> Endpoint for ClientAddressEndpoint<E> {
     type Output = E::Output;
 
     async fn call(&self, mut req: Request) -> Result<Self::Output> {
-        let client = identify(&req, &self.trusted);
-        req.extensions_mut().insert(client);
+        let peer = Peer(client_ip(&req, &self.trusted));
+        req.extensions_mut().insert(peer);
         self.inner.call(req).await
     }
 }

@@ -26,16 +26,14 @@ impl<E: Endpoint> Middleware<E> for CompressLarge {
 pub struct CompressLargeEndpoint<E>(E);
 
 fn negotiate(req: &Request) -> Option<CompressionAlgo> {
-    let accepted = req
-        .headers()
-        .get(header::ACCEPT_ENCODING)?
-        .to_str()
-        .ok()?
-        .to_ascii_lowercase();
+    let accepted = req.headers().get(header::ACCEPT_ENCODING)?.to_str().ok()?;
     let offers = |name: &str| {
-        accepted
-            .split(',')
-            .any(|c| c.split(';').next().is_some_and(|c| c.trim() == name) && !c.contains("q=0"))
+        accepted.split(',').any(|c| {
+            c.split(';')
+                .next()
+                .is_some_and(|c| c.trim().eq_ignore_ascii_case(name))
+                && !c.contains("q=0")
+        })
     };
     if offers("br") {
         Some(CompressionAlgo::BR)

@@ -21,7 +21,7 @@ use std::{net::IpAddr, sync::Arc, time::Duration};
 use fixdesk_usecases::Helpdesk;
 use poem::{Endpoint, EndpointExt, Route};
 
-pub use client::{Client, ClientAddress, client_of};
+pub use client::{Client, ClientAddress, ClientParts, client_of};
 pub use content_disposition::content_disposition;
 pub use cors::{CorsPolicy, cross_origin};
 pub use metrics::RouteLabel;

@@ -128,7 +128,8 @@ impl<E: Endpoint> Endpoint for MetricsEndpoint<E> {
                 .body(body));
         }
         let m = &self.metrics.0;
-        let method = req.method().to_string();
+        // Labels are borrowed, never built: this runs on every request.
+        let method = req.method().clone();
         let path = req.uri().path();
         let route = (m.routes)(path).unwrap_or_else(|| probe_label(path));
         let started = Instant::now();
@@ -136,14 +137,14 @@ impl<E: Endpoint> Endpoint for MetricsEndpoint<E> {
         let result = self.inner.call(req).await.map(IntoResponse::into_response);
         m.in_flight.dec();
         let status = match &result {
-            Ok(r) => r.status().as_u16().to_string(),
-            Err(e) => e.status().as_u16().to_string(),
+            Ok(r) => r.status(),
+            Err(e) => e.status(),
         };
         m.requests
-            .with_label_values(&[&method, route, &status])
+            .with_label_values(&[method.as_str(), route, status.as_str()])
             .inc();
         m.latency
-            .with_label_values(&[&method, route])
+            .with_label_values(&[method.as_str(), route])
             .observe(started.elapsed().as_secs_f64());
         result
     }

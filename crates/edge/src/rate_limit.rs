@@ -5,67 +5,97 @@
 //! probes are not counted. State is per process and bounded in size.
 
 use std::{
-    sync::{
-        Arc,
-        atomic::{AtomicU64, Ordering},
-    },
-    time::{Duration, SystemTime, UNIX_EPOCH},
+    collections::HashMap,
+    hash::{BuildHasher, Hash, RandomState},
+    net::IpAddr,
+    sync::{Arc, Mutex},
+    time::{SystemTime, UNIX_EPOCH},
 };
 
-use moka::sync::Cache;
 use poem::{
     Endpoint, IntoResponse, Middleware, Request, Response, Result,
     http::{HeaderValue, Method, StatusCode, header},
 };
 
 const WINDOW_SECS: u64 = 60;
+/// Shards of the window table, so concurrent requests rarely wait for one another's lock.
+const SHARDS: usize = 16;
+/// Windows kept per shard: 16 × 4,096 clients and tokens in one minute (about 2 MiB at most).
+const PER_SHARD: usize = 4096;
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 struct Window {
     started: u64,
-    count: AtomicU64,
+    count: u64,
+}
+
+/// Who is counted: an address, or a bearer token (by its hash alone, never kept).
+#[derive(Hash)]
+enum Key<'a> {
+    Address(Option<IpAddr>),
+    Token(&'a str),
+}
+
+/// The current window of every client, keyed by a seeded hash: one lock of one shard and no
+/// allocation per request.
+#[derive(Debug)]
+struct Windows {
+    seed: RandomState,
+    shards: Box<[Mutex<HashMap<u64, Window>>]>,
+}
+
+impl Windows {
+    fn new() -> Self {
+        Self {
+            seed: RandomState::new(),
+            shards: (0..SHARDS).map(|_| Mutex::new(HashMap::new())).collect(),
+        }
+    }
+
+    /// Counts one request of `key`; returns its count in the window and when the window ends.
+    fn hit(&self, key: Key<'_>, now: u64) -> (u64, u64) {
+        let hash = self.seed.hash_one(key);
+        let shard = &self.shards[(hash % SHARDS as u64) as usize];
+        let mut windows = shard
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if windows.len() >= PER_SHARD && !windows.contains_key(&hash) {
+            windows.retain(|_, w| now < w.started + WINDOW_SECS);
+            // Still full of live windows (a flood of new addresses): forget one at random
+            // rather than grow or refuse a newcomer.
+            if windows.len() >= PER_SHARD
+                && let Some(k) = windows.keys().next().copied()
+            {
+                windows.remove(&k);
+            }
+        }
+        let w = windows.entry(hash).or_insert(Window {
+            started: now,
+            count: 0,
+        });
+        if now >= w.started + WINDOW_SECS {
+            *w = Window {
+                started: now,
+                count: 0,
+            };
+        }
+        w.count += 1;
+        (w.count, w.started + WINDOW_SECS)
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct RateLimit {
     per_minute: u64,
-    windows: Cache<String, Arc<Window>>,
+    windows: Arc<Windows>,
 }
 
 impl RateLimit {
-    /// Counts per client address (as [`crate::ClientAddress`] identified it) and per token.
     pub fn new(per_minute: u64) -> Self {
         Self {
             per_minute: per_minute.max(1),
-            windows: Cache::builder()
-                .max_capacity(200_000)
-                .time_to_live(Duration::from_secs(WINDOW_SECS * 2))
-                .build(),
+            windows: Arc::new(Windows::new()),
         }
-    }
-
-    /// Counts one request for `key`; returns (used, window end as unix time).
-    fn hit(&self, key: String, now: u64) -> (u64, u64) {
-        let window = self.windows.get_with(key.clone(), || {
-            Arc::new(Window {
-                started: now,
-                count: AtomicU64::new(0),
-            })
-        });
-        let window = if now >= window.started + WINDOW_SECS {
-            let fresh = Arc::new(Window {
-                started: now,
-                count: AtomicU64::new(0),
-            });
-            self.windows.insert(key, fresh.clone());
-            fresh
-        } else {
-            window
-        };
-        (
-            window.count.fetch_add(1, Ordering::Relaxed) + 1,
-            window.started + WINDOW_SECS,
-        )
     }
 }
 
@@ -114,17 +144,14 @@ impl<E: Endpoint> Endpoint for RateLimitEndpoint<E> {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        let ip = crate::client::client_of(&req)
-            .ip
-            .unwrap_or_else(|| "unknown".to_string());
-        let mut worst = self.limit.hit(format!("ip:{ip}"), now);
+        let ip = crate::client::client_ip_of(&req);
+        let mut worst = self.limit.windows.hit(Key::Address(ip), now);
         let token = req
             .headers()
             .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+            .and_then(|v| v.to_str().ok());
         if let Some(token) = token {
-            let by_token = self.limit.hit(format!("token:{token}"), now);
+            let by_token = self.limit.windows.hit(Key::Token(token), now);
             if by_token.0 > worst.0 {
                 worst = by_token;
             }

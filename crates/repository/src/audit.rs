@@ -5,13 +5,14 @@ use fixdesk_domain::{
     AuditFilter, AuditRecord, AuditUser, ChainProblem, NewAuditEntry, Page, UserId, audit::GENESIS,
 };
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, sea_query::Expr,
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, QueryTrait, sea_query::Expr,
 };
 use sha2::{Digest, Sha256};
 
 use crate::{
     RepoError,
+    batch::Batch,
     entities::{audit_chain, audit_log, user},
 };
 
@@ -52,13 +53,18 @@ pub struct RawEntry {
     pub user_id: Option<i64>,
 }
 
-/// Appends one entry and returns its id.
+/// Appends one entry (reads the chain head, then writes the row and moves the head).
 pub async fn append<C: ConnectionTrait>(
     conn: &C,
     entry: NewAuditEntry,
     now: NaiveDateTime,
-) -> Result<i64, RepoError> {
-    let raw = RawEntry {
+) -> Result<(), RepoError> {
+    append_raw(conn, raw(entry, now)).await
+}
+
+/// An entry as the columns it is stored in.
+pub fn raw(entry: NewAuditEntry, now: NaiveDateTime) -> RawEntry {
+    RawEntry {
         action_type: entry.action.as_str().to_string(),
         description: entry.description,
         entity_type: Some(entry.entity.as_str().to_string()),
@@ -69,22 +75,34 @@ pub async fn append<C: ConnectionTrait>(
         user_agent: entry.client.user_agent,
         created_at: now,
         user_id: entry.actor.map(|a| a.0),
-    };
-    append_raw(conn, raw).await
+    }
 }
 
-/// Appends one row and returns its id. Reads and moves the chain head in the same transaction
-/// (row-locked on PostgreSQL), so concurrent appends take turns.
-pub async fn append_raw<C: ConnectionTrait>(conn: &C, entry: RawEntry) -> Result<i64, RepoError> {
+/// Appends one row given column by column.
+pub async fn append_raw<C: ConnectionTrait>(conn: &C, entry: RawEntry) -> Result<(), RepoError> {
+    let prev = head(conn).await?;
+    let mut batch = Batch::on(conn);
+    append_to(&mut batch, &prev, entry);
+    batch.run(conn).await
+}
+
+/// The hash the next row chains to. Row-locked on PostgreSQL until the unit of work ends, so
+/// concurrent appends take turns (SQLite's single writer already does).
+pub async fn head<C: ConnectionTrait>(conn: &C) -> Result<String, RepoError> {
     let mut head = audit_chain::Entity::find_by_id(1);
     if conn.get_database_backend() == DbBackend::Postgres {
         head = head.lock_exclusive();
     }
-    let prev = head
+    Ok(head
         .one(conn)
         .await?
         .map(|h| h.last_hash)
-        .unwrap_or_else(|| GENESIS.to_string());
+        .unwrap_or_else(|| GENESIS.to_string()))
+}
+
+/// Queues the row chained to `prev` and the move of the chain head to it, in the caller's
+/// unit of work (after [`head`] in the same one); returns the new head.
+pub fn append_to(batch: &mut Batch, prev: &str, entry: RawEntry) -> String {
     let mut row = audit_log::Model {
         id: 0,
         action_type: entry.action_type,
@@ -97,20 +115,22 @@ pub async fn append_raw<C: ConnectionTrait>(conn: &C, entry: RawEntry) -> Result
         user_agent: entry.user_agent,
         created_at: entry.created_at,
         user_id: entry.user_id,
-        prev_hash: prev.clone(),
+        prev_hash: prev.to_string(),
         hash: String::new(),
     };
-    row.hash = row_hash(&prev, &row);
+    row.hash = row_hash(prev, &row);
     let hash = row.hash.clone();
     let mut active: audit_log::ActiveModel = row.into();
     active.id = sea_orm::ActiveValue::NotSet;
-    let saved = active.insert(conn).await?;
-    audit_chain::Entity::update_many()
-        .col_expr(audit_chain::Column::LastHash, Expr::value(hash))
-        .filter(audit_chain::Column::Id.eq(1))
-        .exec(conn)
-        .await?;
-    Ok(saved.id)
+    let backend = batch.backend();
+    batch.push(audit_log::Entity::insert(active).build(backend));
+    batch.push(
+        audit_chain::Entity::update_many()
+            .col_expr(audit_chain::Column::LastHash, Expr::value(hash.clone()))
+            .filter(audit_chain::Column::Id.eq(1))
+            .build(backend),
+    );
+    hash
 }
 
 fn condition(filter: &AuditFilter) -> Condition {

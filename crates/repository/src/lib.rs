@@ -7,6 +7,7 @@ mod error;
 
 pub mod attachments;
 pub mod audit;
+pub mod batch;
 pub mod categories;
 pub mod equipment;
 pub mod import;

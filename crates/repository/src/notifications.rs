@@ -4,18 +4,19 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDateTime;
 use fixdesk_domain::{
-    NewNotification, Notification, NotificationKind, NotificationSettings, Page, UserId,
+    NewNotification, Notification, NotificationKind, NotificationSettings, Page, Role, UserId,
 };
 use sea_orm::{
     ActiveValue::Set,
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect,
-    sea_query::{Expr, OnConflict},
+    sea_query::{Expr, OnConflict, Query},
 };
 
 use crate::{
     RepoError,
-    entities::{notification, notification_setting},
+    batch::Batch,
+    entities::{notification, notification_setting, user},
 };
 
 fn to_domain(m: notification::Model) -> Result<Notification, RepoError> {
@@ -59,6 +60,87 @@ pub async fn insert_many<C: ConnectionTrait>(
     notification::Entity::insert_many(rows)
         .exec_without_returning(conn)
         .await?;
+    Ok(())
+}
+
+/// A notification to write, for whoever [`Audience`] names.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub kind: NotificationKind,
+    pub title: String,
+    pub message: String,
+    pub related_id: Option<i64>,
+}
+
+/// Who receives a [`Notice`]; anyone who switched its kind off is left out.
+#[derive(Debug, Clone, Copy)]
+pub enum Audience {
+    /// Every active agent and admin but `except` (who caused it).
+    Staff { except: UserId },
+    /// One person (not once their account is deleted).
+    Person(UserId),
+}
+
+/// Queues `notice` for its audience as one `INSERT … SELECT`: the database picks the
+/// recipients and honours their settings, so it is one statement however many staff there
+/// are, and needs no read before it (it can go in the change's [`Batch`]).
+pub fn notify(
+    batch: &mut Batch,
+    audience: Audience,
+    notice: Notice,
+    now: NaiveDateTime,
+) -> Result<(), RepoError> {
+    let kind = notice.kind.as_str();
+    let switched_off = Query::select()
+        .expr(Expr::val(1))
+        .from(notification_setting::Entity)
+        .and_where(
+            Expr::col((
+                notification_setting::Entity,
+                notification_setting::Column::UserId,
+            ))
+            .equals((user::Entity, user::Column::Id)),
+        )
+        .and_where(notification_setting::Column::Kind.eq(kind))
+        .and_where(notification_setting::Column::Enabled.eq(false))
+        .to_owned();
+    let mut recipients = Query::select();
+    recipients
+        .column((user::Entity, user::Column::Id))
+        .expr(Expr::val(notice.title))
+        .expr(Expr::val(notice.message))
+        .expr(Expr::val(kind))
+        .expr(Expr::val(notice.related_id))
+        .expr(Expr::val(false))
+        .expr(Expr::val(now))
+        .from(user::Entity)
+        .and_where(user::Column::DeletedAt.is_null())
+        .and_where(Expr::exists(switched_off).not());
+    match audience {
+        Audience::Staff { except } => {
+            recipients
+                .and_where(user::Column::IsActive.eq(true))
+                .and_where(user::Column::Role.is_in([Role::Admin.as_str(), Role::Agent.as_str()]))
+                .and_where(user::Column::Id.ne(except.0));
+        }
+        Audience::Person(id) => {
+            recipients.and_where(user::Column::Id.eq(id.0));
+        }
+    }
+    let mut insert = Query::insert();
+    insert.into_table(notification::Entity).columns([
+        notification::Column::UserId,
+        notification::Column::Title,
+        notification::Column::Message,
+        notification::Column::NotificationType,
+        notification::Column::RelatedId,
+        notification::Column::IsRead,
+        notification::Column::CreatedAt,
+    ]);
+    insert
+        .select_from(recipients)
+        .map_err(|e| sea_orm::DbErr::Custom(e.to_string()))?;
+    batch.push(batch.backend().build(&insert));
     Ok(())
 }
 

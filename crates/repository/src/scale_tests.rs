@@ -50,6 +50,7 @@ async fn seed(db: &DatabaseConnection, n: usize) -> Result<(), RepoError> {
             category_id: None,
             equipment_id: None,
             creator_id: people[i % people.len()],
+            creator_name: format!("User {}", i % people.len()),
         };
         let t = tickets::insert(db, row, now()).await?;
         let change = tickets::TicketUpdate {

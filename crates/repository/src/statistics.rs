@@ -9,11 +9,13 @@ use chrono::NaiveDate;
 use fixdesk_domain::{Ticket, TicketStatus};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, IdenStatic, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
     sea_query::{Expr, ExprTrait, OnConflict},
 };
 
 use crate::{
     RepoError,
+    batch::Batch,
     entities::{
         statistics::{agents, creators, days, tickets as by_status},
         ticket,
@@ -107,11 +109,7 @@ fn add(into: &mut Counters, items: Vec<(Counter, Values)>, sign: i64) {
 
 /// Moves the counters from the ticket as it was (`None`: it did not exist) to the ticket as it
 /// is (`None`: it is gone).
-pub async fn record<C: ConnectionTrait>(
-    conn: &C,
-    before: Option<&Ticket>,
-    after: Option<&Ticket>,
-) -> Result<(), RepoError> {
+pub fn record(batch: &mut Batch, before: Option<&Ticket>, after: Option<&Ticket>) {
     let mut delta = Counters::new();
     if let Some(b) = before {
         add(&mut delta, contributions(b), -1);
@@ -120,9 +118,8 @@ pub async fn record<C: ConnectionTrait>(
         add(&mut delta, contributions(a), 1);
     }
     for (counter, values) in delta.into_iter().filter(|(_, v)| v.iter().any(|x| *x != 0)) {
-        bump(conn, counter, values).await?;
+        bump(batch, counter, values);
     }
-    Ok(())
 }
 
 /// `SUM` of a bigint is `numeric` on PostgreSQL; bring it back to bigint on every backend.
@@ -131,7 +128,7 @@ fn bigint(e: impl Into<Expr>) -> Expr {
 }
 
 /// Adds `v` to a counter row, creating it if needed (one statement, safe under concurrency).
-async fn bump<C: ConnectionTrait>(conn: &C, counter: Counter, v: Values) -> Result<(), RepoError> {
+fn bump(batch: &mut Batch, counter: Counter, v: Values) {
     use sea_orm::ActiveValue::Set;
     macro_rules! upsert {
         ($module:ident, $model:expr, [$($key:ident),+], [$($col:ident),+]) => {{
@@ -141,7 +138,7 @@ async fn bump<C: ConnectionTrait>(conn: &C, counter: Counter, v: Values) -> Resu
                 Expr::col(($module::Entity, $module::Column::$col))
                     .add(Expr::cust(format!("excluded.{}", IdenStatic::as_str(&$module::Column::$col)))),
             );)+
-            $module::Entity::insert($model).on_conflict(conflict.to_owned()).exec_without_returning(conn).await?;
+            batch.push($module::Entity::insert($model).on_conflict(conflict.to_owned()).build(batch.backend()));
         }};
     }
     match counter {
@@ -190,7 +187,6 @@ async fn bump<C: ConnectionTrait>(conn: &C, counter: Counter, v: Values) -> Resu
             [Created, CreatedResolved, Resolved, EnteredInProgress]
         ),
     }
-    Ok(())
 }
 
 /// The counters as stored, all-zero rows left out.
@@ -269,8 +265,13 @@ pub async fn replace<C: ConnectionTrait>(conn: &C, counters: &Counters) -> Resul
     creators::Entity::delete_many().exec(conn).await?;
     agents::Entity::delete_many().exec(conn).await?;
     days::Entity::delete_many().exec(conn).await?;
-    for (c, v) in counters {
-        bump(conn, *c, *v).await?;
+    let counters: Vec<_> = counters.iter().collect();
+    for chunk in counters.chunks(500) {
+        let mut batch = Batch::on(conn);
+        for (c, v) in chunk {
+            bump(&mut batch, **c, **v);
+        }
+        batch.run(conn).await?;
     }
     Ok(())
 }

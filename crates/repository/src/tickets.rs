@@ -26,6 +26,9 @@ pub struct NewTicketRow {
     pub category_id: Option<CategoryId>,
     pub equipment_id: Option<EquipmentId>,
     pub creator_id: UserId,
+    /// The creator's display name, known to the caller: the new ticket is answered without
+    /// reading it back.
+    pub creator_name: String,
 }
 
 /// Columns to change; `None` leaves a column as it is.
@@ -130,7 +133,8 @@ pub async fn insert<C: ConnectionTrait>(
     }
     .insert(conn)
     .await?;
-    Ok(with_names(conn, vec![model]).await?.remove(0))
+    let names = std::collections::HashMap::from([(row.creator_id, row.creator_name)]);
+    to_domain(model, &names)
 }
 
 pub async fn find<C: ConnectionTrait>(conn: &C, id: TicketId) -> Result<Option<Ticket>, RepoError> {

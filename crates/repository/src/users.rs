@@ -265,27 +265,10 @@ pub async fn display_names<C: ConnectionTrait>(
     Ok(rows
         .into_iter()
         .map(|u| {
-            let name = u
-                .full_name
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or(u.username);
+            let name = fixdesk_domain::display_name(u.full_name.as_deref(), &u.username);
             (UserId(u.id), name)
         })
         .collect())
-}
-
-/// Active agents and admins: who hears of new tickets.
-pub async fn active_staff<C: ConnectionTrait>(conn: &C) -> Result<Vec<UserId>, RepoError> {
-    let ids: Vec<i64> = user::Entity::find()
-        .select_only()
-        .column(user::Column::Id)
-        .filter(live())
-        .filter(user::Column::IsActive.eq(true))
-        .filter(user::Column::Role.is_in([Role::Admin.as_str(), Role::Agent.as_str()]))
-        .into_tuple()
-        .all(conn)
-        .await?;
-    Ok(ids.into_iter().map(UserId).collect())
 }
 
 /// Active admins other than `except`, with every active admin's row locked until the unit

@@ -191,6 +191,11 @@ impl Helpdesk for Fixdesk {
             ));
         }
         out.push(Gauge::new(
+            "db_statements",
+            "Queries sent to the database since the start (it only grows)",
+            self.ctx.db.statements() as f64,
+        ));
+        out.push(Gauge::new(
             "password_hash_memory_bytes",
             "argon2 memory the password-hashing workers hold",
             self.ctx.hasher.memory_held() as f64,

@@ -1,126 +1,91 @@
-//! Who hears of what. Notifications are written in the unit of work of the change that causes
-//! them, for the people on the other side of it, honouring each recipient's settings — except
-//! the one that fans out to the whole staff, which the change only queues as a job (so filing
-//! a ticket costs the same with five agents or five hundred):
+//! Who hears of what. Notifications are queued in the batch of the change that causes them and
+//! committed with it, so they are readable the moment the change is acknowledged. Each is one
+//! `INSERT … SELECT` in which the database picks the recipients and honours their settings:
+//! no read first, and the same cost with five agents or five hundred.
 //!
-//! - a new ticket: every active agent and admin but its creator (job `notify_new_ticket`);
+//! - a new ticket: every active agent and admin but its creator;
 //! - an assignment: the new assignee (unless they assigned themself);
 //! - a status change or closing: the ticket's creator (unless they did it);
 //! - a message: from the creator to the assignee, from anyone else to the creator.
 
 use chrono::NaiveDateTime;
-use fixdesk_db::ConnectionTrait;
 use fixdesk_domain::{
-    Actor, Job, NewNotification, NotificationKind, Ticket, TicketId, TicketMessage, TicketStatus,
-    UserId,
+    Actor, Job, NotificationKind, Ticket, TicketId, TicketMessage, TicketStatus, UserId,
 };
-use fixdesk_repository::{RepoError, notifications, tickets, users};
+use fixdesk_repository::{
+    RepoError,
+    batch::Batch,
+    notifications::{self, Audience, Notice},
+    tickets,
+};
 use fixdesk_usecases::ServiceError;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::{clock, context::Context};
 
-fn note(
-    to: UserId,
-    kind: NotificationKind,
-    title: String,
-    message: String,
+/// Tells the staff of a new ticket, in the ticket's own unit of work.
+pub(crate) fn ticket_created(
+    batch: &mut Batch,
+    author: UserId,
     t: &Ticket,
-) -> NewNotification {
-    NewNotification {
-        user_id: to,
-        title,
-        message,
-        kind,
-        related_id: Some(t.id.0),
-    }
-}
-
-/// Writes the notifications their recipients want.
-async fn deliver<C: ConnectionTrait>(
-    conn: &C,
-    items: Vec<NewNotification>,
     now: NaiveDateTime,
 ) -> Result<(), RepoError> {
-    if items.is_empty() {
-        return Ok(());
-    }
-    let recipients: Vec<UserId> = items.iter().map(|n| n.user_id).collect();
-    let settings = notifications::settings(conn, &recipients).await?;
-    let wanted = items
-        .into_iter()
-        .filter(|n| settings.get(&n.user_id).is_none_or(|s| s.wants(n.kind)))
-        .collect();
-    notifications::insert_many(conn, wanted, now).await
+    let notice = Notice {
+        kind: NotificationKind::TicketCreated,
+        title: format!("Новая заявка #{}", t.id),
+        message: format!("{} (каб. {})", t.title, t.room_number),
+        related_id: Some(t.id.0),
+    };
+    notifications::notify(batch, Audience::Staff { except: author }, notice, now)
 }
 
-/// What the fan-out job of a new ticket remembers.
-#[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct NewTicketFanOut {
-    pub(crate) ticket_id: i64,
-    pub(crate) author_id: i64,
+/// What a `notify_new_ticket` job remembers. Earlier versions told the staff of a new
+/// ticket in such a job; one they queued before an upgrade still runs.
+#[derive(Debug, Deserialize)]
+struct NewTicketFanOut {
+    ticket_id: i64,
+    author_id: i64,
 }
 
-/// The fan-out job of a new ticket: tells the staff, in one unit of work.
+/// Runs a `notify_new_ticket` job left by an earlier version. Running it again (after a worker
+/// died between writing and recording the job done) writes nothing twice.
 pub(crate) async fn fan_out(ctx: &Context, job: &Job) -> Result<String, ServiceError> {
     let fan_out: NewTicketFanOut =
         serde_json::from_str(&job.payload).map_err(ServiceError::internal)?;
     let uow = ctx.db.begin_write().await?;
-    ticket_created(uow.conn(), &fan_out, clock::now()).await?;
+    let told = notifications::exist_about(
+        uow.conn(),
+        NotificationKind::TicketCreated,
+        fan_out.ticket_id,
+    )
+    .await?;
+    if !told && let Some(t) = tickets::find(uow.conn(), TicketId(fan_out.ticket_id)).await? {
+        let mut batch = Batch::on(uow.conn());
+        ticket_created(&mut batch, UserId(fan_out.author_id), &t, clock::now())?;
+        batch.run(uow.conn()).await?;
+    }
     uow.commit().await?;
     Ok(String::new())
 }
 
-/// Tells the staff of a new ticket; run by the job queue. Running it again (after a worker
-/// died between writing and recording the job done) writes nothing twice.
-async fn ticket_created<C: ConnectionTrait>(
-    conn: &C,
-    job: &NewTicketFanOut,
-    now: NaiveDateTime,
-) -> Result<(), RepoError> {
-    if notifications::exist_about(conn, NotificationKind::TicketCreated, job.ticket_id).await? {
-        return Ok(());
-    }
-    let Some(t) = tickets::find(conn, TicketId(job.ticket_id)).await? else {
-        return Ok(());
-    };
-    let t = &t;
-    let staff = users::active_staff(conn).await?;
-    let items = staff
-        .into_iter()
-        .filter(|u| u.0 != job.author_id)
-        .map(|u| {
-            note(
-                u,
-                NotificationKind::TicketCreated,
-                format!("Новая заявка #{}", t.id),
-                format!("{} (каб. {})", t.title, t.room_number),
-                t,
-            )
-        })
-        .collect();
-    deliver(conn, items, now).await
-}
-
-pub(crate) async fn ticket_changed<C: ConnectionTrait>(
-    conn: &C,
+pub(crate) fn ticket_changed(
+    batch: &mut Batch,
     actor: &Actor,
     before: &Ticket,
     after: &Ticket,
     now: NaiveDateTime,
 ) -> Result<(), RepoError> {
-    let mut items = Vec::new();
     if let Some(assignee) = after.assigned_to_id
         && before.assigned_to_id != Some(assignee)
         && assignee != actor.id
     {
-        items.push(note(
-            assignee,
-            NotificationKind::TicketAssigned,
-            format!("Вам назначена заявка #{}", after.id),
-            after.title.clone(),
-            after,
-        ));
+        let notice = Notice {
+            kind: NotificationKind::TicketAssigned,
+            title: format!("Вам назначена заявка #{}", after.id),
+            message: after.title.clone(),
+            related_id: Some(after.id.0),
+        };
+        notifications::notify(batch, Audience::Person(assignee), notice, now)?;
     }
     if before.status != after.status && after.creator_id != actor.id {
         let (kind, title) = if after.status == TicketStatus::Closed {
@@ -139,13 +104,19 @@ pub(crate) async fn ticket_changed<C: ConnectionTrait>(
             .clone()
             .filter(|r| !r.is_empty())
             .unwrap_or_else(|| after.title.clone());
-        items.push(note(after.creator_id, kind, title, message, after));
+        let notice = Notice {
+            kind,
+            title,
+            message,
+            related_id: Some(after.id.0),
+        };
+        notifications::notify(batch, Audience::Person(after.creator_id), notice, now)?;
     }
-    deliver(conn, items, now).await
+    Ok(())
 }
 
-pub(crate) async fn message_posted<C: ConnectionTrait>(
-    conn: &C,
+pub(crate) fn message_posted(
+    batch: &mut Batch,
     actor: &Actor,
     t: &Ticket,
     m: &TicketMessage,
@@ -156,18 +127,16 @@ pub(crate) async fn message_posted<C: ConnectionTrait>(
     } else {
         Some(t.creator_id)
     };
-    let items = to
-        .filter(|u| *u != actor.id)
-        .map(|u| {
-            note(
-                u,
-                NotificationKind::TicketMessage,
-                format!("Новое сообщение в заявке #{}", t.id),
-                m.message.chars().take(200).collect(),
-                t,
-            )
-        })
-        .into_iter()
-        .collect();
-    deliver(conn, items, now).await
+    match to.filter(|u| *u != actor.id) {
+        Some(u) => {
+            let notice = Notice {
+                kind: NotificationKind::TicketMessage,
+                title: format!("Новое сообщение в заявке #{}", t.id),
+                message: m.message.chars().take(200).collect(),
+                related_id: Some(t.id.0),
+            };
+            notifications::notify(batch, Audience::Person(u), notice, now)
+        }
+        None => Ok(()),
+    }
 }

@@ -10,7 +10,7 @@ use fixdesk_domain::{
     ticket::{Transition, ensure_can_change, ensure_can_work, visibility},
 };
 use fixdesk_repository::{
-    attachments, audit, categories, equipment, messages, statistics, tickets,
+    attachments, audit, batch::Batch, categories, equipment, messages, statistics, tickets,
     tickets::TicketUpdate, users,
 };
 use fixdesk_usecases::{ServiceError, TicketPage, TicketUseCases, async_trait};
@@ -154,11 +154,11 @@ impl Tickets {
         client: &ClientInfo,
         now: chrono::NaiveDateTime,
     ) -> Result<(), ServiceError> {
-        statistics::record(conn, Some(before), Some(after)).await?;
-        recipients::ticket_changed(conn, actor, before, after, now).await?;
+        let mut batch = Batch::on(conn);
+        statistics::record(&mut batch, Some(before), Some(after));
+        recipients::ticket_changed(&mut batch, actor, before, after, now)?;
         let entry = trail::ticket_changed(actor.id, before, after, description, client);
-        audit::append(conn, entry, now).await?;
-        Ok(())
+        trail::append(conn, batch, entry, now).await
     }
 }
 
@@ -186,23 +186,14 @@ impl TicketUseCases for Tickets {
             category_id: new.category_id,
             equipment_id: new.equipment_id,
             creator_id: actor.id,
+            creator_name: actor.display_name(),
         };
         let ticket = tickets::insert(uow.conn(), row, now).await?;
-        statistics::record(uow.conn(), None, Some(&ticket)).await?;
-        let fan_out = recipients::NewTicketFanOut {
-            ticket_id: ticket.id.0,
-            author_id: actor.id.0,
-        };
-        let payload = serde_json::to_string(&fan_out).map_err(ServiceError::internal)?;
-        fixdesk_repository::jobs::enqueue(
-            uow.conn(),
-            fixdesk_domain::JobKind::NotifyNewTicket,
-            payload,
-            Some(actor.id),
-            now,
-        )
-        .await?;
-        trail::commit(uow, trail::ticket_created(actor.id, &ticket, client), now).await?;
+        let mut batch = Batch::on(uow.conn());
+        statistics::record(&mut batch, None, Some(&ticket));
+        recipients::ticket_created(&mut batch, actor.id, &ticket, now)?;
+        let entry = trail::ticket_created(actor.id, &ticket, client);
+        trail::commit_with(uow, batch, entry, now).await?;
         Ok(ticket)
     }
 
@@ -292,8 +283,10 @@ impl TicketUseCases for Tickets {
             Role::Admin => {
                 files = attachments::paths_for_ticket(uow.conn(), id).await?;
                 tickets::delete(uow.conn(), id).await?;
-                statistics::record(uow.conn(), Some(&t), None).await?;
-                audit::append(uow.conn(), trail::ticket_deleted(actor.id, &t, client), now).await?;
+                let mut batch = Batch::on(uow.conn());
+                statistics::record(&mut batch, Some(&t), None);
+                let entry = trail::ticket_deleted(actor.id, &t, client);
+                trail::append(uow.conn(), batch, entry, now).await?;
             }
             Role::User if t.creator_id == actor.id => {
                 visibility(actor, &t)?;
@@ -503,8 +496,15 @@ impl TicketUseCases for Tickets {
         visibility(actor, &t)?;
         let posted = messages::insert(uow.conn(), id, actor.id, text.into_inner(), now).await?;
         tickets::add_message_count(uow.conn(), id, now).await?;
-        recipients::message_posted(uow.conn(), actor, &t, &posted, now).await?;
-        trail::commit(uow, trail::message_posted(actor.id, &posted, client), now).await?;
+        let mut batch = Batch::on(uow.conn());
+        recipients::message_posted(&mut batch, actor, &t, &posted, now)?;
+        trail::commit_with(
+            uow,
+            batch,
+            trail::message_posted(actor.id, &posted, client),
+            now,
+        )
+        .await?;
         Ok(posted)
     }
 }

@@ -4,7 +4,7 @@
 
 use poem::{Endpoint, IntoResponse, Middleware, Request, Response, Result, http::StatusCode};
 
-use fixdesk_edge::client_of;
+use fixdesk_edge::ClientParts;
 
 use crate::{Service, extract::ActorSlot};
 
@@ -29,17 +29,18 @@ impl<E: Endpoint> Endpoint for AuditDenialsEndpoint<E> {
         let slot = ActorSlot::default();
         req.extensions_mut().insert(slot.clone());
         let service = req.data::<Service>().cloned();
-        let (method, path, client) = (
-            req.method().to_string(),
-            req.uri().path().to_string(),
-            client_of(&req),
+        // Kept cheaply (shared buffers, no allocation); written out only for a 403.
+        let (method, uri, client) = (
+            req.method().clone(),
+            req.uri().clone(),
+            ClientParts::of(&req),
         );
         let resp = self.0.call(req).await?.into_response();
         if resp.status() == StatusCode::FORBIDDEN
             && let (Some(actor), Some(service)) = (slot.take(), service)
             && let Err(e) = service
                 .audit()
-                .record_denial(&actor, &method, &path, &client)
+                .record_denial(&actor, method.as_str(), uri.path(), &client.info())
                 .await
         {
             tracing::warn!(error = %e, "could not audit a refused request");

@@ -9,9 +9,9 @@ pub(crate) use tickets::*;
 pub(crate) use users::*;
 
 use chrono::NaiveDateTime;
-use fixdesk_db::{Database, UnitOfWork};
+use fixdesk_db::{ConnectionTrait, Database, UnitOfWork};
 use fixdesk_domain::{AuditAction, AuditEntity, ClientInfo, NewAuditEntry, UserId};
-use fixdesk_repository::audit;
+use fixdesk_repository::{audit, batch::Batch};
 use fixdesk_usecases::ServiceError;
 use serde_json::Value;
 
@@ -22,8 +22,34 @@ pub(crate) async fn commit(
     entry: NewAuditEntry,
     now: NaiveDateTime,
 ) -> Result<(), ServiceError> {
-    audit::append(uow.conn(), entry, now).await?;
+    let batch = Batch::on(uow.conn());
+    commit_with(uow, batch, entry, now).await
+}
+
+/// [`commit`] after the change's other queued writes (counters, notifications), which go to
+/// the database with the audit row in one batch.
+pub(crate) async fn commit_with(
+    uow: UnitOfWork,
+    batch: Batch,
+    entry: NewAuditEntry,
+    now: NaiveDateTime,
+) -> Result<(), ServiceError> {
+    append(uow.conn(), batch, entry, now).await?;
     uow.commit().await?;
+    Ok(())
+}
+
+/// Queues the audit row after `batch` and runs them, in the caller's unit of work (which the
+/// caller commits).
+pub(crate) async fn append<C: ConnectionTrait>(
+    conn: &C,
+    mut batch: Batch,
+    entry: NewAuditEntry,
+    now: NaiveDateTime,
+) -> Result<(), ServiceError> {
+    let prev = audit::head(conn).await?;
+    audit::append_to(&mut batch, &prev, audit::raw(entry, now));
+    batch.run(conn).await?;
     Ok(())
 }
 

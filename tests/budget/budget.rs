@@ -19,23 +19,23 @@ pub const BUDGET: &[Budget] = &[
     },
     Budget {
         endpoint: "GET /api/v1/tickets/{id}",
-        statements: 2,
-        allocations: 310,
+        statements: 1,
+        allocations: 330,
     },
     Budget {
         endpoint: "GET /api/v1/statistics/tickets-summary",
         statements: 1,
-        allocations: 170,
+        allocations: 145,
     },
     Budget {
         endpoint: "GET /api/v1/tickets/ (100 rows)",
-        statements: 3,
-        allocations: 5_900,
+        statements: 2,
+        allocations: 2_960,
     },
     Budget {
         endpoint: "POST /api/v1/tickets/",
         statements: 3,
-        allocations: 800,
+        allocations: 760,
     },
     Budget {
         endpoint: "POST /api/v1/auth/token",

@@ -30,6 +30,11 @@ use crate::{
 /// memory budget under load.
 const READER_CACHE_KIB: u32 = 512;
 const WRITER_CACHE_KIB: u32 = 2048;
+/// How often the write-ahead log is checkpointed in the background.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+/// The writer's own checkpoint threshold in pages (SQLite's default is 1,000): only a safety
+/// net for when the background checkpoints cannot keep up.
+const WRITER_AUTOCHECKPOINT_PAGES: u32 = 10_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -122,7 +127,11 @@ impl Database {
                 // reader opens it.
                 let write_options = options
                     .clone()
-                    .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"));
+                    .pragma("cache_size", format!("-{WRITER_CACHE_KIB}"))
+                    .pragma(
+                        "wal_autocheckpoint",
+                        WRITER_AUTOCHECKPOINT_PAGES.to_string(),
+                    );
                 let write_options = match settings.sqlite_max_pages {
                     Some(n) => write_options.pragma("max_page_count", n.to_string()),
                     None => write_options,
@@ -312,6 +321,34 @@ impl Database {
             txn,
             Some((self.commits.clone(), self.failures.clone())),
         ))
+    }
+
+    /// Checkpoints an SQLite file's write-ahead log once a second from a reader connection, so
+    /// the copying into the database file and its fsync happen beside the single writer, not
+    /// inside a commit that every waiting writer queues behind (as SQLite's automatic
+    /// checkpoint would, every 1,000 pages). `PASSIVE` never waits for readers or the writer.
+    /// Ends when the pools are closed.
+    pub fn start_checkpoints(&self) {
+        if self.file.is_none() {
+            return;
+        }
+        let read = self.read.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(CHECKPOINT_EVERY);
+            every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                every.tick().await;
+                if read.get_sqlite_connection_pool().is_closed() {
+                    return;
+                }
+                if let Err(e) = read
+                    .execute_unprepared("PRAGMA wal_checkpoint(PASSIVE)")
+                    .await
+                {
+                    tracing::debug!(error = %e, "background checkpoint failed");
+                }
+            }
+        });
     }
 
     /// `e`, remembered for readiness when it says the storage failed.

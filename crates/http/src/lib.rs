@@ -11,6 +11,7 @@ mod middleware;
 mod root;
 mod validation;
 mod validation_item;
+mod written;
 
 use poem::{Endpoint, EndpointExt, Route};
 use poem_openapi::OpenApiService;

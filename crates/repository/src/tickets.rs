@@ -1,5 +1,5 @@
-//! Tickets. Reads return domain tickets with the creator's and assignee's names, fetched in one
-//! extra query per page (never one per row).
+//! Tickets. Reads return domain tickets with the creator's and assignee's names, joined in the
+//! same query (one statement for a ticket or a whole page).
 
 use chrono::NaiveDateTime;
 use fixdesk_domain::{
@@ -9,12 +9,16 @@ use fixdesk_domain::{
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, Iterable, Order, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect,
-    sea_query::{Expr, ExprTrait, LikeExpr},
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Iterable, JoinType,
+    Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+    sea_query::{Alias, Expr, ExprTrait, LikeExpr},
 };
 
-use crate::{RepoError, entities::ticket, users};
+use crate::{
+    RepoError,
+    entities::{ticket, user},
+    users,
+};
 
 /// The columns of a new ticket row, already validated.
 #[derive(Debug, Clone)]
@@ -59,10 +63,14 @@ fn invalid(id: i64, what: &str) -> RepoError {
     }
 }
 
-fn to_domain(
-    m: ticket::Model,
-    names: &std::collections::HashMap<UserId, String>,
-) -> Result<Ticket, RepoError> {
+/// The people's display names beside a ticket row.
+#[derive(Debug, Default)]
+struct Names {
+    creator: Option<String>,
+    assignee: Option<String>,
+}
+
+fn to_domain(m: ticket::Model, names: Names) -> Result<Ticket, RepoError> {
     let creator = UserId(m.creator_id);
     let assignee = m.assigned_to_id.map(UserId);
     Ok(Ticket {
@@ -79,9 +87,9 @@ fn to_domain(
         closed_at: m.closed_at,
         status_changed_at: m.status_changed_at,
         creator_id: creator,
-        creator_name: names.get(&creator).cloned(),
+        creator_name: names.creator,
         assigned_to_id: assignee,
-        assigned_to_name: assignee.and_then(|a| names.get(&a).cloned()),
+        assigned_to_name: names.assignee,
         resolution: m.resolution,
         hidden_for_creator: m.is_hidden_for_creator,
         messages_count: m.messages_count,
@@ -90,8 +98,9 @@ fn to_domain(
 
 /// Rows as domain tickets without the people's names (for bulk work such as recounting).
 pub(crate) fn rows_to_domain(rows: Vec<ticket::Model>) -> Result<Vec<Ticket>, RepoError> {
-    let none = std::collections::HashMap::new();
-    rows.into_iter().map(|m| to_domain(m, &none)).collect()
+    rows.into_iter()
+        .map(|m| to_domain(m, Names::default()))
+        .collect()
 }
 
 async fn with_names<C: ConnectionTrait>(
@@ -103,7 +112,17 @@ async fn with_names<C: ConnectionTrait>(
         .flat_map(|t| std::iter::once(t.creator_id).chain(t.assigned_to_id))
         .map(UserId);
     let names = users::display_names(conn, people).await?;
-    rows.into_iter().map(|m| to_domain(m, &names)).collect()
+    rows.into_iter()
+        .map(|m| {
+            let people = Names {
+                creator: names.get(&UserId(m.creator_id)).cloned(),
+                assignee: m
+                    .assigned_to_id
+                    .and_then(|a| names.get(&UserId(a)).cloned()),
+            };
+            to_domain(m, people)
+        })
+        .collect()
 }
 
 pub async fn insert<C: ConnectionTrait>(
@@ -133,15 +152,81 @@ pub async fn insert<C: ConnectionTrait>(
     }
     .insert(conn)
     .await?;
-    let names = std::collections::HashMap::from([(row.creator_id, row.creator_name)]);
-    to_domain(model, &names)
+    let names = Names {
+        creator: Some(row.creator_name),
+        assignee: None,
+    };
+    to_domain(model, names)
 }
 
 pub async fn find<C: ConnectionTrait>(conn: &C, id: TicketId) -> Result<Option<Ticket>, RepoError> {
-    let Some(m) = ticket::Entity::find_by_id(id.0).one(conn).await? else {
-        return Ok(None);
-    };
-    Ok(with_names(conn, vec![m]).await?.pop())
+    let select = named().filter(ticket::Column::Id.eq(id.0));
+    Ok(read_named(conn, select).await?.pop())
+}
+
+/// Who a ticket row's person column joins to, under which alias.
+fn person(column: ticket::Column, alias: &'static str) -> (sea_orm::RelationDef, Alias) {
+    let relation = ticket::Entity::belongs_to(user::Entity)
+        .from(column)
+        .to(user::Column::Id)
+        .into();
+    (relation, Alias::new(alias))
+}
+
+/// The ticket columns a reader sees (every one but the search copy of title and description,
+/// which would double the text read for each row) and the creator's and assignee's names.
+fn named() -> Select<ticket::Entity> {
+    let (creator, c) = person(ticket::Column::CreatorId, "creator");
+    let (assignee, a) = person(ticket::Column::AssignedToId, "assignee");
+    ticket::Entity::find()
+        .select_only()
+        .columns(ticket::Column::iter().filter(|c| !matches!(c, ticket::Column::SearchText)))
+        .column_as(Expr::val(""), "search_text")
+        .column_as(
+            Expr::col((c.clone(), user::Column::Username)),
+            "creator_username",
+        )
+        .column_as(
+            Expr::col((c.clone(), user::Column::FullName)),
+            "creator_full_name",
+        )
+        .column_as(
+            Expr::col((a.clone(), user::Column::Username)),
+            "assignee_username",
+        )
+        .column_as(
+            Expr::col((a.clone(), user::Column::FullName)),
+            "assignee_full_name",
+        )
+        .join_as(JoinType::LeftJoin, creator, c)
+        .join_as(JoinType::LeftJoin, assignee, a)
+}
+
+async fn read_named<C: ConnectionTrait>(
+    conn: &C,
+    select: Select<ticket::Entity>,
+) -> Result<Vec<Ticket>, RepoError> {
+    let rows = conn
+        .query_all_raw(select.build(conn.get_database_backend()))
+        .await?;
+    rows.iter()
+        .map(|row| {
+            let m = ticket::Model::from_query_result(row, "")?;
+            let name = |username: &str, full_name: &str| -> Result<Option<String>, RepoError> {
+                let username: Option<String> = row.try_get("", username)?;
+                let full_name: Option<String> = row.try_get("", full_name)?;
+                Ok(username.map(|u| fixdesk_domain::display_name(full_name.as_deref(), &u)))
+            };
+            let names = Names {
+                creator: name("creator_username", "creator_full_name")?,
+                assignee: match m.assigned_to_id {
+                    Some(_) => name("assignee_username", "assignee_full_name")?,
+                    None => None,
+                },
+            };
+            to_domain(m, names)
+        })
+        .collect()
 }
 
 fn condition(filter: &TicketFilter) -> Condition {
@@ -205,23 +290,17 @@ pub async fn list<C: ConnectionTrait>(
         TicketSortKey::Status => ticket::Column::Status,
         TicketSortKey::Id => ticket::Column::Id,
     };
-    // Every column but the search copy of title and description, which a list never shows:
-    // it would double the text read for each row.
-    let mut select = ticket::Entity::find()
-        .select_only()
-        .columns(ticket::Column::iter().filter(|c| !matches!(c, ticket::Column::SearchText)))
-        .column_as(Expr::val(""), "search_text")
+    let mut select = named()
         .filter(condition(&query.filter))
         .order_by(column, order.clone());
     if query.sort.key != TicketSortKey::Id {
         select = select.order_by(ticket::Column::Id, order);
     }
-    let rows = select
-        .offset(query.page.offset)
-        .limit(query.page.limit)
-        .all(conn)
-        .await?;
-    with_names(conn, rows).await
+    read_named(
+        conn,
+        select.offset(query.page.offset).limit(query.page.limit),
+    )
+    .await
 }
 
 /// How many tickets match the filter.

@@ -50,10 +50,12 @@ const SIGNING_SECRET: &str = "jwt_signing_key";
 
 impl Fixdesk {
     /// Connects, applies pending migrations (unless disabled), loads the signing secret and
-    /// starts the background work of a server: the job workers and the live feed.
+    /// starts the background work of a server: the job workers, the live feed and (on SQLite)
+    /// the write-ahead log's checkpoints.
     pub async fn start(settings: ServiceSettings) -> Result<Self, ServiceError> {
         let service = Self::build(settings.clone(), true).await?;
         worker::start(&service.ctx, settings.job_workers);
+        service.ctx.db.start_checkpoints();
         Ok(service)
     }
 

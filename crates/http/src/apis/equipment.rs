@@ -240,6 +240,9 @@ impl EquipmentApi {
         }
         .into_query()?;
         let page = service.equipment().tickets(&auth.0, id, query).await?;
-        Ok(TicketList::Page(json_list(page.items), page.total))
+        Ok(TicketList::Page(
+            crate::written::Written(page.items.into_iter().map(Into::into).collect()),
+            page.total,
+        ))
     }
 }

@@ -19,6 +19,7 @@ use crate::{
     },
     error::ApiResult,
     extract::{AdminOnly, path_id},
+    written::Written,
 };
 
 #[derive(Debug)]
@@ -74,8 +75,8 @@ impl StatisticsApi {
         &self,
         service: Data<&Service>,
         auth: AdminOnly,
-    ) -> ApiResult<Json<TicketSummaryOut>> {
-        Ok(Json(service.statistics().summary(&auth.0).await?.into()))
+    ) -> ApiResult<Written<TicketSummaryOut>> {
+        Ok(Written(service.statistics().summary(&auth.0).await?.into()))
     }
 
     /// Per agent, over the tickets filed in the last `days` days (1–3650, default 30).

@@ -23,12 +23,13 @@ use crate::{
     },
     error::ApiResult,
     extract::{Authed, Client, JsonBody, StaffOnly, path_id},
+    written::Written,
 };
 
 #[derive(Debug, ApiResponse)]
 pub enum Created {
     #[oai(status = 201)]
-    Ticket(Json<TicketOut>),
+    Ticket(Written<TicketOut>),
 }
 
 #[derive(Debug, ApiResponse)]
@@ -47,7 +48,10 @@ pub enum Deleted {
 pub enum TicketList {
     /// The page; `X-Total-Count` says how many tickets match in all.
     #[oai(status = 200)]
-    Page(Json<Vec<TicketOut>>, #[oai(header = "X-Total-Count")] u64),
+    Page(
+        Written<Vec<TicketOut>>,
+        #[oai(header = "X-Total-Count")] u64,
+    ),
 }
 
 /// The list endpoint's query, shared by both routes.
@@ -86,7 +90,10 @@ impl ListParams {
 
 pub async fn list(service: &Service, actor: &Actor, params: ListParams) -> ApiResult<TicketList> {
     let page = service.tickets().list(actor, params.into_query()?).await?;
-    Ok(TicketList::Page(json_list(page.items), page.total))
+    Ok(TicketList::Page(
+        Written(page.items.into_iter().map(Into::into).collect()),
+        page.total,
+    ))
 }
 
 pub async fn create(
@@ -96,14 +103,14 @@ pub async fn create(
     body: JsonBody<CreateTicketIn>,
 ) -> ApiResult<Created> {
     let new = body.parse()?.into_domain()?;
-    Ok(Created::Ticket(Json(
+    Ok(Created::Ticket(Written(
         service.tickets().create(actor, new, client).await?.into(),
     )))
 }
 
-pub async fn get(service: &Service, actor: &Actor, raw_id: &str) -> ApiResult<Json<TicketOut>> {
+pub async fn get(service: &Service, actor: &Actor, raw_id: &str) -> ApiResult<Written<TicketOut>> {
     let id = TicketId(path_id("ticket_id", raw_id)?);
-    Ok(Json(service.tickets().get(actor, id).await?.into()))
+    Ok(Written(service.tickets().get(actor, id).await?.into()))
 }
 
 pub async fn update(
@@ -112,10 +119,10 @@ pub async fn update(
     client: &ClientInfo,
     raw_id: &str,
     body: JsonBody<UpdateTicketIn>,
-) -> ApiResult<Json<TicketOut>> {
+) -> ApiResult<Written<TicketOut>> {
     let id = TicketId(path_id("ticket_id", raw_id)?);
     let changes = body.parse()?.into_domain()?;
-    Ok(Json(
+    Ok(Written(
         service
             .tickets()
             .update(actor, id, changes, client)
@@ -195,7 +202,7 @@ impl TicketsApi {
         service: Data<&Service>,
         auth: Authed,
         ticket_id: Path<String>,
-    ) -> ApiResult<Json<TicketOut>> {
+    ) -> ApiResult<Written<TicketOut>> {
         get(&service, &auth.0, &ticket_id.0).await
     }
 
@@ -208,7 +215,7 @@ impl TicketsApi {
         client: Client,
         ticket_id: Path<String>,
         body: JsonBody<UpdateTicketIn>,
-    ) -> ApiResult<Json<TicketOut>> {
+    ) -> ApiResult<Written<TicketOut>> {
         update(&service, &auth.0, &client.0, &ticket_id.0, body).await
     }
 
@@ -235,10 +242,10 @@ impl TicketsApi {
         client: Client,
         ticket_id: Path<String>,
         agent_id: Path<String>,
-    ) -> ApiResult<Json<TicketOut>> {
+    ) -> ApiResult<Written<TicketOut>> {
         let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
         let agent = UserId(path_id("agent_id", &agent_id.0)?);
-        Ok(Json(
+        Ok(Written(
             service
                 .tickets()
                 .assign(&auth.0, id, agent, &client.0)
@@ -256,10 +263,10 @@ impl TicketsApi {
         client: Client,
         ticket_id: Path<String>,
         status: Path<String>,
-    ) -> ApiResult<Json<TicketOut>> {
+    ) -> ApiResult<Written<TicketOut>> {
         let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
         let status = path_value("status", &status.0, str::parse::<TicketStatus>)?;
-        Ok(Json(
+        Ok(Written(
             service
                 .tickets()
                 .set_status(&auth.0, id, status, &client.0)
@@ -276,9 +283,9 @@ impl TicketsApi {
         auth: Authed,
         client: Client,
         ticket_id: Path<String>,
-    ) -> ApiResult<Json<TicketOut>> {
+    ) -> ApiResult<Written<TicketOut>> {
         let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
-        Ok(Json(
+        Ok(Written(
             service
                 .tickets()
                 .claim(&auth.0, id, &client.0)
@@ -295,9 +302,9 @@ impl TicketsApi {
         auth: Authed,
         client: Client,
         ticket_id: Path<String>,
-    ) -> ApiResult<Json<TicketOut>> {
+    ) -> ApiResult<Written<TicketOut>> {
         let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
-        Ok(Json(
+        Ok(Written(
             service
                 .tickets()
                 .close(&auth.0, id, &client.0)
@@ -315,10 +322,10 @@ impl TicketsApi {
         client: Client,
         ticket_id: Path<String>,
         body: JsonBody<MessageIn>,
-    ) -> ApiResult<Json<TicketOut>> {
+    ) -> ApiResult<Written<TicketOut>> {
         let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
         let body = body.parse()?;
-        Ok(Json(
+        Ok(Written(
             service
                 .tickets()
                 .close_with_message(&auth.0, id, body.message, &client.0)
@@ -419,7 +426,7 @@ impl AsyncTicketsApi {
         service: Data<&Service>,
         auth: Authed,
         ticket_id: Path<String>,
-    ) -> ApiResult<Json<TicketOut>> {
+    ) -> ApiResult<Written<TicketOut>> {
         get(&service, &auth.0, &ticket_id.0).await
     }
 
@@ -431,7 +438,7 @@ impl AsyncTicketsApi {
         client: Client,
         ticket_id: Path<String>,
         body: JsonBody<UpdateTicketIn>,
-    ) -> ApiResult<Json<TicketOut>> {
+    ) -> ApiResult<Written<TicketOut>> {
         update(&service, &auth.0, &client.0, &ticket_id.0, body).await
     }
 }

@@ -8,21 +8,21 @@ use fixdesk_usecases::domain::{
 };
 use poem_openapi::Object;
 
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct StatusCounts {
     pub new: i64,
     pub in_progress: i64,
     pub closed: i64,
 }
 
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct PriorityCounts {
     pub low: i64,
     pub medium: i64,
     pub high: i64,
 }
 
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct TicketSummaryOut {
     pub total_tickets: i64,
     /// Only the statuses that occur.

@@ -15,14 +15,14 @@ use super::{
 };
 use crate::{error::ApiError, validation::Checker};
 
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct PersonOut {
     pub id: i64,
     #[oai(nullable)]
     pub name: Option<String>,
 }
 
-#[derive(Debug, Object)]
+#[derive(Debug, Object, serde::Serialize)]
 pub struct TicketOut {
     pub id: i64,
     pub title: String,

@@ -83,6 +83,11 @@ fn request(method: &str, path: &str, token: &str, body: Option<&str>) -> Vec<u8>
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hot_endpoints_stay_within_their_budget() {
+    if fixdesk_tests::on_postgres() {
+        // The budget is SQLite's: PostgreSQL takes a batch of writes statement by statement,
+        // so its counts differ by design. This gate runs in the SQLite pass of the suite.
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let mut settings = fixdesk_tests::settings_for(dir.path());
     settings.job_workers = 0;

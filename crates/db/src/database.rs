@@ -466,9 +466,9 @@ fn with_clean_transactions(
         .after_release(move |conn, _| {
             let failures = failures.clone();
             Box::pin(async move {
-                // A committed unit of work left nothing open: no round trip on the single
-                // writer's path. The rollback of a dropped one is queued on the connection:
-                // let it run before looking again.
+                // A committed unit of work left nothing open: no round trip of our own on the
+                // single writer's path (sqlx pings after this hook anyway). The rollback of a
+                // dropped one is queued on the connection: let it run before looking again.
                 if !conn.is_in_transaction() {
                     return Ok(true);
                 }

@@ -59,7 +59,7 @@ pub async fn append<C: ConnectionTrait>(
     entry: NewAuditEntry,
     now: NaiveDateTime,
 ) -> Result<(), RepoError> {
-    append_raw(conn, raw(entry, now)).await
+    append_all(conn, vec![raw(entry, now)]).await
 }
 
 /// An entry as the columns it is stored in.
@@ -78,11 +78,21 @@ pub fn raw(entry: NewAuditEntry, now: NaiveDateTime) -> RawEntry {
     }
 }
 
-/// Appends one row given column by column.
-pub async fn append_raw<C: ConnectionTrait>(conn: &C, entry: RawEntry) -> Result<(), RepoError> {
-    let prev = head(conn).await?;
+/// Appends rows given column by column, in order: one read of the chain head, then every row
+/// and the head's move in one batch (the importer's path, thousands of rows at a time).
+pub async fn append_all<C: ConnectionTrait>(
+    conn: &C,
+    entries: Vec<RawEntry>,
+) -> Result<(), RepoError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let mut last = head(conn).await?;
     let mut batch = Batch::on(conn);
-    append_to(&mut batch, &prev, entry);
+    for entry in entries {
+        last = insert_chained(&mut batch, &last, entry);
+    }
+    move_head(&mut batch, last);
     batch.run(conn).await
 }
 
@@ -101,8 +111,14 @@ pub async fn head<C: ConnectionTrait>(conn: &C) -> Result<String, RepoError> {
 }
 
 /// Queues the row chained to `prev` and the move of the chain head to it, in the caller's
-/// unit of work (after [`head`] in the same one); returns the new head.
-pub fn append_to(batch: &mut Batch, prev: &str, entry: RawEntry) -> String {
+/// unit of work (after [`head`] in the same one).
+pub fn append_to(batch: &mut Batch, prev: &str, entry: RawEntry) {
+    let hash = insert_chained(batch, prev, entry);
+    move_head(batch, hash);
+}
+
+/// Queues the row chained to `prev`; returns its hash, which the next row chains to.
+fn insert_chained(batch: &mut Batch, prev: &str, entry: RawEntry) -> String {
     let mut row = audit_log::Model {
         id: 0,
         action_type: entry.action_type,
@@ -124,13 +140,17 @@ pub fn append_to(batch: &mut Batch, prev: &str, entry: RawEntry) -> String {
     active.id = sea_orm::ActiveValue::NotSet;
     let backend = batch.backend();
     batch.push(audit_log::Entity::insert(active).build(backend));
+    hash
+}
+
+fn move_head(batch: &mut Batch, hash: String) {
+    let backend = batch.backend();
     batch.push(
         audit_chain::Entity::update_many()
-            .col_expr(audit_chain::Column::LastHash, Expr::value(hash.clone()))
+            .col_expr(audit_chain::Column::LastHash, Expr::value(hash))
             .filter(audit_chain::Column::Id.eq(1))
             .build(backend),
     );
-    hash
 }
 
 fn condition(filter: &AuditFilter) -> Condition {

@@ -1,13 +1,18 @@
 //! Writes whose answers nobody reads, sent together. On SQLite every statement is a round
-//! trip to the connection's worker thread, and while a unit of work holds the single writer
-//! those hand-offs — not the work — are what limits how many writes a second fixdesk takes.
-//! A batch goes as one multi-statement query (sqlx runs each statement in turn with its own
-//! parameters), so the counters, notifications and audit row of a change cost one round trip.
+//! trip to the connection's worker thread, made while a unit of work holds the single writer
+//! that every other write waits for. A batch goes as one multi-statement query (sqlx runs each
+//! statement in turn with its own parameters), so the counters, notifications and audit row of
+//! a change cost one round trip.
 //! On PostgreSQL (which takes one statement per parameterised query) they run one by one.
 
 use sea_orm::{ConnectionTrait, DbBackend, Statement, Value, Values};
 
 use crate::RepoError;
+
+/// Statements sent in one round trip at most. sqlx prepares and caches a multi-statement
+/// query as a whole, so a bulk write (the importer's thousands of audit rows) goes in runs of
+/// the same shape rather than as one ever-different giant.
+const PER_TRIP: usize = 64;
 
 #[derive(Debug)]
 pub struct Batch {
@@ -37,30 +42,25 @@ impl Batch {
         self.statements.push(statement);
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.statements.is_empty()
-    }
-
     /// Runs every statement, in order, in the caller's unit of work.
     pub async fn run<C: ConnectionTrait>(self, conn: &C) -> Result<(), RepoError> {
         match self.backend {
             DbBackend::Sqlite => {
-                if self.statements.is_empty() {
-                    return Ok(());
+                for trip in self.statements.chunks(PER_TRIP) {
+                    let mut sql = String::new();
+                    let mut values: Vec<Value> = Vec::new();
+                    for s in trip {
+                        sql.push_str(&s.sql);
+                        sql.push_str(";\n");
+                        values.extend(s.values.iter().flat_map(|v| v.0.iter().cloned()));
+                    }
+                    conn.execute_raw(Statement::from_sql_and_values(
+                        DbBackend::Sqlite,
+                        sql,
+                        Values(values),
+                    ))
+                    .await?;
                 }
-                let mut sql = String::new();
-                let mut values: Vec<Value> = Vec::new();
-                for s in self.statements {
-                    sql.push_str(&s.sql);
-                    sql.push_str(";\n");
-                    values.extend(s.values.map(|v| v.0).unwrap_or_default());
-                }
-                conn.execute_raw(Statement::from_sql_and_values(
-                    DbBackend::Sqlite,
-                    sql,
-                    Values(values),
-                ))
-                .await?;
             }
             _ => {
                 for s in self.statements {

@@ -265,15 +265,11 @@ pub async fn replace<C: ConnectionTrait>(conn: &C, counters: &Counters) -> Resul
     creators::Entity::delete_many().exec(conn).await?;
     agents::Entity::delete_many().exec(conn).await?;
     days::Entity::delete_many().exec(conn).await?;
-    let counters: Vec<_> = counters.iter().collect();
-    for chunk in counters.chunks(500) {
-        let mut batch = Batch::on(conn);
-        for (c, v) in chunk {
-            bump(&mut batch, **c, **v);
-        }
-        batch.run(conn).await?;
+    let mut batch = Batch::on(conn);
+    for (c, v) in counters {
+        bump(&mut batch, *c, *v);
     }
-    Ok(())
+    batch.run(conn).await
 }
 
 /// Totals per (status, priority): `(status rank, priority rank, tickets, resolution seconds)`.

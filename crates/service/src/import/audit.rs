@@ -68,9 +68,7 @@ pub(super) async fn import<C: ConnectionTrait>(
             }
             let n = out.len() as u64;
             Box::pin(async move {
-                for row in out {
-                    audit::append_raw(run.conn, row).await?;
-                }
+                audit::append_all(run.conn, out).await?;
                 Ok(n)
             })
         },

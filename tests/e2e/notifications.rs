@@ -304,10 +304,16 @@ async fn the_staff_hear_of_a_new_ticket_at_once_with_the_same_statements_however
     let statements_to_file = |title: &'static str| {
         let app = &app;
         let token = u.token.clone();
+        // Background reads (the live feed after each commit, the job worker's polls) only ever
+        // add to a window: the fewest over a few filings is the filing's own cost.
         async move {
-            let before = app.service.database().statements();
-            let id = app.ticket(&token, title).await["id"].as_i64().unwrap();
-            (id, app.service.database().statements() - before)
+            let (mut id, mut fewest) = (0, u64::MAX);
+            for _ in 0..5 {
+                let before = app.service.database().statements();
+                id = app.ticket(&token, title).await["id"].as_i64().unwrap();
+                fewest = fewest.min(app.service.database().statements() - before);
+            }
+            (id, fewest)
         }
     };
     let told = |id: i64| {
@@ -351,7 +357,6 @@ async fn the_staff_hear_of_a_new_ticket_at_once_with_the_same_statements_however
         quiet.id
     );
     assert_eq!(app.count(&quiet_told).await, 0);
-    // The live feed may read once more between the two; the write itself is the same.
     assert!(
         with_seven.abs_diff(with_one) <= 3,
         "filing with 1 or 7 staff: {with_one} and {with_seven} statements"

@@ -19,6 +19,8 @@ mod m20261122_000012_create_session_revocations;
 mod m20261122_000013_index_sign_in_history;
 mod m20261202_000014_create_write_probe;
 mod m20261202_000015_create_login_failures;
+mod m20261202_000016_create_user_preferences;
+mod m20261202_000017_ticket_last_message_by;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -42,6 +44,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000013_index_sign_in_history::Migration),
             Box::new(m20261202_000014_create_write_probe::Migration),
             Box::new(m20261202_000015_create_login_failures::Migration),
+            Box::new(m20261202_000016_create_user_preferences::Migration),
+            Box::new(m20261202_000017_ticket_last_message_by::Migration),
         ]
     }
 }

@@ -163,7 +163,7 @@ async fn abuse_is_refused_and_leaves_nothing_behind() {
             "tool.exe",
             b"MZ\x90\x00".to_vec(),
             StatusCode::BAD_REQUEST,
-            "Недопустимый тип файла. Разрешены только: jpg, jpeg, png, gif, pdf, doc, docx, xls, xlsx, txt, zip, rar",
+            "Недопустимый тип файла. Разрешены только: jpg, jpeg, png, gif, heic, heif, webp, pdf, doc, docx, xls, xlsx, txt, zip, rar",
         ),
         (
             "photo.jpg",
@@ -181,7 +181,7 @@ async fn abuse_is_refused_and_leaves_nothing_behind() {
             "../../etc/passwd",
             b"root:x:0:0".to_vec(),
             StatusCode::BAD_REQUEST,
-            "Недопустимый тип файла. Разрешены только: jpg, jpeg, png, gif, pdf, doc, docx, xls, xlsx, txt, zip, rar",
+            "Недопустимый тип файла. Разрешены только: jpg, jpeg, png, gif, heic, heif, webp, pdf, doc, docx, xls, xlsx, txt, zip, rar",
         ),
     ];
     for (name, bytes, status, detail) in cases {

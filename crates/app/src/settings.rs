@@ -12,6 +12,7 @@ use fixdesk_edge::{CorsPolicy, EdgeConfig};
 use fixdesk_http::HttpConfig;
 use fixdesk_service::{HashingLimits, PoolSettings, ServiceSettings, SigningSecret};
 use fixdesk_web::WebConfig;
+use fixdesk_service::{DeskRules, TimeZone};
 
 use crate::ConnectionLimits;
 use serde::{Deserialize, Serialize};
@@ -99,6 +100,13 @@ pub struct Settings {
     pub max_connections_per_client: usize,
     /// Connections the server holds at once; 0: as many as the open-file limit allows.
     pub max_connections: usize,
+    /// The IANA zone ("Europe/Moscow") the web interface shows times in until a visitor's own
+    /// zone is known (their account's, or their browser's).
+    pub default_time_zone: String,
+    /// Days after closing in which the creator may reopen their ticket.
+    pub reopen_window_days: u32,
+    /// Whether agents may hand a ticket they work to another staff member (admins always may).
+    pub agents_may_hand_over: bool,
 }
 
 impl std::fmt::Debug for Settings {
@@ -146,6 +154,9 @@ impl Default for Settings {
             header_timeout_secs: 10,
             max_connections_per_client: 256,
             max_connections: 0,
+            default_time_zone: "UTC".into(),
+            reopen_window_days: 7,
+            agents_may_hand_over: true,
         }
     }
 }
@@ -190,6 +201,12 @@ impl Settings {
                 "request_timeout_ms, upload_timeout_secs and header_timeout_secs must be positive"
                     .into(),
             ));
+        }
+        if TimeZone::parse(&self.default_time_zone).is_err() {
+            return Err(SettingsError::Invalid(format!(
+                "default_time_zone {:?} is not a zone of the IANA database (e.g. Europe/Moscow)",
+                self.default_time_zone
+            )));
         }
         if self.max_connections_per_client == 0 {
             return Err(SettingsError::Invalid(
@@ -252,6 +269,7 @@ impl Settings {
             },
             data_dir: self.data_dir.clone().into(),
             job_workers: self.job_workers,
+            rules: DeskRules::new(self.reopen_window_days, self.agents_may_hand_over),
         }
     }
 
@@ -299,6 +317,8 @@ impl Settings {
             secure_cookies: self
                 .secure_cookies
                 .unwrap_or(self.environment != Environment::Development),
+            default_time_zone: TimeZone::parse(&self.default_time_zone)
+                .unwrap_or(TimeZone::UTC),
         }
     }
 

@@ -8,11 +8,15 @@ use crate::{DomainError, TicketId, UserId};
 pub const MAX_ATTACHMENT_BYTES: u64 = 10 * 1024 * 1024;
 
 /// The accepted extensions and the content type each is served with.
-pub const ALLOWED: [(&str, &str); 12] = [
+pub const ALLOWED: [(&str, &str); 15] = [
     ("jpg", "image/jpeg"),
     ("jpeg", "image/jpeg"),
     ("png", "image/png"),
     ("gif", "image/gif"),
+    // Phone cameras: iPhones save HEIC, Android phones and browsers often WebP.
+    ("heic", "image/heic"),
+    ("heif", "image/heif"),
+    ("webp", "image/webp"),
     ("pdf", "application/pdf"),
     ("doc", "application/msword"),
     (
@@ -43,6 +47,23 @@ pub struct Attachment {
     pub description: Option<String>,
     pub uploaded_at: NaiveDateTime,
     pub uploaded_by: UserId,
+}
+
+impl Attachment {
+    /// Whether a browser may show the file itself rather than save it: images it can draw and
+    /// PDFs. Never HTML or SVG (they could run script in our origin); HEIC is an image, but
+    /// browsers cannot draw it, so it is offered as a download.
+    pub fn opens_inline(&self) -> bool {
+        matches!(
+            self.content_type.as_str(),
+            "image/jpeg" | "image/png" | "image/gif" | "image/webp" | "application/pdf"
+        )
+    }
+
+    /// Whether the file is a picture a browser can show as a thumbnail.
+    pub fn is_picture(&self) -> bool {
+        self.opens_inline() && self.content_type.starts_with("image/")
+    }
 }
 
 /// An uploaded file's name, made safe: no directories, no control characters, at most 255

@@ -48,7 +48,7 @@ pub enum DomainError {
     #[error("Нет прав для удаления этого вложения")]
     CannotDeleteAttachment,
     #[error(
-        "Недопустимый тип файла. Разрешены только: jpg, jpeg, png, gif, pdf, doc, docx, xls, xlsx, txt, zip, rar"
+        "Недопустимый тип файла. Разрешены только: jpg, jpeg, png, gif, heic, heif, webp, pdf, doc, docx, xls, xlsx, txt, zip, rar"
     )]
     FileTypeNotAllowed,
     #[error("Содержимое файла не соответствует его расширению")]
@@ -63,6 +63,8 @@ pub enum DomainError {
     ExportNotFound,
     #[error("Экспорт ещё не готов")]
     ExportNotReady,
+    #[error("Слишком много заявок для одного листа Excel: выгрузите CSV или сузьте фильтр")]
+    ExportTooLarge,
     #[error("Задача не найдена")]
     JobNotFound,
 
@@ -83,6 +85,14 @@ pub enum DomainError {
     TicketLocked,
     #[error("Переоткрыть заявку может только агент или администратор")]
     ReopenStaffOnly,
+    #[error("Срок, в который автор может переоткрыть заявку, истёк")]
+    ReopenWindowPassed,
+    #[error("Заявка не закрыта")]
+    TicketNotClosed,
+    #[error("Передавать заявку другому сотруднику может только администратор")]
+    HandOverAdminOnly,
+    #[error("Опишите решение: заявку нельзя закрыть без него")]
+    ResolutionRequired,
     #[error("Менять статус заявки может только агент или администратор")]
     StatusStaffOnly,
     #[error("Заявка назначена на другого сотрудника")]
@@ -145,6 +155,7 @@ impl DomainError {
         match self {
             D::Invalid(_)
             | D::EquipmentTypeRequired
+            | D::ResolutionRequired
             | D::MaintenanceTypeRequired
             | D::BadMaintenanceDate => ErrorKind::Invalid,
             D::UserNotFound
@@ -168,6 +179,8 @@ impl DomainError {
             | D::CannotDeleteTicket
             | D::FieldForbidden(_)
             | D::ReopenStaffOnly
+            | D::ReopenWindowPassed
+            | D::HandOverAdminOnly
             | D::StatusStaffOnly
             | D::AssignedToOther
             | D::AssignStaffOnly
@@ -175,9 +188,11 @@ impl DomainError {
             | D::EquipmentDeleteAdminOnly
             | D::CannotAttach
             | D::CannotDeleteAttachment => ErrorKind::Forbidden,
-            D::TicketLocked | D::AlreadyClaimed | D::TicketClosed | D::ExportNotReady => {
-                ErrorKind::Conflict
-            }
+            D::TicketLocked
+            | D::AlreadyClaimed
+            | D::TicketClosed
+            | D::TicketNotClosed
+            | D::ExportNotReady => ErrorKind::Conflict,
             D::UsernameTaken
             | D::EmailTaken
             | D::CannotDeleteSelf
@@ -193,7 +208,8 @@ impl DomainError {
             | D::FileContentMismatch
             | D::FileTooLarge
             | D::FileMissing
-            | D::ImportTargetNotEmpty => ErrorKind::Rejected,
+            | D::ImportTargetNotEmpty
+            | D::ExportTooLarge => ErrorKind::Rejected,
         }
     }
 }
@@ -205,6 +221,8 @@ pub struct FieldError {
     pub field: &'static str,
     pub kind: &'static str,
     pub message: String,
+    /// The bound a length complaint is about, so a transport can word it in its own language.
+    pub limit: Option<usize>,
 }
 
 impl FieldError {
@@ -213,7 +231,13 @@ impl FieldError {
             field,
             kind,
             message: message.into(),
+            limit: None,
         }
+    }
+
+    pub fn with_limit(mut self, limit: usize) -> Self {
+        self.limit = Some(limit);
+        self
     }
 }
 

@@ -9,6 +9,7 @@ pub mod category;
 pub mod client;
 pub mod equipment;
 pub mod error;
+pub mod export;
 pub mod ids;
 pub mod job;
 pub mod login_guard;
@@ -17,6 +18,7 @@ pub mod notification;
 pub mod page;
 pub mod patch;
 pub mod policy;
+pub mod preferences;
 pub mod readiness;
 pub mod role;
 pub mod service_error;
@@ -37,18 +39,20 @@ pub use equipment::{
     MaintenanceKind, NewEquipment, NewMaintenance,
 };
 pub use error::{DomainError, ErrorKind, FieldError};
+pub use export::{EXPORT_COLUMNS, ExportFormat, ExportLayout};
 pub use ids::{CategoryId, EquipmentId, MaintenanceId, MessageId, SessionId, TicketId, UserId};
 pub use job::{Job, JobKind, JobState};
 pub use message::{MessageText, TicketMessage};
 pub use notification::{NewNotification, Notification, NotificationKind, NotificationSettings};
 pub use page::Page;
 pub use patch::Patch;
+pub use preferences::{Language, Preferences, PreferencesChange, TimeZone};
 pub use readiness::{NotReady, StorageProblem};
 pub use role::Role;
 pub use service_error::ServiceError;
 pub use statistics::{AgentPerformance, PeriodStats, StatsPeriod, TicketSummary, UserActivity};
 pub use ticket::{
-    Description, NewTicket, Priority, Resolution, RoomNumber, Ticket, TicketChanges, TicketFilter,
+    DeskRules, Description, NewTicket, Priority, Resolution, RoomNumber, Ticket, TicketChanges, TicketFilter,
     TicketQuery, TicketSort, TicketSortKey, TicketStatus, Title,
 };
 pub use user::{Email, FullName, NewUser, Password, User, UserChanges, Username, display_name};

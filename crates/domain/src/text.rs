@@ -85,14 +85,15 @@ pub fn bounded(
         } else {
             format!("String should have at least {min} characters")
         };
-        return Err(FieldError::new(field, "string_too_short", msg));
+        return Err(FieldError::new(field, "string_too_short", msg).with_limit(min));
     }
     if len > max {
         return Err(FieldError::new(
             field,
             "string_too_long",
             format!("String should have at most {max} characters"),
-        ));
+        )
+        .with_limit(max));
     }
     Ok(value.to_string())
 }

@@ -42,6 +42,13 @@ impl Password {
 
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
         let len = raw.chars().count();
+        if raw.trim().is_empty() && len > 0 {
+            return Err(FieldError::new(
+                "password",
+                "value_error",
+                "Пароль не может состоять из одних пробелов",
+            ));
+        }
         if !(Self::MIN..=Self::MAX).contains(&len) {
             return Err(FieldError::new(
                 "password",

@@ -22,6 +22,16 @@ const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
 /// exact name, percent-encoded, for the rest. Quotes, slashes and control characters never
 /// reach the header.
 pub fn content_disposition(name: &str) -> String {
+    disposition("attachment", name)
+}
+
+/// The same, for a file the browser shows itself (`inline`): a picture or a PDF opened in a
+/// tab. Whoever sends it checks first that the type is one a browser cannot run.
+pub fn inline_disposition(name: &str) -> String {
+    disposition("inline", name)
+}
+
+fn disposition(kind: &str, name: &str) -> String {
     let ascii: String = name
         .chars()
         .map(|c| {
@@ -33,7 +43,7 @@ pub fn content_disposition(name: &str) -> String {
         })
         .collect();
     format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        "{kind}; filename=\"{ascii}\"; filename*=UTF-8''{}",
         utf8_percent_encode(name, ATTR_CHAR)
     )
 }

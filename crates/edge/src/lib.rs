@@ -22,7 +22,7 @@ use fixdesk_usecases::Helpdesk;
 use poem::{Endpoint, EndpointExt, Route};
 
 pub use client::{Client, ClientAddress, ClientParts, client_of};
-pub use content_disposition::content_disposition;
+pub use content_disposition::{content_disposition, inline_disposition};
 pub use cors::{CorsPolicy, cross_origin};
 pub use metrics::RouteLabel;
 pub use probes::is_probe;

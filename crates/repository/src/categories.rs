@@ -69,6 +69,18 @@ pub async fn list<C: ConnectionTrait>(
         .collect())
 }
 
+/// Every category's name by id (inactive ones too), for reports.
+pub async fn names<C: ConnectionTrait>(
+    conn: &C,
+) -> Result<std::collections::HashMap<i64, String>, RepoError> {
+    Ok(category::Entity::find()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect())
+}
+
 pub async fn name_taken<C: ConnectionTrait>(
     conn: &C,
     name: &str,

@@ -111,6 +111,21 @@ pub async fn find<C: ConnectionTrait>(
         .transpose()
 }
 
+/// Every item's name by id (retired ones too, which old tickets still name), for reports.
+pub async fn names<C: ConnectionTrait>(
+    conn: &C,
+) -> Result<std::collections::HashMap<i64, String>, RepoError> {
+    Ok(equipment::Entity::find()
+        .select_only()
+        .column(equipment::Column::Id)
+        .column(equipment::Column::Name)
+        .into_tuple::<(i64, String)>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 /// Live items matching every given filter, in id order.
 pub async fn list<C: ConnectionTrait>(
     conn: &C,

@@ -119,10 +119,11 @@ bulk!(maintenance_records, maintenance);
 bulk!(notifications, notification);
 bulk!(attachments, attachment);
 
-/// Sets every ticket's message count from its thread.
+/// Sets every ticket's message count and last writer from its thread.
 pub async fn recount_messages<C: ConnectionTrait>(conn: &C) -> Result<(), RepoError> {
     conn.execute_unprepared(
-        "UPDATE tickets SET messages_count = (SELECT COUNT(*) FROM ticket_messages m WHERE m.ticket_id = tickets.id)",
+        "UPDATE tickets SET messages_count = (SELECT COUNT(*) FROM ticket_messages m WHERE m.ticket_id = tickets.id), \
+         last_message_by = (SELECT m.user_id FROM ticket_messages m WHERE m.ticket_id = tickets.id ORDER BY m.id DESC LIMIT 1)",
     )
     .await?;
     Ok(())

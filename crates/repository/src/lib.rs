@@ -17,6 +17,7 @@ pub mod login_failures;
 pub mod maintenance;
 pub mod messages;
 pub mod notifications;
+pub mod preferences;
 pub mod probe;
 pub mod secrets;
 pub mod sessions;

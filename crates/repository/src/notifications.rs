@@ -205,6 +205,38 @@ pub async fn mark_read<C: ConnectionTrait>(
     Ok(r.rows_affected == 1)
 }
 
+/// Whether the user has unread notifications about ticket `ticket`.
+pub async fn unread_about<C: ConnectionTrait>(
+    conn: &C,
+    user: UserId,
+    ticket: i64,
+) -> Result<bool, RepoError> {
+    let n = notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user.0))
+        .filter(notification::Column::RelatedId.eq(ticket))
+        .filter(notification::Column::IsRead.eq(false))
+        .limit(1)
+        .count(conn)
+        .await?;
+    Ok(n > 0)
+}
+
+/// Marks the user's notifications about ticket `ticket` read; returns how many were unread.
+pub async fn mark_read_about<C: ConnectionTrait>(
+    conn: &C,
+    user: UserId,
+    ticket: i64,
+) -> Result<u64, RepoError> {
+    let r = notification::Entity::update_many()
+        .col_expr(notification::Column::IsRead, Expr::value(true))
+        .filter(notification::Column::UserId.eq(user.0))
+        .filter(notification::Column::RelatedId.eq(ticket))
+        .filter(notification::Column::IsRead.eq(false))
+        .exec(conn)
+        .await?;
+    Ok(r.rows_affected)
+}
+
 pub async fn mark_all_read<C: ConnectionTrait>(conn: &C, user: UserId) -> Result<u64, RepoError> {
     let r = notification::Entity::update_many()
         .col_expr(notification::Column::IsRead, Expr::value(true))

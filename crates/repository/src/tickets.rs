@@ -11,7 +11,7 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Iterable, JoinType,
     Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
-    sea_query::{Alias, Expr, ExprTrait, LikeExpr},
+    sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr},
 };
 
 use crate::{
@@ -93,6 +93,7 @@ fn to_domain(m: ticket::Model, names: Names) -> Result<Ticket, RepoError> {
         resolution: m.resolution,
         hidden_for_creator: m.is_hidden_for_creator,
         messages_count: m.messages_count,
+        last_message_by: m.last_message_by.map(UserId),
     })
 }
 
@@ -148,6 +149,7 @@ pub async fn insert<C: ConnectionTrait>(
         category_id: Set(row.category_id.map(|c| c.0)),
         equipment_id: Set(row.equipment_id.map(|e| e.0)),
         messages_count: Set(0),
+        last_message_by: Set(None),
         ..Default::default()
     }
     .insert(conn)
@@ -254,6 +256,27 @@ fn condition(filter: &TicketFilter) -> Condition {
             .add(ticket::Column::CreatorId.eq(user.0))
             .add(ticket::Column::IsHiddenForCreator.eq(false));
     }
+    if filter.unassigned {
+        c = c.add(ticket::Column::AssignedToId.is_null());
+    }
+    if filter.open_only {
+        c = c.add(ticket::Column::Status.ne(TicketStatus::Closed.rank()));
+    }
+    if let Some(me) = filter.work_of {
+        c = c.add(
+            Condition::any()
+                .add(
+                    Condition::all()
+                        .add(ticket::Column::Status.eq(TicketStatus::New.rank()))
+                        .add(ticket::Column::AssignedToId.is_null()),
+                )
+                .add(
+                    Condition::all()
+                        .add(ticket::Column::AssignedToId.eq(me.0))
+                        .add(ticket::Column::Status.ne(TicketStatus::Closed.rank())),
+                ),
+        );
+    }
     if let Some(term) = filter
         .search
         .as_deref()
@@ -265,10 +288,19 @@ fn condition(filter: &TicketFilter) -> Condition {
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        c = c.add(
-            Expr::col(ticket::Column::SearchText)
-                .like(LikeExpr::new(format!("%{escaped}%")).escape('\\')),
-        );
+        let pattern = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
+        let mut any = Condition::any()
+            .add(Expr::col(ticket::Column::SearchText).like(pattern()))
+            .add(Func::lower(Expr::col(ticket::Column::RoomNumber)).like(pattern()));
+        if let Ok(id) = term.trim_start_matches('#').parse::<i64>() {
+            any = any.add(ticket::Column::Id.eq(id));
+        }
+        if !filter.search_authors.is_empty() {
+            any = any.add(
+                ticket::Column::CreatorId.is_in(filter.search_authors.iter().map(|u| u.0)),
+            );
+        }
+        c = c.add(any);
     }
     c
 }
@@ -405,9 +437,11 @@ pub async fn claim<C: ConnectionTrait>(
 }
 
 /// Counts one more message on the ticket.
+/// Counts a new message on the ticket by `author`.
 pub async fn add_message_count<C: ConnectionTrait>(
     conn: &C,
     id: TicketId,
+    author: UserId,
     now: NaiveDateTime,
 ) -> Result<(), RepoError> {
     ticket::Entity::update_many()
@@ -415,6 +449,7 @@ pub async fn add_message_count<C: ConnectionTrait>(
             ticket::Column::MessagesCount,
             Expr::col(ticket::Column::MessagesCount).add(1),
         )
+        .col_expr(ticket::Column::LastMessageBy, Expr::value(author.0))
         .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
         .filter(ticket::Column::Id.eq(id.0))
         .exec(conn)

@@ -9,7 +9,7 @@ use fixdesk_domain::{
     UploadName, attachment::MAX_ATTACHMENT_BYTES, ticket::visibility,
 };
 use fixdesk_repository::{attachments, tickets};
-use fixdesk_usecases::{AttachmentUseCases, ByteStream, ServiceError, async_trait};
+use fixdesk_usecases::{AttachmentUseCases, ByteStream, ServiceError, StagedFile, async_trait};
 use serde_json::json;
 
 use crate::{
@@ -51,6 +51,57 @@ impl Attachments {
             .await
             .map_err(|_| DomainError::AttachmentNotFound)?;
         Ok(a)
+    }
+
+    /// Whether the actor may attach files to the ticket: staff, or its creator while they
+    /// still see it.
+    async fn attachable(&self, actor: &Actor, ticket: TicketId) -> Result<(), ServiceError> {
+        let t = tickets::find(self.ctx.db.reader(), ticket)
+            .await?
+            .ok_or(DomainError::TicketNotFound)?;
+        if !actor.role.is_staff() {
+            if t.creator_id != actor.id {
+                return Err(DomainError::CannotAttach.into());
+            }
+            // Hidden by its creator: gone for them (404), like every other route.
+            visibility(actor, &t)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the row of a received file and its audit entry; the file goes if they fail.
+    async fn record(
+        &self,
+        actor: &Actor,
+        ticket: TicketId,
+        file: StagedFile,
+        description: Option<String>,
+        client: &ClientInfo,
+    ) -> Result<Attachment, ServiceError> {
+        let key = file.key.clone();
+        let row = attachments::NewAttachmentRow {
+            ticket_id: ticket,
+            filename: file.filename,
+            stored_filename: file.stored_filename,
+            file_path: file.key,
+            file_size: i64::try_from(file.size).unwrap_or(i64::MAX),
+            content_type: file.content_type,
+            description,
+            uploaded_by: actor.id,
+        };
+        let saved = async {
+            let now = clock::now();
+            let uow = self.ctx.db.begin_write().await?;
+            let a = attachments::insert(uow.conn(), row, now).await?;
+            let d = format!("Добавлено вложение {} к заявке #{}", a.filename, ticket);
+            trail::commit(uow, entry(actor, AuditAction::Create, &a, d, client), now).await?;
+            Ok::<_, ServiceError>(a)
+        }
+        .await;
+        if saved.is_err() {
+            remove_all(self.ctx.files.as_ref(), vec![key]).await;
+        }
+        saved
     }
 
     fn may_change(actor: &Actor, a: &Attachment) -> Result<(), DomainError> {
@@ -98,22 +149,29 @@ impl AttachmentUseCases for Attachments {
         body: ByteStream,
         client: &ClientInfo,
     ) -> Result<Attachment, ServiceError> {
-        let t = tickets::find(self.ctx.db.reader(), ticket)
-            .await?
-            .ok_or(DomainError::TicketNotFound)?;
-        if !actor.role.is_staff() {
-            if t.creator_id != actor.id {
-                return Err(DomainError::CannotAttach.into());
+        self.attachable(actor, ticket).await?;
+        let description = match description {
+            Some(d) => {
+                fixdesk_domain::text::plain("description", &d).map_err(DomainError::from)?;
+                Some(d.trim().chars().take(1000).collect::<String>()).filter(|d| !d.is_empty())
             }
-            // Hidden by its creator: gone for them (404), like every other route.
-            visibility(actor, &t)?;
-        }
+            None => None,
+        };
+        let file = self.stage(actor, filename, body).await?;
+        self.record(actor, ticket, file, description, client).await
+    }
+
+    async fn stage(
+        &self,
+        _actor: &Actor,
+        filename: &str,
+        body: ByteStream,
+    ) -> Result<StagedFile, ServiceError> {
         let name = UploadName::parse(filename)?;
-        if let Some(d) = &description {
-            fixdesk_domain::text::plain("description", d).map_err(DomainError::from)?;
-        }
         let stored_filename = format!("{}.{}", uuid::Uuid::new_v4(), name.extension);
-        let key = format!("{}/{stored_filename}", ticket.0);
+        // Files are kept by upload, not by ticket: a file is received before its ticket may
+        // exist, and rows (not directories) say which ticket a file belongs to.
+        let key = format!("uploads/{stored_filename}");
         let stored = match self.ctx.files.put(&key, body, MAX_ATTACHMENT_BYTES).await {
             Ok(s) => s,
             Err(StoreError::TooLarge) => return Err(DomainError::FileTooLarge.into()),
@@ -123,32 +181,31 @@ impl AttachmentUseCases for Attachments {
             remove_all(self.ctx.files.as_ref(), vec![key]).await;
             return Err(DomainError::FileContentMismatch.into());
         }
-        let description = description
-            .map(|d| d.trim().chars().take(1000).collect::<String>())
-            .filter(|d| !d.is_empty());
-        let row = attachments::NewAttachmentRow {
-            ticket_id: ticket,
-            filename: name.display,
+        Ok(StagedFile {
+            key,
             stored_filename,
-            file_path: key.clone(),
-            file_size: i64::try_from(stored.size).unwrap_or(i64::MAX),
+            filename: name.display,
             content_type: name.content_type.to_string(),
-            description,
-            uploaded_by: actor.id,
-        };
-        let saved = async {
-            let now = clock::now();
-            let uow = self.ctx.db.begin_write().await?;
-            let a = attachments::insert(uow.conn(), row, now).await?;
-            let d = format!("Добавлено вложение {} к заявке #{}", a.filename, ticket);
-            trail::commit(uow, entry(actor, AuditAction::Create, &a, d, client), now).await?;
-            Ok::<_, ServiceError>(a)
+            size: stored.size,
+        })
+    }
+
+    async fn attach(
+        &self,
+        actor: &Actor,
+        ticket: TicketId,
+        file: StagedFile,
+        client: &ClientInfo,
+    ) -> Result<Attachment, ServiceError> {
+        if let Err(e) = self.attachable(actor, ticket).await {
+            self.discard(vec![file]).await;
+            return Err(e);
         }
-        .await;
-        if saved.is_err() {
-            remove_all(self.ctx.files.as_ref(), vec![key]).await;
-        }
-        saved
+        self.record(actor, ticket, file, None, client).await
+    }
+
+    async fn discard(&self, files: Vec<StagedFile>) {
+        remove_all(self.ctx.files.as_ref(), files.into_iter().map(|f| f.key).collect()).await;
     }
 
     async fn list(&self, actor: &Actor, ticket: TicketId) -> Result<Vec<Attachment>, ServiceError> {

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use fixdesk_db::Database;
+use fixdesk_domain::DeskRules;
 
 use crate::{
     PasswordHasher,
@@ -28,4 +29,6 @@ pub(crate) struct Context {
     pub(crate) health: HealthCheck,
     pub(crate) readiness: ReadinessCheck,
     pub(crate) login_attempts: LoginAttempts,
+    /// The operator's rules of the desk (reopen window, hand-over).
+    pub(crate) rules: DeskRules,
 }

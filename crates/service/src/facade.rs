@@ -93,6 +93,7 @@ impl Fixdesk {
             health: HealthCheck::new(),
             readiness: ReadinessCheck::default(),
             login_attempts: LoginAttempts::default(),
+            rules: settings.rules,
             db,
             hasher,
             tokens: TokenIssuer::new(secret.as_bytes(), settings.token_ttl),

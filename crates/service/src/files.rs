@@ -135,6 +135,8 @@ pub(crate) fn content_matches(extension: &str, head: &[u8]) -> bool {
         "jpg" | "jpeg" => image::is_jpeg(head),
         "png" => image::is_png(head),
         "gif" => image::is_gif(head),
+        "heic" | "heif" => image::is_heif(head),
+        "webp" => image::is_webp(head),
         "pdf" => archive::is_pdf(head),
         // Word and Excel 97–2003 files are OLE compound documents.
         "doc" => doc::is_doc(head) || head.starts_with(&OLE),

@@ -57,6 +57,8 @@ pub use tickets::Tickets;
 pub use users::Users;
 
 pub use fixdesk_db::{Backend, Database, PoolSettings};
+/// A time zone, for the settings of the transports.
+pub use fixdesk_usecases::domain::{DeskRules, TimeZone};
 
 /// Connects to a database without starting the service (for migrations).
 pub async fn connect_database(url: &str, pool: &PoolSettings) -> Result<Database, ServiceError> {

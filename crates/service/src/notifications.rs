@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use fixdesk_domain::{
     Actor, DomainError, NewNotification, Notification, NotificationKind, NotificationSettings, Page,
+    TicketId,
 };
 use fixdesk_repository::notifications;
 use fixdesk_usecases::{BoxStream, NotificationUseCases, ServiceError, async_trait};
@@ -50,6 +51,18 @@ impl NotificationUseCases for Notifications {
         let hit = notifications::mark_read(uow.conn(), actor.id, id).await?;
         uow.commit().await?;
         found(hit)
+    }
+
+    async fn mark_read_about(&self, actor: &Actor, ticket: TicketId) -> Result<u64, ServiceError> {
+        // Most openings of a ticket find nothing unread: ask the reader before taking the
+        // writer.
+        if !notifications::unread_about(self.ctx.db.reader(), actor.id, ticket.0).await? {
+            return Ok(0);
+        }
+        let uow = self.ctx.db.begin_write().await?;
+        let n = notifications::mark_read_about(uow.conn(), actor.id, ticket.0).await?;
+        uow.commit().await?;
+        Ok(n)
     }
 
     async fn mark_all_read(&self, actor: &Actor) -> Result<u64, ServiceError> {

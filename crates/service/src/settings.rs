@@ -3,6 +3,7 @@
 use std::{path::PathBuf, time::Duration};
 
 use fixdesk_db::PoolSettings;
+use fixdesk_domain::DeskRules;
 
 use crate::HashingLimits;
 
@@ -40,6 +41,8 @@ pub struct ServiceSettings {
     pub data_dir: PathBuf,
     /// Background workers of the job queue (0: this instance runs no jobs).
     pub job_workers: usize,
+    /// How the desk works: the creator's reopen window, whether agents may hand tickets over.
+    pub rules: DeskRules,
 }
 
 impl ServiceSettings {
@@ -55,6 +58,7 @@ impl ServiceSettings {
             hashing: HashingLimits::default(),
             data_dir: PathBuf::from("data"),
             job_workers: 1,
+            rules: DeskRules::default(),
         }
     }
 }

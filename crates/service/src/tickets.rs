@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use fixdesk_db::ConnectionTrait;
 use fixdesk_domain::{
-    Actor, CategoryId, ClientInfo, DomainError, EquipmentId, MessageText, NewTicket, Patch, Role,
-    Ticket, TicketChanges, TicketId, TicketMessage, TicketQuery, TicketStatus, UserId,
+    Actor, CategoryId, ClientInfo, DeskRules, DomainError, EquipmentId, MessageText, NewTicket,
+    Patch, Resolution, Role, Ticket, TicketChanges, TicketId, TicketMessage, TicketQuery,
+    TicketStatus, UserId,
     ticket::{Transition, ensure_can_change, ensure_can_work, visibility},
 };
 use fixdesk_repository::{
@@ -45,6 +46,29 @@ async fn is_assignable<C: ConnectionTrait>(conn: &C, user: UserId) -> Result<boo
     Ok(users::find(conn, user)
         .await?
         .is_some_and(|u| u.is_active && u.role.is_staff()))
+}
+
+/// The people whose username or full name contains `term` (any case, any script: compared
+/// here rather than by the database, whose `lower()` knows only ASCII on SQLite).
+async fn authors_named<C: ConnectionTrait>(
+    conn: &C,
+    term: &str,
+) -> Result<Vec<UserId>, ServiceError> {
+    let term = term.trim().to_lowercase();
+    if term.chars().count() < 2 {
+        return Ok(Vec::new());
+    }
+    Ok(users::all(conn)
+        .await?
+        .into_iter()
+        .filter(|u| {
+            u.username.to_lowercase().contains(&term)
+                || u.full_name
+                    .as_deref()
+                    .is_some_and(|n| n.to_lowercase().contains(&term))
+        })
+        .map(|u| u.id)
+        .collect())
 }
 
 async fn load<C: ConnectionTrait>(conn: &C, id: TicketId) -> Result<Ticket, ServiceError> {
@@ -105,11 +129,15 @@ impl Tickets {
         actor: &Actor,
         query: TicketQuery,
     ) -> Result<TicketPage, ServiceError> {
+        let conn = self.ctx.db.reader();
+        let mut query = query;
         if let Some(search) = &query.filter.search {
             fixdesk_domain::text::plain("search", search).map_err(DomainError::from)?;
+            if actor.role.is_staff() {
+                query.filter.search_authors = authors_named(conn, search).await?;
+            }
         }
         let query = Self::scoped(actor, query);
-        let conn = self.ctx.db.reader();
         let items = tickets::list(conn, &query).await?;
         let f = &query.filter;
         let counted = f.category_id.is_none()
@@ -117,7 +145,10 @@ impl Tickets {
             && f.creator_id.is_none()
             && f.equipment_id.is_none()
             && f.search.is_none()
-            && f.visible_to_creator.is_none();
+            && f.visible_to_creator.is_none()
+            && !f.unassigned
+            && !f.open_only
+            && f.work_of.is_none();
         // Totals the counters already hold cost nothing; the rest are index-range counts
         // that grow with the matches, not with the table.
         let total = if counted {
@@ -316,6 +347,7 @@ impl TicketUseCases for Tickets {
         let uow = self.ctx.db.begin_write().await?;
         let before = load(uow.conn(), id).await?;
         ensure_can_work(actor, &before)?;
+        self.ctx.rules.ensure_can_hand_over(actor, assignee)?;
         let target = users::find(uow.conn(), assignee).await?;
         let Some(target) = target.filter(|u| u.is_active && u.role.is_staff()) else {
             return Err(DomainError::AgentNotFound.into());
@@ -441,7 +473,7 @@ impl TicketUseCases for Tickets {
                 .map_err(DomainError::from)?
                 .into_inner();
             let posted = messages::insert(uow.conn(), id, actor.id, text, now).await?;
-            tickets::add_message_count(uow.conn(), id, now).await?;
+            tickets::add_message_count(uow.conn(), id, actor.id, now).await?;
             audit::append(
                 uow.conn(),
                 trail::message_posted(actor.id, &posted, client),
@@ -465,6 +497,93 @@ impl TicketUseCases for Tickets {
         let after = Self::apply(uow.conn(), actor, &before, change, d, client, now).await?;
         uow.commit().await?;
         Ok(after)
+    }
+
+    async fn resolve(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        resolution: Resolution,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError> {
+        if resolution.as_str().trim().is_empty() {
+            return Err(DomainError::ResolutionRequired.into());
+        }
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let before = load(uow.conn(), id).await?;
+        if actor.role.is_staff() {
+            ensure_can_work(actor, &before)?;
+        } else if before.creator_id != actor.id {
+            return Err(DomainError::CannotCloseTicket.into());
+        } else {
+            visibility(actor, &before)?;
+        }
+        if before.status == TicketStatus::Closed {
+            return Err(DomainError::TicketClosed.into());
+        }
+        let mut change = status_change(&before, TicketStatus::Closed, now);
+        change.resolution = Some(Some(resolution.into_inner()));
+        let d = format!("Заявка #{id} закрыта с решением пользователем {}", actor.username);
+        let after = Self::apply(uow.conn(), actor, &before, change, d, client, now).await?;
+        uow.commit().await?;
+        Ok(after)
+    }
+
+    async fn reopen(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError> {
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let before = load(uow.conn(), id).await?;
+        visibility(actor, &before)?;
+        self.ctx.rules.ensure_can_reopen(actor, &before, now)?;
+        let to = if before.assigned_to_id.is_some() {
+            TicketStatus::InProgress
+        } else {
+            TicketStatus::New
+        };
+        let change = status_change(&before, to, now);
+        let d = format!("Заявка #{id} переоткрыта пользователем {}", actor.username);
+        let after = Self::apply(uow.conn(), actor, &before, change, d, client, now).await?;
+        uow.commit().await?;
+        Ok(after)
+    }
+
+    async fn unassign(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError> {
+        actor.require_staff()?;
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let before = load(uow.conn(), id).await?;
+        ensure_can_work(actor, &before)?;
+        if before.status == TicketStatus::Closed {
+            return Err(DomainError::TicketClosed.into());
+        }
+        if before.assigned_to_id.is_none() {
+            return Ok(before);
+        }
+        let mut change = if before.status == TicketStatus::InProgress {
+            status_change(&before, TicketStatus::New, now)
+        } else {
+            TicketUpdate::default()
+        };
+        change.assigned_to_id = Some(None);
+        let d = format!("С заявки #{id} снят исполнитель");
+        let after = Self::apply(uow.conn(), actor, &before, change, d, client, now).await?;
+        uow.commit().await?;
+        Ok(after)
+    }
+
+    fn rules(&self) -> DeskRules {
+        self.ctx.rules
     }
 
     async fn messages(
@@ -495,7 +614,7 @@ impl TicketUseCases for Tickets {
         let t = load(uow.conn(), id).await?;
         visibility(actor, &t)?;
         let posted = messages::insert(uow.conn(), id, actor.id, text.into_inner(), now).await?;
-        tickets::add_message_count(uow.conn(), id, now).await?;
+        tickets::add_message_count(uow.conn(), id, actor.id, now).await?;
         let mut batch = Batch::on(uow.conn());
         recipients::message_posted(&mut batch, actor, &t, &posted, now)?;
         trail::commit_with(

@@ -4,9 +4,10 @@
 use std::sync::Arc;
 
 use fixdesk_domain::{
-    Actor, ClientInfo, DomainError, NewUser, Page, Password, User, UserChanges, UserId, policy,
+    Actor, ClientInfo, DomainError, NewUser, Page, Password, Preferences, PreferencesChange, User,
+    UserChanges, UserId, policy,
 };
-use fixdesk_repository::{sessions, users};
+use fixdesk_repository::{preferences, sessions, users};
 
 use fixdesk_usecases::{ServiceError, UserBasic, UserUseCases, async_trait};
 
@@ -187,6 +188,9 @@ impl UserUseCases for Users {
         }
         let new = match Password::parse(new) {
             Ok(p) => p,
+            Err(e) if new.trim().is_empty() && !new.is_empty() => {
+                return Err(DomainError::from(e).into());
+            }
             Err(_) if new.chars().count() < Password::MIN => {
                 return Err(DomainError::NewPasswordTooShort.into());
             }
@@ -204,6 +208,32 @@ impl UserUseCases for Users {
         trail::commit(uow, trail::password_changed(&user, client), now).await?;
         self.ctx.sessions.forget_user(actor.id);
         Ok(())
+    }
+
+    async fn preferences(&self, actor: &Actor) -> Result<Preferences, ServiceError> {
+        Ok(preferences::find(self.ctx.db.reader(), actor.id).await?)
+    }
+
+    async fn set_preferences(
+        &self,
+        actor: &Actor,
+        change: PreferencesChange,
+        client: &ClientInfo,
+    ) -> Result<Preferences, ServiceError> {
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let current = preferences::find(uow.conn(), actor.id).await?;
+        let Some(next) = change.apply_to(&current) else {
+            return Ok(current);
+        };
+        preferences::save(uow.conn(), actor.id, &next, now).await?;
+        if next.time_zone == current.time_zone && next.language == current.language {
+            uow.commit().await?;
+        } else {
+            let entry = trail::preferences_changed(actor, &current, &next, client);
+            trail::commit(uow, entry, now).await?;
+        }
+        Ok(next)
     }
 }
 

@@ -15,7 +15,7 @@ mod statistics;
 mod tickets;
 mod users;
 
-pub use attachments::{AttachmentUseCases, ByteStream};
+pub use attachments::{AttachmentUseCases, ByteStream, StagedFile};
 pub use audit::{AuditPage, AuditUseCases};
 pub use auth::{AuthUseCases, IssuedToken};
 pub use categories::CategoryUseCases;

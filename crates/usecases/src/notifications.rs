@@ -1,5 +1,5 @@
 use async_trait::async_trait;
-use fixdesk_domain::{Actor, Notification, NotificationSettings, Page};
+use fixdesk_domain::{Actor, Notification, NotificationSettings, Page, TicketId};
 use futures::stream::BoxStream;
 
 use crate::ServiceError;
@@ -16,6 +16,9 @@ pub trait NotificationUseCases: Send + Sync {
     ) -> Result<Vec<Notification>, ServiceError>;
     async fn unread_count(&self, actor: &Actor) -> Result<u64, ServiceError>;
     async fn mark_read(&self, actor: &Actor, id: i64) -> Result<(), ServiceError>;
+    /// Marks the actor's notifications about a ticket read (they opened it, so they have seen
+    /// the news); returns how many were unread. Writes nothing when none were.
+    async fn mark_read_about(&self, actor: &Actor, ticket: TicketId) -> Result<u64, ServiceError>;
     /// Returns how many were unread.
     async fn mark_all_read(&self, actor: &Actor) -> Result<u64, ServiceError>;
     async fn delete(&self, actor: &Actor, id: i64) -> Result<(), ServiceError>;

@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use fixdesk_domain::{
-    Actor, ClientInfo, MessageText, NewTicket, Ticket, TicketChanges, TicketId, TicketMessage,
-    TicketQuery, TicketStatus, UserId,
+    Actor, ClientInfo, DeskRules, MessageText, NewTicket, Resolution, Ticket, TicketChanges,
+    TicketId, TicketMessage, TicketQuery, TicketStatus, UserId,
 };
 
 use crate::ServiceError;
@@ -81,6 +81,33 @@ pub trait TicketUseCases: Send + Sync {
         message: String,
         client: &ClientInfo,
     ) -> Result<Ticket, ServiceError>;
+    /// Closes an open ticket with how it was resolved (not blank): staff who may work it, or
+    /// its creator. The resolution is what the creator reads; they may reopen within the
+    /// desk's window.
+    async fn resolve(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        resolution: Resolution,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError>;
+    /// Reopens a closed ticket: staff at any time, its creator within the desk's reopen
+    /// window. It goes back to `in_progress` when someone holds it, else to the queue.
+    async fn reopen(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError>;
+    /// Takes the assignee off an open ticket, which goes back to the queue (`new`).
+    async fn unassign(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError>;
+    /// The desk's rules, so a transport offers only what they allow.
+    fn rules(&self) -> DeskRules;
     async fn messages(
         &self,
         actor: &Actor,

@@ -1,5 +1,8 @@
 use async_trait::async_trait;
-use fixdesk_domain::{Actor, ClientInfo, NewUser, Page, Role, User, UserChanges, UserId};
+use fixdesk_domain::{
+    Actor, ClientInfo, NewUser, Page, Preferences, PreferencesChange, Role, User, UserChanges,
+    UserId,
+};
 
 use crate::ServiceError;
 
@@ -54,4 +57,14 @@ pub trait UserUseCases: Send + Sync {
         new: &str,
         client: &ClientInfo,
     ) -> Result<(), ServiceError>;
+    /// The actor's own interface settings.
+    async fn preferences(&self, actor: &Actor) -> Result<Preferences, ServiceError>;
+    /// Changes some of the actor's own settings and returns the whole set. A new zone or
+    /// language is audited; the ticket list's remembered filters are view state and are not.
+    async fn set_preferences(
+        &self,
+        actor: &Actor,
+        change: PreferencesChange,
+        client: &ClientInfo,
+    ) -> Result<Preferences, ServiceError>;
 }

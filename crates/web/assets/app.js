@@ -1,14 +1,100 @@
 // fixdesk: light progressive enhancement. Every page works without this script; with it the
-// bell and an open ticket update live, the equipment list follows the chosen category, and
-// destructive buttons ask first.
+// bell and an open ticket update live, typed text survives a refused form or an ended session,
+// the visitor's time zone is learnt once, lists answer to the keyboard, and destructive
+// buttons ask first.
 "use strict";
 
 (function () {
+  var root = document.documentElement;
+  var csrfInput = document.querySelector("input[name=csrf]");
+
+  // Light or dark: the system's choice unless the visitor picked one with the switch.
+  var themeButton = document.getElementById("theme");
+  var storedTheme = null;
+  try { storedTheme = window.localStorage.getItem("fixdesk-theme"); } catch (e) { /* private mode */ }
+  if (storedTheme) root.dataset.theme = storedTheme;
+  if (themeButton) {
+    themeButton.hidden = false;
+    themeButton.addEventListener("click", function () {
+      var dark = root.dataset.theme ? root.dataset.theme === "dark"
+        : window.matchMedia("(prefers-color-scheme: dark)").matches;
+      root.dataset.theme = dark ? "light" : "dark";
+      try { window.localStorage.setItem("fixdesk-theme", root.dataset.theme); } catch (e) { /* kept for this page */ }
+    });
+  }
+
   // Ask before destructive actions.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
+  });
+
+  // The visitor's time zone, reported once; times already on the page are redrawn in it.
+  if (root.dataset.askZone === "1" && window.Intl && window.fetch && csrfInput) {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone) {
+      fetch("/ui/account/zone", {
+        method: "POST", credentials: "same-origin",
+        body: new URLSearchParams({ csrf: csrfInput.value, time_zone: zone })
+      }).then(function (r) {
+        if (!r.ok) return;
+        var format = new Intl.DateTimeFormat("sv-SE", { timeZone: zone, year: "numeric", month: "2-digit",
+          day: "2-digit", hour: "2-digit", minute: "2-digit" });
+        document.querySelectorAll("time[datetime]:not(.ago)").forEach(function (t) {
+          t.textContent = format.format(new Date(t.getAttribute("datetime")));
+        });
+      }).catch(function () { /* the next page asks again */ });
+    }
+  }
+
+  // Drafts: what was typed into a form is kept in this tab when it is sent, and put back if
+  // the form comes back refused or the session had ended (then after signing in again).
+  var DRAFT = "fixdesk-draft:";
+  var draftKey = function (form) { return DRAFT + form.getAttribute("action"); };
+  var keepable = function (el) {
+    return el.name && el.name !== "csrf" && !/^(password|file|hidden|submit)$/.test(el.type);
+  };
+  var store = window.sessionStorage;
+  var flash = document.getElementById("flash");
+  var ended = document.querySelector("[data-restore-drafts]");
+  try {
+    if (ended) store.setItem("fixdesk-restore", "1");
+    var restore = (flash && flash.classList.contains("error")) || store.getItem("fixdesk-restore") === "1";
+    if (!ended && !restore) {
+      Object.keys(store).forEach(function (k) { if (k.indexOf(DRAFT) === 0) store.removeItem(k); });
+    }
+    document.querySelectorAll("form[method=post]").forEach(function (form) {
+      var key = draftKey(form);
+      var saved = store.getItem(key);
+      if (saved && restore && !ended) {
+        var values = JSON.parse(saved);
+        Array.prototype.forEach.call(form.elements, function (el) {
+          if (keepable(el) && Object.prototype.hasOwnProperty.call(values, el.name)) el.value = values[el.name];
+        });
+        store.removeItem(key);
+      }
+      form.addEventListener("submit", function () {
+        var values = {};
+        Array.prototype.forEach.call(form.elements, function (el) { if (keepable(el)) values[el.name] = el.value; });
+        try { store.setItem(key, JSON.stringify(values)); } catch (e) { /* full: nothing kept */ }
+      });
+    });
+    if (!ended) store.removeItem("fixdesk-restore");
+  } catch (e) { /* storage refused: forms still work, drafts are not kept */ }
+
+  // A refused form's complaints go next to their fields.
+  document.querySelectorAll(".field-errors li[data-field]").forEach(function (item, i) {
+    var field = document.querySelector("form [name='" + item.dataset.field.replace(/'/g, "") + "']");
+    if (!field) return;
+    var note = document.createElement("p");
+    note.className = "field-error";
+    note.id = "field-error-" + i;
+    note.textContent = item.textContent;
+    field.insertAdjacentElement("afterend", note);
+    field.setAttribute("aria-invalid", "true");
+    field.setAttribute("aria-describedby", ((field.getAttribute("aria-describedby") || "") + " " + note.id).trim());
+    if (i === 0) field.focus();
   });
 
   // On the new-ticket form, offer only the equipment of the chosen category.
@@ -36,34 +122,92 @@
     window.setTimeout(function () { window.location.reload(); }, 1000 * Number(exporting.dataset.refresh));
   }
 
-  // Live notifications: the bell counts up; an open ticket they concern refreshes in place.
+  // Lists: "/" searches, j/k move between rows, Enter opens, x selects, "?" shows the keys.
+  var rows = function () { return Array.prototype.slice.call(document.querySelectorAll("[data-row]")); };
+  var keys = document.getElementById("keys");
+  var current = -1;
+  var mark = function (i) {
+    var all = rows();
+    if (!all.length) return;
+    current = Math.max(0, Math.min(all.length - 1, i));
+    all.forEach(function (r, j) { r.classList.toggle("current", j === current); });
+    var link = all[current].querySelector("a");
+    if (link) link.focus();
+  };
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (target.closest && target.closest("input, textarea, select, [contenteditable]")) {
+      if (event.key === "Escape") target.blur();
+      return;
+    }
+    var search = document.querySelector("input[type=search]");
+    if (event.key === "/" && search) { event.preventDefault(); search.focus(); search.select(); }
+    else if (event.key === "j") mark(current + 1);
+    else if (event.key === "k") mark(current - 1);
+    else if (event.key === "x" && current >= 0) {
+      var box = rows()[current].querySelector("input[type=checkbox]");
+      if (box) box.checked = !box.checked;
+    }
+    else if (event.key === "?" && keys) { keys.hidden = !keys.hidden; if (!keys.hidden) keys.focus(); }
+    else if (event.key === "Escape" && keys) keys.hidden = true;
+  });
+
+  // Bulk actions: "select all" follows the rows.
+  var all = document.getElementById("select-all");
+  if (all) {
+    all.addEventListener("change", function () {
+      document.querySelectorAll("input[name=ids]").forEach(function (box) { box.checked = all.checked; });
+    });
+  }
+
+  // Live notifications: the bell counts up; an open ticket they concern refreshes in place
+  // (and is then read, so the bell does not count it).
   var badge = document.getElementById("unread");
-  if (!badge || !window.EventSource) return;
+  var bell = document.getElementById("bell");
+  if (!badge || !bell || !window.EventSource) return;
   var live = document.getElementById("live");
-  var parts = ["ticket-status", "ticket-assignee", "thread-heading", "thread", "resolution", "attachments"];
+
+  var setCount = function (count) {
+    badge.dataset.count = String(count);
+    badge.textContent = String(count);
+    badge.hidden = count === 0;
+    bell.setAttribute("aria-label", count === 0 ? bell.dataset.labelNone
+      : bell.dataset.labelSome.replace("{}", String(count)));
+  };
 
   var refreshTicket = function () {
     fetch(window.location.pathname, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
-        var fresh = new DOMParser().parseFromString(html, "text/html");
-        parts.forEach(function (id) {
-          var now = document.getElementById(id);
-          var then = fresh.getElementById(id);
-          if (now && then) now.replaceWith(then);
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("live");
+        if (!fresh) return;
+        // What the visitor is typing survives the refresh.
+        var typed = {};
+        live.querySelectorAll("textarea[id], input[id]:not([type=hidden]):not([type=file])").forEach(function (el) {
+          if (el.value !== el.defaultValue) typed[el.id] = el.value;
         });
+        var focused = document.activeElement && document.activeElement.id;
+        live.replaceWith(fresh);
+        live = fresh;
+        Object.keys(typed).forEach(function (id) {
+          var el = document.getElementById(id);
+          if (el) el.value = typed[id];
+        });
+        var again = focused && document.getElementById(focused);
+        if (again) again.focus();
       })
       .catch(function () { /* the next event or a reload will catch up */ });
   };
 
   var source = new EventSource("/ui/events");
   source.addEventListener("notification", function (event) {
-    var count = Number(badge.dataset.count || "0") + 1;
-    badge.dataset.count = String(count);
-    badge.textContent = String(count);
-    badge.classList.remove("empty");
     var data = {};
-    try { data = JSON.parse(event.data); } catch (e) { /* keep the count */ }
-    if (live && data.ticket !== null && String(data.ticket) === live.dataset.ticket) refreshTicket();
+    try { data = JSON.parse(event.data); } catch (e) { /* counts anyway */ }
+    if (live && data.ticket !== null && String(data.ticket) === live.dataset.ticket) {
+      refreshTicket();
+      return;
+    }
+    setCount(Number(badge.dataset.count || "0") + 1);
   });
 })();

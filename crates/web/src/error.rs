@@ -11,6 +11,7 @@ use poem::{
 };
 
 use crate::{
+    field_errors::FieldErrors,
     flash::Flash,
     i18n::{Lang, error_text},
     layout::ErrorPage,
@@ -20,9 +21,14 @@ use crate::{
 pub enum WebError {
     #[error(transparent)]
     Service(#[from] ServiceError),
-    /// The page needs a signed-in visitor; `next` is where to return.
+    /// The page needs a signed-in visitor; `next` is where to return. `form`: it was a form
+    /// being sent (its text is kept by the page's script, and the sign-in page says so).
     #[error("sign in first")]
-    SignIn { expired: bool, next: String },
+    SignIn {
+        expired: bool,
+        next: String,
+        form: bool,
+    },
     /// A state-changing request without this session's CSRF token, or from another site.
     #[error("CSRF check failed")]
     Csrf,
@@ -74,10 +80,15 @@ pub fn respond(err: poem::Error, req_lang: Lang, jar: &poem::web::cookie::Cookie
         return ErrorPage::render(status, t, text.to_string());
     };
     match web {
-        WebError::SignIn { expired, next } => {
+        WebError::SignIn {
+            expired,
+            next,
+            form,
+        } => {
             let query = serde_urlencoded::to_string([
                 ("next", next.as_str()),
                 ("expired", if *expired { "1" } else { "" }),
+                ("kept", if *form { "1" } else { "" }),
             ])
             .unwrap_or_default();
             see_other(&format!("/ui/login?{query}"))
@@ -89,7 +100,8 @@ pub fn respond(err: poem::Error, req_lang: Lang, jar: &poem::web::cookie::Cookie
             format!("{} ({what})", t.bad_request),
         ),
         WebError::Back { to, error } => {
-            Flash::error(error_text(error, req_lang)).store(jar);
+            let (summary, fields) = FieldErrors::of(error, req_lang).into_parts();
+            Flash::error(summary.unwrap_or_default(), fields).store(jar);
             see_other(to)
         }
         WebError::Service(e) => {

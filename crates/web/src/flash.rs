@@ -1,15 +1,18 @@
 //! One-shot messages shown on the next page after a form is handled ("saved", or why it was
-//! refused). They travel in a short-lived cookie, so a redirect after POST keeps them.
+//! refused, field by field). They travel in a short-lived cookie, so a redirect after POST
+//! keeps them; the page's script puts each field's complaint next to its field and refills
+//! what the visitor typed (see `app.js`).
 
-use percent_encoding::{NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use poem::web::cookie::CookieJar;
 
 const COOKIE: &str = "fixdesk_flash";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Flash {
     pub ok: bool,
     pub text: String,
+    /// Complaints about single fields: the field's form name and what is wrong with it.
+    pub fields: Vec<(String, String)>,
 }
 
 impl Flash {
@@ -17,23 +20,23 @@ impl Flash {
         Self {
             ok: true,
             text: text.into(),
+            fields: Vec::new(),
         }
     }
 
-    pub fn error(text: impl Into<String>) -> Self {
+    pub fn error(text: impl Into<String>, fields: Vec<(String, String)>) -> Self {
         Self {
             ok: false,
             text: text.into(),
+            fields,
         }
     }
 
     /// Leaves the message for the next page.
     pub fn store(&self, jar: &CookieJar) {
-        let value = format!(
-            "{}{}",
-            if self.ok { 'o' } else { 'e' },
-            utf8_percent_encode(&self.text, NON_ALPHANUMERIC)
-        );
+        let mut pairs = vec![("ok", if self.ok { "1" } else { "0" }), ("t", &self.text)];
+        pairs.extend(self.fields.iter().map(|(f, m)| (f.as_str(), m.as_str())));
+        let value = serde_urlencoded::to_string(pairs).unwrap_or_default();
         let mut cookie = crate::session::ui_cookie(COOKIE, value);
         cookie.set_max_age(std::time::Duration::from_secs(60));
         jar.add(cookie);
@@ -43,12 +46,16 @@ impl Flash {
     pub fn take(jar: &CookieJar) -> Option<Self> {
         let raw = jar.get(COOKIE)?.value_str().to_string();
         crate::session::expire(jar, COOKIE);
-        let ok = raw.starts_with('o');
-        let text = percent_decode_str(raw.get(1..)?)
-            .decode_utf8()
+        let mut pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(&raw)
             .ok()?
-            .into_owned();
-        Some(Self { ok, text })
+            .into_iter();
+        let (_, ok) = pairs.next()?;
+        let (_, text) = pairs.next()?;
+        Some(Self {
+            ok: ok == "1",
+            text,
+            fields: pairs.collect(),
+        })
     }
 }
 
@@ -65,8 +72,11 @@ mod tests {
     #[test]
     fn a_message_survives_the_cookie_once() {
         let jar = CookieJar::default();
-        Flash::error("Заявка закрыта; 100% sure").store(&jar);
-        let back = Flash::take(&jar);
-        assert_eq!(back, Some(Flash::error("Заявка закрыта; 100% sure")));
+        let sent = Flash::error(
+            "Заявка закрыта; 100% sure & more=",
+            vec![("room_number".into(), "Заполните поле".into())],
+        );
+        sent.store(&jar);
+        assert_eq!(Flash::take(&jar), Some(sent));
     }
 }

@@ -10,7 +10,9 @@ use poem::{
 };
 
 use crate::{
-    Service, WebError, csrf,
+    Service, WebError,
+    clock::Clock,
+    csrf,
     flash::Flash,
     i18n::{Lang, Texts},
     session::{self, PRE_SESSION_COOKIE, Session},
@@ -27,6 +29,8 @@ pub struct Layout {
     pub flash: Option<Flash>,
     /// This page's path and query, where the language switch returns to.
     pub here: String,
+    /// The visitor's time zone, for every time on the page.
+    pub clock: Clock,
 }
 
 impl Layout {
@@ -38,8 +42,10 @@ impl Layout {
             .unread_count(&session.actor)
             .await
             .unwrap_or(0);
+        let t = session.lang.texts();
         Self {
-            t: session.lang.texts(),
+            t,
+            clock: Clock::of(req, t),
             lang: session.lang,
             user: Some(session.actor.clone()),
             csrf: session.csrf(),
@@ -63,6 +69,7 @@ impl Layout {
         };
         Self {
             t: lang.texts(),
+            clock: Clock::of(req, lang.texts()),
             lang,
             user: None,
             csrf: csrf::token_for(&secret),
@@ -84,6 +91,17 @@ impl Layout {
         self.user.as_ref().map_or("", |u| {
             u.full_name.as_deref().unwrap_or(u.username.as_str())
         })
+    }
+
+    /// The bell's accessible name: the count is in it, since the badge alone is not read out.
+    pub fn bell_label(&self) -> String {
+        if self.unread == 0 {
+            self.t.notifications.to_string()
+        } else {
+            self.t
+                .notifications_unread
+                .replace("{}", &self.unread.to_string())
+        }
     }
 
     pub fn other_lang(&self) -> Lang {

@@ -8,14 +8,17 @@
 //! token the API issues; every form carries a CSRF token derived from it (see [`csrf`]).
 
 mod assets;
+mod clock;
 mod csrf;
 mod error;
+mod field_errors;
 mod flash;
 mod form;
 mod guard;
 mod i18n;
 mod layout;
 mod pages;
+mod preferences;
 mod session;
 mod view;
 
@@ -34,6 +37,8 @@ pub fn route_label(path: &str) -> Option<&'static str> {
 pub struct WebConfig {
     /// Mark cookies `Secure` (only sent over HTTPS). On everywhere but local development.
     pub secure_cookies: bool,
+    /// The zone times are shown in until a visitor's own is known (no script, first page).
+    pub default_time_zone: fixdesk_usecases::domain::TimeZone,
 }
 
 /// Every page and form of the interface, to be nested under `/ui`.
@@ -45,9 +50,11 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
         .at("/login", get(auth::login_page).post(auth::login))
         .at("/logout", post(auth::logout))
         .at("/lang", post(auth::switch_language))
+        .at("/account", get(account::show).post(account::save))
+        .at("/account/zone", post(account::report_zone))
         .at(
             "/password",
-            get(auth::password_page).post(auth::change_password),
+            get(account::password_page).post(auth::change_password),
         )
         .at("/tickets", get(tickets::list))
         .at(
@@ -55,11 +62,13 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
             get(new_ticket::show_form).post(new_ticket::create),
         )
         .at("/tickets/export", post(exports::start))
+        .at("/tickets/bulk", post(bulk::apply))
         .at("/tickets/:id", get(ticket::show))
         .at("/tickets/:id/take", post(ticket_actions::take))
         .at("/tickets/:id/status", post(ticket_actions::set_status))
         .at("/tickets/:id/assign", post(ticket_actions::assign))
         .at("/tickets/:id/close", post(ticket_actions::close))
+        .at("/tickets/:id/reopen", post(ticket_actions::reopen))
         .at("/tickets/:id/delete", post(ticket_actions::remove))
         .at("/tickets/:id/messages", post(ticket_actions::post_message))
         .at("/tickets/:id/attachments", post(attachments::upload))

@@ -101,16 +101,24 @@ impl Session {
     }
 }
 
-/// Where to come back to after signing in: this page, if it is one a GET can show again.
+/// Where to come back to after signing in: this page, if it is one a GET can show again;
+/// for a form sent after the session ended, the page the form was on (its `Referer`, when that
+/// is a page of this interface), where the page's script puts back what was typed.
 fn return_path(req: &Request) -> String {
     if req.method() == Method::GET {
-        req.original_uri()
+        return req
+            .original_uri()
             .path_and_query()
             .map(|p| p.as_str().to_string())
-            .unwrap_or_else(|| "/ui/".into())
-    } else {
-        "/ui/".into()
+            .unwrap_or_else(|| "/ui/".into());
     }
+    req.headers()
+        .get(poem::http::header::REFERER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|r| r.parse::<poem::http::Uri>().ok())
+        .and_then(|u| u.path_and_query().map(|p| p.as_str().to_string()))
+        .filter(|p| p.starts_with("/ui/"))
+        .unwrap_or_else(|| "/ui/".into())
 }
 
 impl<'a> FromRequest<'a> for Session {
@@ -124,6 +132,7 @@ impl<'a> FromRequest<'a> for Session {
             return Err(WebError::SignIn {
                 expired: false,
                 next,
+                form: req.method() != Method::GET,
             }
             .into());
         };
@@ -142,6 +151,7 @@ impl<'a> FromRequest<'a> for Session {
                 Err(WebError::SignIn {
                     expired: true,
                     next,
+                    form: req.method() != Method::GET,
                 }
                 .into())
             }

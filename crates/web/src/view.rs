@@ -1,6 +1,5 @@
 //! How domain values read on a page: labels in the visitor's language, dates, pagination.
 
-use chrono::NaiveDateTime;
 use fixdesk_usecases::domain::{Priority, Role, TicketStatus};
 use serde::Serialize;
 
@@ -30,14 +29,16 @@ pub fn priority_label(t: &Texts, priority: Priority) -> &'static str {
     }
 }
 
-/// Times are stored and shown in UTC, to the minute.
-pub fn when(at: &NaiveDateTime) -> String {
-    at.format("%Y-%m-%d %H:%M").to_string()
+/// What a new password must be, as the forms that set one say it.
+pub fn password_rules(t: &Texts) -> String {
+    use fixdesk_usecases::domain::Password;
+    t.password_rules
+        .replace("{min}", &Password::MIN.to_string())
+        .replace("{max}", &Password::MAX.to_string())
 }
 
-pub fn when_opt(at: &Option<NaiveDateTime>) -> String {
-    at.as_ref().map(when).unwrap_or_default()
-}
+/// What the file inputs offer to pick (the service checks names and content again).
+pub const ACCEPTED_FILES: &str = ".jpg,.jpeg,.png,.gif,.heic,.heif,.webp,.pdf,.doc,.docx,.xls,.xlsx,.txt,.zip,.rar,image/*";
 
 /// An option of a `<select>`.
 #[derive(Debug, Clone)]
@@ -82,7 +83,8 @@ pub fn role_choices(t: &Texts, current: &str) -> Vec<Choice> {
 /// Rows per page of every list.
 pub const PAGE_SIZE: u64 = 25;
 
-/// Links to the neighbouring pages of a list, keeping its filters.
+/// Links to the pages of a list, keeping its filters: the neighbours, and (when the total is
+/// known) the first, the last and those around the current one by number.
 #[derive(Debug, Clone)]
 pub struct Pager {
     pub page: u64,
@@ -90,6 +92,8 @@ pub struct Pager {
     pub total: u64,
     pub prev: Option<String>,
     pub next: Option<String>,
+    /// Numbered links; `None` stands for a gap ("…").
+    pub numbers: Vec<Option<(u64, String)>>,
 }
 
 impl Pager {
@@ -110,14 +114,33 @@ impl Pager {
                 format!("{base}?{query}&page={p}")
             }
         };
-        let pages = total.map_or(page + u64::from(has_more), |t| t.div_ceil(PAGE_SIZE).max(1));
+        let pages = total.map_or(page + u64::from(has_more), |t| Self::last(t));
+        let mut numbers = Vec::new();
+        if total.is_some() {
+            let mut shown = 0;
+            for p in 1..=pages {
+                if p == 1 || p == pages || p.abs_diff(page) <= 2 {
+                    if shown + 1 < p {
+                        numbers.push(None);
+                    }
+                    numbers.push(Some((p, link(p))));
+                    shown = p;
+                }
+            }
+        }
         Self {
             page,
             pages,
             total: total.unwrap_or(0),
             prev: (page > 1).then(|| link(page - 1)),
             next: (page < pages).then(|| link(page + 1)),
+            numbers,
         }
+    }
+
+    /// The last page of a list of `total` rows (1 when empty).
+    pub fn last(total: u64) -> u64 {
+        total.div_ceil(PAGE_SIZE).max(1)
     }
 
     pub fn offset(page: u64) -> u64 {
@@ -156,5 +179,18 @@ mod tests {
         assert!(last.prev.is_some());
         let open = Pager::new("/ui/audit", &F { q: "" }, 2, None, true);
         assert_eq!(open.pages, 3);
+        assert!(open.numbers.is_empty());
+    }
+
+    #[test]
+    fn numbered_links_skip_what_is_far_away() {
+        let p = Pager::new("/ui/tickets", &F { q: "" }, 20, Some(41 * PAGE_SIZE), false);
+        let shown: Vec<Option<u64>> = p.numbers.iter().map(|n| n.as_ref().map(|(n, _)| *n)).collect();
+        assert_eq!(
+            shown,
+            vec![Some(1), None, Some(18), Some(19), Some(20), Some(21), Some(22), None, Some(41)]
+        );
+        assert_eq!(Pager::last(0), 1);
+        assert_eq!(Pager::last(26), 2);
     }
 }

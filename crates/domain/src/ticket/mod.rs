@@ -2,11 +2,13 @@
 
 mod policy;
 mod priority;
+mod rules;
 mod status;
 mod values;
 
 pub use policy::{Access, TicketField, ensure_can_change, ensure_can_work, visibility};
 pub use priority::Priority;
+pub use rules::DeskRules;
 pub use status::{TicketStatus, Transition};
 pub use values::{Description, Resolution, RoomNumber, Title};
 
@@ -38,11 +40,20 @@ pub struct Ticket {
     pub resolution: Option<String>,
     pub hidden_for_creator: bool,
     pub messages_count: i64,
+    /// Who wrote the last message of the thread (none yet: `None`).
+    pub last_message_by: Option<UserId>,
 }
 
 impl Ticket {
     pub fn is_assigned_to(&self, user: UserId) -> bool {
         self.assigned_to_id == Some(user)
+    }
+
+    /// Whether the desk owes the creator an answer: the ticket is open and nobody but the
+    /// creator has written last.
+    pub fn awaits_reply(&self) -> bool {
+        self.status != TicketStatus::Closed
+            && self.last_message_by.is_none_or(|u| u == self.creator_id)
     }
 }
 
@@ -195,8 +206,18 @@ pub struct TicketFilter {
     pub assigned_to_id: Option<UserId>,
     pub creator_id: Option<UserId>,
     pub equipment_id: Option<EquipmentId>,
-    /// Text looked for in title and description.
+    /// Text looked for in title and description and room; a number also finds the ticket
+    /// with that id; the service adds the people whose name matches (`search_authors`).
     pub search: Option<String>,
+    /// Filed by one of these people (a name search's matches), as an alternative to the text.
+    pub search_authors: Vec<UserId>,
+    /// Only tickets nobody holds.
+    pub unassigned: bool,
+    /// Only tickets not closed.
+    pub open_only: bool,
+    /// An agent's working list: the queue (new, nobody holds them) and the open tickets this
+    /// person holds.
+    pub work_of: Option<UserId>,
     /// Set by the service for users: only their own, non-hidden tickets.
     pub visible_to_creator: Option<UserId>,
 }

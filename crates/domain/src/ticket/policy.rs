@@ -150,6 +150,7 @@ mod tests {
             resolution: None,
             hidden_for_creator: false,
             messages_count: 0,
+            last_message_by: None,
         }
     }
 

@@ -39,7 +39,7 @@ enum Deleted {
 #[OpenApi(tag = "Tag::Attachments")]
 impl AttachmentsApi {
     /// Attach a file to a ticket (multipart: `file`, optional `description`). Allowed:
-    /// jpg, jpeg, png, gif, pdf, doc, docx, xls, xlsx, txt, zip, rar, up to 10 MiB; the content
+    /// jpg, jpeg, png, gif, heic, heif, webp, pdf, doc, docx, xls, xlsx, txt, zip, rar, up to 10 MiB; the content
     /// must match the extension.
     #[oai(path = "/attachments/upload/:ticket_id", method = "post")]
     async fn upload(

@@ -2,7 +2,7 @@
 //! `GET /exports/{id}` → state, progress, rows, error; `GET /exports/{id}/download` → the CSV
 //! once done (served by [`download`], outside the OpenAPI description).
 
-use fixdesk_usecases::domain::{Job, JobState};
+use fixdesk_usecases::domain::{ExportLayout, Job, JobState};
 use futures::TryStreamExt;
 use poem::{
     Body, Response, handler,
@@ -118,7 +118,7 @@ impl ExportsApi {
         };
         let job = service
             .exports()
-            .export_tickets(&auth.0, params.into_query()?)
+            .export_tickets(&auth.0, params.into_query()?, ExportLayout::default())
             .await?;
         Ok(Accepted::Job(Json(job.into())))
     }
@@ -144,17 +144,17 @@ pub async fn download(
     PoemPath(raw): PoemPath<String>,
 ) -> poem::Result<Response> {
     let id = path_id("export_id", &raw)?;
-    let body = service
+    let (format, body) = service
         .exports()
         .download(&auth.0, id)
         .await
         .map_err(ApiError::from)?;
     Ok(Response::builder()
         .status(StatusCode::OK)
-        .header(header::CONTENT_TYPE, "text/csv; charset=utf-8")
+        .header(header::CONTENT_TYPE, format.content_type())
         .header(
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"tickets-{id}.csv\""),
+            format!("attachment; filename=\"tickets-{id}.{}\"", format.extension()),
         )
         .body(Body::from_bytes_stream(body.map_ok(bytes::Bytes::from))))
 }

@@ -80,7 +80,7 @@ impl ListParams {
                 creator_id: self.creator_id.map(UserId),
                 equipment_id: self.equipment_id.map(EquipmentId),
                 search: self.search.filter(|s| !s.trim().is_empty()),
-                visible_to_creator: None,
+                ..TicketFilter::default()
             },
             sort: query_value("sort", self.sort, str::parse::<TicketSort>)?.unwrap_or_default(),
             page: Page::new(self.skip.unwrap_or(0), self.limit.unwrap_or(100)),

@@ -17,4 +17,5 @@ pub mod statistics;
 pub mod ticket;
 pub mod ticket_message;
 pub mod user;
+pub mod user_preference;
 pub mod write_probe;

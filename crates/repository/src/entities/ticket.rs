@@ -21,6 +21,7 @@ pub struct Model {
     pub category_id: Option<i64>,
     pub equipment_id: Option<i64>,
     pub messages_count: i64,
+    pub last_message_by: Option<i64>,
     pub search_text: String,
 }
 

@@ -133,6 +133,7 @@ pub(super) async fn import<C: ConnectionTrait>(
                     category_id,
                     equipment_id,
                     messages_count: 0,
+                    last_message_by: None,
                     search_text: String::new(),
                 });
             }

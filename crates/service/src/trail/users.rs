@@ -1,6 +1,8 @@
 //! Audit entries about accounts and sessions.
 
-use fixdesk_domain::{AuditAction, AuditEntity, ClientInfo, NewAuditEntry, User, UserId};
+use fixdesk_domain::{
+    Actor, AuditAction, AuditEntity, ClientInfo, NewAuditEntry, Preferences, User, UserId,
+};
 use serde_json::{Value, json};
 
 use super::diff;
@@ -149,6 +151,30 @@ pub(crate) fn password_changed(user: &User, client: &ClientInfo) -> NewAuditEntr
         d,
         None,
         Some(new),
+        client,
+    )
+}
+
+pub(crate) fn preferences_changed(
+    actor: &Actor,
+    old: &Preferences,
+    new: &Preferences,
+    client: &ClientInfo,
+) -> NewAuditEntry {
+    let d = format!("Пользователь {} изменил настройки", actor.username);
+    let shown = |p: &Preferences| {
+        json!({
+            "time_zone": p.time_zone.map(|z| z.name()),
+            "language": p.language.map(|l| l.as_str()),
+        })
+    };
+    user_entry(
+        Some(actor.id),
+        AuditAction::Update,
+        Some(actor.id),
+        d,
+        Some(shown(old)),
+        Some(shown(new)),
         client,
     )
 }

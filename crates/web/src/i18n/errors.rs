@@ -69,7 +69,7 @@ fn english_domain(e: &DomainError) -> Cow<'static, str> {
         D::CannotAttach => "You may not attach files to this ticket.",
         D::CannotDeleteAttachment => "You may not delete this attachment.",
         D::FileTypeNotAllowed => {
-            "This file type is not allowed. Allowed: jpg, jpeg, png, gif, pdf, doc, docx, xls, xlsx, txt, zip, rar."
+            "This file type is not allowed. Allowed: jpg, jpeg, png, gif, heic, heif, webp, pdf, doc, docx, xls, xlsx, txt, zip, rar."
         }
         D::FileContentMismatch => "The file's content does not match its extension.",
         D::FileTooLarge => "The file is larger than the 10 MB limit.",
@@ -77,6 +77,9 @@ fn english_domain(e: &DomainError) -> Cow<'static, str> {
         D::ImportTargetNotEmpty => "The database already holds tickets or users.",
         D::ExportNotFound => "Export not found.",
         D::ExportNotReady => "The export is not ready yet.",
+        D::ExportTooLarge => {
+            "Too many tickets for one Excel sheet: export CSV or narrow the filter."
+        }
         D::JobNotFound => "Job not found.",
         D::TicketNotFound => "Ticket not found.",
         D::CannotViewTicket => "You may not view this ticket.",
@@ -85,6 +88,10 @@ fn english_domain(e: &DomainError) -> Cow<'static, str> {
         D::CannotDeleteTicket => "You may not delete this ticket.",
         D::TicketLocked => "The ticket can only be edited while it is new.",
         D::ReopenStaffOnly => "Only an agent or administrator can reopen a ticket.",
+        D::ReopenWindowPassed => "The time in which the creator may reopen this ticket has passed.",
+        D::TicketNotClosed => "The ticket is not closed.",
+        D::HandOverAdminOnly => "Only an administrator may hand a ticket to another staff member.",
+        D::ResolutionRequired => "Describe the resolution: a ticket cannot be closed without one.",
         D::StatusStaffOnly => "Only an agent or administrator can change the status.",
         D::AssignedToOther => "The ticket is assigned to someone else.",
         D::AlreadyClaimed => "Another staff member has already taken this ticket.",

@@ -1,14 +1,15 @@
 //! Files on a ticket: uploading from the ticket page, and downloading with the browser's
 //! session (the API's download wants a bearer token).
 
-use fixdesk_edge::content_disposition;
+use fixdesk_edge::{content_disposition, inline_disposition};
 use fixdesk_usecases::{ByteStream, domain::TicketId};
 use futures::{StreamExt, TryStreamExt};
 use poem::{
     Body, Request, Response, handler,
     http::{StatusCode, header},
-    web::{Data, Multipart, Path},
+    web::{Data, Multipart, Path, Query},
 };
+use serde::Deserialize;
 
 use crate::{Service, WebError, flash::done, session::Session};
 
@@ -79,14 +80,27 @@ pub async fn upload(
     Ok(done(req, session.lang.texts().file_attached, &back))
 }
 
+#[derive(Debug, Deserialize)]
+pub struct DownloadQuery {
+    /// Show it in the browser (pictures and PDFs only) instead of saving it.
+    #[serde(default)]
+    inline: Option<String>,
+}
+
 #[handler]
 pub async fn download(
     session: Session,
     Data(service): Data<&Service>,
     Path(id): Path<i64>,
+    Query(q): Query<DownloadQuery>,
 ) -> Result<Response, WebError> {
     let (a, body) = service.attachments().download(&session.actor, id).await?;
-    let mut resp = stream_file(&a.content_type, content_disposition(&a.filename), body);
+    let disposition = if q.inline.is_some() && a.opens_inline() {
+        inline_disposition(&a.filename)
+    } else {
+        content_disposition(&a.filename)
+    };
+    let mut resp = stream_file(&a.content_type, disposition, body);
     resp.headers_mut()
         .insert(header::CONTENT_LENGTH, a.file_size.into());
     Ok(resp)

@@ -10,6 +10,7 @@ use poem::{
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    clock::When,
     Service, WebError,
     form::{given, page_number, parse_opt},
     layout::{Layout, page},
@@ -66,7 +67,7 @@ impl AuditFilters {
 #[derive(Debug)]
 pub struct AuditRow {
     pub id: i64,
-    pub at: String,
+    pub at: When,
     pub action: String,
     pub entity: String,
     pub who: String,
@@ -128,7 +129,7 @@ pub async fn list(
             .into_iter()
             .map(|r| AuditRow {
                 id: r.id,
-                at: view::when(&r.created_at),
+                at: l.clock.when(&r.created_at),
                 action: r.action_type,
                 entity: match (r.entity_type, r.entity_id) {
                     (Some(kind), Some(id)) => format!("{kind} #{id}"),

@@ -2,7 +2,10 @@
 
 use askama::Template;
 use chrono::Utc;
-use fixdesk_usecases::ServiceError;
+use fixdesk_usecases::{
+    ServiceError,
+    domain::{Language, PreferencesChange},
+};
 use poem::{
     IntoResponse, Request, Response, handler,
     http::{HeaderValue, StatusCode, header},
@@ -15,6 +18,7 @@ use crate::{
     flash::done,
     i18n::{LANG_COOKIE, Lang, error_text},
     layout::{Layout, page, session_cookie},
+    preferences,
     session::{self, PRE_SESSION_COOKIE, SESSION_COOKIE, Session},
 };
 
@@ -25,6 +29,8 @@ struct LoginPage {
     next: String,
     username: String,
     expired: bool,
+    /// A form was sent after the session ended: its text is kept.
+    kept: bool,
     error: Option<String>,
 }
 
@@ -34,6 +40,8 @@ pub struct LoginQuery {
     next: Option<String>,
     #[serde(default)]
     expired: Option<String>,
+    #[serde(default)]
+    kept: Option<String>,
 }
 
 /// Only a path of this interface is a place to return to (never another site).
@@ -62,6 +70,7 @@ pub async fn login_page(
         next: safe_next(q.next.as_deref()),
         username: String::new(),
         expired: q.expired.as_deref() == Some("1"),
+        kept: q.kept.as_deref() == Some("1"),
         error: None,
     })
 }
@@ -101,11 +110,18 @@ pub async fn login(
         .await
     {
         Ok(issued) => {
-            let mut cookie = session_cookie(issued.access_token);
+            let mut cookie = session_cookie(issued.access_token.clone());
             let left = (issued.expires_at - Utc::now().naive_utc()).num_seconds();
             cookie.set_max_age(std::time::Duration::from_secs(left.max(0).unsigned_abs()));
             session::store(req, cookie);
             session::expire(req.cookie(), PRE_SESSION_COOKIE);
+            // The account's zone, language and list filters follow it to this browser. Not
+            // having them is no reason to refuse the sign-in.
+            if let Ok(actor) = service.auth().authenticate(&issued.access_token).await
+                && let Ok(prefs) = service.users().preferences(&actor).await
+            {
+                preferences::apply(req, &prefs);
+            }
             Ok(Redirect::see_other(safe_next(form.next.as_deref())).into_response())
         }
         Err(
@@ -125,6 +141,7 @@ pub async fn login(
                 next: safe_next(form.next.as_deref()),
                 username: form.username,
                 expired: false,
+                kept: false,
             })?;
             resp.set_status(status);
             if let ServiceError::TooManyAttempts { retry_after_secs } = e {
@@ -168,41 +185,32 @@ pub struct LangForm {
     back: Option<String>,
 }
 
+/// Switches the language; a signed-in visitor's account remembers the choice.
 #[handler]
 pub async fn switch_language(
     req: &Request,
+    Data(service): Data<&Service>,
     Form(form): Form<LangForm>,
 ) -> Result<Response, WebError> {
     if !anonymous_csrf_ok(req, &form.csrf) {
         return Err(WebError::Csrf);
     }
     let lang = Lang::parse(&form.lang).ok_or_else(|| WebError::BadForm("lang".into()))?;
-    let mut cookie = session::ui_cookie(LANG_COOKIE, lang.code().to_string());
-    cookie.set_max_age(std::time::Duration::from_secs(365 * 24 * 3600));
-    session::store(req, cookie);
+    if let Some(token) = req.cookie().get(SESSION_COOKIE)
+        && let Ok(actor) = service.auth().authenticate(token.value_str()).await
+    {
+        let change = PreferencesChange {
+            language: Language::parse(lang.code()).ok(),
+            ..PreferencesChange::default()
+        };
+        let client = fixdesk_edge::client_of(req);
+        service
+            .users()
+            .set_preferences(&actor, change, &client)
+            .await?;
+    }
+    preferences::remember(req, LANG_COOKIE, lang.code());
     Ok(Redirect::see_other(safe_next(form.back.as_deref())).into_response())
-}
-
-#[derive(Template)]
-#[template(path = "password.html")]
-struct PasswordPage {
-    l: Layout,
-    username: String,
-    role: &'static str,
-}
-
-#[handler]
-pub async fn password_page(
-    req: &Request,
-    session: Session,
-    Data(service): Data<&Service>,
-) -> Result<Response, WebError> {
-    let l = Layout::new(req, &session, service).await;
-    page(&PasswordPage {
-        role: crate::view::role_label(l.t, session.actor.role),
-        username: session.actor.username.clone(),
-        l,
-    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -223,7 +231,7 @@ pub async fn change_password(
     session
         .act(
             &form.csrf,
-            "/ui/password",
+            "/ui/account",
             service.users().change_password(
                 &session.actor,
                 &form.current,
@@ -235,6 +243,6 @@ pub async fn change_password(
     Ok(done(
         req,
         session.lang.texts().password_changed,
-        "/ui/password",
+        "/ui/account",
     ))
 }

@@ -13,13 +13,14 @@ use poem::{
 use serde::{Deserialize, Serialize};
 
 use crate::{
+    clock::When,
     Service, WebError,
     flash::done,
     form::{given, invalid, page_number},
     layout::{Layout, page},
-    pages::tickets::{TicketRow, category_names},
+    pages::tickets::{SortLinks, TicketRow, category_names},
     session::Session,
-    view::{self, Choice, PAGE_SIZE, Pager},
+    view::{Choice, PAGE_SIZE, Pager},
 };
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -125,7 +126,7 @@ pub async fn list(
 pub struct MaintenanceRow {
     pub kind: &'static str,
     pub description: String,
-    pub at: String,
+    pub at: When,
 }
 
 #[derive(Template)]
@@ -138,6 +139,9 @@ struct DetailPage {
     status: &'static str,
     history: Vec<MaintenanceRow>,
     rows: Vec<TicketRow>,
+    /// The shared ticket table's options: no sorting or selecting here.
+    sort: Option<SortLinks>,
+    bulk: bool,
     kinds: Vec<Choice>,
 }
 
@@ -170,7 +174,7 @@ pub async fn show(
             (t.responsible_person, text(item.responsible_person)),
             (
                 t.last_maintenance,
-                view::when_opt(&item.last_maintenance_date),
+                item.last_maintenance_date.as_ref().map(|d| l.clock.exact(d)).unwrap_or_default(),
             ),
             (t.notes, text(item.notes)),
         ],
@@ -180,13 +184,15 @@ pub async fn show(
             .map(|m| MaintenanceRow {
                 kind: m.kind.as_str(),
                 description: m.description,
-                at: view::when(&m.performed_at),
+                at: l.clock.when(&m.performed_at),
             })
             .collect(),
+        sort: None,
+        bulk: false,
         rows: tickets
             .items
             .iter()
-            .map(|ticket| TicketRow::new(t, ticket, &names))
+            .map(|ticket| TicketRow::new(t, &l.clock, ticket, &names))
             .collect(),
         kinds: MaintenanceKind::ALL
             .into_iter()

@@ -1,8 +1,11 @@
 //! The pages and form handlers, one module per area.
 
+pub mod account;
+pub mod assignees;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod bulk;
 pub mod categories;
 pub mod equipment;
 pub mod equipment_form;

@@ -9,7 +9,7 @@ use fixdesk_usecases::{
     ServiceError,
     domain::{
         CategoryId, Description, DomainError, EquipmentFilter, EquipmentId, NewTicket, Page,
-        Priority, RoomNumber, TicketId, Title,
+        Priority, RoomNumber, Title,
     },
 };
 use poem::{
@@ -19,6 +19,7 @@ use poem::{
 
 use crate::{
     Service, WebError,
+    field_errors::FieldErrors,
     flash::done,
     form::{collect, parse_opt},
     i18n::error_text,
@@ -93,7 +94,7 @@ pub struct EquipmentGroup {
 struct NewPage {
     l: Layout,
     f: Fields,
-    error: Option<String>,
+    errors: FieldErrors,
     categories: Vec<Choice>,
     priorities: Vec<Choice>,
     groups: Vec<EquipmentGroup>,
@@ -104,7 +105,7 @@ async fn render(
     session: &Session,
     service: &Service,
     f: Fields,
-    error: Option<String>,
+    errors: FieldErrors,
 ) -> Result<Response, WebError> {
     let actor = &session.actor;
     let all = Page::new(0, Page::MAX_LIMIT as i64);
@@ -142,7 +143,7 @@ async fn render(
             .map(|(kind, items)| EquipmentGroup { kind, items })
             .collect(),
         f,
-        error,
+        errors,
         l,
     })
 }
@@ -153,11 +154,13 @@ pub async fn show_form(
     session: Session,
     Data(service): Data<&Service>,
 ) -> Result<Response, WebError> {
-    render(req, &session, service, Fields::default(), None).await
+    render(req, &session, service, Fields::default(), FieldErrors::none()).await
 }
 
-/// Creates the ticket once its fields are read (they precede the files in the form), then
-/// streams each file into storage. A refused ticket shows the form again with what was typed.
+/// Reads the whole form first, receiving and checking each file as it comes; only when every
+/// field and every file is acceptable is the ticket filed and the files put on it. A refusal
+/// shows the form again as typed, with the complaint next to its field, and leaves nothing
+/// behind.
 #[handler]
 pub async fn create(
     req: &Request,
@@ -166,9 +169,10 @@ pub async fn create(
     mut form: Multipart,
 ) -> Result<Response, WebError> {
     check_csrf_first(&session, &mut form).await?;
+    let attachments = service.attachments();
     let mut fields = Fields::default();
-    let mut ticket = None;
-    let mut file_error = None;
+    let mut staged = Vec::new();
+    let mut refusal = None;
     while let Some(field) = form
         .next_field()
         .await
@@ -184,72 +188,71 @@ pub async fn create(
             continue;
         }
         let filename = field.file_name().unwrap_or_default().to_string();
-        let id = match ensure_filed(&mut ticket, &session, service, &fields).await {
-            Ok(id) => id,
-            Err(e) => return refused(req, &session, service, fields, e).await,
-        };
-        if filename.is_empty() || file_error.is_some() {
+        if filename.is_empty() || refusal.is_some() {
             continue;
         }
-        if let Err(e) = service
-            .attachments()
-            .upload(
-                &session.actor,
-                id,
-                &filename,
-                None,
-                file_body(field),
-                &session.client,
-            )
+        match attachments
+            .stage(&session.actor, &filename, file_body(field))
             .await
         {
-            file_error = Some(e);
+            Ok(file) => staged.push(file),
+            Err(e @ ServiceError::Domain(_)) => refusal = Some((filename, e)),
+            Err(e) => {
+                attachments.discard(staged).await;
+                return Err(e.into());
+            }
         }
     }
-    let id = match ensure_filed(&mut ticket, &session, service, &fields).await {
-        Ok(id) => id,
-        Err(e) => return refused(req, &session, service, fields, e).await,
+    let t = session.lang.texts();
+    if let Some((filename, e)) = refusal {
+        attachments.discard(staged).await;
+        let message = format!("{filename}: {}", error_text(&e, session.lang));
+        let errors = FieldErrors::single("attachments", message, t);
+        return refused(req, &session, service, fields, errors).await;
+    }
+    let filed = match fields.ticket() {
+        Ok(new) => {
+            service
+                .tickets()
+                .create(&session.actor, new, &session.client)
+                .await
+        }
+        Err(e) => Err(e),
     };
-    let to = format!("/ui/tickets/{id}");
-    match file_error {
-        // The ticket stands; the page says which file was refused and why.
-        Some(e) => Err(WebError::back(to)(e)),
-        None => Ok(done(req, session.lang.texts().ticket_created, &to)),
+    let ticket = match filed {
+        Ok(ticket) => ticket,
+        Err(e) => {
+            attachments.discard(staged).await;
+            return match e {
+                ServiceError::Domain(_) => {
+                    let errors = FieldErrors::of(&e, session.lang);
+                    refused(req, &session, service, fields, errors).await
+                }
+                e => Err(e.into()),
+            };
+        }
+    };
+    for file in staged {
+        attachments
+            .attach(&session.actor, ticket.id, file, &session.client)
+            .await?;
     }
+    Ok(done(
+        req,
+        t.ticket_created,
+        &format!("/ui/tickets/{}", ticket.id),
+    ))
 }
 
-/// Files the ticket the first time it is needed (at the first file, or after the last field).
-async fn ensure_filed(
-    ticket: &mut Option<TicketId>,
-    session: &Session,
-    service: &Service,
-    fields: &Fields,
-) -> Result<TicketId, ServiceError> {
-    if let Some(id) = *ticket {
-        return Ok(id);
-    }
-    let created = service
-        .tickets()
-        .create(&session.actor, fields.ticket()?, &session.client)
-        .await?;
-    Ok(*ticket.insert(created.id))
-}
-
-/// The form again, as typed, with the reason; faults and overload keep their own pages.
+/// The form again, as typed, with the complaints (status 422).
 async fn refused(
     req: &Request,
     session: &Session,
     service: &Service,
     fields: Fields,
-    e: ServiceError,
+    errors: FieldErrors,
 ) -> Result<Response, WebError> {
-    match e {
-        ServiceError::Domain(_) => {
-            let text = error_text(&e, session.lang).into_owned();
-            let mut resp = render(req, session, service, fields, Some(text)).await?;
-            resp.set_status(poem::http::StatusCode::UNPROCESSABLE_ENTITY);
-            Ok(resp)
-        }
-        e => Err(e.into()),
-    }
+    let mut resp = render(req, session, service, fields, errors).await?;
+    resp.set_status(poem::http::StatusCode::UNPROCESSABLE_ENTITY);
+    Ok(resp)
 }

@@ -18,13 +18,14 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::{
+    clock::When,
     Service, WebError,
     flash::done,
     form::page_number,
     layout::{Layout, page},
     pages::auth::CsrfOnly,
     session::Session,
-    view::{self, PAGE_SIZE, Pager},
+    view::{PAGE_SIZE, Pager},
 };
 
 #[derive(Debug)]
@@ -32,7 +33,7 @@ pub struct NotificationRow {
     pub id: i64,
     pub title: String,
     pub message: String,
-    pub at: String,
+    pub at: When,
     pub read: bool,
     pub ticket: Option<i64>,
 }
@@ -105,7 +106,7 @@ pub async fn list(
                 id: n.id,
                 title: n.title,
                 message: n.message,
-                at: view::when(&n.created_at),
+                at: l.clock.when(&n.created_at),
                 read: n.is_read,
                 ticket: n.related_id,
             })

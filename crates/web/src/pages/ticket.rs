@@ -1,9 +1,10 @@
-//! One ticket: its details, thread and files, and the actions the visitor's role allows. The
-//! part that changes while someone else works the ticket sits in `#live`, which the page's
-//! script refreshes when a notification about this ticket arrives.
+//! One ticket: its details, thread and files, and the actions the visitor's role allows (first,
+//! so a phone shows them before the thread). Everything that another person's change can touch
+//! sits in `#live`, which the page's script fetches again when a notification about this ticket
+//! arrives. Opening the page marks the visitor's notifications about the ticket read.
 
 use askama::Template;
-use fixdesk_usecases::domain::{Role, TicketId, TicketStatus};
+use fixdesk_usecases::domain::{Actor, Attachment, DeskRules, Role, Ticket, TicketId, TicketStatus};
 use poem::{
     Request, Response, handler,
     web::{Data, Path},
@@ -11,6 +12,7 @@ use poem::{
 
 use crate::{
     Service, WebError,
+    clock::{Clock, When},
     layout::{Layout, page},
     session::Session,
     view::{self, Choice},
@@ -20,7 +22,7 @@ use crate::{
 pub struct MessageRow {
     pub author: String,
     pub text: String,
-    pub at: String,
+    pub at: When,
     pub mine: bool,
 }
 
@@ -29,7 +31,76 @@ pub struct AttachmentRow {
     pub id: i64,
     pub name: String,
     pub size_kib: String,
-    pub at: String,
+    pub at: When,
+    /// Opens in the browser (a picture or a PDF) rather than downloading.
+    pub inline: bool,
+    /// Shown as a thumbnail.
+    pub picture: bool,
+}
+
+impl AttachmentRow {
+    fn new(a: Attachment, clock: &Clock) -> Self {
+        Self {
+            inline: a.opens_inline(),
+            picture: a.is_picture(),
+            id: a.id,
+            size_kib: format!("{:.1}", a.file_size as f64 / 1024.0),
+            at: clock.when(&a.uploaded_at),
+            name: a.filename,
+        }
+    }
+}
+
+/// What the visitor may do to the ticket now, decided once for the template.
+#[derive(Debug, Default)]
+pub struct Actions {
+    pub take: bool,
+    /// Change the status (staff, among the open statuses; closing asks for a resolution).
+    pub status: bool,
+    /// Choose the assignee (admins; agents when the desk lets them hand over).
+    pub assign: bool,
+    pub close: bool,
+    pub reopen: bool,
+    /// Until when the creator may reopen (shown beside the button).
+    pub reopen_until: Option<String>,
+    pub hide: bool,
+    pub delete: bool,
+    pub write: bool,
+}
+
+impl Actions {
+    fn for_visitor(
+        actor: &Actor,
+        t: &Ticket,
+        rules: &DeskRules,
+        clock: &Clock,
+        now: chrono::NaiveDateTime,
+    ) -> Self {
+        let staff = actor.role.is_staff();
+        let creator = t.creator_id == actor.id;
+        let open = t.status != TicketStatus::Closed;
+        let workable = staff && fixdesk_usecases::domain::ticket::ensure_can_work(actor, t).is_ok();
+        let reopen = !open && rules.ensure_can_reopen(actor, t, now).is_ok();
+        Self {
+            take: staff
+                && open
+                && !t.is_assigned_to(actor.id)
+                && (t.assigned_to_id.is_none() || actor.role == Role::Admin),
+            status: workable && open,
+            assign: workable
+                && open
+                && (actor.role == Role::Admin || rules.agents_may_hand_over),
+            close: open && (workable || creator),
+            reopen,
+            reopen_until: (reopen && !staff).then(|| {
+                let closed = t.closed_at.unwrap_or(t.status_changed_at);
+                clock.exact(&(closed + rules.reopen_window))
+            }),
+            hide: creator && !staff,
+            delete: actor.role == Role::Admin,
+            write: staff || creator,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -48,15 +119,13 @@ struct DetailPage {
     room: String,
     creator: String,
     assignee: String,
-    created: String,
-    updated: String,
-    closed: String,
+    created: When,
+    updated: When,
+    closed: Option<When>,
     resolution: String,
     messages: Vec<MessageRow>,
     attachments: Vec<AttachmentRow>,
-    is_creator: bool,
-    can_take: bool,
-    is_open: bool,
+    can: Actions,
     statuses: Vec<Choice>,
     assignees: Vec<Choice>,
 }
@@ -71,6 +140,11 @@ pub async fn show(
     let actor = &session.actor;
     let tickets = service.tickets();
     let ticket = tickets.get(actor, TicketId(id)).await?;
+    // Seen now; a failure here must not cost the visitor the page.
+    let _ = service
+        .notifications()
+        .mark_read_about(actor, ticket.id)
+        .await;
     let messages = tickets.messages(actor, ticket.id).await?;
     let attachments = service.attachments().list(actor, ticket.id).await?;
     let category = match ticket.category_id {
@@ -91,47 +165,38 @@ pub async fn show(
             .map(|e| (e.id.0, e.name)),
         None => None,
     };
-    let assignees = if actor.role == Role::Admin {
+    let l = Layout::new(req, &session, service).await;
+    let t = l.t;
+    let now = chrono::Utc::now().naive_utc();
+    let can = Actions::for_visitor(actor, &ticket, &tickets.rules(), &l.clock, now);
+    let assignees = if can.assign {
         let current = ticket
             .assigned_to_id
             .map(|a| a.to_string())
             .unwrap_or_default();
-        service
-            .users()
-            .directory(actor)
-            .await?
-            .into_iter()
-            .filter(|u| u.role.is_staff())
-            .map(|u| {
-                let label = u.full_name.unwrap_or(u.username);
-                Choice::new(u.id.to_string(), label, &current)
-            })
-            .collect()
+        crate::pages::assignees::choices(service, actor, t, &current).await?
     } else {
         Vec::new()
     };
-    let l = Layout::new(req, &session, service).await;
-    let t = l.t;
-    let is_open = ticket.status != TicketStatus::Closed;
-    let can_take = actor.role.is_staff()
-        && is_open
-        && ticket.assigned_to_id != Some(actor.id)
-        && (ticket.assigned_to_id.is_none() || actor.role == Role::Admin);
+    let clock = l.clock;
     page(&DetailPage {
         id: ticket.id.0,
         status: ticket.status.as_str(),
         status_label: view::status_label(t, ticket.status),
         priority: ticket.priority.as_str(),
         priority_label: view::priority_label(t, ticket.priority),
-        statuses: view::status_choices(t, ticket.status.as_str()),
+        statuses: [TicketStatus::New, TicketStatus::InProgress]
+            .into_iter()
+            .map(|s| Choice::new(s.as_str(), view::status_label(t, s), ticket.status.as_str()))
+            .collect(),
         category,
         equipment,
         room: ticket.room_number.clone(),
         creator: ticket.creator_name.clone().unwrap_or_default(),
         assignee: ticket.assigned_to_name.clone().unwrap_or_default(),
-        created: view::when(&ticket.created_at),
-        updated: view::when(&ticket.updated_at),
-        closed: view::when_opt(&ticket.closed_at),
+        created: clock.when(&ticket.created_at),
+        updated: clock.when(&ticket.updated_at),
+        closed: clock.when_opt(&ticket.closed_at),
         resolution: ticket.resolution.clone().unwrap_or_default(),
         messages: messages
             .into_iter()
@@ -139,21 +204,14 @@ pub async fn show(
                 author: m.author_name.unwrap_or_default(),
                 mine: m.user_id == actor.id,
                 text: m.message,
-                at: view::when(&m.created_at),
+                at: clock.when(&m.created_at),
             })
             .collect(),
         attachments: attachments
             .into_iter()
-            .map(|a| AttachmentRow {
-                id: a.id,
-                name: a.filename,
-                size_kib: format!("{:.1}", a.file_size as f64 / 1024.0),
-                at: view::when(&a.uploaded_at),
-            })
+            .map(|a| AttachmentRow::new(a, &clock))
             .collect(),
-        is_creator: ticket.creator_id == actor.id,
-        can_take,
-        is_open,
+        can,
         assignees,
         title: ticket.title,
         description: ticket.description,

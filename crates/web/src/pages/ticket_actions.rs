@@ -1,7 +1,9 @@
 //! What the forms on a ticket's page do. Each checks the CSRF token, asks the service (which
 //! decides whether the visitor may), and returns to the ticket with the outcome shown.
 
-use fixdesk_usecases::domain::{MessageText, TicketId, TicketStatus, UserId};
+use fixdesk_usecases::domain::{
+    DomainError, MessageText, Resolution, TicketId, TicketStatus, UserId,
+};
 use poem::{
     Request, Response, handler,
     web::{Data, Form, Path},
@@ -9,7 +11,11 @@ use poem::{
 use serde::Deserialize;
 
 use crate::{
-    Service, WebError, flash::done, form::invalid, pages::auth::CsrfOnly, session::Session,
+    Service, WebError,
+    flash::done,
+    form::{invalid, parse_opt},
+    pages::auth::CsrfOnly,
+    session::Session,
 };
 
 fn page_of(id: i64) -> String {
@@ -56,6 +62,12 @@ pub async fn set_status(
         .status
         .parse()
         .map_err(|_| WebError::BadForm("status".into()))?;
+    // Closing goes through the close form, which asks for the resolution.
+    if status == TicketStatus::Closed {
+        return Err(WebError::back(page_of(id))(
+            DomainError::ResolutionRequired.into(),
+        ));
+    }
     service
         .tickets()
         .set_status(&session.actor, TicketId(id), status, &session.client)
@@ -68,7 +80,9 @@ pub async fn set_status(
 pub struct AssignForm {
     #[serde(default)]
     csrf: String,
-    assignee: i64,
+    /// Blank: nobody (the ticket goes back to the queue).
+    #[serde(default)]
+    assignee: String,
 }
 
 #[handler]
@@ -79,17 +93,16 @@ pub async fn assign(
     Path(id): Path<i64>,
     Form(form): Form<AssignForm>,
 ) -> Result<Response, WebError> {
+    let assignee = parse_opt::<i64>("assignee", &form.assignee)?;
+    let tickets = service.tickets();
+    let (actor, ticket, client) = (&session.actor, TicketId(id), &session.client);
     session
-        .act(
-            &form.csrf,
-            page_of(id),
-            service.tickets().assign(
-                &session.actor,
-                TicketId(id),
-                UserId(form.assignee),
-                &session.client,
-            ),
-        )
+        .act(&form.csrf, page_of(id), async {
+            match assignee {
+                Some(to) => tickets.assign(actor, ticket, UserId(to), client).await,
+                None => tickets.unassign(actor, ticket, client).await,
+            }
+        })
         .await?;
     Ok(done(req, session.lang.texts().saved, &page_of(id)))
 }
@@ -102,7 +115,7 @@ pub struct CloseForm {
     resolution: String,
 }
 
-/// Staff close with a resolution (posted to the thread); the creator just closes.
+/// Staff and the creator close with a resolution, which is required.
 #[handler]
 pub async fn close(
     req: &Request,
@@ -111,18 +124,37 @@ pub async fn close(
     Path(id): Path<i64>,
     Form(form): Form<CloseForm>,
 ) -> Result<Response, WebError> {
-    session.check_csrf(&form.csrf)?;
-    let tickets = service.tickets();
-    let (actor, client) = (&session.actor, &session.client);
-    let closed = if actor.role.is_staff() {
-        tickets
-            .close_with_message(actor, TicketId(id), form.resolution, client)
-            .await
-    } else {
-        tickets.close(actor, TicketId(id), client).await
-    };
-    closed.map_err(WebError::back(page_of(id)))?;
+    let resolution = Resolution::parse(&form.resolution).map_err(invalid);
+    session
+        .act(&form.csrf, page_of(id), async {
+            service
+                .tickets()
+                .resolve(&session.actor, TicketId(id), resolution?, &session.client)
+                .await
+        })
+        .await?;
     Ok(done(req, session.lang.texts().ticket_closed, &page_of(id)))
+}
+
+/// Staff, or the creator within the desk's window, reopen a closed ticket.
+#[handler]
+pub async fn reopen(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+    Path(id): Path<i64>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
+    session
+        .act(
+            &form.csrf,
+            page_of(id),
+            service
+                .tickets()
+                .reopen(&session.actor, TicketId(id), &session.client),
+        )
+        .await?;
+    Ok(done(req, session.lang.texts().ticket_reopened, &page_of(id)))
 }
 
 /// Admins delete a ticket; its creator hides it from their own list (the service decides

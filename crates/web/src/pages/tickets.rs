@@ -1,11 +1,13 @@
-//! The ticket list: the agent's queue, their own tickets, or everything they may see, with
-//! the filters and text search the API offers, paginated.
+//! The ticket list: each role lands on its most useful view (staff: their working list — the
+//! queue and what they hold; users: their own tickets), with the filters, sorting and text
+//! search of the API, numbered pages, and the last filters remembered for the account.
 
 use std::collections::HashMap;
 
 use askama::Template;
 use fixdesk_usecases::domain::{
-    Actor, CategoryId, Page, Priority, Ticket, TicketFilter, TicketQuery, TicketStatus,
+    Actor, CategoryId, Page, Priority, PreferencesChange, Ticket, TicketFilter, TicketQuery,
+    TicketSort, TicketStatus,
 };
 use poem::{
     Request, Response, handler,
@@ -15,9 +17,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Service, WebError,
+    clock::{Clock, When},
     form::{page_number, parse_opt},
     i18n::Texts,
     layout::{Layout, page},
+    preferences::{self, FILTERS_COOKIE},
     session::Session,
     view::{self, Choice, PAGE_SIZE, Pager},
 };
@@ -28,7 +32,7 @@ pub fn home() -> Redirect {
 }
 
 /// The list's filters as they appear in its URL.
-#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize, Serialize)]
 pub struct TicketFilters {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub view: String,
@@ -40,11 +44,29 @@ pub struct TicketFilters {
     pub category: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub q: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sort: String,
     #[serde(default, skip_serializing)]
     pub page: Option<String>,
 }
 
+/// The views staff choose from; each is a set of filters with a name.
+const STAFF_VIEWS: [&str; 5] = ["work", "queue", "mine", "unassigned_high", "all"];
+
 impl TicketFilters {
+    /// The view a role starts on.
+    fn landing(actor: &Actor) -> Self {
+        Self {
+            view: if actor.role.is_staff() { "work" } else { "" }.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Whether no filter is set (the page is then a landing).
+    fn is_empty(&self) -> bool {
+        serde_urlencoded::to_string(self).is_ok_and(|q| q.is_empty())
+    }
+
     /// The query for `actor` (the service narrows users to their own tickets anyway).
     pub fn query(&self, actor: &Actor, page: Page) -> Result<TicketQuery, WebError> {
         let mut filter = TicketFilter {
@@ -56,15 +78,27 @@ impl TicketFilters {
         };
         if actor.role.is_staff() {
             match self.view.as_str() {
-                "queue" => filter.status = Some(TicketStatus::New),
-                "mine" => filter.assigned_to_id = Some(actor.id),
+                "work" => filter.work_of = Some(actor.id),
+                "queue" => {
+                    filter.status = Some(TicketStatus::New);
+                    filter.unassigned = true;
+                }
+                "mine" => {
+                    filter.assigned_to_id = Some(actor.id);
+                    filter.open_only = filter.status.is_none();
+                }
+                "unassigned_high" => {
+                    filter.unassigned = true;
+                    filter.open_only = true;
+                    filter.priority = Some(Priority::High);
+                }
                 _ => {}
             }
         }
         Ok(TicketQuery {
             filter,
+            sort: parse_opt::<TicketSort>("sort", &self.sort)?.unwrap_or_default(),
             page,
-            ..TicketQuery::default()
         })
     }
 }
@@ -82,11 +116,18 @@ pub struct TicketRow {
     pub room: String,
     pub creator: String,
     pub assignee: String,
-    pub created: String,
+    pub created: When,
+    pub updated: When,
+    pub awaiting: bool,
 }
 
 impl TicketRow {
-    pub fn new(t: &Texts, ticket: &Ticket, categories: &HashMap<i64, String>) -> Self {
+    pub fn new(
+        t: &Texts,
+        clock: &Clock,
+        ticket: &Ticket,
+        categories: &HashMap<i64, String>,
+    ) -> Self {
         Self {
             id: ticket.id.0,
             title: ticket.title.clone(),
@@ -101,9 +142,66 @@ impl TicketRow {
             room: ticket.room_number.clone(),
             creator: ticket.creator_name.clone().unwrap_or_default(),
             assignee: ticket.assigned_to_name.clone().unwrap_or_default(),
-            created: view::when(&ticket.created_at),
+            created: clock.when(&ticket.created_at),
+            updated: clock.when(&ticket.updated_at),
+            awaiting: ticket.awaits_reply(),
         }
     }
+}
+
+/// A sortable column's heading: where clicking it leads and which way it sorts now.
+#[derive(Debug)]
+pub struct SortLink {
+    pub href: String,
+    /// `ascending`, `descending` or `none`, as `aria-sort` wants it.
+    pub state: &'static str,
+}
+
+/// The headings of the sortable columns, keeping the other filters.
+#[derive(Debug, Default)]
+pub struct SortLinks(HashMap<&'static str, SortLink>);
+
+impl SortLinks {
+    fn new(f: &TicketFilters) -> Self {
+        let current = if f.sort.is_empty() {
+            "-created_at"
+        } else {
+            f.sort.as_str()
+        };
+        let links = ["id", "status", "priority", "created_at", "updated_at"]
+            .into_iter()
+            .map(|key| {
+                let (state, next) = match current.strip_prefix('-') {
+                    Some(k) if k == key => ("descending", key.to_string()),
+                    None if current == key => ("ascending", format!("-{key}")),
+                    _ => ("none", format!("-{key}")),
+                };
+                let query = serde_urlencoded::to_string(TicketFilters {
+                    sort: next,
+                    page: None,
+                    ..f.clone()
+                })
+                .unwrap_or_default();
+                (
+                    key,
+                    SortLink {
+                        href: format!("/ui/tickets?{query}"),
+                        state,
+                    },
+                )
+            })
+            .collect();
+        Self(links)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&SortLink> {
+        self.0.get(key)
+    }
+}
+
+/// The heading link of column `key`, on a list that sorts.
+pub fn sort_link<'a>(sort: &'a Option<SortLinks>, key: &str) -> Option<&'a SortLink> {
+    sort.as_ref().and_then(|s| s.get(key))
 }
 
 /// Category names by id, inactive ones included for staff.
@@ -135,6 +233,44 @@ struct ListPage {
     statuses: Vec<Choice>,
     priorities: Vec<Choice>,
     categories: Vec<Choice>,
+    sort: Option<SortLinks>,
+    bulk: bool,
+    assignees: Vec<Choice>,
+}
+
+/// The filters the list shows: those in the URL; with none, the account's last ones, else
+/// the role's landing view. Filters that differ from the remembered ones are remembered.
+async fn chosen_filters(
+    req: &Request,
+    session: &Session,
+    service: &Service,
+    asked: TicketFilters,
+) -> TicketFilters {
+    let remembered = req
+        .cookie()
+        .get(FILTERS_COOKIE)
+        .map(|c| c.value_str().to_string())
+        .unwrap_or_default();
+    if asked.is_empty() {
+        return serde_urlencoded::from_str::<TicketFilters>(&remembered)
+            .ok()
+            .filter(|f| !f.is_empty())
+            .unwrap_or_else(|| TicketFilters::landing(&session.actor));
+    }
+    let query = serde_urlencoded::to_string(&asked).unwrap_or_default();
+    if query != remembered
+        && let Ok(change) = PreferencesChange::default().with_filters(&query)
+    {
+        // Remembering is a comfort: failing to must not cost the visitor the list.
+        if let Ok(prefs) = service
+            .users()
+            .set_preferences(&session.actor, change, &session.client)
+            .await
+        {
+            preferences::apply(req, &prefs);
+        }
+    }
+    asked
 }
 
 #[handler]
@@ -142,18 +278,23 @@ pub async fn list(
     req: &Request,
     session: Session,
     Data(service): Data<&Service>,
-    Query(f): Query<TicketFilters>,
+    Query(asked): Query<TicketFilters>,
 ) -> Result<Response, WebError> {
-    let number = page_number(f.page.as_deref());
-    let query = f.query(
-        &session.actor,
-        Page {
-            offset: Pager::offset(number),
-            limit: PAGE_SIZE,
-        },
-    )?;
-    let found = service.tickets().list(&session.actor, query).await?;
-    let names = category_names(service, &session.actor).await?;
+    let f = chosen_filters(req, &session, service, asked).await;
+    let actor = &session.actor;
+    let mut number = page_number(f.page.as_deref());
+    let window = |n: u64| Page {
+        offset: Pager::offset(n),
+        limit: PAGE_SIZE,
+    };
+    let tickets = service.tickets();
+    let mut found = tickets.list(actor, f.query(actor, window(number))?).await?;
+    // Past the end (an old link, a list that shrank): the last page instead.
+    if found.items.is_empty() && number > Pager::last(found.total) {
+        number = Pager::last(found.total);
+        found = tickets.list(actor, f.query(actor, window(number))?).await?;
+    }
+    let names = category_names(service, actor).await?;
     let l = Layout::new(req, &session, service).await;
     let t = l.t;
     let mut categories: Vec<Choice> = names
@@ -161,22 +302,81 @@ pub async fn list(
         .map(|(id, name)| Choice::new(id.to_string(), name.clone(), &f.category))
         .collect();
     categories.sort_by(|a, b| a.label.cmp(&b.label));
+    let staff = actor.role.is_staff();
+    let assignees = if staff {
+        crate::pages::assignees::choices(service, actor, t, "").await?
+    } else {
+        Vec::new()
+    };
     page(&ListPage {
         rows: found
             .items
             .iter()
-            .map(|ticket| TicketRow::new(t, ticket, &names))
+            .map(|ticket| TicketRow::new(t, &l.clock, ticket, &names))
             .collect(),
         pager: Pager::new("/ui/tickets", &f, number, Some(found.total), false),
-        views: vec![
-            Choice::new("", t.view_all, &f.view),
-            Choice::new("queue", t.view_queue, &f.view),
-            Choice::new("mine", t.view_mine, &f.view),
-        ],
+        views: STAFF_VIEWS
+            .into_iter()
+            .map(|v| Choice::new(v, view_label(t, v), &f.view))
+            .collect(),
         statuses: view::status_choices(t, &f.status),
         priorities: view::priority_choices(t, &f.priority),
         categories,
+        sort: Some(SortLinks::new(&f)),
+        bulk: staff,
+        assignees,
         f,
         l,
     })
+}
+
+fn view_label(t: &Texts, view: &str) -> &'static str {
+    match view {
+        "work" => t.view_work,
+        "queue" => t.view_queue,
+        "mine" => t.view_mine,
+        "unassigned_high" => t.view_unassigned_high,
+        _ => t.view_all,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorting_a_column_flips_its_direction_and_keeps_the_filters() {
+        let f = TicketFilters {
+            status: "new".into(),
+            sort: "-updated_at".into(),
+            page: Some("3".into()),
+            ..TicketFilters::default()
+        };
+        let links = SortLinks::new(&f);
+        let updated = links.get("updated_at").expect("a link");
+        assert_eq!(updated.state, "descending");
+        assert_eq!(updated.href, "/ui/tickets?status=new&sort=updated_at");
+        let id = links.get("id").expect("a link");
+        assert_eq!(id.state, "none");
+        assert_eq!(id.href, "/ui/tickets?status=new&sort=-id");
+    }
+
+    #[test]
+    fn an_empty_query_is_a_landing() {
+        assert!(TicketFilters::default().is_empty());
+        assert!(
+            TicketFilters {
+                page: Some("2".into()),
+                ..TicketFilters::default()
+            }
+            .is_empty()
+        );
+        assert!(
+            !TicketFilters {
+                q: "1014".into(),
+                ..TicketFilters::default()
+            }
+            .is_empty()
+        );
+    }
 }

@@ -1,0 +1,161 @@
+//! A refused form's complaints, field by field, in the visitor's language: shown next to each
+//! field (the page's own rendering, or the script after a redirect) and, for visitors without
+//! the script, listed with the fields' names in the message above the form.
+
+use fixdesk_usecases::{
+    ServiceError,
+    domain::{DomainError, FieldError},
+};
+
+use crate::i18n::{Lang, Texts, error_text};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors {
+    /// What the message above the form says.
+    pub summary: Option<String>,
+    fields: Vec<(String, String)>,
+}
+
+impl FieldErrors {
+    pub fn none() -> Self {
+        Self::default()
+    }
+
+    /// The complaints of a refusal; one that is not about fields is the summary alone.
+    pub fn of(e: &ServiceError, lang: Lang) -> Self {
+        let t = lang.texts();
+        match e {
+            ServiceError::Domain(DomainError::Invalid(list)) => {
+                let fields: Vec<(String, String)> = list
+                    .iter()
+                    .map(|f| (f.field.to_string(), field_message(f, lang)))
+                    .collect();
+                let listed = fields
+                    .iter()
+                    .map(|(f, m)| format!("{}: {m}", field_label(t, f)))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                Self {
+                    summary: Some(format!("{} {listed}", t.form_has_errors)),
+                    fields,
+                }
+            }
+            e => Self {
+                summary: Some(error_text(e, lang).into_owned()),
+                fields: Vec::new(),
+            },
+        }
+    }
+
+    /// A complaint about one field (a file, say) with the message above the form.
+    pub fn single(field: &str, message: String, t: &Texts) -> Self {
+        Self {
+            summary: Some(format!("{} {}: {message}", t.form_has_errors, field_label(t, field))),
+            fields: vec![(field.to_string(), message)],
+        }
+    }
+
+    /// What is wrong with `field`, if anything.
+    pub fn on(&self, field: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn into_parts(self) -> (Option<String>, Vec<(String, String)>) {
+        (self.summary, self.fields)
+    }
+}
+
+/// A field's name as its form labels it.
+pub fn field_label<'a>(t: &'a Texts, field: &'a str) -> &'a str {
+    match field {
+        "title" => t.title,
+        "description" => t.description,
+        "room_number" => t.room,
+        "priority" => t.priority,
+        "status" => t.status,
+        "category_id" => t.category,
+        "equipment_id" => t.equipment_item,
+        "resolution" => t.resolution,
+        "message" => t.write_message,
+        "username" => t.username,
+        "password" | "new" => t.password,
+        "email" => t.email,
+        "full_name" => t.full_name,
+        "name" => t.name,
+        "attachments" | "file" => t.attachments,
+        "time_zone" => t.time_zone,
+        "language" => t.language,
+        other => other,
+    }
+}
+
+/// What is wrong with a field, in the visitor's words.
+pub fn field_message(f: &FieldError, lang: Lang) -> String {
+    let t = lang.texts();
+    let limit = f.limit.unwrap_or(0).to_string();
+    match f.kind {
+        "missing" => t.err_required.to_string(),
+        "string_too_short" if f.limit.unwrap_or(1) <= 1 => t.err_required.to_string(),
+        "string_too_short" => t.err_too_short.replace("{}", &limit),
+        "string_too_long" => t.err_too_long.replace("{}", &limit),
+        "string_control_characters" => t.err_characters.to_string(),
+        "enum" => t.err_choose.to_string(),
+        _ => translated(&f.message, lang),
+    }
+}
+
+/// The domain's few free-worded complaints, in English for English pages.
+fn translated(message: &str, lang: Lang) -> String {
+    if lang == Lang::Ru {
+        return match message {
+            "value is not a valid email address" => "Это не адрес электронной почты".into(),
+            "Unknown time zone" => "Неизвестный часовой пояс".into(),
+            other => other.into(),
+        };
+    }
+    match message {
+        "Имя пользователя не может содержать пробелы" => "A username cannot contain spaces",
+        "Пароль не может состоять из одних пробелов" => "A password cannot be only spaces",
+        "value is not a valid email address" => "This is not an e-mail address",
+        m if m.starts_with("Пароль должен содержать") => "The password must have 8 to 128 characters",
+        other => other,
+    }
+    .into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn invalid(list: Vec<FieldError>) -> ServiceError {
+        ServiceError::Domain(DomainError::Invalid(list))
+    }
+
+    #[test]
+    fn each_field_is_named_in_the_visitors_language() {
+        let e = invalid(vec![
+            FieldError::new("title", "string_too_short", "String should have at least 3 characters")
+                .with_limit(3),
+            FieldError::new("room_number", "string_too_short", "…").with_limit(1),
+        ]);
+        let ru = FieldErrors::of(&e, Lang::Ru);
+        assert_eq!(ru.on("title"), Some("Не короче 3 символов"));
+        assert_eq!(ru.on("room_number"), Some("Заполните это поле"));
+        let en = FieldErrors::of(&e, Lang::En);
+        assert_eq!(en.on("title"), Some("At least 3 characters"));
+        let summary = en.summary.unwrap_or_default();
+        assert!(summary.contains("Room: Please fill in this field"), "{summary}");
+        assert!(!summary.contains("String should"), "{summary}");
+    }
+
+    #[test]
+    fn other_refusals_are_a_summary_only() {
+        let e = ServiceError::Domain(DomainError::TicketClosed);
+        let en = FieldErrors::of(&e, Lang::En);
+        assert_eq!(en.on("title"), None);
+        assert_eq!(en.summary.as_deref(), Some("The ticket is closed."));
+    }
+}

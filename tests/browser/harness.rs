@@ -41,6 +41,11 @@ fn free_port() -> u16 {
 
 impl Driver {
     pub async fn start() -> Self {
+        Self::start_in_zone(None).await
+    }
+
+    /// A driver whose browsers live in time zone `zone` (their `Intl` reports it).
+    pub async fn start_in_zone(zone: Option<&str>) -> Self {
         let turn = TURN.lock().await;
         assert!(
             std::path::Path::new(CHROMEDRIVER).exists(),
@@ -48,7 +53,11 @@ impl Driver {
              apt-get install chromium chromium-driver (scripts/test.sh does it)"
         );
         let port = free_port();
-        let child = Command::new(CHROMEDRIVER)
+        let mut command = Command::new(CHROMEDRIVER);
+        if let Some(zone) = zone {
+            command.env("TZ", zone);
+        }
+        let child = command
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -67,24 +76,55 @@ impl Driver {
         }
     }
 
-    /// A new browser window with its own profile, preferring `lang`.
+    /// A new desktop browser window (1366×768) with its own profile, preferring `lang`.
     pub async fn browser(&self, base: &str, lang: &str) -> Browser {
+        self.browser_sized(base, lang, Screen::Desktop).await
+    }
+
+    /// A new browser window of `screen`'s size; a phone is emulated (390×844, touch), since a
+    /// headless window cannot be narrower than 500 pixels.
+    pub async fn browser_sized(&self, base: &str, lang: &str, screen: Screen) -> Browser {
+        self.browser_with(base, lang, screen, false).await
+    }
+
+    /// The same in the dark colour scheme.
+    pub async fn dark_browser(&self, base: &str, lang: &str, screen: Screen) -> Browser {
+        self.browser_with(base, lang, screen, true).await
+    }
+
+    async fn browser_with(&self, base: &str, lang: &str, screen: Screen, dark: bool) -> Browser {
         let profile = tempfile::tempdir().expect("profile dir");
+        let (width, height) = screen.size();
+        let mut args = vec![
+            "--headless=new".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-dev-shm-usage".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            format!("--window-size={width},{height}"),
+            format!("--lang={lang}"),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        if dark {
+            args.push("--force-dark-mode".into());
+            args.push("--blink-settings=preferredColorScheme=0".into());
+        }
+        let mut options = json!({
+            "binary": CHROMIUM,
+            "args": args,
+            "prefs": { "intl.accept_languages": lang },
+        });
+        if screen == Screen::Phone {
+            options["mobileEmulation"] = json!({
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0, "touch": true },
+            });
+        }
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({
-                "binary": CHROMIUM,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                    format!("--lang={lang}"),
-                    format!("--user-data-dir={}", profile.path().display()),
-                ],
-                "prefs": { "intl.accept_languages": lang },
-            }),
-        );
+        caps.insert("goog:chromeOptions".into(), options);
         // chromedriver speaks plain HTTP on loopback: no TLS stack needed.
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let client = ClientBuilder::new(connector)
@@ -98,6 +138,44 @@ impl Driver {
             _profile: profile,
         }
     }
+}
+
+/// The two screens every page is tried on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Desktop,
+    Phone,
+}
+
+impl Screen {
+    pub fn size(self) -> (u32, u32) {
+        match self {
+            Screen::Desktop => (1366, 768),
+            Screen::Phone => (390, 844),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Screen::Desktop => "desktop",
+            Screen::Phone => "phone",
+        }
+    }
+}
+
+/// axe-core, fetched from the npm registry by `scripts/test.sh` (or named by `FIXDESK_AXE`).
+fn axe_source() -> String {
+    let path = std::env::var_os("FIXDESK_AXE").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/axe/package/axe.min.js"),
+        PathBuf::from,
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "the accessibility checks need axe-core at {} ({e}): scripts/test.sh fetches it \
+             (npm pack axe-core@4.14.1)",
+            path.display()
+        )
+    })
 }
 
 pub struct Browser {
@@ -190,6 +268,39 @@ impl Browser {
         self.click("form[action='/ui/login'] button[type=submit]")
             .await;
         self.find("#logout").await;
+    }
+
+    /// The open page's serious and critical accessibility violations, as axe-core finds them
+    /// (rule, then the first offending element), for an assertion to print.
+    pub async fn accessibility_problems(&self) -> Vec<String> {
+        // Injected through WebDriver, which the page's Content-Security-Policy does not
+        // govern: the only script the policy lets past, and only here.
+        self.client
+            .execute(&axe_source(), vec![])
+            .await
+            .expect("axe-core loads");
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                   .then(r => done(r.violations
+                       .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                       .map(v => v.id + ': ' + v.help + ' — ' + (v.nodes[0] ? v.nodes[0].html : ''))))
+                   .catch(e => done(['axe failed: ' + e]));",
+                vec![],
+            )
+            .await
+            .expect("axe runs");
+        serde_json::from_value(found).unwrap_or_default()
+    }
+
+    /// The page's width beyond the window's (0 when nothing scrolls sideways).
+    pub async fn overflow(&self) -> i64 {
+        self.js("return document.documentElement.scrollWidth - window.innerWidth")
+            .await
+            .as_i64()
+            .unwrap_or(i64::MAX)
     }
 
     /// Saves a screenshot for the README when `FIXDESK_SCREENSHOTS` names a directory.

@@ -45,7 +45,7 @@ async fn each_role_opens_its_pages_and_is_refused_the_rest() {
         "/ui/equipment".to_string(),
         format!("/ui/equipment/{equipment}"),
         "/ui/notifications".to_string(),
-        "/ui/password".to_string(),
+        "/ui/account".to_string(),
     ];
     let staff = [
         "/ui/equipment/new".to_string(),
@@ -126,7 +126,7 @@ async fn without_a_session_pages_send_the_browser_to_sign_in() {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         location(&r),
-        "/ui/login?next=%2Fui%2Ftickets%3Fstatus%3Dnew&expired="
+        "/ui/login?next=%2Fui%2Ftickets%3Fstatus%3Dnew"
     );
     // A forged or revoked cookie is an ended session.
     let r = page(&app, Method::GET, "/ui/tickets", "forged")
@@ -135,6 +135,17 @@ async fn without_a_session_pages_send_the_browser_to_sign_in() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(location(&r).ends_with("expired=1"), "{}", location(&r));
+    // A form sent without a session comes back to the page it was on, its text kept.
+    let r = app
+        .client
+        .post(app.url("/ui/tickets/5/messages"))
+        .header(header::REFERER, app.url("/ui/tickets/5"))
+        .form(&[("csrf", "x"), ("message", "hello")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&r), "/ui/login?next=%2Fui%2Ftickets%2F5&kept=1");
     // Browsers asking for `/` get the interface; scripts keep the contract's JSON.
     let r = app
         .client

@@ -150,6 +150,23 @@ pub enum ErrorKind {
 }
 
 impl DomainError {
+    /// The input field a refusal is about, when it is about one (so a form can show it there).
+    pub fn field(&self) -> Option<&'static str> {
+        use DomainError as D;
+        match self {
+            D::ResolutionRequired => Some("resolution"),
+            D::WrongCurrentPassword => Some("current"),
+            D::NewPasswordTooShort | D::NewPasswordTooLong => Some("password"),
+            D::UsernameTaken => Some("username"),
+            D::EmailTaken => Some("email"),
+            D::CategoryNameTaken => Some("name"),
+            D::UnknownCategory => Some("category_id"),
+            D::UnknownEquipment => Some("equipment_id"),
+            D::InvalidAssignee | D::AgentNotFound => Some("assignee"),
+            _ => None,
+        }
+    }
+
     pub fn kind(&self) -> ErrorKind {
         use DomainError as D;
         match self {

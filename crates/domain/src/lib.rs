@@ -20,6 +20,7 @@ pub mod patch;
 pub mod policy;
 pub mod preferences;
 pub mod readiness;
+pub mod removal;
 pub mod role;
 pub mod service_error;
 pub mod statistics;
@@ -47,6 +48,7 @@ pub use notification::{NewNotification, Notification, NotificationKind, Notifica
 pub use page::Page;
 pub use patch::Patch;
 pub use preferences::{Language, Preferences, PreferencesChange, TimeZone};
+pub use removal::Removal;
 pub use readiness::{NotReady, StorageProblem};
 pub use role::Role;
 pub use service_error::ServiceError;

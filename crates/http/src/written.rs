@@ -105,7 +105,6 @@ mod tests {
             },
             assigned_to: assigned.then_some(PersonOut { id: 2, name: None }),
             messages_count: 1,
-            last_message_by: None,
         }
     }
 

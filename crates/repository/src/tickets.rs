@@ -466,33 +466,20 @@ pub async fn delete<C: ConnectionTrait>(conn: &C, id: TicketId) -> Result<(), Re
 }
 
 /// Whether any ticket refers to the category.
-pub async fn any_in_category<C: ConnectionTrait>(
-    conn: &C,
-    id: CategoryId,
-) -> Result<bool, RepoError> {
+pub async fn in_category<C: ConnectionTrait>(conn: &C, id: CategoryId) -> Result<u64, RepoError> {
     Ok(ticket::Entity::find()
         .filter(ticket::Column::CategoryId.eq(id.0))
-        .select_only()
-        .column(ticket::Column::Id)
-        .limit(1)
-        .into_tuple::<i64>()
-        .one(conn)
-        .await?
-        .is_some())
+        .count(conn)
+        .await?)
 }
 
 /// Whether any ticket refers to the equipment.
-pub async fn any_for_equipment<C: ConnectionTrait>(
+pub async fn for_equipment<C: ConnectionTrait>(
     conn: &C,
     id: EquipmentId,
-) -> Result<bool, RepoError> {
+) -> Result<u64, RepoError> {
     Ok(ticket::Entity::find()
         .filter(ticket::Column::EquipmentId.eq(id.0))
-        .select_only()
-        .column(ticket::Column::Id)
-        .limit(1)
-        .into_tuple::<i64>()
-        .one(conn)
-        .await?
-        .is_some())
+        .count(conn)
+        .await?)
 }

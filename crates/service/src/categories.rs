@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use fixdesk_domain::{
     Actor, Category, CategoryChanges, CategoryId, ClientInfo, DomainError, NewCategory, Page,
+    Removal,
 };
 use fixdesk_repository::{audit, categories, tickets};
 use fixdesk_usecases::{CategoryUseCases, ServiceError, async_trait};
@@ -107,14 +108,15 @@ impl CategoryUseCases for Categories {
         actor: &Actor,
         id: CategoryId,
         client: &ClientInfo,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<Removal, ServiceError> {
         actor.require_admin()?;
         let now = clock::now();
         let uow = self.ctx.db.begin_write().await?;
         let c = categories::find(uow.conn(), id)
             .await?
             .ok_or(DomainError::CategoryNotFound)?;
-        if tickets::any_in_category(uow.conn(), id).await? {
+        let used = tickets::in_category(uow.conn(), id).await?;
+        if used > 0 {
             let after = categories::update(uow.conn(), id, None, None, Some(false), now).await?;
             audit::append(
                 uow.conn(),
@@ -132,6 +134,10 @@ impl CategoryUseCases for Categories {
             .await?;
         }
         uow.commit().await?;
-        Ok(())
+        Ok(if used > 0 {
+            Removal::KeptForTickets(used)
+        } else {
+            Removal::Deleted
+        })
     }
 }

@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use fixdesk_domain::{
     Actor, CategoryId, ClientInfo, DomainError, Equipment, EquipmentChanges, EquipmentFilter,
-    EquipmentId, Maintenance, NewEquipment, NewMaintenance, Page, TicketQuery,
+    EquipmentId, Maintenance, NewEquipment, NewMaintenance, Page, Removal,
+    TicketQuery,
 };
 use fixdesk_repository::{categories, equipment, maintenance, tickets};
 use fixdesk_usecases::{EquipmentUseCases, ServiceError, TicketPage, async_trait};
@@ -122,7 +123,7 @@ impl EquipmentUseCases for EquipmentRegister {
         actor: &Actor,
         id: EquipmentId,
         client: &ClientInfo,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<Removal, ServiceError> {
         actor
             .require_admin()
             .map_err(|_| DomainError::EquipmentDeleteAdminOnly)?;
@@ -131,7 +132,8 @@ impl EquipmentUseCases for EquipmentRegister {
         let e = equipment::find(uow.conn(), id)
             .await?
             .ok_or(DomainError::EquipmentNotFound)?;
-        let referenced = tickets::any_for_equipment(uow.conn(), id).await?;
+        let used = tickets::for_equipment(uow.conn(), id).await?;
+        let referenced = used > 0;
         if referenced {
             equipment::retire(uow.conn(), id, actor.id, now).await?;
         } else {
@@ -143,7 +145,11 @@ impl EquipmentUseCases for EquipmentRegister {
             now,
         )
         .await?;
-        Ok(())
+        Ok(if referenced {
+            Removal::KeptForTickets(used)
+        } else {
+            Removal::Deleted
+        })
     }
 
     async fn add_maintenance(

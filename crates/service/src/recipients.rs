@@ -33,7 +33,7 @@ pub(crate) fn ticket_created(
     let notice = Notice {
         kind: NotificationKind::TicketCreated,
         title: format!("Новая заявка #{}", t.id),
-        message: format!("{} (каб. {})", t.title, t.room_number),
+        message: t.title.clone(),
         related_id: Some(t.id.0),
     };
     notifications::notify(batch, Audience::Staff { except: author }, notice, now)
@@ -96,7 +96,7 @@ pub(crate) fn ticket_changed(
         } else {
             (
                 NotificationKind::TicketUpdated,
-                format!("Заявка #{}: статус {}", after.id, after.status),
+                format!("Заявка #{}: статус «{}»", after.id, after.status.label_ru()),
             )
         };
         let message = after

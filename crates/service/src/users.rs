@@ -64,6 +64,21 @@ impl UserUseCases for Users {
         Ok(users::list(self.ctx.db.reader(), page).await?)
     }
 
+    async fn search(&self, actor: &Actor, term: &str) -> Result<Vec<User>, ServiceError> {
+        actor.require_admin()?;
+        let term = term.trim().to_lowercase();
+        let contains = |v: &str| v.to_lowercase().contains(&term);
+        Ok(users::all(self.ctx.db.reader())
+            .await?
+            .into_iter()
+            .filter(|u| {
+                contains(&u.username)
+                    || u.full_name.as_deref().is_some_and(contains)
+                    || u.email.as_deref().is_some_and(contains)
+            })
+            .collect())
+    }
+
     async fn directory(&self, _actor: &Actor) -> Result<Vec<UserBasic>, ServiceError> {
         let all = users::all(self.ctx.db.reader()).await?;
         Ok(all

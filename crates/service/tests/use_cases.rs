@@ -8,8 +8,10 @@
 use fixdesk_service::{
     Fixdesk, Helpdesk, ServiceError, ServiceSettings,
     domain::{
-        Actor, ClientInfo, Description, DomainError, FieldError, NewTicket, NewUser, Password,
-        Priority, Role, RoomNumber, TicketChanges, TicketId, TicketStatus, Title, Username,
+        Actor, ClientInfo, DeskRules, Description, DomainError, FieldError, Language, NewTicket,
+        NewUser, Page, Password, PreferencesChange, Priority, Resolution, Role, RoomNumber,
+        TicketChanges, TicketFilter, TicketId, TicketQuery, TicketStatus, TimeZone, Title,
+        Username,
     },
 };
 use sea_orm::{ConnectionTrait, Statement};
@@ -48,9 +50,14 @@ async fn database_url() -> String {
 
 impl Desk {
     async fn new() -> Self {
-        let service = Fixdesk::open(ServiceSettings::new(database_url().await))
-            .await
-            .unwrap();
+        Self::with(|_| {}).await
+    }
+
+    /// A desk whose settings `adjust` changes first (its rules, its data directory).
+    async fn with(adjust: impl FnOnce(&mut ServiceSettings)) -> Self {
+        let mut settings = ServiceSettings::new(database_url().await);
+        adjust(&mut settings);
+        let service = Fixdesk::open(settings).await.unwrap();
         service.ensure_admin(Some(ADMIN_PASSWORD)).await.unwrap();
         let client = ClientInfo {
             ip: Some("10.1.2.3".into()),
@@ -324,4 +331,173 @@ async fn a_name_holding_nul_signs_nobody_in_and_breaks_nothing() {
         1,
         "the attempt is audited (with the NUL escaped)"
     );
+}
+
+#[tokio::test]
+async fn a_close_needs_a_resolution_and_the_creator_may_reopen_within_the_window() {
+    let desk = Desk::new().await;
+    let anna = desk.person("anna", Role::User).await;
+    let agent = desk.person("agent_one", Role::Agent).await;
+    let tickets = desk.service.tickets();
+    let id = desk.file(&anna, "Принтер").await.unwrap();
+    let before = desk.footprint().await;
+    let err = tickets
+        .resolve(&agent, id, parsed(Resolution::parse("   ")), &desk.client)
+        .await
+        .unwrap_err();
+    assert_eq!(domain(err), DomainError::ResolutionRequired);
+    assert_eq!(desk.footprint().await, before, "a refusal writes nothing");
+    let closed = tickets
+        .resolve(&agent, id, parsed(Resolution::parse("Заменён ролик")), &desk.client)
+        .await
+        .unwrap();
+    assert_eq!(closed.status, TicketStatus::Closed);
+    assert_eq!(closed.resolution.as_deref(), Some("Заменён ролик"));
+    let reopened = tickets.reopen(&anna, id, &desk.client).await.unwrap();
+    assert_eq!(reopened.status, TicketStatus::New);
+    assert_eq!(reopened.closed_at, None);
+    // The creator closes too, with their own words; a week and a day later the window is shut.
+    tickets
+        .resolve(&anna, id, parsed(Resolution::parse("Сам починил")), &desk.client)
+        .await
+        .unwrap();
+    desk.counters_agree().await;
+    // Moved back in time by hand (the day counters then disagree, as such an edit would).
+    desk.service
+        .database()
+        .writer()
+        .execute_unprepared(&format!(
+            "UPDATE tickets SET closed_at = '2020-01-01 00:00:00' WHERE id = {id}"
+        ))
+        .await
+        .unwrap();
+    let err = tickets.reopen(&anna, id, &desk.client).await.unwrap_err();
+    assert_eq!(domain(err), DomainError::ReopenWindowPassed);
+    let boris = desk.person("boris", Role::User).await;
+    let err = tickets.reopen(&boris, id, &desk.client).await.unwrap_err();
+    assert_eq!(domain(err), DomainError::CannotViewTicket);
+    tickets.reopen(&agent, id, &desk.client).await.unwrap();
+    let reopen_rows = desk
+        .count(&format!(
+            "SELECT COUNT(*) FROM audit_logs WHERE entity_id = {id} AND description LIKE '%переоткрыта%'"
+        ))
+        .await;
+    assert_eq!(reopen_rows, 2);
+}
+
+#[tokio::test]
+async fn agents_hand_tickets_over_only_where_the_desk_allows_it() {
+    let desk = Desk::with(|s| s.rules = DeskRules::new(7, false)).await;
+    let anna = desk.person("anna", Role::User).await;
+    let first = desk.person("agent_one", Role::Agent).await;
+    let second = desk.person("agent_two", Role::Agent).await;
+    let tickets = desk.service.tickets();
+    let id = desk.file(&anna, "Сканер").await.unwrap();
+    tickets.claim(&first, id, &desk.client).await.unwrap();
+    let err = tickets
+        .assign(&first, id, second.id, &desk.client)
+        .await
+        .unwrap_err();
+    assert_eq!(domain(err), DomainError::HandOverAdminOnly);
+    // Giving it back to the queue is always theirs to do.
+    let back = tickets.unassign(&first, id, &desk.client).await.unwrap();
+    assert_eq!((back.assigned_to_id, back.status), (None, TicketStatus::New));
+    let given = tickets
+        .assign(&desk.admin, id, second.id, &desk.client)
+        .await
+        .unwrap();
+    assert_eq!(given.assigned_to_id, Some(second.id));
+    desk.counters_agree().await;
+}
+
+#[tokio::test]
+async fn preferences_belong_to_the_account_and_a_new_zone_is_audited() {
+    let desk = Desk::new().await;
+    let anna = desk.person("anna", Role::User).await;
+    let users = desk.service.users();
+    let audit = "SELECT COUNT(*) FROM audit_logs";
+    let rows = desk.count(audit).await;
+    let zone = PreferencesChange {
+        time_zone: Some(parsed(TimeZone::parse("Europe/Moscow"))),
+        language: Some(Language::En),
+        ..PreferencesChange::default()
+    };
+    let saved = users
+        .set_preferences(&anna, zone.clone(), &desk.client)
+        .await
+        .unwrap();
+    assert_eq!(saved.time_zone.map(TimeZone::name), Some("Europe/Moscow"));
+    assert_eq!(desk.count(audit).await, rows + 1);
+    // The same again changes nothing; remembered list filters are view state, not audited.
+    users.set_preferences(&anna, zone, &desk.client).await.unwrap();
+    let filters = parsed(PreferencesChange::default().with_filters("view=all&q=204"));
+    users
+        .set_preferences(&anna, filters, &desk.client)
+        .await
+        .unwrap();
+    assert_eq!(desk.count(audit).await, rows + 1);
+    let read = users.preferences(&anna).await.unwrap();
+    assert_eq!(read.ticket_filters.as_deref(), Some("view=all&q=204"));
+    assert_eq!(read.language, Some(Language::En));
+}
+
+#[tokio::test]
+async fn staff_find_a_ticket_by_number_room_or_author() {
+    let desk = Desk::new().await;
+    let anna = desk.person("anna_petrova", Role::User).await;
+    let boris = desk.person("boris", Role::User).await;
+    let agent = desk.person("agent_one", Role::Agent).await;
+    let mine = desk.file(&anna, "Монитор").await.unwrap();
+    desk.file(&boris, "Клавиатура").await.unwrap();
+    let find = |term: &str, who: &Actor| {
+        let query = TicketQuery {
+            filter: TicketFilter {
+                search: Some(term.to_string()),
+                ..TicketFilter::default()
+            },
+            page: Page::new(0, 50),
+            ..TicketQuery::default()
+        };
+        let tickets = desk.service.tickets();
+        let who = who.clone();
+        async move {
+            let page = tickets.list(&who, query).await.unwrap();
+            (page.total, page.items.iter().map(|t| t.id).collect::<Vec<_>>())
+        }
+    };
+    assert_eq!(find(&format!("#{mine}"), &agent).await, (1, vec![mine]));
+    assert_eq!(find("ПЕТРОВА", &agent).await.0, 0, "no name holds it");
+    assert_eq!(find("Anna_P", &agent).await, (1, vec![mine]));
+    assert_eq!(find("101", &agent).await.0, 2, "the room of both");
+    // A user's search stays within their own tickets.
+    assert_eq!(find("101", &boris).await.0, 1);
+}
+
+#[tokio::test]
+async fn a_refused_file_leaves_nothing_behind_and_a_discarded_one_is_gone() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_path_buf();
+    let desk = Desk::with(|s| s.data_dir = data.clone()).await;
+    let anna = desk.person("anna", Role::User).await;
+    let files = desk.service.attachments();
+    let body = |bytes: &'static [u8]| -> fixdesk_service::ByteStream {
+        Box::pin(futures::stream::once(async move { Ok(bytes.to_vec()) }))
+    };
+    let stored = || {
+        std::fs::read_dir(data.join("attachments/uploads"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+    };
+    let err = files
+        .stage(&anna, "photo.heic", body(b"<html>not a photo</html>"))
+        .await
+        .unwrap_err();
+    assert_eq!(domain(err), DomainError::FileContentMismatch);
+    assert_eq!(stored(), 0);
+    let heic: &'static [u8] = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic";
+    let staged = files.stage(&anna, "IMG_0001.HEIC", body(heic)).await.unwrap();
+    assert_eq!(staged.content_type, "image/heic");
+    assert_eq!(stored(), 1);
+    files.discard(vec![staged]).await;
+    assert_eq!(stored(), 0);
 }

@@ -1,5 +1,7 @@
 use async_trait::async_trait;
-use fixdesk_domain::{Actor, Category, CategoryChanges, CategoryId, ClientInfo, NewCategory, Page};
+use fixdesk_domain::{
+    Actor, Category, CategoryChanges, CategoryId, ClientInfo, NewCategory, Page, Removal,
+};
 
 use crate::ServiceError;
 
@@ -27,11 +29,11 @@ pub trait CategoryUseCases: Send + Sync {
         changes: CategoryChanges,
         client: &ClientInfo,
     ) -> Result<Category, ServiceError>;
-    /// Deactivates a category that tickets use, deletes it otherwise.
+    /// Deactivates a category that tickets use, deletes it otherwise; says which.
     async fn delete(
         &self,
         actor: &Actor,
         id: CategoryId,
         client: &ClientInfo,
-    ) -> Result<(), ServiceError>;
+    ) -> Result<Removal, ServiceError>;
 }

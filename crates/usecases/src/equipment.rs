@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use fixdesk_domain::{
     Actor, CategoryId, ClientInfo, Equipment, EquipmentChanges, EquipmentFilter, EquipmentId,
-    Maintenance, NewEquipment, NewMaintenance, Page, TicketQuery,
+    Maintenance, NewEquipment, NewMaintenance, Page, Removal, TicketQuery,
 };
 
 use crate::{ServiceError, TicketPage};
@@ -38,12 +38,13 @@ pub trait EquipmentUseCases: Send + Sync {
         client: &ClientInfo,
     ) -> Result<Equipment, ServiceError>;
     /// Removes an item; one that tickets refer to is retired instead, so they stay readable.
+    /// Says which.
     async fn delete(
         &self,
         actor: &Actor,
         id: EquipmentId,
         client: &ClientInfo,
-    ) -> Result<(), ServiceError>;
+    ) -> Result<Removal, ServiceError>;
     async fn add_maintenance(
         &self,
         actor: &Actor,

@@ -26,6 +26,8 @@ pub trait UserUseCases: Send + Sync {
         client: &ClientInfo,
     ) -> Result<User, ServiceError>;
     async fn list(&self, actor: &Actor, page: Page) -> Result<Vec<User>, ServiceError>;
+    /// Users whose username, full name or e-mail contains `term` (any case), by id (admins).
+    async fn search(&self, actor: &Actor, term: &str) -> Result<Vec<User>, ServiceError>;
     /// Every live user's id, name and role: clients need it to show who filed or works a
     /// ticket. E-mail addresses and the active flag stay admin-only.
     async fn directory(&self, actor: &Actor) -> Result<Vec<UserBasic>, ServiceError>;

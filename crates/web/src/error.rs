@@ -85,11 +85,14 @@ pub fn respond(err: poem::Error, req_lang: Lang, jar: &poem::web::cookie::Cookie
             next,
             form,
         } => {
-            let query = serde_urlencoded::to_string([
-                ("next", next.as_str()),
-                ("expired", if *expired { "1" } else { "" }),
-                ("kept", if *form { "1" } else { "" }),
-            ])
+            let mut pairs = vec![("next", next.as_str())];
+            if *expired {
+                pairs.push(("expired", "1"));
+            }
+            if *form {
+                pairs.push(("kept", "1"));
+            }
+            let query = serde_urlencoded::to_string(pairs)
             .unwrap_or_default();
             see_other(&format!("/ui/login?{query}"))
         }

@@ -40,6 +40,14 @@ impl FieldErrors {
                     fields,
                 }
             }
+            ServiceError::Domain(d) if d.field().is_some() => {
+                let text = error_text(e, lang).into_owned();
+                let field = d.field().unwrap_or_default();
+                Self {
+                    summary: Some(text.clone()),
+                    fields: vec![(field.to_string(), text)],
+                }
+            }
             e => Self {
                 summary: Some(error_text(e, lang).into_owned()),
                 fields: Vec::new(),
@@ -149,6 +157,16 @@ mod tests {
         let summary = en.summary.unwrap_or_default();
         assert!(summary.contains("Room: Please fill in this field"), "{summary}");
         assert!(!summary.contains("String should"), "{summary}");
+    }
+
+    #[test]
+    fn a_rule_about_one_field_is_shown_at_that_field() {
+        let e = ServiceError::Domain(DomainError::ResolutionRequired);
+        let en = FieldErrors::of(&e, Lang::En);
+        assert_eq!(
+            en.on("resolution"),
+            Some("Describe the resolution: a ticket cannot be closed without one.")
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! How domain values read on a page: labels in the visitor's language, dates, pagination.
 
-use fixdesk_usecases::domain::{Priority, Role, TicketStatus};
+use fixdesk_usecases::domain::{
+    EquipmentStatus, MaintenanceKind, Priority, Removal, Role, TicketStatus,
+};
 use serde::Serialize;
 
 use crate::i18n::Texts;
@@ -26,6 +28,61 @@ pub fn priority_label(t: &Texts, priority: Priority) -> &'static str {
         Priority::Low => t.priority_low,
         Priority::Medium => t.priority_medium,
         Priority::High => t.priority_high,
+    }
+}
+
+pub fn equipment_status_label(t: &Texts, status: EquipmentStatus) -> &'static str {
+    match status {
+        EquipmentStatus::Active => t.equipment_active,
+        EquipmentStatus::Inactive => t.equipment_inactive,
+        EquipmentStatus::Repair => t.equipment_repair,
+        EquipmentStatus::Decommissioned => t.equipment_decommissioned,
+    }
+}
+
+pub fn maintenance_label(t: &Texts, kind: MaintenanceKind) -> &'static str {
+    match kind {
+        MaintenanceKind::Maintenance => t.maintenance_maintenance,
+        MaintenanceKind::Repair => t.maintenance_repair,
+        MaintenanceKind::Inspection => t.maintenance_inspection,
+        MaintenanceKind::Upgrade => t.maintenance_upgrade,
+        MaintenanceKind::Other => t.maintenance_other,
+    }
+}
+
+pub fn audit_action_label<'a>(t: &Texts, code: &'a str) -> &'a str {
+    match code {
+        "CREATE" => t.action_create,
+        "UPDATE" => t.action_update,
+        "DELETE" => t.action_delete,
+        "LOGIN" => t.action_login,
+        "LOGIN_FAILED" => t.action_login_failed,
+        "LOGOUT" => t.action_logout,
+        "ACCESS_DENIED" => t.action_access_denied,
+        other => other,
+    }
+}
+
+pub fn audit_entity_label<'a>(t: &Texts, code: &'a str) -> &'a str {
+    match code {
+        "user" => t.entity_user,
+        "ticket" => t.entity_ticket,
+        "ticket_message" => t.entity_message,
+        "category" => t.entity_category,
+        "equipment" => t.entity_equipment,
+        "maintenance" => t.entity_maintenance,
+        "notification" => t.entity_notification,
+        "attachment" => t.entity_attachment,
+        "request" => t.entity_request,
+        other => other,
+    }
+}
+
+/// What a deletion really did: "deleted", or `kept` ("deactivated: {} tickets use it").
+pub fn removal_text(t: &Texts, removal: Removal, kept: &str) -> String {
+    match removal {
+        Removal::Deleted => t.deleted.to_string(),
+        Removal::KeptForTickets(n) => kept.replace("{}", &n.to_string()),
     }
 }
 

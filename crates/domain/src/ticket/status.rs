@@ -43,6 +43,15 @@ impl TicketStatus {
         }
     }
 
+    /// The status in the API's language, for texts the service writes (notification titles).
+    pub fn label_ru(self) -> &'static str {
+        match self {
+            TicketStatus::New => "Новая",
+            TicketStatus::InProgress => "В работе",
+            TicketStatus::Closed => "Закрыта",
+        }
+    }
+
     /// The position in the workflow, which is also the stored value and the sort order.
     pub fn rank(self) -> i16 {
         match self {

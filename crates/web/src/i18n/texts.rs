@@ -15,7 +15,9 @@ macro_rules! texts {
 }
 
 texts! {
+    lang_code => "ru", "en";
     other_language => "English", "Русский";
+    switch_theme => "Светлая или тёмная тема", "Light or dark theme";
     skip_to_content => "Перейти к содержимому", "Skip to content";
     navigation => "Разделы", "Sections";
     back_home => "На главную", "Back to the start page";
@@ -95,6 +97,7 @@ texts! {
     keys_hint => "Нажмите ? — список клавиш", "Press ? for keyboard shortcuts";
     any => "Любой", "Any";
     search => "Поиск", "Search";
+    user_search_hint => "Имя, ФИО или почта", "Username, name or e-mail";
     search_hint => "Номер, тема, кабинет или автор", "Number, title, room or author";
     apply => "Применить", "Apply";
     no_tickets => "Заявок не найдено.", "No tickets found.";
@@ -150,6 +153,8 @@ texts! {
     edit => "Изменить", "Edit";
     delete => "Удалить", "Delete";
     deleted => "Удалено.", "Deleted.";
+    category_deactivated => "Категория отключена, а не удалена: её используют заявки ({}).", "The category was deactivated, not deleted: {} tickets use it.";
+    equipment_retired => "Оборудование списано, а не удалено: на него ссылаются заявки ({}).", "The equipment was retired, not deleted: {} tickets refer to it.";
     name => "Название", "Name";
     active => "Активен", "Active";
     inactive => "неактивен", "inactive";
@@ -175,6 +180,31 @@ texts! {
     email => "Эл. почта", "E-mail";
     role => "Роль", "Role";
     user => "Пользователь", "User";
+    equipment_active => "В работе", "In service";
+    equipment_inactive => "Не используется", "Not in use";
+    equipment_repair => "В ремонте", "In repair";
+    equipment_decommissioned => "Списано", "Decommissioned";
+    maintenance_maintenance => "Обслуживание", "Maintenance";
+    maintenance_repair => "Ремонт", "Repair";
+    maintenance_inspection => "Осмотр", "Inspection";
+    maintenance_upgrade => "Модернизация", "Upgrade";
+    maintenance_other => "Другое", "Other";
+    action_create => "Создание", "Created";
+    action_update => "Изменение", "Changed";
+    action_delete => "Удаление", "Deleted";
+    action_login => "Вход", "Signed in";
+    action_login_failed => "Неудачный вход", "Failed sign-in";
+    action_logout => "Выход", "Signed out";
+    action_access_denied => "Отказ в доступе", "Access denied";
+    entity_user => "Пользователь", "User";
+    entity_ticket => "Заявка", "Ticket";
+    entity_message => "Сообщение", "Message";
+    entity_category => "Категория", "Category";
+    entity_equipment => "Оборудование", "Equipment";
+    entity_maintenance => "Обслуживание", "Maintenance";
+    entity_notification => "Уведомление", "Notification";
+    entity_attachment => "Вложение", "Attachment";
+    entity_request => "Запрос", "Request";
     role_admin => "Администратор", "Administrator";
     role_agent => "Агент", "Agent";
     role_user => "Пользователь", "User";
@@ -196,6 +226,11 @@ texts! {
     show_all => "Показать все", "Show all";
     show_unread => "Только непрочитанные", "Unread only";
     notification_settings => "Какие уведомления получать", "Which notifications to receive";
+    notice_created => "Новая заявка #{}", "New ticket #{}";
+    notice_assigned => "Вам назначена заявка #{}", "Ticket #{} was assigned to you";
+    notice_updated => "Статус заявки #{} изменился", "The status of ticket #{} changed";
+    notice_completed => "Заявка #{} закрыта", "Ticket #{} was closed";
+    notice_message => "Новое сообщение в заявке #{}", "New message on ticket #{}";
     kind_ticket_created => "Новая заявка (сотрудникам)", "A new ticket (staff)";
     kind_ticket_assigned => "Заявка назначена мне", "A ticket assigned to me";
     kind_ticket_updated => "Статус моей заявки изменился", "My ticket's status changed";

@@ -68,11 +68,27 @@ impl AuditFilters {
 pub struct AuditRow {
     pub id: i64,
     pub at: When,
+    /// The action's code (kept on hover) and its word.
     pub action: String,
+    pub action_label: String,
+    /// The object in words, and its page where it has one.
     pub entity: String,
+    pub entity_link: Option<String>,
     pub who: String,
+    pub who_link: Option<String>,
     pub description: String,
     pub ip: String,
+}
+
+/// The page of an audited object, for the kinds that have one.
+fn object_page(kind: &str, id: i64) -> Option<String> {
+    match kind {
+        "ticket" => Some(format!("/ui/tickets/{id}")),
+        "equipment" => Some(format!("/ui/equipment/{id}")),
+        "user" => Some(format!("/ui/users/{id}")),
+        "category" => Some("/ui/categories".to_string()),
+        _ => None,
+    }
 }
 
 #[derive(Template)]
@@ -123,6 +139,7 @@ pub async fn list(
     let actions = audit.action_types(actor).await?;
     let users = service.users().directory(actor).await?;
     let l = Layout::new(req, &session, service).await;
+    let t = l.t;
     page(&ListPage {
         rows: found
             .items
@@ -130,13 +147,24 @@ pub async fn list(
             .map(|r| AuditRow {
                 id: r.id,
                 at: l.clock.when(&r.created_at),
+                action_label: view::audit_action_label(t, &r.action_type).to_string(),
                 action: r.action_type,
-                entity: match (r.entity_type, r.entity_id) {
-                    (Some(kind), Some(id)) => format!("{kind} #{id}"),
-                    (Some(kind), None) => kind,
+                entity_link: match (&r.entity_type, r.entity_id) {
+                    (Some(kind), Some(id)) => object_page(kind, id),
+                    _ => None,
+                },
+                entity: match (&r.entity_type, r.entity_id) {
+                    (Some(kind), Some(id)) => {
+                        format!("{} #{id}", view::audit_entity_label(t, kind))
+                    }
+                    (Some(kind), None) => view::audit_entity_label(t, kind).to_string(),
                     _ => String::new(),
                 },
-                who: r.user.map(|u| u.username).unwrap_or_default(),
+                who_link: r.user.as_ref().map(|u| format!("/ui/users/{}", u.id)),
+                who: r
+                    .user
+                    .map(|u| fixdesk_usecases::domain::display_name(u.full_name.as_deref(), &u.username))
+                    .unwrap_or_default(),
                 description: r.description,
                 ip: r.ip_address.unwrap_or_default(),
             })
@@ -144,11 +172,11 @@ pub async fn list(
         pager: Pager::new("/ui/audit", &f, number, Some(found.total), false),
         actions: actions
             .into_iter()
-            .map(|a| Choice::new(a.clone(), a, &f.action))
+            .map(|a| Choice::new(a.clone(), view::audit_action_label(t, &a), &f.action))
             .collect(),
         entities: ENTITIES
             .into_iter()
-            .map(|e| Choice::new(e, e, &f.entity))
+            .map(|e| Choice::new(e, view::audit_entity_label(t, e), &f.entity))
             .collect(),
         users: users
             .into_iter()

@@ -218,7 +218,8 @@ pub struct PasswordForm {
     #[serde(default)]
     csrf: String,
     current: String,
-    new: String,
+    /// The new password (named like the field the service's complaints name).
+    password: String,
 }
 
 #[handler]
@@ -235,7 +236,7 @@ pub async fn change_password(
             service.users().change_password(
                 &session.actor,
                 &form.current,
-                &form.new,
+                &form.password,
                 &session.client,
             ),
         )

@@ -147,7 +147,7 @@ pub async fn delete(
     Path(id): Path<i64>,
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
-    session
+    let removal = session
         .act(
             &form.csrf,
             "/ui/categories",
@@ -156,5 +156,10 @@ pub async fn delete(
                 .delete(&session.actor, CategoryId(id), &session.client),
         )
         .await?;
-    Ok(done(req, session.lang.texts().deleted, "/ui/categories"))
+    let t = session.lang.texts();
+    Ok(done(
+        req,
+        crate::view::removal_text(t, removal, t.category_deactivated),
+        "/ui/categories",
+    ))
 }

@@ -20,7 +20,8 @@ use crate::{
     layout::{Layout, page},
     pages::tickets::{SortLinks, TicketRow, category_names},
     session::Session,
-    view::{Choice, PAGE_SIZE, Pager},
+    i18n::Texts,
+    view::{self, Choice, PAGE_SIZE, Pager},
 };
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -44,12 +45,13 @@ pub struct EquipmentRow {
     pub inventory: String,
     pub location: String,
     pub status: &'static str,
+    pub status_label: &'static str,
 }
 
-pub fn equipment_status_choices(current: &str) -> Vec<Choice> {
+pub fn equipment_status_choices(t: &Texts, current: &str) -> Vec<Choice> {
     EquipmentStatus::ALL
         .into_iter()
-        .map(|s| Choice::new(s.as_str(), s.as_str(), current))
+        .map(|s| Choice::new(s.as_str(), view::equipment_status_label(t, s), current))
         .collect()
 }
 
@@ -95,6 +97,7 @@ pub async fn list(
     let kinds = equipment.kinds(actor).await?;
     let locations = equipment.locations(actor).await?;
     let l = Layout::new(req, &session, service).await;
+    let t = l.t;
     page(&ListPage {
         rows: items
             .into_iter()
@@ -106,6 +109,7 @@ pub async fn list(
                 inventory: e.inventory_number.unwrap_or_default(),
                 location: e.location.unwrap_or_default(),
                 status: e.status.as_str(),
+                status_label: view::equipment_status_label(t, e.status),
             })
             .collect(),
         pager: Pager::new("/ui/equipment", &f, number, None, has_more),
@@ -117,7 +121,7 @@ pub async fn list(
             .into_iter()
             .map(|k| Choice::new(k.clone(), k, &f.location))
             .collect(),
-        statuses: equipment_status_choices(&f.status),
+        statuses: equipment_status_choices(t, &f.status),
         l,
     })
 }
@@ -137,6 +141,7 @@ struct DetailPage {
     facts: Vec<(&'static str, String)>,
     name: String,
     status: &'static str,
+    status_label: &'static str,
     history: Vec<MaintenanceRow>,
     rows: Vec<TicketRow>,
     /// The shared ticket table's options: no sorting or selecting here.
@@ -179,10 +184,11 @@ pub async fn show(
             (t.notes, text(item.notes)),
         ],
         status: item.status.as_str(),
+        status_label: view::equipment_status_label(t, item.status),
         history: history
             .into_iter()
             .map(|m| MaintenanceRow {
-                kind: m.kind.as_str(),
+                kind: view::maintenance_label(t, m.kind),
                 description: m.description,
                 at: l.clock.when(&m.performed_at),
             })
@@ -196,7 +202,7 @@ pub async fn show(
             .collect(),
         kinds: MaintenanceKind::ALL
             .into_iter()
-            .map(|k| Choice::new(k.as_str(), k.as_str(), "maintenance"))
+            .map(|k| Choice::new(k.as_str(), view::maintenance_label(t, k), "maintenance"))
             .collect(),
         name: item.name,
         l,

@@ -21,7 +21,7 @@ use crate::{
     layout::{Layout, page},
     pages::{auth::CsrfOnly, equipment::equipment_status_choices},
     session::Session,
-    view::Choice,
+    view::{self, Choice},
 };
 
 /// The form's fields, as typed.
@@ -113,7 +113,7 @@ async fn render(
     }
     let l = Layout::new(req, session, service).await;
     page(&FormPage {
-        statuses: equipment_status_choices(&f.status),
+        statuses: equipment_status_choices(l.t, &f.status),
         kinds,
         id,
         f,
@@ -232,7 +232,7 @@ pub async fn delete(
     Path(id): Path<i64>,
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
-    session
+    let removal = session
         .act(
             &form.csrf,
             format!("/ui/equipment/{id}"),
@@ -241,5 +241,10 @@ pub async fn delete(
                 .delete(&session.actor, EquipmentId(id), &session.client),
         )
         .await?;
-    Ok(done(req, session.lang.texts().deleted, "/ui/equipment"))
+    let t = session.lang.texts();
+    Ok(done(
+        req,
+        view::removal_text(t, removal, t.equipment_retired),
+        "/ui/equipment",
+    ))
 }

@@ -60,6 +60,25 @@ fn kind_label(t: &crate::i18n::Texts, kind: NotificationKind) -> &'static str {
     }
 }
 
+/// A notification's title in the reader's language, from what it is about (the stored title
+/// is the API's Russian sentence). `None` for system notices, whose stored title is all there
+/// is.
+fn title_of(
+    t: &crate::i18n::Texts,
+    kind: NotificationKind,
+    ticket: Option<i64>,
+) -> Option<String> {
+    let pattern = match kind {
+        NotificationKind::TicketCreated => t.notice_created,
+        NotificationKind::TicketAssigned => t.notice_assigned,
+        NotificationKind::TicketUpdated => t.notice_updated,
+        NotificationKind::TicketCompleted => t.notice_completed,
+        NotificationKind::TicketMessage => t.notice_message,
+        NotificationKind::System => return None,
+    };
+    ticket.map(|id| pattern.replace("{}", &id.to_string()))
+}
+
 #[derive(Debug, Default, Deserialize, serde::Serialize)]
 pub struct ListQuery {
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -104,7 +123,7 @@ pub async fn list(
             .into_iter()
             .map(|n| NotificationRow {
                 id: n.id,
-                title: n.title,
+                title: title_of(t, n.kind, n.related_id).unwrap_or(n.title),
                 message: n.message,
                 at: l.clock.when(&n.created_at),
                 read: n.is_read,

@@ -38,12 +38,16 @@ pub struct UserRow {
 #[template(path = "users/list.html")]
 struct ListPage {
     l: Layout,
+    q: ListQuery,
     rows: Vec<UserRow>,
     pager: Pager,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
 pub struct ListQuery {
+    /// Part of a username, name or e-mail.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    q: String,
     #[serde(default, skip_serializing)]
     page: Option<String>,
 }
@@ -56,18 +60,34 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, WebError> {
     let number = page_number(q.page.as_deref());
-    let mut users = service
-        .users()
-        .list(
-            &session.actor,
-            Page {
-                offset: Pager::offset(number),
-                limit: PAGE_SIZE + 1,
-            },
-        )
-        .await?;
-    let has_more = users.len() as u64 > PAGE_SIZE;
-    users.truncate(PAGE_SIZE as usize);
+    let (users, total, has_more) = match given(&q.q) {
+        // A search finds among every account (a desk has hundreds, not millions).
+        Some(term) => {
+            let found = service.users().search(&session.actor, term).await?;
+            let total = found.len() as u64;
+            let page: Vec<_> = found
+                .into_iter()
+                .skip(usize::try_from(Pager::offset(number)).unwrap_or(usize::MAX))
+                .take(PAGE_SIZE as usize)
+                .collect();
+            (page, Some(total), false)
+        }
+        None => {
+            let mut users = service
+                .users()
+                .list(
+                    &session.actor,
+                    Page {
+                        offset: Pager::offset(number),
+                        limit: PAGE_SIZE + 1,
+                    },
+                )
+                .await?;
+            let has_more = users.len() as u64 > PAGE_SIZE;
+            users.truncate(PAGE_SIZE as usize);
+            (users, None, has_more)
+        }
+    };
     let l = Layout::new(req, &session, service).await;
     let t = l.t;
     page(&ListPage {
@@ -82,7 +102,8 @@ pub async fn list(
                 active: u.is_active,
             })
             .collect(),
-        pager: Pager::new("/ui/users", &q, number, None, has_more),
+        pager: Pager::new("/ui/users", &q, number, total, has_more),
+        q,
         l,
     })
 }

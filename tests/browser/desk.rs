@@ -1,0 +1,470 @@
+//! The daily work of the desk in the browser: times in the visitor's zone, refusals that keep
+//! what was typed, closing with a resolution and reopening, the agent's list, the bell, photos
+//! and exports.
+
+use fixdesk_tests::{ADMIN_PASSWORD, TestApp, USER_PASSWORD};
+use reqwest::Method;
+use serde_json::json;
+
+use crate::harness::{Driver, Screen};
+
+/// A real 1×1 PNG.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00, 0x00, 0x1f, 0x15, 0xc4,
+    0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+    0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d, 0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45,
+    0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+/// The head of an iPhone photo: an ISO media file whose brand is `heic`.
+const HEIC: &[u8] = &[
+    0x00, 0x00, 0x00, 0x18, b'f', b't', b'y', b'p', b'h', b'e', b'i', b'c', 0x00, 0x00, 0x00, 0x00,
+    b'm', b'i', b'f', b'1', b'h', b'e', b'i', b'c', 0x00, 0x00, 0x00, 0x08, b'm', b'e', b't', b'a',
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn times_are_in_the_visitors_zone_learnt_from_the_browser_and_kept_on_the_account() {
+    let app = TestApp::spawn().await;
+    let u = app.user("user1", "user").await;
+    let id = app.ticket(&u.token, "Часы").await["id"].as_i64().unwrap();
+    // Filed at 00:50 UTC: 10:50 in Vladivostok, 03:50 in Moscow.
+    app.exec(&format!(
+        "UPDATE tickets SET created_at = '2026-03-10 00:50:00' WHERE id = {id}"
+    ))
+    .await;
+    let far_east = Driver::start_in_zone(Some("Asia/Vladivostok")).await;
+    let b = far_east.browser(&app.base, "en").await;
+    b.sign_in("user1", USER_PASSWORD).await;
+    // The first page reports the browser's zone to the account.
+    let learnt = format!(
+        "SELECT time_zone FROM user_preferences WHERE user_id = {}",
+        u.id
+    );
+    for _ in 0..50 {
+        if app.sql(&learnt).await == vec![json!("Asia/Vladivostok")] {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(app.sql(&learnt).await, vec![json!("Asia/Vladivostok")]);
+    b.open(&format!("/ui/tickets/{id}")).await;
+    b.wait_for_text("#facts", "2026-03-10 10:50").await;
+    // Chosen on the account page, the zone follows the person to another browser.
+    b.open("/ui/account").await;
+    b.choose("#time_zone", "Europe/Moscow").await;
+    b.click("#preferences button[type=submit]").await;
+    b.wait_for_text("#flash", "Settings saved").await;
+    b.close().await;
+    drop(far_east);
+    let driver = Driver::start_in_zone(Some("America/New_York")).await;
+    let other = driver.browser(&app.base, "ru").await;
+    other.sign_in("user1", USER_PASSWORD).await;
+    other.open(&format!("/ui/tickets/{id}")).await;
+    other.wait_for_text("#facts", "2026-03-10 03:50").await;
+    let exact = other
+        .js("return document.querySelector('#facts time').title")
+        .await;
+    assert_eq!(exact, json!("2026-03-10 03:50:00 MSK"));
+    // A fresh message reads as minutes ago, in the visitor's language.
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/messages"),
+            Some(&u.token),
+            Some(json!({"message": "Ещё не работает"})),
+        )
+        .await;
+    assert!(status.is_success());
+    other.open(&format!("/ui/tickets/{id}")).await;
+    // The language chosen on the account page (English) came along too.
+    other.wait_for_text("#thread", "just now").await;
+    other.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_form_says_why_next_to_the_field_and_keeps_what_was_typed() {
+    let app = TestApp::spawn().await;
+    app.user("user1", "user").await;
+    let driver = Driver::start().await;
+    let b = driver.browser(&app.base, "ru").await;
+    b.sign_in("user1", USER_PASSWORD).await;
+    b.open("/ui/tickets/new").await;
+    b.fill("#title", "Не печатает").await;
+    b.fill("#description", "Мигает оранжевый").await;
+    // A room of spaces passes the browser's `required`, and the server refuses it.
+    b.fill("#room_number", "   ").await;
+    b.click("#submit-ticket").await;
+    b.wait_for_text("#room_number-error", "Заполните это поле")
+        .await;
+    assert_eq!(
+        b.js("return [document.querySelector('#title').value, document.querySelector('#description').value, document.querySelector('#room_number').getAttribute('aria-invalid')]").await,
+        json!(["Не печатает", "Мигает оранжевый", "true"])
+    );
+    assert!(!b.text("#form-error").await.contains("String should"));
+    // A file that is not what its name says refuses the whole form: no ticket is filed.
+    let files = tempfile::tempdir().unwrap();
+    let fake = files.path().join("photo.heic");
+    std::fs::write(&fake, b"<html>not a photo</html>").unwrap();
+    b.fill("#room_number", "204").await;
+    b.find("#attachments")
+        .await
+        .send_keys(&fake.display().to_string())
+        .await
+        .unwrap();
+    b.click("#submit-ticket").await;
+    b.wait_for_text("#attachments-error", "photo.heic").await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM tickets").await, 0);
+    assert_eq!(
+        b.js("return document.querySelector('#title').value").await,
+        json!("Не печатает")
+    );
+    // A phone's HEIC photo and a PNG are taken; the PNG shows as a thumbnail that opens in
+    // the browser, the HEIC (which browsers cannot draw) is a download.
+    let heic = files.path().join("IMG_0001.HEIC");
+    std::fs::write(&heic, HEIC).unwrap();
+    let png = files.path().join("jam.png");
+    std::fs::write(&png, PNG).unwrap();
+    let field = b.find("#attachments").await;
+    field.clear().await.unwrap();
+    field
+        .send_keys(&format!("{}\n{}", heic.display(), png.display()))
+        .await
+        .unwrap();
+    b.click("#submit-ticket").await;
+    b.wait_for_text("#flash", "Заявка").await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM attachments").await, 2);
+    let thumb = b.find("#attachments img").await;
+    assert_eq!(thumb.attr("alt").await.unwrap().as_deref(), Some("jam.png"));
+    let loaded = b
+        .js("return document.querySelector('#attachments img').naturalWidth")
+        .await;
+    assert_eq!(loaded, json!(1), "the thumbnail is drawn");
+    let heic_link = b
+        .js("return [...document.querySelectorAll('#attachments a')].find(a => a.textContent.includes('IMG_0001')).hasAttribute('download')")
+        .await;
+    assert_eq!(heic_link, json!(true));
+    // A password of spaces is refused next to its field, with the rules on the form.
+    b.open("/ui/account").await;
+    assert!(b.text("#password-rules").await.contains("8"));
+    b.fill("#current", USER_PASSWORD).await;
+    b.fill("#new-password", "        ").await;
+    b.click("#password-form button[type=submit]").await;
+    b.wait_for_text(".field-error", "пробелов").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_form_sent_after_the_session_ended_returns_with_its_text_after_signing_in() {
+    let app = TestApp::spawn().await;
+    let u = app.user("user1", "user").await;
+    let id = app.ticket(&u.token, "Сканер").await["id"].as_i64().unwrap();
+    let driver = Driver::start().await;
+    let b = driver.browser(&app.base, "en").await;
+    b.sign_in("user1", USER_PASSWORD).await;
+    b.open(&format!("/ui/tickets/{id}")).await;
+    b.fill("#message", "A long explanation I do not want to type again")
+        .await;
+    // Signed out elsewhere: an admin deactivates and reactivates the account.
+    let admin = app.admin_token().await;
+    for active in [false, true] {
+        let (status, _) = app
+            .call(
+                Method::PUT,
+                &format!("/api/v1/users/{}", u.id),
+                Some(&admin),
+                Some(json!({ "is_active": active })),
+            )
+            .await;
+        assert!(status.is_success());
+    }
+    b.click("#message-form button").await;
+    b.wait_for_text("#session-ended", "What you typed is kept")
+        .await;
+    b.fill("#username", "user1").await;
+    b.fill("#password", USER_PASSWORD).await;
+    b.click("form[action='/ui/login'] button[type=submit]")
+        .await;
+    b.find("#message").await;
+    assert_eq!(b.path().await, format!("/ui/tickets/{id}"));
+    assert_eq!(
+        b.js("return document.querySelector('#message').value").await,
+        json!("A long explanation I do not want to type again")
+    );
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_close_needs_a_resolution_the_creator_sees_live_and_may_reopen() {
+    let app = TestApp::spawn().await;
+    let u = app.user("user1", "user").await;
+    app.user("agent1", "agent").await;
+    let id = app.ticket(&u.token, "Монитор мигает").await["id"]
+        .as_i64()
+        .unwrap();
+    let driver = Driver::start().await;
+    let user = driver.browser(&app.base, "en").await;
+    user.sign_in("user1", USER_PASSWORD).await;
+    user.open(&format!("/ui/tickets/{id}")).await;
+    user.find("#close").await;
+    let agent = driver.browser(&app.base, "en").await;
+    agent.sign_in("agent1", USER_PASSWORD).await;
+    agent.open(&format!("/ui/tickets/{id}")).await;
+    // The status menu cannot close; an empty resolution is refused by the server too.
+    let offered = agent
+        .js("return [...document.querySelectorAll('#status-form option')].map(o => o.value)")
+        .await;
+    assert_eq!(offered, json!(["new", "in_progress"]));
+    agent
+        .js("document.querySelector('#resolution-text').removeAttribute('required'); return null")
+        .await;
+    agent.click("#close").await;
+    agent.wait_for_text(".field-error", "Describe the resolution").await;
+    assert_eq!(
+        app.sql(&format!("SELECT status FROM tickets WHERE id = {id}"))
+            .await,
+        vec![json!(0)]
+    );
+    agent.fill("#resolution-text", "Cable replaced").await;
+    agent.click("#close").await;
+    agent.wait_for_text("#ticket-status", "Closed").await;
+    // The creator's open page catches up whole: no stale close or hide, the resolution shown.
+    user.wait_for_text("#ticket-status", "Closed").await;
+    user.wait_for_text("#resolution", "Cable replaced").await;
+    user.find("#reopen").await;
+    assert_eq!(
+        user.js("return document.querySelector('#close') === null")
+            .await,
+        json!(true)
+    );
+    user.click("#reopen").await;
+    user.wait_for_text("#flash", "reopened").await;
+    // Nobody held it, so it is back in the queue.
+    user.wait_for_text("#ticket-status", "New").await;
+    let audited = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM audit_logs WHERE entity_type = 'ticket' AND entity_id = {id} AND description LIKE '%переоткрыта%'"
+        ))
+        .await;
+    assert_eq!(audited, 1);
+    // Past the window the creator may not reopen.
+    agent.open(&format!("/ui/tickets/{id}")).await;
+    agent.fill("#resolution-text", "Replaced again").await;
+    agent.click("#close").await;
+    agent.wait_for_text("#ticket-status", "Closed").await;
+    app.exec(&format!(
+        "UPDATE tickets SET closed_at = '2020-01-01 00:00:00' WHERE id = {id}"
+    ))
+    .await;
+    user.open(&format!("/ui/tickets/{id}")).await;
+    user.find("#resolution").await;
+    assert_eq!(
+        user.js("return document.querySelector('#reopen') === null")
+            .await,
+        json!(true)
+    );
+    for b in [user, agent] {
+        b.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_works_the_queue_from_the_list() {
+    let app = TestApp::spawn().await;
+    let u = app.user("user1", "user").await;
+    app.user("agent1", "agent").await;
+    let mut ids = Vec::new();
+    for i in 0..60 {
+        let (status, body) = app
+            .call(
+                Method::POST,
+                "/api/v1/tickets/",
+                Some(&u.token),
+                Some(json!({"title": format!("Заявка {i}"), "description": "", "room_number": format!("{}", 300 + i), "priority": if i % 3 == 0 { "high" } else { "low" }})),
+            )
+            .await;
+        assert!(status.is_success(), "{body}");
+        ids.push(body["id"].as_i64().unwrap());
+    }
+    let driver = Driver::start().await;
+    let b = driver.browser(&app.base, "en").await;
+    b.sign_in("agent1", USER_PASSWORD).await;
+    // An agent lands on their working list.
+    b.open("/ui/tickets").await;
+    assert_eq!(
+        b.js("return document.querySelector('#view').value").await,
+        json!("work")
+    );
+    // "/" searches; a number finds its ticket, a room and the author's name find theirs.
+    b.js("document.activeElement.blur(); return null").await;
+    b.find("body")
+        .await
+        .send_keys("/")
+        .await
+        .unwrap();
+    assert_eq!(
+        b.js("return document.activeElement.id").await,
+        json!("q")
+    );
+    let number = ids[14];
+    b.open(&format!("/ui/tickets?view=all&q=%23{number}")).await;
+    assert_eq!(
+        b.js("return [...document.querySelectorAll('#tickets tbody tr')].map(r => r.dataset.ticket)")
+            .await,
+        json!([number.to_string()])
+    );
+    b.open("/ui/tickets?view=all&q=359").await;
+    assert_eq!(b.text("#ticket-total").await, "(1)");
+    b.open("/ui/tickets?view=all&q=user1+full").await;
+    assert_eq!(b.text("#ticket-total").await, "(60)");
+    // A page past the end shows the last one, numbered.
+    b.open("/ui/tickets?view=all&page=51").await;
+    assert_eq!(b.text(".pager [aria-current=page]").await, "3");
+    // Columns sort, both ways.
+    b.open("/ui/tickets?view=all").await;
+    b.click("th a.sort[href*='sort=-priority']").await;
+    b.find("th[aria-sort=descending]").await;
+    let first = b
+        .js("return document.querySelector('#tickets tbody .priority-high') !== null")
+        .await;
+    assert_eq!(first, json!(true));
+    // The view chosen is remembered for the account.
+    b.open("/ui/tickets?view=unassigned_high").await;
+    b.open("/ui/equipment").await;
+    b.open("/ui/tickets").await;
+    assert_eq!(
+        b.js("return document.querySelector('#view').value").await,
+        json!("unassigned_high")
+    );
+    assert_eq!(b.text("#ticket-total").await, "(20)");
+    // Two tickets closed at once with one resolution.
+    let picked: Vec<String> = b
+        .js("return [...document.querySelectorAll('input[name=ids]')].slice(0, 2).map(c => { c.checked = true; return c.value; })")
+        .await
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    b.click("#bulk-panel summary").await;
+    b.choose("#bulk-action", "close").await;
+    b.fill("#bulk input[name=resolution]", "Toner replaced on the floor")
+        .await;
+    b.click("#bulk-apply").await;
+    b.wait_for_text("#flash", "Tickets changed: 2").await;
+    let closed = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM tickets WHERE status = 2 AND resolution = 'Toner replaced on the floor' AND id IN ({})",
+            picked.join(",")
+        ))
+        .await;
+    assert_eq!(closed, 2);
+    // The keys are listed on "?".
+    b.find("body").await.send_keys("?").await.unwrap();
+    b.wait_for_text("#keys", "next / previous ticket").await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bell_says_its_count_aloud_and_an_opened_ticket_is_read() {
+    let app = TestApp::spawn().await;
+    let u = app.user("user1", "user").await;
+    let agent = app.user("agent1", "agent").await;
+    let id = app.ticket(&u.token, "Проектор").await["id"].as_i64().unwrap();
+    let driver = Driver::start().await;
+    let b = driver.browser(&app.base, "en").await;
+    b.sign_in("user1", USER_PASSWORD).await;
+    b.open("/ui/notifications").await;
+    assert_eq!(
+        b.js("return [document.querySelector('#unread').hidden, document.querySelector('#bell').getAttribute('aria-label')]").await,
+        json!([true, "Notifications"])
+    );
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/messages"),
+            Some(&agent.token),
+            Some(json!({"message": "Which room?"})),
+        )
+        .await;
+    assert!(status.is_success());
+    b.wait_for_text("#unread", "1").await;
+    assert_eq!(
+        b.js("return document.querySelector('#bell').getAttribute('aria-label')")
+            .await,
+        json!("Notifications: 1 unread")
+    );
+    // The notification's title is in the reader's language, not the stored Russian.
+    b.open("/ui/notifications").await;
+    b.wait_for_text("#notification-list", &format!("New message on ticket #{id}"))
+        .await;
+    b.open(&format!("/ui/tickets/{id}")).await;
+    b.find("#thread").await;
+    let unread = format!(
+        "SELECT COUNT(*) FROM notifications WHERE user_id = {} AND is_read = false",
+        u.id
+    );
+    assert_eq!(app.count(&unread).await, 0);
+    b.open("/ui/notifications").await;
+    assert_eq!(
+        b.js("return document.querySelector('#unread').hidden").await,
+        json!(true)
+    );
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_opens_right_in_a_russian_spreadsheet() {
+    let app = TestApp::spawn().await;
+    let category = app.category("Принтеры").await;
+    let u = app.user("user1", "user").await;
+    let (status, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/tickets/",
+            Some(&u.token),
+            Some(json!({"title": "Замятие; бумага", "description": "Каждый лист", "room_number": "204", "category_id": category})),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let id = body["id"].as_i64().unwrap();
+    app.exec(&format!(
+        "UPDATE tickets SET created_at = '2026-03-10 00:50:00' WHERE id = {id}"
+    ))
+    .await;
+    let driver = Driver::start_in_zone(Some("Europe/Moscow")).await;
+    let b = driver.browser_sized(&app.base, "ru", Screen::Desktop).await;
+    b.sign_in("admin", ADMIN_PASSWORD).await;
+    for (button, check) in [("#export-csv", "csv"), ("#export-xlsx", "xlsx")] {
+        b.open("/ui/tickets?view=all").await;
+        b.click(button).await;
+        b.find("#export-download").await;
+        let bytes = b
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 fetch(document.querySelector('#export-download').href)
+                   .then(r => r.arrayBuffer())
+                   .then(b => done(Array.from(new Uint8Array(b))));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let bytes: Vec<u8> = serde_json::from_value(bytes).unwrap();
+        if check == "csv" {
+            assert_eq!(&bytes[..3], b"\xef\xbb\xbf", "a byte-order mark first");
+            let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+            let mut lines = text.lines();
+            assert!(lines.next().unwrap().starts_with("№;Тема;Статус;Приоритет;Категория"));
+            let row = lines.next().unwrap();
+            assert!(
+                row.starts_with(&format!("{id};\"Замятие; бумага\";Новая;Средний;Принтеры;204;")),
+                "{row}"
+            );
+            assert!(row.contains("2026-03-10 03:50") && row.contains("Каждый лист"), "{row}");
+        } else {
+            assert_eq!(&bytes[..2], b"PK", "an XLSX is a zip archive");
+        }
+    }
+    b.close().await;
+}

@@ -1,0 +1,179 @@
+//! Every page of every role, on a desktop and on a phone, in both languages and in the dark
+//! scheme: nothing is wider than the screen, and axe-core finds no serious or critical
+//! accessibility problem. The README's screenshots are taken here.
+
+use fixdesk_tests::{ADMIN_PASSWORD, TestApp, USER_PASSWORD};
+use reqwest::Method;
+use serde_json::json;
+
+use crate::harness::{Browser, Driver, Screen};
+
+/// A desk with something on every page: a ticket with a thread and a photo, equipment with a
+/// maintenance record, notifications, an audit trail.
+struct Desk {
+    ticket: i64,
+    equipment: i64,
+    agent: i64,
+}
+
+async fn desk(app: &TestApp) -> Desk {
+    app.category("Принтеры").await;
+    let equipment = app.equipment("HP LaserJet 400", "Принтеры").await;
+    let agent = app.user("agent1", "agent").await;
+    let user = app.user("user1", "user").await;
+    let ticket = app.ticket(&user.token, "Принтер замял бумагу").await["id"]
+        .as_i64()
+        .expect("id");
+    let (status, body) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/tickets/{ticket}/assign"),
+            Some(&agent.token),
+            Some(json!({})),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let (status, body) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/equipment/{equipment}/maintenance"),
+            Some(&agent.token),
+            Some(json!({"maintenance_type": "repair", "description": "Замена ролика"})),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    Desk {
+        ticket,
+        equipment,
+        agent: agent.id,
+    }
+}
+
+/// Opens each page and collects what is wrong with it.
+async fn check(b: &Browser, pages: &[String], label: &str, failures: &mut Vec<String>) {
+    for page in pages {
+        b.open(page).await;
+        b.find("main").await;
+        for problem in b.accessibility_problems().await {
+            failures.push(format!("{label} {page}: {problem}"));
+        }
+        let overflow = b.overflow().await;
+        if overflow > 0 {
+            failures.push(format!("{label} {page}: {overflow}px wider than the screen"));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_page_of_every_role_fits_the_screen_and_passes_axe() {
+    let app = TestApp::spawn().await;
+    let d = desk(&app).await;
+    let (t, e) = (d.ticket, d.equipment);
+    let user_pages: Vec<String> = vec![
+        "/ui/tickets".into(),
+        format!("/ui/tickets/{t}"),
+        "/ui/tickets/new".into(),
+        "/ui/equipment".into(),
+        format!("/ui/equipment/{e}"),
+        "/ui/notifications".into(),
+        "/ui/account".into(),
+        "/ui/users".into(), // refused: the error page is a page too
+    ];
+    let agent_pages: Vec<String> = vec![
+        "/ui/tickets".into(),
+        format!("/ui/tickets/{t}"),
+        "/ui/equipment/new".into(),
+        format!("/ui/equipment/{e}/edit"),
+        "/ui/notifications".into(),
+    ];
+    let admin_pages: Vec<String> = vec![
+        "/ui/tickets?view=all".into(),
+        format!("/ui/tickets/{t}"),
+        "/ui/users".into(),
+        "/ui/users/new".into(),
+        format!("/ui/users/{}", d.agent),
+        "/ui/categories".into(),
+        "/ui/audit".into(),
+        "/ui/stats".into(),
+        "/ui/account".into(),
+    ];
+    let driver = Driver::start().await;
+    let mut failures = Vec::new();
+    for (screen, lang) in [(Screen::Desktop, "en"), (Screen::Phone, "ru")] {
+        let label = format!("{}/{lang}", screen.name());
+        let anonymous = driver.browser_sized(&app.base, lang, screen).await;
+        check(&anonymous, &["/ui/login".into()], &label, &mut failures).await;
+        anonymous.screenshot(&format!("login-{}", screen.name())).await;
+        anonymous.close().await;
+        for (name, password, pages) in [
+            ("user1", USER_PASSWORD, &user_pages),
+            ("agent1", USER_PASSWORD, &agent_pages),
+            ("admin", ADMIN_PASSWORD, &admin_pages),
+        ] {
+            let b = driver.browser_sized(&app.base, lang, screen).await;
+            b.sign_in(name, password).await;
+            check(&b, pages, &format!("{label} {name}"), &mut failures).await;
+            if name == "agent1" {
+                b.open("/ui/tickets").await;
+                b.screenshot(&format!("agent-list-{}", screen.name())).await;
+                b.open(&format!("/ui/tickets/{t}")).await;
+                b.screenshot(&format!("agent-ticket-{}", screen.name())).await;
+            }
+            b.close().await;
+        }
+    }
+    // The dark scheme has its own colours: its contrast is checked too.
+    let dark = driver
+        .dark_browser(&app.base, "ru", Screen::Desktop)
+        .await;
+    dark.sign_in("agent1", USER_PASSWORD).await;
+    let dark_pages = [
+        "/ui/tickets".to_string(),
+        format!("/ui/tickets/{t}"),
+        format!("/ui/equipment/{e}"),
+    ];
+    check(&dark, &dark_pages, "dark", &mut failures).await;
+    assert_eq!(
+        dark.js("return getComputedStyle(document.body).backgroundColor")
+            .await,
+        json!("rgb(20, 24, 29)"),
+        "the dark scheme applies"
+    );
+    dark.open("/ui/tickets").await;
+    dark.screenshot("agent-list-dark").await;
+    dark.close().await;
+    let phone_dark = driver.dark_browser(&app.base, "ru", Screen::Phone).await;
+    phone_dark.sign_in("agent1", USER_PASSWORD).await;
+    phone_dark.open(&format!("/ui/tickets/{t}")).await;
+    phone_dark.screenshot("agent-ticket-phone-dark").await;
+    phone_dark.close().await;
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_the_ticket_shows_its_actions_before_the_thread() {
+    let app = TestApp::spawn().await;
+    let d = desk(&app).await;
+    let driver = Driver::start().await;
+    let b = driver
+        .browser_sized(&app.base, "ru", Screen::Phone)
+        .await;
+    b.sign_in("agent1", USER_PASSWORD).await;
+    b.open(&format!("/ui/tickets/{}", d.ticket)).await;
+    let above = b
+        .js("return document.querySelector('#close').getBoundingClientRect().top \
+             < document.querySelector('#thread').getBoundingClientRect().top")
+        .await;
+    assert_eq!(above, json!(true), "closing comes before the thread");
+    // The list is cards: room, author and date are on the card, not beyond the screen.
+    b.open("/ui/tickets?view=all").await;
+    let card = b.text(&format!("tr[data-ticket='{}']", d.ticket)).await;
+    assert!(card.contains("101") && card.contains("user1 full"), "{card}");
+    let labelled = b
+        .js("const td = document.querySelector('#tickets tbody td[data-label=\"Кабинет\"]'); \
+             return getComputedStyle(td, '::before').content")
+        .await;
+    assert_eq!(labelled, json!("\"Кабинет: \""), "each value says what it is");
+    assert!(b.overflow().await <= 0);
+    b.close().await;
+}

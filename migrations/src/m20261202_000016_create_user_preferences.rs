@@ -36,8 +36,16 @@ impl MigrationTrait for Migration {
                             .not_null()
                             .primary_key(),
                     )
-                    .col(ColumnDef::new(UserPreferences::TimeZone).string_len(64).null())
-                    .col(ColumnDef::new(UserPreferences::Language).string_len(8).null())
+                    .col(
+                        ColumnDef::new(UserPreferences::TimeZone)
+                            .string_len(64)
+                            .null(),
+                    )
+                    .col(
+                        ColumnDef::new(UserPreferences::Language)
+                            .string_len(8)
+                            .null(),
+                    )
                     .col(
                         ColumnDef::new(UserPreferences::TicketFilters)
                             .string_len(500)

@@ -1,5 +1,7 @@
 //! Who wrote a ticket's last message, so the staff's list shows which tickets await their
-//! reply without reading every thread. Filled from the existing threads.
+//! reply without reading every thread (filled from the existing threads); and an index for the
+//! agents' queue (new tickets nobody holds), which their landing page counts and pages through
+//! without visiting the rows.
 
 use sea_orm_migration::prelude::*;
 
@@ -10,7 +12,13 @@ pub struct Migration;
 enum Tickets {
     Table,
     LastMessageBy,
+    Status,
+    AssignedToId,
+    CreatedAt,
+    Id,
 }
+
+const QUEUE_INDEX: &str = "ix_tickets_status_assignee_created";
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -31,10 +39,29 @@ impl MigrationTrait for Migration {
                  WHERE messages_count > 0",
             )
             .await?;
-        Ok(())
+        manager
+            .create_index(
+                Index::create()
+                    .name(QUEUE_INDEX)
+                    .table(Tickets::Table)
+                    .col(Tickets::Status)
+                    .col(Tickets::AssignedToId)
+                    .col(Tickets::CreatedAt)
+                    .col(Tickets::Id)
+                    .to_owned(),
+            )
+            .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .drop_index(
+                Index::drop()
+                    .name(QUEUE_INDEX)
+                    .table(Tickets::Table)
+                    .to_owned(),
+            )
+            .await?;
         manager
             .alter_table(
                 Table::alter()

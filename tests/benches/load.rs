@@ -1,8 +1,9 @@
 //! Load benchmark: `wrk -t2 -c64` against the release `fixdesk` server, as a separate process,
 //! on databases of 10,000 and 1,000,000 tickets (`FIXDESK_BENCH_SIZES`, comma-separated). It
 //! measures the ticket list (100 rows), one ticket, the statistics summary, creating a ticket
-//! (with its audit row and counters) and `/health`: requests per second, p50 and p99 latency,
-//! and the server's peak memory. SQLite by default; `FIXDESK_BENCH_DATABASE_URL` (a
+//! (with its audit row and counters), `/health`, and the web interface's ticket list (all
+//! tickets, and the agent's landing view: the queue and their open tickets): requests per
+//! second, p50 and p99 latency, and the server's peak memory. SQLite by default; `FIXDESK_BENCH_DATABASE_URL` (a
 //! PostgreSQL server's `postgres://…/postgres`) runs it there, each size in a fresh database.
 //!
 //! `cargo bench -p fixdesk-tests --bench load` (needs `wrk`: `apt-get install wrk`). It
@@ -182,7 +183,9 @@ fn millis(v: &str) -> f64 {
 fn wrk(url: &str, token: &str, script: Option<&std::path::Path>, seconds: u64) -> Measured {
     let mut cmd = Command::new("wrk");
     cmd.args(["-t2", "-c64", &format!("-d{seconds}s"), "--latency"])
-        .args(["-H", &format!("Authorization: Bearer {token}")]);
+        .args(["-H", &format!("Authorization: Bearer {token}")])
+        // The same session as the web interface's cookie, for its pages.
+        .args(["-H", &format!("Cookie: fixdesk_session={token}")]);
     if let Some(s) = script {
         cmd.arg("-s").arg(s);
     }
@@ -270,7 +273,7 @@ wrk.body = '{"title": "Benchmark ticket", "description": "The projector flickers
 "#,
         )
         .unwrap();
-        let runs: [(&str, String, Option<&std::path::Path>); 5] = [
+        let runs: [(&str, String, Option<&std::path::Path>); 7] = [
             (
                 "list, 100 rows",
                 format!("{}/api/v1/tickets/?limit=100", server.base),
@@ -292,6 +295,16 @@ wrk.body = '{"title": "Benchmark ticket", "description": "The projector flickers
                 Some(&script),
             ),
             ("/health", format!("{}/health", server.base), None),
+            (
+                "web list page, all tickets",
+                format!("{}/ui/tickets?view=all", server.base),
+                None,
+            ),
+            (
+                "web list page, agent's landing view",
+                format!("{}/ui/tickets?view=work", server.base),
+                None,
+            ),
         ];
         for (name, url, script) in runs {
             let m = wrk(&url, &token, script, seconds);

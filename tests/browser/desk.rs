@@ -188,7 +188,8 @@ async fn a_form_sent_after_the_session_ended_returns_with_its_text_after_signing
     b.find("#message").await;
     assert_eq!(b.path().await, format!("/ui/tickets/{id}"));
     assert_eq!(
-        b.js("return document.querySelector('#message').value").await,
+        b.js("return document.querySelector('#message').value")
+            .await,
         json!("A long explanation I do not want to type again")
     );
     b.close().await;
@@ -219,7 +220,9 @@ async fn a_close_needs_a_resolution_the_creator_sees_live_and_may_reopen() {
         .js("document.querySelector('#resolution-text').removeAttribute('required'); return null")
         .await;
     agent.click("#close").await;
-    agent.wait_for_text(".field-error", "Describe the resolution").await;
+    agent
+        .wait_for_text(".field-error", "Describe the resolution")
+        .await;
     assert_eq!(
         app.sql(&format!("SELECT status FROM tickets WHERE id = {id}"))
             .await,
@@ -297,20 +300,15 @@ async fn an_agent_works_the_queue_from_the_list() {
     );
     // "/" searches; a number finds its ticket, a room and the author's name find theirs.
     b.js("document.activeElement.blur(); return null").await;
-    b.find("body")
-        .await
-        .send_keys("/")
-        .await
-        .unwrap();
-    assert_eq!(
-        b.js("return document.activeElement.id").await,
-        json!("q")
-    );
+    b.find("body").await.send_keys("/").await.unwrap();
+    assert_eq!(b.js("return document.activeElement.id").await, json!("q"));
     let number = ids[14];
     b.open(&format!("/ui/tickets?view=all&q=%23{number}")).await;
     assert_eq!(
-        b.js("return [...document.querySelectorAll('#tickets tbody tr')].map(r => r.dataset.ticket)")
-            .await,
+        b.js(
+            "return [...document.querySelectorAll('#tickets tbody tr')].map(r => r.dataset.ticket)"
+        )
+        .await,
         json!([number.to_string()])
     );
     b.open("/ui/tickets?view=all&q=359").await;
@@ -348,8 +346,11 @@ async fn an_agent_works_the_queue_from_the_list() {
         .collect();
     b.click("#bulk-panel summary").await;
     b.choose("#bulk-action", "close").await;
-    b.fill("#bulk input[name=resolution]", "Toner replaced on the floor")
-        .await;
+    b.fill(
+        "#bulk input[name=resolution]",
+        "Toner replaced on the floor",
+    )
+    .await;
     b.click("#bulk-apply").await;
     b.wait_for_text("#flash", "Tickets changed: 2").await;
     let closed = app
@@ -370,7 +371,9 @@ async fn the_bell_says_its_count_aloud_and_an_opened_ticket_is_read() {
     let app = TestApp::spawn().await;
     let u = app.user("user1", "user").await;
     let agent = app.user("agent1", "agent").await;
-    let id = app.ticket(&u.token, "Проектор").await["id"].as_i64().unwrap();
+    let id = app.ticket(&u.token, "Проектор").await["id"]
+        .as_i64()
+        .unwrap();
     let driver = Driver::start().await;
     let b = driver.browser(&app.base, "en").await;
     b.sign_in("user1", USER_PASSWORD).await;
@@ -396,8 +399,11 @@ async fn the_bell_says_its_count_aloud_and_an_opened_ticket_is_read() {
     );
     // The notification's title is in the reader's language, not the stored Russian.
     b.open("/ui/notifications").await;
-    b.wait_for_text("#notification-list", &format!("New message on ticket #{id}"))
-        .await;
+    b.wait_for_text(
+        "#notification-list",
+        &format!("New message on ticket #{id}"),
+    )
+    .await;
     b.open(&format!("/ui/tickets/{id}")).await;
     b.find("#thread").await;
     let unread = format!(
@@ -407,7 +413,8 @@ async fn the_bell_says_its_count_aloud_and_an_opened_ticket_is_read() {
     assert_eq!(app.count(&unread).await, 0);
     b.open("/ui/notifications").await;
     assert_eq!(
-        b.js("return document.querySelector('#unread').hidden").await,
+        b.js("return document.querySelector('#unread').hidden")
+            .await,
         json!(true)
     );
     b.close().await;
@@ -455,13 +462,23 @@ async fn an_export_opens_right_in_a_russian_spreadsheet() {
             assert_eq!(&bytes[..3], b"\xef\xbb\xbf", "a byte-order mark first");
             let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
             let mut lines = text.lines();
-            assert!(lines.next().unwrap().starts_with("№;Тема;Статус;Приоритет;Категория"));
+            assert!(
+                lines
+                    .next()
+                    .unwrap()
+                    .starts_with("№;Тема;Статус;Приоритет;Категория")
+            );
             let row = lines.next().unwrap();
             assert!(
-                row.starts_with(&format!("{id};\"Замятие; бумага\";Новая;Средний;Принтеры;204;")),
+                row.starts_with(&format!(
+                    "{id};\"Замятие; бумага\";Новая;Средний;Принтеры;204;"
+                )),
                 "{row}"
             );
-            assert!(row.contains("2026-03-10 03:50") && row.contains("Каждый лист"), "{row}");
+            assert!(
+                row.contains("2026-03-10 03:50") && row.contains("Каждый лист"),
+                "{row}"
+            );
         } else {
             assert_eq!(&bytes[..2], b"PK", "an XLSX is a zip archive");
         }

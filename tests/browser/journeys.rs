@@ -33,8 +33,6 @@ async fn a_repair_from_filing_to_statistics_and_audit() {
 
     // A user files a ticket with a photo.
     let user = driver.browser(&app.base, "en").await;
-    user.open("/ui/login").await;
-    user.screenshot("login").await;
     user.sign_in("user1", USER_PASSWORD).await;
     user.open("/ui/tickets/new").await;
     user.fill("#title", "Printer jams").await;
@@ -83,7 +81,6 @@ async fn a_repair_from_filing_to_statistics_and_audit() {
     let agent = driver.browser(&app.base, "en").await;
     agent.sign_in("agent1", USER_PASSWORD).await;
     agent.open("/ui/tickets?view=queue").await;
-    agent.screenshot("agent-queue").await;
     agent.click(&format!("tr[data-ticket='{id}'] a")).await;
     agent.click("#take").await;
     agent.wait_for_text("#ticket-status", "In progress").await;
@@ -118,7 +115,6 @@ async fn a_repair_from_filing_to_statistics_and_audit() {
         .await;
     agent.click("#close").await;
     agent.wait_for_text("#ticket-status", "Closed").await;
-    agent.screenshot("ticket-agent").await;
     user.wait_for_text("#ticket-status", "Closed").await;
     user.wait_for_text("#resolution", "Roller replaced").await;
     assert_eq!(user.js("return window.__untouched").await, json!("yes"));
@@ -151,7 +147,8 @@ async fn a_repair_from_filing_to_statistics_and_audit() {
     user.click("#read-all").await;
     user.wait_for_text("#flash", "Marked read").await;
     assert_eq!(
-        user.js("return document.querySelector('#unread').hidden").await,
+        user.js("return document.querySelector('#unread').hidden")
+            .await,
         json!(true)
     );
 

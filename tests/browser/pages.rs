@@ -59,7 +59,9 @@ async fn check(b: &Browser, pages: &[String], label: &str, failures: &mut Vec<St
         }
         let overflow = b.overflow().await;
         if overflow > 0 {
-            failures.push(format!("{label} {page}: {overflow}px wider than the screen"));
+            failures.push(format!(
+                "{label} {page}: {overflow}px wider than the screen"
+            ));
         }
     }
 }
@@ -103,7 +105,9 @@ async fn every_page_of_every_role_fits_the_screen_and_passes_axe() {
         let label = format!("{}/{lang}", screen.name());
         let anonymous = driver.browser_sized(&app.base, lang, screen).await;
         check(&anonymous, &["/ui/login".into()], &label, &mut failures).await;
-        anonymous.screenshot(&format!("login-{}", screen.name())).await;
+        anonymous
+            .screenshot(&format!("login-{}", screen.name()))
+            .await;
         anonymous.close().await;
         for (name, password, pages) in [
             ("user1", USER_PASSWORD, &user_pages),
@@ -117,15 +121,14 @@ async fn every_page_of_every_role_fits_the_screen_and_passes_axe() {
                 b.open("/ui/tickets").await;
                 b.screenshot(&format!("agent-list-{}", screen.name())).await;
                 b.open(&format!("/ui/tickets/{t}")).await;
-                b.screenshot(&format!("agent-ticket-{}", screen.name())).await;
+                b.screenshot(&format!("agent-ticket-{}", screen.name()))
+                    .await;
             }
             b.close().await;
         }
     }
     // The dark scheme has its own colours: its contrast is checked too.
-    let dark = driver
-        .dark_browser(&app.base, "ru", Screen::Desktop)
-        .await;
+    let dark = driver.dark_browser(&app.base, "ru", Screen::Desktop).await;
     dark.sign_in("agent1", USER_PASSWORD).await;
     let dark_pages = [
         "/ui/tickets".to_string(),
@@ -155,25 +158,34 @@ async fn on_a_phone_the_ticket_shows_its_actions_before_the_thread() {
     let app = TestApp::spawn().await;
     let d = desk(&app).await;
     let driver = Driver::start().await;
-    let b = driver
-        .browser_sized(&app.base, "ru", Screen::Phone)
-        .await;
+    let b = driver.browser_sized(&app.base, "ru", Screen::Phone).await;
     b.sign_in("agent1", USER_PASSWORD).await;
     b.open(&format!("/ui/tickets/{}", d.ticket)).await;
     let above = b
-        .js("return document.querySelector('#close').getBoundingClientRect().top \
-             < document.querySelector('#thread').getBoundingClientRect().top")
+        .js(
+            "return document.querySelector('#close').getBoundingClientRect().top \
+             < document.querySelector('#thread').getBoundingClientRect().top",
+        )
         .await;
     assert_eq!(above, json!(true), "closing comes before the thread");
     // The list is cards: room, author and date are on the card, not beyond the screen.
     b.open("/ui/tickets?view=all").await;
     let card = b.text(&format!("tr[data-ticket='{}']", d.ticket)).await;
-    assert!(card.contains("101") && card.contains("user1 full"), "{card}");
+    assert!(
+        card.contains("101") && card.contains("user1 full"),
+        "{card}"
+    );
     let labelled = b
-        .js("const td = document.querySelector('#tickets tbody td[data-label=\"Кабинет\"]'); \
-             return getComputedStyle(td, '::before').content")
+        .js(
+            "const td = document.querySelector('#tickets tbody td[data-label=\"Кабинет\"]'); \
+             return getComputedStyle(td, '::before').content",
+        )
         .await;
-    assert_eq!(labelled, json!("\"Кабинет: \""), "each value says what it is");
+    assert_eq!(
+        labelled,
+        json!("\"Кабинет: \""),
+        "each value says what it is"
+    );
     assert!(b.overflow().await <= 0);
     b.close().await;
 }

@@ -311,3 +311,64 @@ async fn reading_and_deleting_follow_the_tickets_rules_and_files_go_after_commit
     assert_eq!(stored_files(&app), Vec::<std::path::PathBuf>::new());
     assert_eq!(app.count("SELECT COUNT(*) FROM attachments").await, 0);
 }
+
+/// The head of an iPhone photo (an ISO media file of brand `heic`) and of a WebP image.
+const HEIC: &[u8] = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic";
+const WEBP: &[u8] = b"RIFF\x24\x00\x00\x00WEBPVP8 \x18\x00\x00\x00";
+
+#[tokio::test]
+async fn phone_photos_are_taken_and_pictures_open_in_the_browser_but_nothing_that_could_run() {
+    let app = TestApp::spawn().await;
+    let u = app.user("user1", "user").await;
+    let t = app.ticket(&u.token, "Фото с телефона").await["id"]
+        .as_i64()
+        .unwrap();
+    let mut ids = Vec::new();
+    for (name, bytes, kind) in [
+        ("IMG_0001.HEIC", HEIC, "image/heic"),
+        ("screen.webp", WEBP, "image/webp"),
+        ("jam.png", PNG, "image/png"),
+        (
+            "notes.txt",
+            b"plain words".as_slice(),
+            "text/plain; charset=utf-8",
+        ),
+    ] {
+        let (status, body) = upload(&app, &u, t, name, bytes.to_vec(), None).await;
+        assert_eq!(status, StatusCode::CREATED, "{name}: {body}");
+        assert_eq!(body["content_type"], json!(kind), "{name}");
+        ids.push(body["id"].as_i64().unwrap());
+    }
+    // Through the web interface's session, `?inline=1` opens pictures the browser can draw;
+    // HEIC (which it cannot) and text still download, and nothing is sniffed.
+    let cookie = format!("fixdesk_session={}", u.token);
+    for (id, inline) in ids.iter().zip([false, true, true, false]) {
+        let r = app
+            .client
+            .get(app.url(&format!("/ui/attachments/{id}?inline=1")))
+            .header(reqwest::header::COOKIE, &cookie)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        let disposition = fixdesk_tests::header(&r, "content-disposition");
+        assert_eq!(
+            disposition.starts_with("inline;"),
+            inline,
+            "{id}: {disposition}"
+        );
+        assert_eq!(
+            fixdesk_tests::header(&r, "x-content-type-options"),
+            "nosniff"
+        );
+    }
+    // Without `inline` even a picture downloads.
+    let r = app
+        .client
+        .get(app.url(&format!("/ui/attachments/{}", ids[2])))
+        .header(reqwest::header::COOKIE, &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert!(fixdesk_tests::header(&r, "content-disposition").starts_with("attachment;"));
+}

@@ -10,9 +10,9 @@ use figment::{
 };
 use fixdesk_edge::{CorsPolicy, EdgeConfig};
 use fixdesk_http::HttpConfig;
+use fixdesk_service::{DeskRules, TimeZone};
 use fixdesk_service::{HashingLimits, PoolSettings, ServiceSettings, SigningSecret};
 use fixdesk_web::WebConfig;
-use fixdesk_service::{DeskRules, TimeZone};
 
 use crate::ConnectionLimits;
 use serde::{Deserialize, Serialize};
@@ -317,8 +317,7 @@ impl Settings {
             secure_cookies: self
                 .secure_cookies
                 .unwrap_or(self.environment != Environment::Development),
-            default_time_zone: TimeZone::parse(&self.default_time_zone)
-                .unwrap_or(TimeZone::UTC),
+            default_time_zone: TimeZone::parse(&self.default_time_zone).unwrap_or(TimeZone::UTC),
         }
     }
 

@@ -48,13 +48,13 @@ pub use notification::{NewNotification, Notification, NotificationKind, Notifica
 pub use page::Page;
 pub use patch::Patch;
 pub use preferences::{Language, Preferences, PreferencesChange, TimeZone};
-pub use removal::Removal;
 pub use readiness::{NotReady, StorageProblem};
+pub use removal::Removal;
 pub use role::Role;
 pub use service_error::ServiceError;
 pub use statistics::{AgentPerformance, PeriodStats, StatsPeriod, TicketSummary, UserActivity};
 pub use ticket::{
-    DeskRules, Description, NewTicket, Priority, Resolution, RoomNumber, Ticket, TicketChanges, TicketFilter,
-    TicketQuery, TicketSort, TicketSortKey, TicketStatus, Title,
+    Description, DeskRules, NewTicket, Priority, Resolution, RoomNumber, Ticket, TicketChanges,
+    TicketFilter, TicketQuery, TicketSort, TicketSortKey, TicketStatus, Title,
 };
 pub use user::{Email, FullName, NewUser, Password, User, UserChanges, Username, display_name};

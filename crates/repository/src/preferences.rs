@@ -9,7 +9,9 @@ use crate::{RepoError, entities::user_preference};
 /// The account's preferences (all unset when it never chose any). A stored value that no
 /// longer parses (a zone dropped from the database) reads as unset rather than failing.
 pub async fn find<C: ConnectionTrait>(conn: &C, user: UserId) -> Result<Preferences, RepoError> {
-    let row = user_preference::Entity::find_by_id(user.0).one(conn).await?;
+    let row = user_preference::Entity::find_by_id(user.0)
+        .one(conn)
+        .await?;
     Ok(row.map_or_else(Preferences::default, |r| Preferences {
         time_zone: r.time_zone.as_deref().and_then(|z| TimeZone::parse(z).ok()),
         language: r.language.as_deref().and_then(|l| Language::parse(l).ok()),

@@ -296,9 +296,8 @@ fn condition(filter: &TicketFilter) -> Condition {
             any = any.add(ticket::Column::Id.eq(id));
         }
         if !filter.search_authors.is_empty() {
-            any = any.add(
-                ticket::Column::CreatorId.is_in(filter.search_authors.iter().map(|u| u.0)),
-            );
+            any =
+                any.add(ticket::Column::CreatorId.is_in(filter.search_authors.iter().map(|u| u.0)));
         }
         c = c.add(any);
     }
@@ -335,12 +334,25 @@ pub async fn list<C: ConnectionTrait>(
     .await
 }
 
-/// How many tickets match the filter.
-pub async fn count<C: ConnectionTrait>(conn: &C, filter: &TicketFilter) -> Result<u64, RepoError> {
-    Ok(ticket::Entity::find()
-        .filter(condition(filter))
-        .count(conn)
-        .await?)
+/// How many tickets match the filter; with a `limit`, at most one more than it (so a caller
+/// can tell "more than `limit`").
+pub async fn count<C: ConnectionTrait>(
+    conn: &C,
+    filter: &TicketFilter,
+    limit: Option<u64>,
+) -> Result<u64, RepoError> {
+    let matching = ticket::Entity::find().filter(condition(filter));
+    Ok(match limit {
+        Some(n) => {
+            matching
+                .select_only()
+                .column(ticket::Column::Id)
+                .limit(n + 1)
+                .count(conn)
+                .await?
+        }
+        None => matching.count(conn).await?,
+    })
 }
 
 pub async fn update<C: ConnectionTrait>(

@@ -205,7 +205,11 @@ impl AttachmentUseCases for Attachments {
     }
 
     async fn discard(&self, files: Vec<StagedFile>) {
-        remove_all(self.ctx.files.as_ref(), files.into_iter().map(|f| f.key).collect()).await;
+        remove_all(
+            self.ctx.files.as_ref(),
+            files.into_iter().map(|f| f.key).collect(),
+        )
+        .await;
     }
 
     async fn list(&self, actor: &Actor, ticket: TicketId) -> Result<Vec<Attachment>, ServiceError> {

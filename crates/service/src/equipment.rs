@@ -4,8 +4,7 @@ use std::sync::Arc;
 
 use fixdesk_domain::{
     Actor, CategoryId, ClientInfo, DomainError, Equipment, EquipmentChanges, EquipmentFilter,
-    EquipmentId, Maintenance, NewEquipment, NewMaintenance, Page, Removal,
-    TicketQuery,
+    EquipmentId, Maintenance, NewEquipment, NewMaintenance, Page, Removal, TicketQuery,
 };
 use fixdesk_repository::{categories, equipment, maintenance, tickets};
 use fixdesk_usecases::{EquipmentUseCases, ServiceError, TicketPage, async_trait};

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use fixdesk_domain::{
-    Actor, DomainError, NewNotification, Notification, NotificationKind, NotificationSettings, Page,
-    TicketId,
+    Actor, DomainError, NewNotification, Notification, NotificationKind, NotificationSettings,
+    Page, TicketId,
 };
 use fixdesk_repository::notifications;
 use fixdesk_usecases::{BoxStream, NotificationUseCases, ServiceError, async_trait};

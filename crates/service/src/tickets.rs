@@ -154,7 +154,7 @@ impl Tickets {
         let total = if counted {
             statistics::count(conn, f.status, f.priority).await?
         } else {
-            tickets::count(conn, f).await?
+            tickets::count(conn, f, query.count_limit).await?
         };
         Ok(TicketPage { items, total })
     }
@@ -524,7 +524,10 @@ impl TicketUseCases for Tickets {
         }
         let mut change = status_change(&before, TicketStatus::Closed, now);
         change.resolution = Some(Some(resolution.into_inner()));
-        let d = format!("Заявка #{id} закрыта с решением пользователем {}", actor.username);
+        let d = format!(
+            "Заявка #{id} закрыта с решением пользователем {}",
+            actor.username
+        );
         let after = Self::apply(uow.conn(), actor, &before, change, d, client, now).await?;
         uow.commit().await?;
         Ok(after)

@@ -235,6 +235,12 @@ impl UserUseCases for Users {
         change: PreferencesChange,
         client: &ClientInfo,
     ) -> Result<Preferences, ServiceError> {
+        // Most calls change nothing (a list shown again with its remembered filters): the
+        // reader says so without taking the writer.
+        let seen = preferences::find(self.ctx.db.reader(), actor.id).await?;
+        if change.apply_to(&seen).is_none() {
+            return Ok(seen);
+        }
         let now = clock::now();
         let uow = self.ctx.db.begin_write().await?;
         let current = preferences::find(uow.conn(), actor.id).await?;

@@ -8,7 +8,7 @@
 use fixdesk_service::{
     Fixdesk, Helpdesk, ServiceError, ServiceSettings,
     domain::{
-        Actor, ClientInfo, DeskRules, Description, DomainError, FieldError, Language, NewTicket,
+        Actor, ClientInfo, Description, DeskRules, DomainError, FieldError, Language, NewTicket,
         NewUser, Page, Password, PreferencesChange, Priority, Resolution, Role, RoomNumber,
         TicketChanges, TicketFilter, TicketId, TicketQuery, TicketStatus, TimeZone, Title,
         Username,
@@ -348,7 +348,12 @@ async fn a_close_needs_a_resolution_and_the_creator_may_reopen_within_the_window
     assert_eq!(domain(err), DomainError::ResolutionRequired);
     assert_eq!(desk.footprint().await, before, "a refusal writes nothing");
     let closed = tickets
-        .resolve(&agent, id, parsed(Resolution::parse("Заменён ролик")), &desk.client)
+        .resolve(
+            &agent,
+            id,
+            parsed(Resolution::parse("Заменён ролик")),
+            &desk.client,
+        )
         .await
         .unwrap();
     assert_eq!(closed.status, TicketStatus::Closed);
@@ -358,7 +363,12 @@ async fn a_close_needs_a_resolution_and_the_creator_may_reopen_within_the_window
     assert_eq!(reopened.closed_at, None);
     // The creator closes too, with their own words; a week and a day later the window is shut.
     tickets
-        .resolve(&anna, id, parsed(Resolution::parse("Сам починил")), &desk.client)
+        .resolve(
+            &anna,
+            id,
+            parsed(Resolution::parse("Сам починил")),
+            &desk.client,
+        )
         .await
         .unwrap();
     desk.counters_agree().await;
@@ -401,7 +411,10 @@ async fn agents_hand_tickets_over_only_where_the_desk_allows_it() {
     assert_eq!(domain(err), DomainError::HandOverAdminOnly);
     // Giving it back to the queue is always theirs to do.
     let back = tickets.unassign(&first, id, &desk.client).await.unwrap();
-    assert_eq!((back.assigned_to_id, back.status), (None, TicketStatus::New));
+    assert_eq!(
+        (back.assigned_to_id, back.status),
+        (None, TicketStatus::New)
+    );
     let given = tickets
         .assign(&desk.admin, id, second.id, &desk.client)
         .await
@@ -429,7 +442,10 @@ async fn preferences_belong_to_the_account_and_a_new_zone_is_audited() {
     assert_eq!(saved.time_zone.map(TimeZone::name), Some("Europe/Moscow"));
     assert_eq!(desk.count(audit).await, rows + 1);
     // The same again changes nothing; remembered list filters are view state, not audited.
-    users.set_preferences(&anna, zone, &desk.client).await.unwrap();
+    users
+        .set_preferences(&anna, zone, &desk.client)
+        .await
+        .unwrap();
     let filters = parsed(PreferencesChange::default().with_filters("view=all&q=204"));
     users
         .set_preferences(&anna, filters, &desk.client)
@@ -462,7 +478,10 @@ async fn staff_find_a_ticket_by_number_room_or_author() {
         let who = who.clone();
         async move {
             let page = tickets.list(&who, query).await.unwrap();
-            (page.total, page.items.iter().map(|t| t.id).collect::<Vec<_>>())
+            (
+                page.total,
+                page.items.iter().map(|t| t.id).collect::<Vec<_>>(),
+            )
         }
     };
     assert_eq!(find(&format!("#{mine}"), &agent).await, (1, vec![mine]));
@@ -495,7 +514,10 @@ async fn a_refused_file_leaves_nothing_behind_and_a_discarded_one_is_gone() {
     assert_eq!(domain(err), DomainError::FileContentMismatch);
     assert_eq!(stored(), 0);
     let heic: &'static [u8] = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic";
-    let staged = files.stage(&anna, "IMG_0001.HEIC", body(heic)).await.unwrap();
+    let staged = files
+        .stage(&anna, "IMG_0001.HEIC", body(heic))
+        .await
+        .unwrap();
     assert_eq!(staged.content_type, "image/heic");
     assert_eq!(stored(), 1);
     files.discard(vec![staged]).await;

@@ -69,7 +69,9 @@ impl Clock {
         };
         When {
             relative,
-            iso: at.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            iso: at
+                .and_utc()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             exact: local.format("%Y-%m-%d %H:%M:%S %Z").to_string(),
             shown,
         }
@@ -117,8 +119,8 @@ mod tests {
     #[test]
     fn a_moscow_morning_is_not_shown_as_utc_night() {
         let c = clock("Europe/Moscow");
-        let filed = NaiveDateTime::parse_from_str("2026-03-10 00:50", "%Y-%m-%d %H:%M")
-            .expect("time");
+        let filed =
+            NaiveDateTime::parse_from_str("2026-03-10 00:50", "%Y-%m-%d %H:%M").expect("time");
         let w = c.when(&filed);
         assert_eq!(w.shown, "2026-03-10 03:50");
         assert_eq!(w.exact, "2026-03-10 03:50:00 MSK");
@@ -128,10 +130,10 @@ mod tests {
     #[test]
     fn daylight_saving_comes_from_the_zone_database() {
         let c = clock("Europe/Berlin");
-        let winter = NaiveDateTime::parse_from_str("2026-01-10 12:00", "%Y-%m-%d %H:%M")
-            .expect("time");
-        let summer = NaiveDateTime::parse_from_str("2026-07-10 12:00", "%Y-%m-%d %H:%M")
-            .expect("time");
+        let winter =
+            NaiveDateTime::parse_from_str("2026-01-10 12:00", "%Y-%m-%d %H:%M").expect("time");
+        let summer =
+            NaiveDateTime::parse_from_str("2026-07-10 12:00", "%Y-%m-%d %H:%M").expect("time");
         assert_eq!(c.exact(&winter), "2026-01-10 13:00");
         assert_eq!(c.exact(&summer), "2026-07-10 14:00");
     }

@@ -92,8 +92,7 @@ pub fn respond(err: poem::Error, req_lang: Lang, jar: &poem::web::cookie::Cookie
             if *form {
                 pairs.push(("kept", "1"));
             }
-            let query = serde_urlencoded::to_string(pairs)
-            .unwrap_or_default();
+            let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
             see_other(&format!("/ui/login?{query}"))
         }
         WebError::Csrf => ErrorPage::render(StatusCode::FORBIDDEN, t, t.csrf_failed.into()),

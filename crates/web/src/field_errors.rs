@@ -58,7 +58,11 @@ impl FieldErrors {
     /// A complaint about one field (a file, say) with the message above the form.
     pub fn single(field: &str, message: String, t: &Texts) -> Self {
         Self {
-            summary: Some(format!("{} {}: {message}", t.form_has_errors, field_label(t, field))),
+            summary: Some(format!(
+                "{} {}: {message}",
+                t.form_has_errors,
+                field_label(t, field)
+            )),
             fields: vec![(field.to_string(), message)],
         }
     }
@@ -125,10 +129,16 @@ fn translated(message: &str, lang: Lang) -> String {
         };
     }
     match message {
-        "Имя пользователя не может содержать пробелы" => "A username cannot contain spaces",
-        "Пароль не может состоять из одних пробелов" => "A password cannot be only spaces",
+        "Имя пользователя не может содержать пробелы" => {
+            "A username cannot contain spaces"
+        }
+        "Пароль не может состоять из одних пробелов" => {
+            "A password cannot be only spaces"
+        }
         "value is not a valid email address" => "This is not an e-mail address",
-        m if m.starts_with("Пароль должен содержать") => "The password must have 8 to 128 characters",
+        m if m.starts_with("Пароль должен содержать") => {
+            "The password must have 8 to 128 characters"
+        }
         other => other,
     }
     .into()
@@ -145,8 +155,12 @@ mod tests {
     #[test]
     fn each_field_is_named_in_the_visitors_language() {
         let e = invalid(vec![
-            FieldError::new("title", "string_too_short", "String should have at least 3 characters")
-                .with_limit(3),
+            FieldError::new(
+                "title",
+                "string_too_short",
+                "String should have at least 3 characters",
+            )
+            .with_limit(3),
             FieldError::new("room_number", "string_too_short", "…").with_limit(1),
         ]);
         let ru = FieldErrors::of(&e, Lang::Ru);
@@ -155,7 +169,10 @@ mod tests {
         let en = FieldErrors::of(&e, Lang::En);
         assert_eq!(en.on("title"), Some("At least 3 characters"));
         let summary = en.summary.unwrap_or_default();
-        assert!(summary.contains("Room: Please fill in this field"), "{summary}");
+        assert!(
+            summary.contains("Room: Please fill in this field"),
+            "{summary}"
+        );
         assert!(!summary.contains("String should"), "{summary}");
     }
 

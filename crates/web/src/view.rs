@@ -95,7 +95,8 @@ pub fn password_rules(t: &Texts) -> String {
 }
 
 /// What the file inputs offer to pick (the service checks names and content again).
-pub const ACCEPTED_FILES: &str = ".jpg,.jpeg,.png,.gif,.heic,.heif,.webp,.pdf,.doc,.docx,.xls,.xlsx,.txt,.zip,.rar,image/*";
+pub const ACCEPTED_FILES: &str =
+    ".jpg,.jpeg,.png,.gif,.heic,.heif,.webp,.pdf,.doc,.docx,.xls,.xlsx,.txt,.zip,.rar,image/*";
 
 /// An option of a `<select>`.
 #[derive(Debug, Clone)]
@@ -171,7 +172,7 @@ impl Pager {
                 format!("{base}?{query}&page={p}")
             }
         };
-        let pages = total.map_or(page + u64::from(has_more), |t| Self::last(t));
+        let pages = total.map_or(page + u64::from(has_more), Self::last);
         let mut numbers = Vec::new();
         if total.is_some() {
             let mut shown = 0;
@@ -242,10 +243,24 @@ mod tests {
     #[test]
     fn numbered_links_skip_what_is_far_away() {
         let p = Pager::new("/ui/tickets", &F { q: "" }, 20, Some(41 * PAGE_SIZE), false);
-        let shown: Vec<Option<u64>> = p.numbers.iter().map(|n| n.as_ref().map(|(n, _)| *n)).collect();
+        let shown: Vec<Option<u64>> = p
+            .numbers
+            .iter()
+            .map(|n| n.as_ref().map(|(n, _)| *n))
+            .collect();
         assert_eq!(
             shown,
-            vec![Some(1), None, Some(18), Some(19), Some(20), Some(21), Some(22), None, Some(41)]
+            vec![
+                Some(1),
+                None,
+                Some(18),
+                Some(19),
+                Some(20),
+                Some(21),
+                Some(22),
+                None,
+                Some(41)
+            ]
         );
         assert_eq!(Pager::last(0), 1);
         assert_eq!(Pager::last(26), 2);

@@ -228,6 +228,10 @@ pub struct TicketQuery {
     pub filter: TicketFilter,
     pub sort: TicketSort,
     pub page: Page,
+    /// Count at most this many matches, the total then being a lower bound ("10,000+"): a page
+    /// costs the same whatever the table holds. `None`: the exact total (the API's
+    /// `X-Total-Count`).
+    pub count_limit: Option<u64>,
 }
 
 #[cfg(test)]

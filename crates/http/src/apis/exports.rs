@@ -154,7 +154,10 @@ pub async fn download(
         .header(header::CONTENT_TYPE, format.content_type())
         .header(
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"tickets-{id}.{}\"", format.extension()),
+            format!(
+                "attachment; filename=\"tickets-{id}.{}\"",
+                format.extension()
+            ),
         )
         .body(Body::from_bytes_stream(body.map_ok(bytes::Bytes::from))))
 }

@@ -84,6 +84,7 @@ impl ListParams {
             },
             sort: query_value("sort", self.sort, str::parse::<TicketSort>)?.unwrap_or_default(),
             page: Page::new(self.skip.unwrap_or(0), self.limit.unwrap_or(100)),
+            count_limit: None,
         })
     }
 }

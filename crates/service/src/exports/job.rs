@@ -6,9 +6,7 @@ use std::sync::{
     atomic::{AtomicU64, Ordering},
 };
 
-use fixdesk_domain::{
-    Actor, DomainError, ExportFormat, Page, SessionId, TimeZone, UserId,
-};
+use fixdesk_domain::{Actor, DomainError, ExportFormat, Page, SessionId, TimeZone, UserId};
 use fixdesk_repository::{categories, equipment, users};
 use fixdesk_usecases::{ByteStream, ServiceError};
 use futures::StreamExt;
@@ -57,7 +55,9 @@ impl Pager {
             .await?
             .items;
         let done = self.rows.fetch_add(page.len() as u64, Ordering::Relaxed) + page.len() as u64;
-        let progress = i32::try_from(done * 100 / self.total).unwrap_or(100).min(99);
+        let progress = i32::try_from(done * 100 / self.total)
+            .unwrap_or(100)
+            .min(99);
         self.lease.renew(progress).await?;
         let layout = &self.request.layout;
         Ok(page
@@ -104,8 +104,7 @@ pub(crate) async fn run(ctx: &Arc<Context>, lease: &Lease) -> Result<String, Ser
     }
     let rows = Arc::new(AtomicU64::new(0));
     let pager = Pager {
-        zone: TimeZone::parse(&request.layout.time_zone)
-            .map_or(chrono_tz::Tz::UTC, TimeZone::tz),
+        zone: TimeZone::parse(&request.layout.time_zone).map_or(chrono_tz::Tz::UTC, TimeZone::tz),
         tickets,
         actor,
         request,

@@ -13,8 +13,8 @@ use std::sync::Arc;
 
 use fixdesk_domain::{
     Actor, CategoryId, DomainError, EquipmentId, ExportFormat, ExportLayout, Job, JobKind,
-    JobState, Page, Priority, Role, TicketFilter, TicketQuery, TicketSort, TicketStatus,
-    TimeZone, UserId,
+    JobState, Page, Priority, Role, TicketFilter, TicketQuery, TicketSort, TicketStatus, TimeZone,
+    UserId,
 };
 use fixdesk_repository::jobs;
 use fixdesk_usecases::{ByteStream, ExportUseCases, ServiceError, async_trait};
@@ -87,6 +87,7 @@ impl Request {
             },
             sort: self.sort.parse::<TicketSort>().unwrap_or_default(),
             page,
+            count_limit: None,
         }
     }
 }

@@ -98,8 +98,7 @@ mod tests {
 
     #[test]
     fn a_russian_layout_reads_right_in_a_russian_spreadsheet() {
-        let at = NaiveDateTime::parse_from_str("2026-03-10 00:50", "%Y-%m-%d %H:%M")
-            .expect("time");
+        let at = NaiveDateTime::parse_from_str("2026-03-10 00:50", "%Y-%m-%d %H:%M").expect("time");
         let ticket = Ticket {
             id: TicketId(1014),
             title: "Принтер".into(),
@@ -138,7 +137,10 @@ mod tests {
         assert_eq!(r[9], "2026-03-10 03:50");
         let text = String::from_utf8(csv(&[r], &layout, true).expect("csv")).expect("utf-8");
         assert!(text.starts_with("\u{feff}id;title;status"), "{text}");
-        assert!(text.contains("1014;Принтер;В работе;high;Принтеры;204;"), "{text}");
+        assert!(
+            text.contains("1014;Принтер;В работе;high;Принтеры;204;"),
+            "{text}"
+        );
         assert!(text.contains("\"Замятие; бумага\""), "{text}");
     }
 }

@@ -10,8 +10,8 @@ use poem::{
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    clock::When,
     Service, WebError,
+    clock::When,
     form::{given, page_number, parse_opt},
     layout::{Layout, page},
     session::Session,
@@ -163,7 +163,9 @@ pub async fn list(
                 who_link: r.user.as_ref().map(|u| format!("/ui/users/{}", u.id)),
                 who: r
                     .user
-                    .map(|u| fixdesk_usecases::domain::display_name(u.full_name.as_deref(), &u.username))
+                    .map(|u| {
+                        fixdesk_usecases::domain::display_name(u.full_name.as_deref(), &u.username)
+                    })
                     .unwrap_or_default(),
                 description: r.description,
                 ip: r.ip_address.unwrap_or_default(),

@@ -51,11 +51,9 @@ impl BulkForm {
         let mut form = Self::default();
         for (key, value) in pairs {
             match key.as_str() {
-                "ids" => form.ids.push(
-                    value
-                        .parse()
-                        .map_err(|_| WebError::BadForm("ids".into()))?,
-                ),
+                "ids" => form
+                    .ids
+                    .push(value.parse().map_err(|_| WebError::BadForm("ids".into()))?),
                 "csrf" => form.csrf = value,
                 "action" => form.action = value,
                 "assignee" => form.assignee = value,
@@ -82,7 +80,9 @@ impl BulkForm {
                 )),
                 Ok(s) => Ok(Action::Status(s)),
             },
-            "close" => Resolution::parse(&self.resolution).map(Action::Close).map_err(invalid),
+            "close" => Resolution::parse(&self.resolution)
+                .map(Action::Close)
+                .map_err(invalid),
             _ => Err(invalid(fixdesk_usecases::domain::FieldError::new(
                 "action", "enum", "…",
             ))),
@@ -154,8 +154,10 @@ mod tests {
 
     #[test]
     fn repeated_ids_are_all_read() {
-        let f = BulkForm::parse("csrf=x&ids=3&ids=7&action=close&resolution=Done&back=%2Fui%2Ftickets%3Fview%3Dwork")
-            .unwrap_or_default();
+        let f = BulkForm::parse(
+            "csrf=x&ids=3&ids=7&action=close&resolution=Done&back=%2Fui%2Ftickets%3Fview%3Dwork",
+        )
+        .unwrap_or_default();
         assert_eq!(f.ids, vec![3, 7]);
         assert!(matches!(f.action(), Ok(Action::Close(_))));
         assert_eq!(f.back(), "/ui/tickets?view=work");

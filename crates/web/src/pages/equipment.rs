@@ -13,14 +13,14 @@ use poem::{
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    clock::When,
     Service, WebError,
+    clock::When,
     flash::done,
     form::{given, invalid, page_number},
+    i18n::Texts,
     layout::{Layout, page},
     pages::tickets::{SortLinks, TicketRow, category_names},
     session::Session,
-    i18n::Texts,
     view::{self, Choice, PAGE_SIZE, Pager},
 };
 
@@ -179,7 +179,10 @@ pub async fn show(
             (t.responsible_person, text(item.responsible_person)),
             (
                 t.last_maintenance,
-                item.last_maintenance_date.as_ref().map(|d| l.clock.exact(d)).unwrap_or_default(),
+                item.last_maintenance_date
+                    .as_ref()
+                    .map(|d| l.clock.exact(d))
+                    .unwrap_or_default(),
             ),
             (t.notes, text(item.notes)),
         ],

@@ -15,10 +15,10 @@ use crate::{
     Service, WebError,
     clock::Clock,
     i18n::Lang,
-    view,
     layout::{Layout, page},
     pages::{attachments::stream_file, tickets::TicketFilters},
     session::Session,
+    view,
 };
 
 #[derive(Debug, Deserialize)]
@@ -132,7 +132,10 @@ pub async fn download(
     let (format, body) = service.exports().download(&session.actor, id).await?;
     Ok(stream_file(
         format.content_type(),
-        format!("attachment; filename=\"tickets-{id}.{}\"", format.extension()),
+        format!(
+            "attachment; filename=\"tickets-{id}.{}\"",
+            format.extension()
+        ),
         body,
     ))
 }

@@ -154,7 +154,14 @@ pub async fn show_form(
     session: Session,
     Data(service): Data<&Service>,
 ) -> Result<Response, WebError> {
-    render(req, &session, service, Fields::default(), FieldErrors::none()).await
+    render(
+        req,
+        &session,
+        service,
+        Fields::default(),
+        FieldErrors::none(),
+    )
+    .await
 }
 
 /// Reads the whole form first, receiving and checking each file as it comes; only when every

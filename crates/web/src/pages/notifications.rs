@@ -18,8 +18,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::{
-    clock::When,
     Service, WebError,
+    clock::When,
     flash::done,
     form::page_number,
     layout::{Layout, page},
@@ -63,11 +63,7 @@ fn kind_label(t: &crate::i18n::Texts, kind: NotificationKind) -> &'static str {
 /// A notification's title in the reader's language, from what it is about (the stored title
 /// is the API's Russian sentence). `None` for system notices, whose stored title is all there
 /// is.
-fn title_of(
-    t: &crate::i18n::Texts,
-    kind: NotificationKind,
-    ticket: Option<i64>,
-) -> Option<String> {
+fn title_of(t: &crate::i18n::Texts, kind: NotificationKind, ticket: Option<i64>) -> Option<String> {
     let pattern = match kind {
         NotificationKind::TicketCreated => t.notice_created,
         NotificationKind::TicketAssigned => t.notice_assigned,

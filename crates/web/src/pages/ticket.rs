@@ -4,7 +4,9 @@
 //! arrives. Opening the page marks the visitor's notifications about the ticket read.
 
 use askama::Template;
-use fixdesk_usecases::domain::{Actor, Attachment, DeskRules, Role, Ticket, TicketId, TicketStatus};
+use fixdesk_usecases::domain::{
+    Actor, Attachment, DeskRules, Role, Ticket, TicketId, TicketStatus,
+};
 use poem::{
     Request, Response, handler,
     web::{Data, Path},
@@ -87,9 +89,7 @@ impl Actions {
                 && !t.is_assigned_to(actor.id)
                 && (t.assigned_to_id.is_none() || actor.role == Role::Admin),
             status: workable && open,
-            assign: workable
-                && open
-                && (actor.role == Role::Admin || rules.agents_may_hand_over),
+            assign: workable && open && (actor.role == Role::Admin || rules.agents_may_hand_over),
             close: open && (workable || creator),
             reopen,
             reopen_until: (reopen && !staff).then(|| {

@@ -154,7 +154,11 @@ pub async fn reopen(
                 .reopen(&session.actor, TicketId(id), &session.client),
         )
         .await?;
-    Ok(done(req, session.lang.texts().ticket_reopened, &page_of(id)))
+    Ok(done(
+        req,
+        session.lang.texts().ticket_reopened,
+        &page_of(id),
+    ))
 }
 
 /// Admins delete a ticket; its creator hides it from their own list (the service decides

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use fixdesk_usecases::domain::{
-    Actor, CategoryId, Page, Priority, PreferencesChange, Ticket, TicketFilter, TicketQuery,
+    Actor, CategoryId, Page, PreferencesChange, Priority, Ticket, TicketFilter, TicketQuery,
     TicketSort, TicketStatus,
 };
 use poem::{
@@ -49,6 +49,10 @@ pub struct TicketFilters {
     #[serde(default, skip_serializing)]
     pub page: Option<String>,
 }
+
+/// The most matches a list counts: beyond, it says "10000+" (a page then costs the same at a
+/// million tickets as at a thousand).
+pub const COUNT_LIMIT: u64 = 10_000;
 
 /// The views staff choose from; each is a set of filters with a name.
 const STAFF_VIEWS: [&str; 5] = ["work", "queue", "mine", "unassigned_high", "all"];
@@ -99,6 +103,7 @@ impl TicketFilters {
             filter,
             sort: parse_opt::<TicketSort>("sort", &self.sort)?.unwrap_or_default(),
             page,
+            count_limit: Some(COUNT_LIMIT),
         })
     }
 }
@@ -229,6 +234,8 @@ struct ListPage {
     f: TicketFilters,
     rows: Vec<TicketRow>,
     pager: Pager,
+    /// The total as shown: exact, or "10000+".
+    total: String,
     views: Vec<Choice>,
     statuses: Vec<Choice>,
     priorities: Vec<Choice>,
@@ -314,6 +321,11 @@ pub async fn list(
             .iter()
             .map(|ticket| TicketRow::new(t, &l.clock, ticket, &names))
             .collect(),
+        total: if found.total > COUNT_LIMIT {
+            format!("{COUNT_LIMIT}+")
+        } else {
+            found.total.to_string()
+        },
         pager: Pager::new("/ui/tickets", &f, number, Some(found.total), false),
         views: STAFF_VIEWS
             .into_iter()

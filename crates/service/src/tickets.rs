@@ -160,6 +160,31 @@ impl Tickets {
     }
 
     /// Writes `change`, then records it.
+    /// One change of a ticket in its own unit of work: `decide` sees the ticket as it is (and
+    /// the time), refuses, says there is nothing to do (`None`), or gives the change and its
+    /// audit wording, which is then applied and recorded like every other.
+    async fn change(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        client: &ClientInfo,
+        decide: impl FnOnce(
+            &Ticket,
+            chrono::NaiveDateTime,
+        ) -> Result<Option<(TicketUpdate, String)>, ServiceError>,
+    ) -> Result<Ticket, ServiceError> {
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let before = load(uow.conn(), id).await?;
+        let Some((change, description)) = decide(&before, now)? else {
+            return Ok(before);
+        };
+        let after =
+            Self::apply(uow.conn(), actor, &before, change, description, client, now).await?;
+        uow.commit().await?;
+        Ok(after)
+    }
+
     async fn apply<C: ConnectionTrait>(
         conn: &C,
         actor: &Actor,
@@ -509,28 +534,26 @@ impl TicketUseCases for Tickets {
         if resolution.as_str().trim().is_empty() {
             return Err(DomainError::ResolutionRequired.into());
         }
-        let now = clock::now();
-        let uow = self.ctx.db.begin_write().await?;
-        let before = load(uow.conn(), id).await?;
-        if actor.role.is_staff() {
-            ensure_can_work(actor, &before)?;
-        } else if before.creator_id != actor.id {
-            return Err(DomainError::CannotCloseTicket.into());
-        } else {
-            visibility(actor, &before)?;
-        }
-        if before.status == TicketStatus::Closed {
-            return Err(DomainError::TicketClosed.into());
-        }
-        let mut change = status_change(&before, TicketStatus::Closed, now);
-        change.resolution = Some(Some(resolution.into_inner()));
-        let d = format!(
-            "Заявка #{id} закрыта с решением пользователем {}",
-            actor.username
-        );
-        let after = Self::apply(uow.conn(), actor, &before, change, d, client, now).await?;
-        uow.commit().await?;
-        Ok(after)
+        self.change(actor, id, client, |before, now| {
+            if actor.role.is_staff() {
+                ensure_can_work(actor, before)?;
+            } else if before.creator_id != actor.id {
+                return Err(DomainError::CannotCloseTicket.into());
+            } else {
+                visibility(actor, before)?;
+            }
+            if before.status == TicketStatus::Closed {
+                return Err(DomainError::TicketClosed.into());
+            }
+            let mut change = status_change(before, TicketStatus::Closed, now);
+            change.resolution = Some(Some(resolution.into_inner()));
+            let d = format!(
+                "Заявка #{id} закрыта с решением пользователем {}",
+                actor.username
+            );
+            Ok(Some((change, d)))
+        })
+        .await
     }
 
     async fn reopen(
@@ -539,21 +562,18 @@ impl TicketUseCases for Tickets {
         id: TicketId,
         client: &ClientInfo,
     ) -> Result<Ticket, ServiceError> {
-        let now = clock::now();
-        let uow = self.ctx.db.begin_write().await?;
-        let before = load(uow.conn(), id).await?;
-        visibility(actor, &before)?;
-        self.ctx.rules.ensure_can_reopen(actor, &before, now)?;
-        let to = if before.assigned_to_id.is_some() {
-            TicketStatus::InProgress
-        } else {
-            TicketStatus::New
-        };
-        let change = status_change(&before, to, now);
-        let d = format!("Заявка #{id} переоткрыта пользователем {}", actor.username);
-        let after = Self::apply(uow.conn(), actor, &before, change, d, client, now).await?;
-        uow.commit().await?;
-        Ok(after)
+        self.change(actor, id, client, |before, now| {
+            visibility(actor, before)?;
+            self.ctx.rules.ensure_can_reopen(actor, before, now)?;
+            let to = if before.assigned_to_id.is_some() {
+                TicketStatus::InProgress
+            } else {
+                TicketStatus::New
+            };
+            let d = format!("Заявка #{id} переоткрыта пользователем {}", actor.username);
+            Ok(Some((status_change(before, to, now), d)))
+        })
+        .await
     }
 
     async fn unassign(
@@ -563,26 +583,23 @@ impl TicketUseCases for Tickets {
         client: &ClientInfo,
     ) -> Result<Ticket, ServiceError> {
         actor.require_staff()?;
-        let now = clock::now();
-        let uow = self.ctx.db.begin_write().await?;
-        let before = load(uow.conn(), id).await?;
-        ensure_can_work(actor, &before)?;
-        if before.status == TicketStatus::Closed {
-            return Err(DomainError::TicketClosed.into());
-        }
-        if before.assigned_to_id.is_none() {
-            return Ok(before);
-        }
-        let mut change = if before.status == TicketStatus::InProgress {
-            status_change(&before, TicketStatus::New, now)
-        } else {
-            TicketUpdate::default()
-        };
-        change.assigned_to_id = Some(None);
-        let d = format!("С заявки #{id} снят исполнитель");
-        let after = Self::apply(uow.conn(), actor, &before, change, d, client, now).await?;
-        uow.commit().await?;
-        Ok(after)
+        self.change(actor, id, client, |before, now| {
+            ensure_can_work(actor, before)?;
+            if before.status == TicketStatus::Closed {
+                return Err(DomainError::TicketClosed.into());
+            }
+            if before.assigned_to_id.is_none() {
+                return Ok(None);
+            }
+            let mut change = if before.status == TicketStatus::InProgress {
+                status_change(before, TicketStatus::New, now)
+            } else {
+                TicketUpdate::default()
+            };
+            change.assigned_to_id = Some(None);
+            Ok(Some((change, format!("С заявки #{id} снят исполнитель"))))
+        })
+        .await
     }
 
     fn rules(&self) -> DeskRules {

@@ -137,6 +137,11 @@ async fn store_csv(ctx: &Context, key: &str, pager: Pager) -> Result<(), Service
         Some((chunk, next))
     })
     .boxed();
+    put(ctx, key, body).await
+}
+
+/// Stores a finished export's bytes.
+async fn put(ctx: &Context, key: &str, body: ByteStream) -> Result<(), ServiceError> {
     ctx.exports
         .put(key, body, u64::MAX)
         .await
@@ -173,9 +178,5 @@ async fn store_xlsx(ctx: &Context, key: &str, pager: Pager) -> Result<(), Servic
     let body: ByteStream = tokio_util::io::ReaderStream::new(file)
         .map(|chunk| chunk.map(|b| b.to_vec()))
         .boxed();
-    ctx.exports
-        .put(key, body, u64::MAX)
-        .await
-        .map(|_| ())
-        .map_err(ServiceError::internal)
+    put(ctx, key, body).await
 }

@@ -151,3 +151,59 @@ async fn the_newest_tickets_are_read_from_an_index_not_a_scan() -> Result<(), Re
     assert!(filtered.iter().all(|t| t.creator_id == UserId(1)));
     Ok(())
 }
+
+/// The working list read as two ordered halves and merged is the same list, page by page, as
+/// the one condition `(new and nobody's) or (mine and open)` sorted whole.
+#[tokio::test]
+async fn the_working_list_is_its_two_halves_merged_in_order() -> Result<(), RepoError> {
+    let db = database().await?;
+    seed(&db, 40).await?;
+    // Some back in the queue, some closed; user 2's open ones are theirs.
+    db.execute_unprepared(
+        "UPDATE tickets SET assigned_to_id = NULL, status = 0 WHERE id % 3 = 0; \
+         UPDATE tickets SET status = 2 WHERE id % 5 = 0",
+    )
+    .await?;
+    let me = UserId(2);
+    let all = tickets::list(&db, &query(100)).await?;
+    let expected: Vec<i64> = all
+        .iter()
+        .filter(|t| {
+            (t.status.rank() == 0 && t.assigned_to_id.is_none())
+                || (t.assigned_to_id == Some(me) && t.status.rank() != 2)
+        })
+        .map(|t| t.id.0)
+        .collect();
+    assert!(expected.len() > 10, "{expected:?}");
+    let mut paged = Vec::new();
+    for offset in [0, 5, 10, 15, 20] {
+        let page = tickets::list(
+            &db,
+            &TicketQuery {
+                filter: TicketFilter {
+                    work_of: Some(me),
+                    ..Default::default()
+                },
+                page: Page { offset, limit: 5 },
+                ..Default::default()
+            },
+        )
+        .await?;
+        paged.extend(page.iter().map(|t| t.id.0));
+    }
+    assert_eq!(paged, expected);
+    let filter = TicketFilter {
+        work_of: Some(me),
+        ..Default::default()
+    };
+    assert_eq!(
+        tickets::count(&db, &filter, None).await?,
+        expected.len() as u64
+    );
+    assert_eq!(
+        tickets::count(&db, &filter, Some(3)).await?,
+        8,
+        "each half stops at 4"
+    );
+    Ok(())
+}

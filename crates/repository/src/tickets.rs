@@ -3,8 +3,8 @@
 
 use chrono::NaiveDateTime;
 use fixdesk_domain::{
-    CategoryId, EquipmentId, Priority, Ticket, TicketFilter, TicketId, TicketQuery, TicketSortKey,
-    TicketStatus, UserId,
+    CategoryId, EquipmentId, Page, Priority, Ticket, TicketFilter, TicketId, TicketQuery,
+    TicketSort, TicketSortKey, TicketStatus, UserId,
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -262,21 +262,6 @@ fn condition(filter: &TicketFilter) -> Condition {
     if filter.open_only {
         c = c.add(ticket::Column::Status.ne(TicketStatus::Closed.rank()));
     }
-    if let Some(me) = filter.work_of {
-        c = c.add(
-            Condition::any()
-                .add(
-                    Condition::all()
-                        .add(ticket::Column::Status.eq(TicketStatus::New.rank()))
-                        .add(ticket::Column::AssignedToId.is_null()),
-                )
-                .add(
-                    Condition::all()
-                        .add(ticket::Column::AssignedToId.eq(me.0))
-                        .add(ticket::Column::Status.ne(TicketStatus::Closed.rank())),
-                ),
-        );
-    }
     if let Some(term) = filter
         .search
         .as_deref()
@@ -304,11 +289,68 @@ fn condition(filter: &TicketFilter) -> Condition {
     c
 }
 
+/// An agent's working list as its two halves — the queue, and the open tickets they hold —
+/// each of which an index reads in order (together, as one `OR`, the database would walk the
+/// whole table in date order to find them).
+fn work_halves(filter: &TicketFilter, me: UserId) -> [TicketFilter; 2] {
+    let rest = TicketFilter {
+        work_of: None,
+        ..filter.clone()
+    };
+    [
+        TicketFilter {
+            status: Some(TicketStatus::New),
+            unassigned: true,
+            ..rest.clone()
+        },
+        TicketFilter {
+            assigned_to_id: Some(me),
+            open_only: true,
+            ..rest
+        },
+    ]
+}
+
+/// The order of a sort key between two tickets, ties broken by id.
+fn compare(a: &Ticket, b: &Ticket, sort: TicketSort) -> std::cmp::Ordering {
+    let by = match sort.key {
+        TicketSortKey::CreatedAt => a.created_at.cmp(&b.created_at),
+        TicketSortKey::UpdatedAt => a.updated_at.cmp(&b.updated_at),
+        TicketSortKey::Priority => a.priority.rank().cmp(&b.priority.rank()),
+        TicketSortKey::Status => a.status.rank().cmp(&b.status.rank()),
+        TicketSortKey::Id => std::cmp::Ordering::Equal,
+    }
+    .then(a.id.0.cmp(&b.id.0));
+    if sort.descending { by.reverse() } else { by }
+}
+
 /// One page of tickets matching the query, in its order (ties broken by id).
 pub async fn list<C: ConnectionTrait>(
     conn: &C,
     query: &TicketQuery,
 ) -> Result<Vec<Ticket>, RepoError> {
+    if let Some(me) = query.filter.work_of {
+        // The page is among the first `offset + limit` of either half: read those, merge.
+        let window = Page {
+            offset: 0,
+            limit: query.page.offset + query.page.limit,
+        };
+        let mut merged = Vec::new();
+        for half in work_halves(&query.filter, me) {
+            let part = TicketQuery {
+                filter: half,
+                page: window,
+                ..query.clone()
+            };
+            merged.extend(Box::pin(list(conn, &part)).await?);
+        }
+        merged.sort_by(|a, b| compare(a, b, query.sort));
+        return Ok(merged
+            .into_iter()
+            .skip(usize::try_from(query.page.offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(query.page.limit).unwrap_or(usize::MAX))
+            .collect());
+    }
     let order = if query.sort.descending {
         Order::Desc
     } else {
@@ -341,6 +383,14 @@ pub async fn count<C: ConnectionTrait>(
     filter: &TicketFilter,
     limit: Option<u64>,
 ) -> Result<u64, RepoError> {
+    if let Some(me) = filter.work_of {
+        // The halves do not overlap (one holds nobody's tickets, the other one person's).
+        let mut total = 0;
+        for half in work_halves(filter, me) {
+            total += Box::pin(count(conn, &half, limit)).await?;
+        }
+        return Ok(total);
+    }
     let matching = ticket::Entity::find().filter(condition(filter));
     Ok(match limit {
         Some(n) => {

@@ -159,7 +159,6 @@ impl Tickets {
         Ok(TicketPage { items, total })
     }
 
-    /// Writes `change`, then records it.
     /// One change of a ticket in its own unit of work: `decide` sees the ticket as it is (and
     /// the time), refuses, says there is nothing to do (`None`), or gives the change and its
     /// audit wording, which is then applied and recorded like every other.
@@ -185,6 +184,7 @@ impl Tickets {
         Ok(after)
     }
 
+    /// Writes `change`, then records it.
     async fn apply<C: ConnectionTrait>(
         conn: &C,
         actor: &Actor,

@@ -5,10 +5,13 @@
 //! |---------------|------------|-------------|-------------------|
 //! | new           | –          | staff       | staff, creator    |
 //! | in_progress   | staff      | –           | staff, creator    |
-//! | closed        | staff (reopen) | staff (reopen) | – (idempotent) |
+//! | closed        | staff; creator within the window (reopen) | staff (reopen) | – (idempotent) |
 //!
 //! Assigning a `new` ticket moves it to `in_progress`; closing sets the resolution time and
-//! reopening clears it. A creator can close their own ticket but never reopen it.
+//! reopening clears it. Through the status endpoints a creator can close their own ticket but
+//! never reopen it; the reopen use case lets them within the desk's window
+//! ([`crate::DeskRules::ensure_can_reopen`]), back to `new` (or `in_progress` when someone
+//! holds it).
 
 use std::{fmt, str::FromStr};
 

@@ -166,18 +166,7 @@ async fn a_form_sent_after_the_session_ended_returns_with_its_text_after_signing
     b.fill("#message", "A long explanation I do not want to type again")
         .await;
     // Signed out elsewhere: an admin deactivates and reactivates the account.
-    let admin = app.admin_token().await;
-    for active in [false, true] {
-        let (status, _) = app
-            .call(
-                Method::PUT,
-                &format!("/api/v1/users/{}", u.id),
-                Some(&admin),
-                Some(json!({ "is_active": active })),
-            )
-            .await;
-        assert!(status.is_success());
-    }
+    app.end_sessions_of(u.id).await;
     b.click("#message-form button").await;
     b.wait_for_text("#session-ended", "What you typed is kept")
         .await;

@@ -1,7 +1,6 @@
 //! The main path of each role, and the ways a visitor can be turned away.
 
 use fixdesk_tests::{ADMIN_PASSWORD, TestApp, USER_PASSWORD};
-use reqwest::Method;
 use serde_json::json;
 
 use crate::harness::Driver;
@@ -248,18 +247,7 @@ async fn an_ended_session_sends_the_browser_to_sign_in_and_back() {
     let b = driver.browser(&app.base, "en").await;
     b.sign_in("user1", USER_PASSWORD).await;
     // An admin deactivates and reactivates the account: its sessions end.
-    let admin = app.admin_token().await;
-    for active in [false, true] {
-        let (status, body) = app
-            .call(
-                Method::PUT,
-                &format!("/api/v1/users/{}", u.id),
-                Some(&admin),
-                Some(json!({ "is_active": active })),
-            )
-            .await;
-        assert!(status.is_success(), "{body}");
-    }
+    app.end_sessions_of(u.id).await;
     b.open("/ui/notifications").await;
     b.wait_for_text("main", "Your session has ended").await;
     assert_eq!(b.path().await, "/ui/login");

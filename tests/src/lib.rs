@@ -414,6 +414,23 @@ impl TestApp {
         body["id"].as_i64().expect("equipment id")
     }
 
+    /// Ends every session of `user` the way an admin would: deactivating the account and
+    /// activating it again.
+    pub async fn end_sessions_of(&self, user: i64) {
+        let admin = self.admin_token().await;
+        for active in [false, true] {
+            let (status, body) = self
+                .call(
+                    Method::PUT,
+                    &format!("/api/v1/users/{user}"),
+                    Some(&admin),
+                    Some(json!({ "is_active": active })),
+                )
+                .await;
+            assert!(status.is_success(), "{body}");
+        }
+    }
+
     /// Files a ticket as the holder of `token` and returns it.
     pub async fn ticket(&self, token: &str, title: &str) -> Value {
         let (status, body) = self

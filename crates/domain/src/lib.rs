@@ -24,6 +24,8 @@ pub mod removal;
 pub mod role;
 pub mod service_error;
 pub mod statistics;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod ticket;
 pub mod user;

@@ -132,6 +132,19 @@ pub struct User {
     pub is_active: bool,
 }
 
+impl User {
+    /// Whether the username, full name or e-mail holds `term`, in any case and any script
+    /// (compared here: SQLite's `lower()` knows only ASCII, and a desk has hundreds of people,
+    /// not millions).
+    pub fn matches(&self, term: &str) -> bool {
+        let term = term.trim().to_lowercase();
+        let holds = |v: &str| v.to_lowercase().contains(&term);
+        holds(&self.username)
+            || self.full_name.as_deref().is_some_and(holds)
+            || self.email.as_deref().is_some_and(holds)
+    }
+}
+
 /// How a person is shown beside their tickets and messages: the full name, else (when it is
 /// missing or blank) the username.
 pub fn display_name(full_name: Option<&str>, username: &str) -> String {

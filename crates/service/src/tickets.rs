@@ -48,25 +48,19 @@ async fn is_assignable<C: ConnectionTrait>(conn: &C, user: UserId) -> Result<boo
         .is_some_and(|u| u.is_active && u.role.is_staff()))
 }
 
-/// The people whose username or full name contains `term` (any case, any script: compared
-/// here rather than by the database, whose `lower()` knows only ASCII on SQLite).
+/// The people a ticket search's `term` names (see [`fixdesk_domain::User::matches`]); one
+/// character names nobody (it would name everyone).
 async fn authors_named<C: ConnectionTrait>(
     conn: &C,
     term: &str,
 ) -> Result<Vec<UserId>, ServiceError> {
-    let term = term.trim().to_lowercase();
-    if term.chars().count() < 2 {
+    if term.trim().chars().count() < 2 {
         return Ok(Vec::new());
     }
     Ok(users::all(conn)
         .await?
         .into_iter()
-        .filter(|u| {
-            u.username.to_lowercase().contains(&term)
-                || u.full_name
-                    .as_deref()
-                    .is_some_and(|n| n.to_lowercase().contains(&term))
-        })
+        .filter(|u| u.matches(term))
         .map(|u| u.id)
         .collect())
 }

@@ -66,16 +66,10 @@ impl UserUseCases for Users {
 
     async fn search(&self, actor: &Actor, term: &str) -> Result<Vec<User>, ServiceError> {
         actor.require_admin()?;
-        let term = term.trim().to_lowercase();
-        let contains = |v: &str| v.to_lowercase().contains(&term);
         Ok(users::all(self.ctx.db.reader())
             .await?
             .into_iter()
-            .filter(|u| {
-                contains(&u.username)
-                    || u.full_name.as_deref().is_some_and(contains)
-                    || u.email.as_deref().is_some_and(contains)
-            })
+            .filter(|u| u.matches(term))
             .collect())
     }
 

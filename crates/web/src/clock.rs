@@ -45,6 +45,11 @@ impl Clock {
         }
     }
 
+    /// The moment the page is drawn (UTC, as times are stored).
+    pub fn now(&self) -> NaiveDateTime {
+        self.now
+    }
+
     /// The local wall-clock time of a stored (UTC) time.
     pub fn local(&self, at: &NaiveDateTime) -> chrono::DateTime<chrono_tz::Tz> {
         self.zone.tz().from_utc_datetime(at)

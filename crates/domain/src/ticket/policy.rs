@@ -116,43 +116,7 @@ pub fn ensure_can_change(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Priority, SessionId, TicketId, UserId};
-    use chrono::NaiveDateTime;
-
-    fn actor(id: i64, role: Role) -> Actor {
-        Actor {
-            id: UserId(id),
-            username: format!("u{id}"),
-            full_name: None,
-            role,
-            session: SessionId("s".into()),
-        }
-    }
-
-    fn ticket(creator: i64, assignee: Option<i64>, status: TicketStatus) -> Ticket {
-        Ticket {
-            id: TicketId(1),
-            title: "t".into(),
-            description: String::new(),
-            priority: Priority::Medium,
-            status,
-            category_id: None,
-            room_number: "1".into(),
-            equipment_id: None,
-            created_at: NaiveDateTime::default(),
-            updated_at: NaiveDateTime::default(),
-            closed_at: None,
-            status_changed_at: NaiveDateTime::default(),
-            creator_id: UserId(creator),
-            creator_name: None,
-            assigned_to_id: assignee.map(UserId),
-            assigned_to_name: None,
-            resolution: None,
-            hidden_for_creator: false,
-            messages_count: 0,
-            last_message_by: None,
-        }
-    }
+    use crate::testing::{actor, ticket};
 
     #[test]
     fn users_see_only_their_own_visible_tickets() {

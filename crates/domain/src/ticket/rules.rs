@@ -68,40 +68,12 @@ impl DeskRules {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Priority, SessionId, TicketId};
-
-    fn actor(id: i64, role: Role) -> Actor {
-        Actor {
-            id: UserId(id),
-            username: format!("u{id}"),
-            full_name: None,
-            role,
-            session: SessionId("s".into()),
-        }
-    }
+    use crate::testing::{actor, ticket};
 
     fn closed_at(at: NaiveDateTime) -> Ticket {
         Ticket {
-            id: TicketId(1),
-            title: "t".into(),
-            description: String::new(),
-            priority: Priority::Medium,
-            status: TicketStatus::Closed,
-            category_id: None,
-            room_number: "1".into(),
-            equipment_id: None,
-            created_at: at,
-            updated_at: at,
             closed_at: Some(at),
-            status_changed_at: at,
-            creator_id: UserId(2),
-            creator_name: None,
-            assigned_to_id: None,
-            assigned_to_name: None,
-            resolution: Some("done".into()),
-            hidden_for_creator: false,
-            messages_count: 0,
-            last_message_by: None,
+            ..ticket(2, None, TicketStatus::Closed)
         }
     }
 

@@ -239,10 +239,16 @@ pub async fn create(
             };
         }
     };
-    for file in staged {
-        attachments
+    let mut files = staged.into_iter();
+    while let Some(file) = files.next() {
+        if let Err(e) = attachments
             .attach(&session.actor, ticket.id, file, &session.client)
-            .await?;
+            .await
+        {
+            // A fault between files: the ones not yet attached are not left in the store.
+            attachments.discard(files.collect()).await;
+            return Err(e.into());
+        }
     }
     Ok(done(
         req,

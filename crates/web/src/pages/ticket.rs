@@ -71,18 +71,12 @@ pub struct Actions {
 }
 
 impl Actions {
-    fn for_visitor(
-        actor: &Actor,
-        t: &Ticket,
-        rules: &DeskRules,
-        clock: &Clock,
-        now: chrono::NaiveDateTime,
-    ) -> Self {
+    fn for_visitor(actor: &Actor, t: &Ticket, rules: &DeskRules, clock: &Clock) -> Self {
         let staff = actor.role.is_staff();
         let creator = t.creator_id == actor.id;
         let open = t.status != TicketStatus::Closed;
         let workable = staff && fixdesk_usecases::domain::ticket::ensure_can_work(actor, t).is_ok();
-        let reopen = !open && rules.ensure_can_reopen(actor, t, now).is_ok();
+        let reopen = !open && rules.ensure_can_reopen(actor, t, clock.now()).is_ok();
         Self {
             take: staff
                 && open
@@ -167,8 +161,7 @@ pub async fn show(
     };
     let l = Layout::new(req, &session, service).await;
     let t = l.t;
-    let now = chrono::Utc::now().naive_utc();
-    let can = Actions::for_visitor(actor, &ticket, &tickets.rules(), &l.clock, now);
+    let can = Actions::for_visitor(actor, &ticket, &tickets.rules(), &l.clock);
     let assignees = if can.assign {
         let current = ticket
             .assigned_to_id

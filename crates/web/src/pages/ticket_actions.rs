@@ -1,8 +1,9 @@
 //! What the forms on a ticket's page do. Each checks the CSRF token, asks the service (which
 //! decides whether the visitor may), and returns to the ticket with the outcome shown.
 
-use fixdesk_usecases::domain::{
-    DomainError, MessageText, Resolution, TicketId, TicketStatus, UserId,
+use fixdesk_usecases::{
+    ServiceError,
+    domain::{DomainError, MessageText, Resolution, TicketId, TicketStatus, UserId},
 };
 use poem::{
     Request, Response, handler,
@@ -22,6 +23,20 @@ fn page_of(id: i64) -> String {
     format!("/ui/tickets/{id}")
 }
 
+/// Does a form's action on ticket `id` once its CSRF token checks out, and returns to the
+/// ticket's page saying `text` (or, refused, why).
+async fn on_ticket<T>(
+    req: &Request,
+    session: &Session,
+    id: i64,
+    csrf: &str,
+    text: &str,
+    action: impl std::future::Future<Output = Result<T, ServiceError>>,
+) -> Result<Response, WebError> {
+    session.act(csrf, page_of(id), action).await?;
+    Ok(done(req, text, &page_of(id)))
+}
+
 #[handler]
 pub async fn take(
     req: &Request,
@@ -30,16 +45,11 @@ pub async fn take(
     Path(id): Path<i64>,
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
-    session
-        .act(
-            &form.csrf,
-            page_of(id),
-            service
-                .tickets()
-                .claim(&session.actor, TicketId(id), &session.client),
-        )
-        .await?;
-    Ok(done(req, session.lang.texts().ticket_taken, &page_of(id)))
+    let taking = service
+        .tickets()
+        .claim(&session.actor, TicketId(id), &session.client);
+    let text = session.lang.texts().ticket_taken;
+    on_ticket(req, &session, id, &form.csrf, text, taking).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,18 +72,18 @@ pub async fn set_status(
         .status
         .parse()
         .map_err(|_| WebError::BadForm("status".into()))?;
-    // Closing goes through the close form, which asks for the resolution.
-    if status == TicketStatus::Closed {
-        return Err(WebError::back(page_of(id))(
-            DomainError::ResolutionRequired.into(),
-        ));
-    }
-    service
-        .tickets()
-        .set_status(&session.actor, TicketId(id), status, &session.client)
-        .await
-        .map_err(WebError::back(page_of(id)))?;
-    Ok(done(req, session.lang.texts().saved, &page_of(id)))
+    let setting = async {
+        // Closing goes through the close form, which asks for the resolution.
+        if status == TicketStatus::Closed {
+            return Err(DomainError::ResolutionRequired.into());
+        }
+        service
+            .tickets()
+            .set_status(&session.actor, TicketId(id), status, &session.client)
+            .await
+    };
+    let text = session.lang.texts().saved;
+    on_ticket(req, &session, id, &form.csrf, text, setting).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -96,15 +106,14 @@ pub async fn assign(
     let assignee = parse_opt::<i64>("assignee", &form.assignee)?;
     let tickets = service.tickets();
     let (actor, ticket, client) = (&session.actor, TicketId(id), &session.client);
-    session
-        .act(&form.csrf, page_of(id), async {
-            match assignee {
-                Some(to) => tickets.assign(actor, ticket, UserId(to), client).await,
-                None => tickets.unassign(actor, ticket, client).await,
-            }
-        })
-        .await?;
-    Ok(done(req, session.lang.texts().saved, &page_of(id)))
+    let assigning = async {
+        match assignee {
+            Some(to) => tickets.assign(actor, ticket, UserId(to), client).await,
+            None => tickets.unassign(actor, ticket, client).await,
+        }
+    };
+    let text = session.lang.texts().saved;
+    on_ticket(req, &session, id, &form.csrf, text, assigning).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,15 +134,14 @@ pub async fn close(
     Form(form): Form<CloseForm>,
 ) -> Result<Response, WebError> {
     let resolution = Resolution::parse(&form.resolution).map_err(invalid);
-    session
-        .act(&form.csrf, page_of(id), async {
-            service
-                .tickets()
-                .resolve(&session.actor, TicketId(id), resolution?, &session.client)
-                .await
-        })
-        .await?;
-    Ok(done(req, session.lang.texts().ticket_closed, &page_of(id)))
+    let closing = async {
+        service
+            .tickets()
+            .resolve(&session.actor, TicketId(id), resolution?, &session.client)
+            .await
+    };
+    let text = session.lang.texts().ticket_closed;
+    on_ticket(req, &session, id, &form.csrf, text, closing).await
 }
 
 /// Staff, or the creator within the desk's window, reopen a closed ticket.
@@ -145,20 +153,11 @@ pub async fn reopen(
     Path(id): Path<i64>,
     Form(form): Form<CsrfOnly>,
 ) -> Result<Response, WebError> {
-    session
-        .act(
-            &form.csrf,
-            page_of(id),
-            service
-                .tickets()
-                .reopen(&session.actor, TicketId(id), &session.client),
-        )
-        .await?;
-    Ok(done(
-        req,
-        session.lang.texts().ticket_reopened,
-        &page_of(id),
-    ))
+    let reopening = service
+        .tickets()
+        .reopen(&session.actor, TicketId(id), &session.client);
+    let text = session.lang.texts().ticket_reopened;
+    on_ticket(req, &session, id, &form.csrf, text, reopening).await
 }
 
 /// Admins delete a ticket; its creator hides it from their own list (the service decides
@@ -204,13 +203,13 @@ pub async fn post_message(
     Path(id): Path<i64>,
     Form(form): Form<MessageForm>,
 ) -> Result<Response, WebError> {
-    session.check_csrf(&form.csrf)?;
-    let text =
-        MessageText::parse(&form.message).map_err(|e| WebError::back(page_of(id))(invalid(e)))?;
-    service
-        .tickets()
-        .post_message(&session.actor, TicketId(id), text, &session.client)
-        .await
-        .map_err(WebError::back(page_of(id)))?;
-    Ok(done(req, session.lang.texts().message_sent, &page_of(id)))
+    let message = MessageText::parse(&form.message).map_err(invalid);
+    let posting = async {
+        service
+            .tickets()
+            .post_message(&session.actor, TicketId(id), message?, &session.client)
+            .await
+    };
+    let text = session.lang.texts().message_sent;
+    on_ticket(req, &session, id, &form.csrf, text, posting).await
 }

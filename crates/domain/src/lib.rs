@@ -23,6 +23,7 @@ pub mod readiness;
 pub mod removal;
 pub mod role;
 pub mod service_error;
+pub mod sla;
 pub mod statistics;
 #[cfg(test)]
 mod testing;

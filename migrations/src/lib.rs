@@ -21,6 +21,7 @@ mod m20261202_000014_create_write_probe;
 mod m20261202_000015_create_login_failures;
 mod m20261202_000016_create_user_preferences;
 mod m20261202_000017_ticket_last_message_by;
+mod m20261202_000018_service_levels;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000015_create_login_failures::Migration),
             Box::new(m20261202_000016_create_user_preferences::Migration),
             Box::new(m20261202_000017_ticket_last_message_by::Migration),
+            Box::new(m20261202_000018_service_levels::Migration),
         ]
     }
 }

@@ -53,6 +53,8 @@ pub enum AuditEntity {
     Maintenance,
     Notification,
     Attachment,
+    SlaCalendar,
+    SlaPolicy,
     /// A request that was refused.
     Request,
 }
@@ -68,6 +70,8 @@ impl AuditEntity {
             AuditEntity::Maintenance => "maintenance",
             AuditEntity::Notification => "notification",
             AuditEntity::Attachment => "attachment",
+            AuditEntity::SlaCalendar => "sla_calendar",
+            AuditEntity::SlaPolicy => "sla_policy",
             AuditEntity::Request => "request",
         }
     }

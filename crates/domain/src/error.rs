@@ -131,6 +131,22 @@ pub enum DomainError {
     MaintenanceTypeRequired,
     #[error("Неверный формат даты. Используйте формат YYYY-MM-DD")]
     BadMaintenanceDate,
+
+    #[error("Календарь не найден")]
+    CalendarNotFound,
+    /// A policy names a calendar that does not exist.
+    #[error("Указанный календарь не найден")]
+    UnknownCalendar,
+    #[error("Календарь с таким именем уже существует")]
+    CalendarNameTaken,
+    #[error("Календарь используется политиками обслуживания")]
+    CalendarInUse,
+    #[error("Политика обслуживания не найдена")]
+    PolicyNotFound,
+    #[error("Внутренние заметки доступны только агентам и администраторам")]
+    NotesStaffOnly,
+    #[error("Проверка сроков уже запланирована")]
+    SweepPending,
 }
 
 /// What sort of refusal an error is, so each transport maps it to its own answer (a status
@@ -163,6 +179,8 @@ impl DomainError {
             D::UnknownCategory => Some("category_id"),
             D::UnknownEquipment => Some("equipment_id"),
             D::InvalidAssignee | D::AgentNotFound => Some("assignee"),
+            D::UnknownCalendar => Some("calendar_id"),
+            D::CalendarNameTaken => Some("name"),
             _ => None,
         }
     }
@@ -184,7 +202,9 @@ impl DomainError {
             | D::TicketNotFound
             | D::CategoryNotFound
             | D::EquipmentNotFound
-            | D::AgentNotFound => ErrorKind::NotFound,
+            | D::AgentNotFound
+            | D::CalendarNotFound
+            | D::PolicyNotFound => ErrorKind::NotFound,
             D::AdminRequired
             | D::StaffRequired
             | D::CannotViewUser
@@ -204,12 +224,15 @@ impl DomainError {
             | D::CloseWithMessageStaffOnly
             | D::EquipmentDeleteAdminOnly
             | D::CannotAttach
-            | D::CannotDeleteAttachment => ErrorKind::Forbidden,
+            | D::CannotDeleteAttachment
+            | D::NotesStaffOnly => ErrorKind::Forbidden,
             D::TicketLocked
             | D::AlreadyClaimed
             | D::TicketClosed
             | D::TicketNotClosed
-            | D::ExportNotReady => ErrorKind::Conflict,
+            | D::ExportNotReady
+            | D::CalendarInUse
+            | D::SweepPending => ErrorKind::Conflict,
             D::UsernameTaken
             | D::EmailTaken
             | D::CannotDeleteSelf
@@ -226,7 +249,9 @@ impl DomainError {
             | D::FileTooLarge
             | D::FileMissing
             | D::ImportTargetNotEmpty
-            | D::ExportTooLarge => ErrorKind::Rejected,
+            | D::ExportTooLarge
+            | D::UnknownCalendar
+            | D::CalendarNameTaken => ErrorKind::Rejected,
         }
     }
 }

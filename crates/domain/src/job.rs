@@ -44,13 +44,16 @@ pub enum JobKind {
     StatsRebuild,
     /// Tell the whole staff of a new ticket.
     NotifyNewTicket,
+    /// Look at the service-level clocks that are due: warn, escalate.
+    SlaSweep,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 3] = [
+    pub const ALL: [JobKind; 4] = [
         JobKind::ExportTickets,
         JobKind::StatsRebuild,
         JobKind::NotifyNewTicket,
+        JobKind::SlaSweep,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,6 +61,7 @@ impl JobKind {
             JobKind::ExportTickets => "export_tickets",
             JobKind::StatsRebuild => "stats_rebuild",
             JobKind::NotifyNewTicket => "notify_new_ticket",
+            JobKind::SlaSweep => "sla_sweep",
         }
     }
 

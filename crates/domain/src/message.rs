@@ -12,6 +12,8 @@ pub struct TicketMessage {
     pub author_name: Option<String>,
     pub message: String,
     pub created_at: NaiveDateTime,
+    /// A note among staff: never shown to the requester.
+    pub internal: bool,
 }
 
 /// 1–5,000 characters.

@@ -18,16 +18,22 @@ pub enum NotificationKind {
     TicketCompleted,
     /// Someone wrote in the thread of a ticket the recipient is part of.
     TicketMessage,
+    /// A service-level target of a ticket the recipient is on is 80 % used.
+    SlaWarning,
+    /// A service-level target was broken.
+    SlaBreached,
     System,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 6] = [
+    pub const ALL: [NotificationKind; 8] = [
         NotificationKind::TicketCreated,
         NotificationKind::TicketAssigned,
         NotificationKind::TicketUpdated,
         NotificationKind::TicketCompleted,
         NotificationKind::TicketMessage,
+        NotificationKind::SlaWarning,
+        NotificationKind::SlaBreached,
         NotificationKind::System,
     ];
 
@@ -38,6 +44,8 @@ impl NotificationKind {
             NotificationKind::TicketUpdated => "ticket_updated",
             NotificationKind::TicketCompleted => "ticket_completed",
             NotificationKind::TicketMessage => "ticket_message",
+            NotificationKind::SlaWarning => "sla_warning",
+            NotificationKind::SlaBreached => "sla_breached",
             NotificationKind::System => "system",
         }
     }
@@ -51,7 +59,7 @@ impl FromStr for NotificationKind {
             FieldError::new(
                 "settings",
                 "enum",
-                "Keys should be ticket_created, ticket_assigned, ticket_updated, ticket_completed, ticket_message or system",
+                "Keys should be ticket_created, ticket_assigned, ticket_updated, ticket_completed, ticket_message, sla_warning, sla_breached or system",
             )
         })
     }

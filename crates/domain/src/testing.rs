@@ -37,5 +37,8 @@ pub(crate) fn ticket(creator: i64, assignee: Option<i64>, status: TicketStatus) 
         hidden_for_creator: false,
         messages_count: 0,
         last_message_by: None,
+        internal_messages_count: 0,
+        waiting_on_requester: false,
+        sla: None,
     }
 }

@@ -67,6 +67,7 @@ pub fn api(service: Service, config: HttpConfig) -> impl Endpoint {
             apis::NotificationsApi,
             apis::AttachmentsApi,
             apis::ExportsApi,
+            apis::ServiceLevelsApi,
         ),
         "fixdesk",
         API_VERSION,

@@ -105,6 +105,8 @@ mod tests {
             },
             assigned_to: assigned.then_some(PersonOut { id: 2, name: None }),
             messages_count: 1,
+            waiting_on_requester: false,
+            sla: None,
         }
     }
 

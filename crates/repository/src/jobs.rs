@@ -252,3 +252,14 @@ pub async fn queued<C: ConnectionTrait>(conn: &C) -> Result<u64, RepoError> {
         .count(conn)
         .await?)
 }
+
+/// Whether a job of `kind` waits or runs (so a recurring job is not queued twice).
+pub async fn pending<C: ConnectionTrait>(conn: &C, kind: JobKind) -> Result<bool, RepoError> {
+    Ok(job::Entity::find()
+        .filter(job::Column::Kind.eq(kind.as_str()))
+        .filter(job::Column::State.is_in([JobState::Queued.as_str(), JobState::Running.as_str()]))
+        .limit(1)
+        .count(conn)
+        .await?
+        > 0)
+}

@@ -21,6 +21,7 @@ pub mod preferences;
 pub mod probe;
 pub mod secrets;
 pub mod sessions;
+pub mod sla;
 pub mod statistics;
 pub mod tickets;
 pub mod users;

@@ -14,6 +14,7 @@ pub async fn insert<C: ConnectionTrait>(
     ticket: TicketId,
     author: UserId,
     text: String,
+    internal: bool,
     now: NaiveDateTime,
 ) -> Result<TicketMessage, RepoError> {
     let m = ticket_message::ActiveModel {
@@ -21,6 +22,7 @@ pub async fn insert<C: ConnectionTrait>(
         user_id: Set(author.0),
         message: Set(text),
         created_at: Set(now),
+        is_internal: Set(internal),
         ..Default::default()
     }
     .insert(conn)
@@ -33,16 +35,22 @@ pub async fn insert<C: ConnectionTrait>(
         author_name: names.get(&author).cloned(),
         message: m.message,
         created_at: m.created_at,
+        internal: m.is_internal,
     })
 }
 
-/// A ticket's thread, oldest first.
+/// A ticket's thread, oldest first; internal notes only with `with_internal`.
 pub async fn for_ticket<C: ConnectionTrait>(
     conn: &C,
     ticket: TicketId,
+    with_internal: bool,
 ) -> Result<Vec<TicketMessage>, RepoError> {
-    let rows = ticket_message::Entity::find()
-        .filter(ticket_message::Column::TicketId.eq(ticket.0))
+    let mut rows =
+        ticket_message::Entity::find().filter(ticket_message::Column::TicketId.eq(ticket.0));
+    if !with_internal {
+        rows = rows.filter(ticket_message::Column::IsInternal.eq(false));
+    }
+    let rows = rows
         .order_by_asc(ticket_message::Column::CreatedAt)
         .order_by_asc(ticket_message::Column::Id)
         .all(conn)
@@ -57,6 +65,7 @@ pub async fn for_ticket<C: ConnectionTrait>(
             author_name: names.get(&UserId(m.user_id)).cloned(),
             message: m.message,
             created_at: m.created_at,
+            internal: m.is_internal,
         })
         .collect())
 }

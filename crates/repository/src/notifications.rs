@@ -76,9 +76,11 @@ pub struct Notice {
 #[derive(Debug, Clone, Copy)]
 pub enum Audience {
     /// Every active agent and admin but `except` (who caused it).
-    Staff { except: UserId },
+    Staff { except: Option<UserId> },
     /// One person (not once their account is deleted).
     Person(UserId),
+    /// Every active admin but `except`.
+    Admins { except: Option<UserId> },
 }
 
 /// Queues `notice` for its audience as one `INSERT … SELECT`: the database picks the
@@ -120,11 +122,21 @@ pub fn notify(
         Audience::Staff { except } => {
             recipients
                 .and_where(user::Column::IsActive.eq(true))
-                .and_where(user::Column::Role.is_in([Role::Admin.as_str(), Role::Agent.as_str()]))
-                .and_where(user::Column::Id.ne(except.0));
+                .and_where(user::Column::Role.is_in([Role::Admin.as_str(), Role::Agent.as_str()]));
+            if let Some(u) = except {
+                recipients.and_where(user::Column::Id.ne(u.0));
+            }
         }
         Audience::Person(id) => {
             recipients.and_where(user::Column::Id.eq(id.0));
+        }
+        Audience::Admins { except } => {
+            recipients
+                .and_where(user::Column::IsActive.eq(true))
+                .and_where(user::Column::Role.eq(Role::Admin.as_str()));
+            if let Some(u) = except {
+                recipients.and_where(user::Column::Id.ne(u.0));
+            }
         }
     }
     let mut insert = Query::insert();

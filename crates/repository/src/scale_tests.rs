@@ -52,7 +52,7 @@ async fn seed(db: &DatabaseConnection, n: usize) -> Result<(), RepoError> {
             creator_id: people[i % people.len()],
             creator_name: format!("User {}", i % people.len()),
         };
-        let t = tickets::insert(db, row, now()).await?;
+        let t = tickets::insert(db, row, None, now()).await?;
         let change = tickets::TicketUpdate {
             assigned_to_id: Some(Some(people[(i + 1) % people.len()])),
             ..Default::default()

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use fixdesk_domain::{
     CategoryId, EquipmentId, Page, Priority, Ticket, TicketFilter, TicketId, TicketQuery,
     TicketSort, TicketSortKey, TicketStatus, UserId,
+    sla::{PolicyId, SlaStage, TicketSla},
 };
 use sea_orm::{
     ActiveModelTrait,
@@ -49,6 +50,16 @@ pub struct TicketUpdate {
     pub assigned_to_id: Option<Option<UserId>>,
     pub resolution: Option<Option<String>>,
     pub hidden_for_creator: Option<bool>,
+    pub waiting_on_requester: Option<bool>,
+    /// New clocks (`Some(None)`: no policy applies any more) and when the sweep looks next.
+    pub sla: Option<Option<SlaColumns>>,
+}
+
+/// A ticket's service-level clocks and the sweep's next look at them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlaColumns {
+    pub clocks: TicketSla,
+    pub next_check_at: Option<NaiveDateTime>,
 }
 
 /// What text search looks in: title and description, lower-cased.
@@ -70,7 +81,34 @@ struct Names {
     assignee: Option<String>,
 }
 
+/// The clocks stored on a row, when a policy applies.
+fn clocks(m: &ticket::Model) -> Option<TicketSla> {
+    Some(TicketSla {
+        policy_id: PolicyId(m.sla_policy_id?),
+        filed_at: m.created_at,
+        first_response_due_at: m.sla_first_response_due_at?,
+        first_responded_at: m.sla_first_responded_at,
+        resolution_due_at: m.sla_resolution_due_at?,
+        paused_since: m.sla_paused_since,
+        paused_minutes: m.sla_paused_minutes,
+        stage: SlaStage(m.sla_stage),
+    })
+}
+
+fn set_clocks(m: &mut ticket::ActiveModel, sla: Option<SlaColumns>) {
+    let clocks = sla.as_ref().map(|s| &s.clocks);
+    m.sla_policy_id = Set(clocks.map(|c| c.policy_id.0));
+    m.sla_first_response_due_at = Set(clocks.map(|c| c.first_response_due_at));
+    m.sla_first_responded_at = Set(clocks.and_then(|c| c.first_responded_at));
+    m.sla_resolution_due_at = Set(clocks.map(|c| c.resolution_due_at));
+    m.sla_paused_since = Set(clocks.and_then(|c| c.paused_since));
+    m.sla_paused_minutes = Set(clocks.map_or(0, |c| c.paused_minutes));
+    m.sla_stage = Set(clocks.map_or(0, |c| c.stage.0));
+    m.sla_next_check_at = Set(sla.and_then(|s| s.next_check_at));
+}
+
 fn to_domain(m: ticket::Model, names: Names) -> Result<Ticket, RepoError> {
+    let sla = clocks(&m);
     let creator = UserId(m.creator_id);
     let assignee = m.assigned_to_id.map(UserId);
     Ok(Ticket {
@@ -94,6 +132,9 @@ fn to_domain(m: ticket::Model, names: Names) -> Result<Ticket, RepoError> {
         hidden_for_creator: m.is_hidden_for_creator,
         messages_count: m.messages_count,
         last_message_by: m.last_message_by.map(UserId),
+        internal_messages_count: m.internal_messages_count,
+        waiting_on_requester: m.waiting_on_requester,
+        sla,
     })
 }
 
@@ -129,9 +170,10 @@ async fn with_names<C: ConnectionTrait>(
 pub async fn insert<C: ConnectionTrait>(
     conn: &C,
     row: NewTicketRow,
+    sla: Option<SlaColumns>,
     now: NaiveDateTime,
 ) -> Result<Ticket, RepoError> {
-    let model = ticket::ActiveModel {
+    let mut model = ticket::ActiveModel {
         search_text: Set(search_text(&row.title, &row.description)),
         title: Set(row.title),
         description: Set(row.description),
@@ -150,10 +192,12 @@ pub async fn insert<C: ConnectionTrait>(
         equipment_id: Set(row.equipment_id.map(|e| e.0)),
         messages_count: Set(0),
         last_message_by: Set(None),
+        waiting_on_requester: Set(false),
+        internal_messages_count: Set(0),
         ..Default::default()
-    }
-    .insert(conn)
-    .await?;
+    };
+    set_clocks(&mut model, sla);
+    let model = model.insert(conn).await?;
     let names = Names {
         creator: Some(row.creator_name),
         assignee: None,
@@ -461,6 +505,12 @@ pub async fn update<C: ConnectionTrait>(
     if let Some(v) = change.hidden_for_creator {
         m.is_hidden_for_creator = Set(v);
     }
+    if let Some(v) = change.waiting_on_requester {
+        m.waiting_on_requester = Set(v);
+    }
+    if let Some(v) = change.sla {
+        set_clocks(&mut m, v);
+    }
     let saved = m.update(conn).await?;
     Ok(with_names(conn, vec![saved]).await?.remove(0))
 }
@@ -498,20 +548,28 @@ pub async fn claim<C: ConnectionTrait>(
     Ok(r.rows_affected == 1)
 }
 
-/// Counts one more message on the ticket.
-/// Counts a new message on the ticket by `author`.
+/// Counts a new message on the ticket by `author`; an internal note is counted apart and
+/// does not make its author the last to have written.
 pub async fn add_message_count<C: ConnectionTrait>(
     conn: &C,
     id: TicketId,
     author: UserId,
+    internal: bool,
     now: NaiveDateTime,
 ) -> Result<(), RepoError> {
-    ticket::Entity::update_many()
-        .col_expr(
-            ticket::Column::MessagesCount,
-            Expr::col(ticket::Column::MessagesCount).add(1),
+    let mut update = ticket::Entity::update_many().col_expr(
+        ticket::Column::MessagesCount,
+        Expr::col(ticket::Column::MessagesCount).add(1),
+    );
+    update = if internal {
+        update.col_expr(
+            ticket::Column::InternalMessagesCount,
+            Expr::col(ticket::Column::InternalMessagesCount).add(1),
         )
-        .col_expr(ticket::Column::LastMessageBy, Expr::value(author.0))
+    } else {
+        update.col_expr(ticket::Column::LastMessageBy, Expr::value(author.0))
+    };
+    update
         .col_expr(ticket::Column::UpdatedAt, Expr::value(now))
         .filter(ticket::Column::Id.eq(id.0))
         .exec(conn)

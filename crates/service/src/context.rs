@@ -9,10 +9,12 @@ use fixdesk_domain::DeskRules;
 
 use crate::{
     PasswordHasher,
+    clock::Clock,
     files::FileStore,
     health::{HealthCheck, ReadinessCheck},
     live::LiveFeed,
     login_attempts::LoginAttempts,
+    service_levels::BookCache,
     session_cache::SessionCache,
     tokens::TokenIssuer,
 };
@@ -31,4 +33,8 @@ pub(crate) struct Context {
     pub(crate) login_attempts: LoginAttempts,
     /// The operator's rules of the desk (reopen window, hand-over).
     pub(crate) rules: DeskRules,
+    /// The calendars and policies of service levels, held in memory.
+    pub(crate) sla_book: BookCache,
+    /// "Now" for the service-level clocks (tests move it forward).
+    pub(crate) clock: Clock,
 }

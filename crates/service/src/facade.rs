@@ -10,19 +10,21 @@ use fixdesk_repository::secrets;
 
 use fixdesk_usecases::{
     AttachmentUseCases, AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases,
-    ExportUseCases, Gauge, Helpdesk, NotificationUseCases, ServiceError, StatisticsUseCases,
-    TicketUseCases, UserUseCases, async_trait,
+    ExportUseCases, Gauge, Helpdesk, NotificationUseCases, ServiceError, ServiceLevelUseCases,
+    StatisticsUseCases, TicketUseCases, UserUseCases, async_trait,
 };
 
 use crate::{
     Attachments, AuditLog, Auth, Categories, EquipmentRegister, Exports, Notifications, Operator,
     PasswordHasher, SeededAdmin, ServiceSettings, SigningSecret, Statistics, Tickets, Users, clock,
+    clock::Clock,
     context::Context,
     files::LocalDisk,
     health::{HealthCheck, ReadinessCheck},
     live::LiveFeed,
     login_attempts::LoginAttempts,
     random, seed,
+    service_levels::{BookCache, ServiceLevels},
     session_cache::SessionCache,
     tokens::TokenIssuer,
     worker,
@@ -43,6 +45,7 @@ pub struct Fixdesk {
     notifications: Notifications,
     attachments: Attachments,
     exports: Exports,
+    service_levels: ServiceLevels,
     operator: Operator,
 }
 
@@ -94,6 +97,8 @@ impl Fixdesk {
             readiness: ReadinessCheck::default(),
             login_attempts: LoginAttempts::default(),
             rules: settings.rules,
+            sla_book: BookCache::default(),
+            clock: Clock::default(),
             db,
             hasher,
             tokens: TokenIssuer::new(secret.as_bytes(), settings.token_ttl),
@@ -111,8 +116,15 @@ impl Fixdesk {
             notifications: Notifications::new(ctx.clone()),
             attachments: Attachments::new(ctx.clone()),
             operator: Operator::new(ctx.clone()),
+            service_levels: ServiceLevels::new(ctx.clone()),
             ctx,
         })
+    }
+
+    /// Moves this service's "now" for the service-level clocks forward by `by`: for tests and
+    /// drills, which see a ticket warned and escalated without waiting a working day.
+    pub fn advance_clock(&self, by: chrono::Duration) {
+        self.ctx.clock.advance(by);
     }
 
     pub fn database(&self) -> &Database {
@@ -173,6 +185,10 @@ impl Helpdesk for Fixdesk {
 
     fn exports(&self) -> &dyn ExportUseCases {
         &self.exports
+    }
+
+    fn service_levels(&self) -> &dyn ServiceLevelUseCases {
+        &self.service_levels
     }
 
     async fn healthy(&self) -> bool {

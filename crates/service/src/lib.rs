@@ -25,6 +25,7 @@ mod operator;
 mod random;
 mod recipients;
 mod seed;
+mod service_levels;
 mod session_cache;
 mod settings;
 mod statistics;
@@ -43,14 +44,15 @@ pub use exports::Exports;
 pub use facade::Fixdesk;
 pub use fixdesk_usecases::{
     AttachmentUseCases, AuditPage, AuditUseCases, AuthUseCases, ByteStream, CategoryUseCases,
-    EquipmentUseCases, ExportUseCases, Helpdesk, IssuedToken, ServiceError, StatisticsUseCases,
-    TicketPage, TicketUseCases, UserBasic, UserUseCases,
+    EquipmentUseCases, ExportUseCases, Helpdesk, IssuedToken, ServiceError, ServiceLevelUseCases,
+    StatisticsUseCases, TicketPage, TicketUseCases, UserBasic, UserUseCases,
 };
 pub use hashing::{HashingLimits, PasswordHasher};
 pub use import::{ImportOptions, ImportReport, Progress, Repair};
 pub use notifications::Notifications;
 pub use operator::{CounterDifference, Operator};
 pub use seed::SeededAdmin;
+pub use service_levels::ServiceLevels;
 pub use settings::{ServiceSettings, SigningSecret};
 pub use statistics::Statistics;
 pub use tickets::Tickets;

@@ -6,7 +6,8 @@
 //! - a new ticket: every active agent and admin but its creator;
 //! - an assignment: the new assignee (unless they assigned themself);
 //! - a status change or closing: the ticket's creator (unless they did it);
-//! - a message: from the creator to the assignee, from anyone else to the creator.
+//! - a message: from the creator to the assignee, from anyone else to the creator; an internal
+//!   note to the assignee only.
 
 use chrono::NaiveDateTime;
 use fixdesk_domain::{
@@ -36,7 +37,14 @@ pub(crate) fn ticket_created(
         message: t.title.clone(),
         related_id: Some(t.id.0),
     };
-    notifications::notify(batch, Audience::Staff { except: author }, notice, now)
+    notifications::notify(
+        batch,
+        Audience::Staff {
+            except: Some(author),
+        },
+        notice,
+        now,
+    )
 }
 
 /// What a `notify_new_ticket` job remembers. Earlier versions told the staff of a new
@@ -122,7 +130,8 @@ pub(crate) fn message_posted(
     m: &TicketMessage,
     now: NaiveDateTime,
 ) -> Result<(), RepoError> {
-    let to = if actor.id == t.creator_id {
+    // An internal note is for the staff on the ticket only, never for its requester.
+    let to = if actor.id == t.creator_id || m.internal {
         t.assigned_to_id
     } else {
         Some(t.creator_id)

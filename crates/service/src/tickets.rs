@@ -16,7 +16,9 @@ use fixdesk_repository::{
 };
 use fixdesk_usecases::{ServiceError, TicketPage, TicketUseCases, async_trait};
 
-use crate::{clock, context::Context, files::remove_all, recipients, trail};
+use crate::{
+    clock, context::Context, files::remove_all, recipients, service_levels::clocks, trail,
+};
 
 #[derive(Debug, Clone)]
 pub struct Tickets {
@@ -79,9 +81,13 @@ fn status_change(t: &Ticket, to: TicketStatus, now: chrono::NaiveDateTime) -> Ti
         (TicketStatus::Closed, other) if other != TicketStatus::Closed => Some(None),
         _ => None,
     };
+    // Closing ends the wait for the requester too: a reopened ticket's clocks run again.
+    let waiting_on_requester =
+        (to == TicketStatus::Closed && t.waiting_on_requester).then_some(false);
     TicketUpdate {
         status: Some(to),
         closed_at,
+        waiting_on_requester,
         ..Default::default()
     }
 }
@@ -132,7 +138,11 @@ impl Tickets {
             }
         }
         let query = Self::scoped(actor, query);
-        let items = tickets::list(conn, &query).await?;
+        let items = tickets::list(conn, &query)
+            .await?
+            .into_iter()
+            .map(|t| t.seen_by(actor))
+            .collect();
         let f = &query.filter;
         let counted = f.category_id.is_none()
             && f.assigned_to_id.is_none()
@@ -172,25 +182,67 @@ impl Tickets {
         let Some((change, description)) = decide(&before, now)? else {
             return Ok(before);
         };
-        let after =
-            Self::apply(uow.conn(), actor, &before, change, description, client, now).await?;
+        let after = self
+            .apply(uow.conn(), actor, &before, change, description, client, now)
+            .await?;
         uow.commit().await?;
         Ok(after)
     }
 
-    /// Writes `change`, then records it.
+    /// Writes `change` with the service-level clocks it implies, then records it.
+    #[allow(clippy::too_many_arguments)]
     async fn apply<C: ConnectionTrait>(
+        &self,
         conn: &C,
         actor: &Actor,
         before: &Ticket,
-        change: TicketUpdate,
+        mut change: TicketUpdate,
         description: String,
         client: &ClientInfo,
         now: chrono::NaiveDateTime,
     ) -> Result<Ticket, ServiceError> {
+        let book = self.ctx.sla_book.get(&self.ctx.db).await?;
+        change.sla = clocks::after_change(&book, before, &change, self.ctx.clock.now().max(now));
         let after = tickets::update(conn, before.id, change, now).await?;
         Self::record(conn, actor, before, &after, description, client, now).await?;
         Ok(after)
+    }
+
+    /// A message moves the clocks: the first answer from staff stops the first-response clock;
+    /// the requester's answer ends the wait for them. An internal note does neither.
+    async fn clocks_after_message<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        actor: &Actor,
+        t: &Ticket,
+        internal: bool,
+        now: chrono::NaiveDateTime,
+    ) -> Result<(), ServiceError> {
+        if internal || t.status == TicketStatus::Closed {
+            return Ok(());
+        }
+        let book = self.ctx.sla_book.get(&self.ctx.db).await?;
+        let at = self.ctx.clock.now().max(now);
+        let change = if actor.role.is_staff() {
+            match clocks::answered(&book, t, at) {
+                Some(sla) => TicketUpdate {
+                    sla: Some(Some(sla)),
+                    ..Default::default()
+                },
+                None => return Ok(()),
+            }
+        } else if actor.id == t.creator_id && t.waiting_on_requester {
+            let mut change = TicketUpdate {
+                waiting_on_requester: Some(false),
+                ..Default::default()
+            };
+            change.sla = clocks::after_change(&book, t, &change, at);
+            change
+        } else {
+            return Ok(());
+        };
+        tickets::update(conn, t.id, change, now).await?;
+        Ok(())
     }
 
     /// What follows every change of a ticket, in its unit of work: the statistics counters,
@@ -228,6 +280,8 @@ impl TicketUseCases for Tickets {
         if let Some(e) = new.equipment_id {
             ensure_equipment(uow.conn(), e).await?;
         }
+        let book = self.ctx.sla_book.get(&self.ctx.db).await?;
+        let sla = clocks::at_filing(&book, new.category_id, new.priority, now);
         let row = tickets::NewTicketRow {
             title: new.title.into_inner(),
             description: new.description.into_inner(),
@@ -238,13 +292,13 @@ impl TicketUseCases for Tickets {
             creator_id: actor.id,
             creator_name: actor.display_name(),
         };
-        let ticket = tickets::insert(uow.conn(), row, now).await?;
+        let ticket = tickets::insert(uow.conn(), row, sla, now).await?;
         let mut batch = Batch::on(uow.conn());
         statistics::record(&mut batch, None, Some(&ticket));
         recipients::ticket_created(&mut batch, actor.id, &ticket, now)?;
         let entry = trail::ticket_created(actor.id, &ticket, client);
         trail::commit_with(uow, batch, entry, now).await?;
-        Ok(ticket)
+        Ok(ticket.seen_by(actor))
     }
 
     async fn list(&self, actor: &Actor, query: TicketQuery) -> Result<TicketPage, ServiceError> {
@@ -254,7 +308,7 @@ impl TicketUseCases for Tickets {
     async fn get(&self, actor: &Actor, id: TicketId) -> Result<Ticket, ServiceError> {
         let t = load(self.ctx.db.reader(), id).await?;
         visibility(actor, &t)?;
-        Ok(t)
+        Ok(t.seen_by(actor))
     }
 
     async fn update(
@@ -307,16 +361,20 @@ impl TicketUseCases for Tickets {
         change.category_id = changes.category_id.into_change();
         change.equipment_id = changes.equipment_id.into_change();
         change.assigned_to_id = changes.assigned_to_id.into_change();
+        if changes.waiting_on_requester.is_some() {
+            change.waiting_on_requester = changes.waiting_on_requester;
+        }
         change.resolution = changes
             .resolution
             .into_change()
             .map(|r| r.map(|r| r.into_inner()));
         let fields: Vec<&str> = altered.iter().map(|f| f.as_str()).collect();
         let description = format!("Изменена заявка #{id}: {}", fields.join(", "));
-        let after =
-            Self::apply(uow.conn(), actor, &before, change, description, client, now).await?;
+        let after = self
+            .apply(uow.conn(), actor, &before, change, description, client, now)
+            .await?;
         uow.commit().await?;
-        Ok(after)
+        Ok(after.seen_by(actor))
     }
 
     async fn delete(
@@ -345,7 +403,8 @@ impl TicketUseCases for Tickets {
                     ..Default::default()
                 };
                 let d = format!("Заявка #{id} скрыта автором");
-                Self::apply(uow.conn(), actor, &t, change, d, client, now).await?;
+                self.apply(uow.conn(), actor, &t, change, d, client, now)
+                    .await?;
             }
             _ => return Err(DomainError::CannotDeleteTicket.into()),
         }
@@ -373,7 +432,9 @@ impl TicketUseCases for Tickets {
         };
         let change = assignment(&before, assignee, now);
         let d = format!("Заявка #{id} назначена на {}", target.username);
-        let after = Self::apply(uow.conn(), actor, &before, change, d, client, now).await?;
+        let after = self
+            .apply(uow.conn(), actor, &before, change, d, client, now)
+            .await?;
         uow.commit().await?;
         Ok(after)
     }
@@ -428,16 +489,17 @@ impl TicketUseCases for Tickets {
             "Изменен статус заявки #{id} с '{}' на '{}'",
             before.status, status
         );
-        let after = Self::apply(
-            uow.conn(),
-            actor,
-            &before,
-            status_change(&before, status, now),
-            d,
-            client,
-            now,
-        )
-        .await?;
+        let after = self
+            .apply(
+                uow.conn(),
+                actor,
+                &before,
+                status_change(&before, status, now),
+                d,
+                client,
+                now,
+            )
+            .await?;
         uow.commit().await?;
         Ok(after)
     }
@@ -467,7 +529,9 @@ impl TicketUseCases for Tickets {
         }
         let d = format!("Заявка #{id} закрыта пользователем {}", actor.username);
         let change = status_change(&before, TicketStatus::Closed, now);
-        let after = Self::apply(uow.conn(), actor, &before, change, d, client, now).await?;
+        let after = self
+            .apply(uow.conn(), actor, &before, change, d, client, now)
+            .await?;
         uow.commit().await?;
         Ok(after)
     }
@@ -491,8 +555,8 @@ impl TicketUseCases for Tickets {
             let text = MessageText::parse(text)
                 .map_err(DomainError::from)?
                 .into_inner();
-            let posted = messages::insert(uow.conn(), id, actor.id, text, now).await?;
-            tickets::add_message_count(uow.conn(), id, actor.id, now).await?;
+            let posted = messages::insert(uow.conn(), id, actor.id, text, false, now).await?;
+            tickets::add_message_count(uow.conn(), id, actor.id, false, now).await?;
             audit::append(
                 uow.conn(),
                 trail::message_posted(actor.id, &posted, client),
@@ -513,7 +577,9 @@ impl TicketUseCases for Tickets {
             "Заявка #{id} закрыта с сообщением пользователем {}",
             actor.username
         );
-        let after = Self::apply(uow.conn(), actor, &before, change, d, client, now).await?;
+        let after = self
+            .apply(uow.conn(), actor, &before, change, d, client, now)
+            .await?;
         uow.commit().await?;
         Ok(after)
     }
@@ -608,12 +674,12 @@ impl TicketUseCases for Tickets {
         let conn = self.ctx.db.reader();
         let t = load(conn, id).await?;
         visibility(actor, &t)?;
-        Ok(messages::for_ticket(conn, id).await?)
+        Ok(messages::for_ticket(conn, id, actor.role.is_staff()).await?)
     }
 
     async fn message_count(&self, actor: &Actor, id: TicketId) -> Result<i64, ServiceError> {
         let t = self.get(actor, id).await?;
-        Ok(t.messages_count)
+        Ok(t.seen_by(actor).messages_count)
     }
 
     async fn post_message(
@@ -621,14 +687,21 @@ impl TicketUseCases for Tickets {
         actor: &Actor,
         id: TicketId,
         text: MessageText,
+        internal: bool,
         client: &ClientInfo,
     ) -> Result<TicketMessage, ServiceError> {
+        if internal && !actor.role.is_staff() {
+            return Err(DomainError::NotesStaffOnly.into());
+        }
         let now = clock::now();
         let uow = self.ctx.db.begin_write().await?;
         let t = load(uow.conn(), id).await?;
         visibility(actor, &t)?;
-        let posted = messages::insert(uow.conn(), id, actor.id, text.into_inner(), now).await?;
-        tickets::add_message_count(uow.conn(), id, actor.id, now).await?;
+        let posted =
+            messages::insert(uow.conn(), id, actor.id, text.into_inner(), internal, now).await?;
+        tickets::add_message_count(uow.conn(), id, actor.id, internal, now).await?;
+        self.clocks_after_message(uow.conn(), actor, &t, internal, now)
+            .await?;
         let mut batch = Batch::on(uow.conn());
         recipients::message_posted(&mut batch, actor, &t, &posted, now)?;
         trail::commit_with(

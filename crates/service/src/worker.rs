@@ -12,7 +12,8 @@ use fixdesk_repository::jobs;
 use fixdesk_usecases::ServiceError;
 
 use crate::{
-    clock, context::Context, exports, lease, lease::Lease, random, recipients, statistics,
+    clock, context::Context, exports, lease, lease::Lease, random, recipients, service_levels,
+    statistics,
 };
 
 /// How often an idle worker looks for work.
@@ -23,6 +24,9 @@ pub(crate) fn start(ctx: &Arc<Context>, count: usize) {
     for n in 0..count {
         let name = format!("{}-{n}", random::hex(4));
         tokio::spawn(work(Arc::downgrade(ctx), name));
+    }
+    if count > 0 {
+        tokio::spawn(service_levels::sweep::schedule(Arc::downgrade(ctx)));
     }
 }
 
@@ -60,6 +64,7 @@ async fn run(ctx: &Arc<Context>, lease: &Lease) -> Result<String, ServiceError> 
         Some(JobKind::ExportTickets) => exports::run(ctx, lease).await,
         Some(JobKind::StatsRebuild) => statistics::rebuild(ctx).await,
         Some(JobKind::NotifyNewTicket) => recipients::fan_out(ctx, job).await,
+        Some(JobKind::SlaSweep) => service_levels::sweep::run(ctx).await,
         None => Err(ServiceError::Internal(
             format!("unknown job kind {}", job.kind).into(),
         )),

@@ -4,7 +4,8 @@ use fixdesk_domain::NotReady;
 
 use crate::{
     AttachmentUseCases, AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases,
-    ExportUseCases, Gauge, NotificationUseCases, StatisticsUseCases, TicketUseCases, UserUseCases,
+    ExportUseCases, Gauge, NotificationUseCases, ServiceLevelUseCases, StatisticsUseCases,
+    TicketUseCases, UserUseCases,
 };
 
 /// The whole of fixdesk as a transport sees it: one handle per area.
@@ -20,6 +21,7 @@ pub trait Helpdesk: Send + Sync {
     fn notifications(&self) -> &dyn NotificationUseCases;
     fn attachments(&self) -> &dyn AttachmentUseCases;
     fn exports(&self) -> &dyn ExportUseCases;
+    fn service_levels(&self) -> &dyn ServiceLevelUseCases;
     /// Whether the database answers.
     async fn healthy(&self) -> bool;
     /// Whether this instance should take traffic: the storage takes a write that will

@@ -114,12 +114,14 @@ pub trait TicketUseCases: Send + Sync {
         id: TicketId,
     ) -> Result<Vec<TicketMessage>, ServiceError>;
     async fn message_count(&self, actor: &Actor, id: TicketId) -> Result<i64, ServiceError>;
-    /// The creator and staff write to the thread.
+    /// The creator and staff write to the thread; staff may write an `internal` note, which
+    /// only staff ever see.
     async fn post_message(
         &self,
         actor: &Actor,
         id: TicketId,
         text: MessageText,
+        internal: bool,
         client: &ClientInfo,
     ) -> Result<TicketMessage, ServiceError>;
 }

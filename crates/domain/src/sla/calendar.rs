@@ -36,7 +36,10 @@ impl WorkingHours {
             let (h, m) = (h.parse::<u16>().ok()?, m.parse::<u16>().ok()?);
             (m < 60 && (h < 24 || (h == 24 && m == 0))).then_some(h * 60 + m)
         };
-        let (start, end) = (minutes(start).ok_or_else(bad)?, minutes(end).ok_or_else(bad)?);
+        let (start, end) = (
+            minutes(start).ok_or_else(bad)?,
+            minutes(end).ok_or_else(bad)?,
+        );
         if start >= end {
             return Err(bad());
         }
@@ -250,7 +253,10 @@ mod tests {
             cal.minutes_between(at("2026-12-07 12:00"), at("2026-12-07 10:00")),
             -120
         );
-        assert_eq!(cal.add_minutes(at("2026-12-05 10:00"), 0), at("2026-12-05 10:00"));
+        assert_eq!(
+            cal.add_minutes(at("2026-12-05 10:00"), 0),
+            at("2026-12-05 10:00")
+        );
     }
 
     #[test]
@@ -329,8 +335,16 @@ mod tests {
     #[test]
     fn hours_parse_and_refuse() {
         let h = WorkingHours::parse("hours", " 08:30-17:15 ").unwrap();
-        assert_eq!((h.start, h.end, h.to_text()), (510, 1035, "08:30-17:15".into()));
-        assert_eq!(WorkingHours::parse("hours", "00:00-24:00").unwrap().minutes(), 1440);
+        assert_eq!(
+            (h.start, h.end, h.to_text()),
+            (510, 1035, "08:30-17:15".into())
+        );
+        assert_eq!(
+            WorkingHours::parse("hours", "00:00-24:00")
+                .unwrap()
+                .minutes(),
+            1440
+        );
         for bad in ["18:00-09:00", "9-18", "09:00-24:30", "09:60-10:00", ""] {
             assert!(WorkingHours::parse("hours", bad).is_err(), "{bad}");
         }

@@ -179,7 +179,11 @@ impl TicketSla {
 
     /// The instant a warning or breach is next due, for the sweep to look then (none while
     /// paused or once everything has gone out).
-    pub fn next_check(&self, policy: &SlaPolicy, calendar: &BusinessCalendar) -> Option<NaiveDateTime> {
+    pub fn next_check(
+        &self,
+        policy: &SlaPolicy,
+        calendar: &BusinessCalendar,
+    ) -> Option<NaiveDateTime> {
         if self.paused_since.is_some() {
             return None;
         }
@@ -248,7 +252,12 @@ impl TicketSla {
     }
 
     /// The clocks as they read at `now`.
-    pub fn read(&self, policy: &SlaPolicy, calendar: &BusinessCalendar, now: NaiveDateTime) -> SlaReading {
+    pub fn read(
+        &self,
+        policy: &SlaPolicy,
+        calendar: &BusinessCalendar,
+        now: NaiveDateTime,
+    ) -> SlaReading {
         let clock = |target: i64, due_at: NaiveDateTime, stopped_at: Option<NaiveDateTime>| {
             let at = stopped_at.or(self.paused_since).unwrap_or(now);
             let remaining = calendar.minutes_between(at, due_at);

@@ -89,6 +89,9 @@ mod tests {
     #[test]
     fn of_two_equally_specific_policies_the_older_wins() {
         let all = vec![policy(5, Some(7), None), policy(3, Some(7), None)];
-        assert_eq!(choose(&all, Some(CategoryId(7)), Priority::Low).map(|p| p.id.0), Some(3));
+        assert_eq!(
+            choose(&all, Some(CategoryId(7)), Priority::Low).map(|p| p.id.0),
+            Some(3)
+        );
     }
 }

@@ -14,7 +14,7 @@ pub use values::{Description, Resolution, RoomNumber, Title};
 
 use chrono::NaiveDateTime;
 
-use crate::{CategoryId, EquipmentId, Page, Patch, TicketId, UserId};
+use crate::{Actor, CategoryId, EquipmentId, Page, Patch, TicketId, UserId, sla::TicketSla};
 
 /// A ticket as read, with the names of the people on it (so no client needs extra lookups).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,13 +40,31 @@ pub struct Ticket {
     pub resolution: Option<String>,
     pub hidden_for_creator: bool,
     pub messages_count: i64,
-    /// Who wrote the last message of the thread (none yet: `None`).
+    /// Who wrote the last message of the thread (none yet: `None`); internal notes do not
+    /// count, they are no answer.
     pub last_message_by: Option<UserId>,
+    /// How many of the messages are internal notes (staff only).
+    pub internal_messages_count: i64,
+    /// Staff wait for the requester's answer: the service-level clocks are paused.
+    pub waiting_on_requester: bool,
+    /// The service-level clocks, when a policy applies.
+    pub sla: Option<TicketSla>,
 }
 
 impl Ticket {
     pub fn is_assigned_to(&self, user: UserId) -> bool {
         self.assigned_to_id == Some(user)
+    }
+
+    /// The ticket as `actor` may see it: a requester sees neither the staff's internal notes
+    /// (not even in the count) nor the desk's service-level clocks.
+    pub fn seen_by(mut self, actor: &Actor) -> Self {
+        if !actor.role.is_staff() {
+            self.messages_count -= self.internal_messages_count;
+            self.internal_messages_count = 0;
+            self.sla = None;
+        }
+        self
     }
 
     /// Whether the desk owes the creator an answer: the ticket is open and nobody but the
@@ -80,6 +98,7 @@ pub struct TicketChanges {
     pub status: Option<TicketStatus>,
     pub assigned_to_id: Patch<UserId>,
     pub resolution: Patch<Resolution>,
+    pub waiting_on_requester: Option<bool>,
 }
 
 impl TicketChanges {
@@ -134,6 +153,11 @@ impl TicketChanges {
         note(
             differs(&self.assigned_to_id, t.assigned_to_id.as_ref()),
             TicketField::AssignedToId,
+        );
+        note(
+            self.waiting_on_requester
+                .is_some_and(|v| v != t.waiting_on_requester),
+            TicketField::WaitingOnRequester,
         );
         let current_resolution = t.resolution.clone().map(Resolution::from_stored);
         note(

@@ -27,6 +27,7 @@ pub enum TicketField {
     Status,
     AssignedToId,
     Resolution,
+    WaitingOnRequester,
 }
 
 impl TicketField {
@@ -41,6 +42,7 @@ impl TicketField {
             TicketField::Status => "status",
             TicketField::AssignedToId => "assigned_to_id",
             TicketField::Resolution => "resolution",
+            TicketField::WaitingOnRequester => "waiting_on_requester",
         }
     }
 

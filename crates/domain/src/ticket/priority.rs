@@ -23,6 +23,14 @@ impl Priority {
         }
     }
 
+    /// One step more urgent (`high` stays `high`).
+    pub fn raised(self) -> Self {
+        match self {
+            Priority::Low => Priority::Medium,
+            Priority::Medium | Priority::High => Priority::High,
+        }
+    }
+
     /// The stored value, ordered by urgency so sorting by priority means something.
     pub fn rank(self) -> i16 {
         match self {

@@ -7,6 +7,7 @@ mod categories;
 mod equipment;
 mod exports;
 mod notifications;
+mod service_levels;
 mod statistics;
 mod tickets;
 mod users;
@@ -18,6 +19,7 @@ pub use categories::CategoriesApi;
 pub use equipment::EquipmentApi;
 pub use exports::{ExportsApi, download as download_export};
 pub use notifications::NotificationsApi;
+pub use service_levels::ServiceLevelsApi;
 pub use statistics::StatisticsApi;
 pub use tickets::{AsyncTicketsApi, TicketsApi};
 pub use users::UsersApi;
@@ -49,4 +51,6 @@ pub enum Tag {
     Notifications,
     /// Files attached to tickets.
     Attachments,
+    /// Business calendars and service-level policies.
+    ServiceLevels,
 }

@@ -1,7 +1,7 @@
 //! `/tickets/…` and its duplicate `/async-tickets/async…` (one implementation behind both).
 
 use fixdesk_usecases::domain::{
-    Actor, CategoryId, ClientInfo, EquipmentId, Page, TicketFilter, TicketId, TicketQuery,
+    Actor, CategoryId, ClientInfo, EquipmentId, Page, Ticket, TicketFilter, TicketId, TicketQuery,
     TicketSort, TicketStatus, UserId,
 };
 use poem::web::Data;
@@ -91,10 +91,28 @@ impl ListParams {
 
 pub async fn list(service: &Service, actor: &Actor, params: ListParams) -> ApiResult<TicketList> {
     let page = service.tickets().list(actor, params.into_query()?).await?;
-    Ok(TicketList::Page(
-        Written(page.items.into_iter().map(Into::into).collect()),
-        page.total,
-    ))
+    let readings = service
+        .service_levels()
+        .readings(actor, &page.items)
+        .await?;
+    let items = page
+        .items
+        .into_iter()
+        .zip(readings)
+        .map(|(t, r)| TicketOut::from(t).with_sla(r))
+        .collect();
+    Ok(TicketList::Page(Written(items), page.total))
+}
+
+/// A ticket in its wire shape, with its clocks as they read now.
+async fn shown(service: &Service, actor: &Actor, t: Ticket) -> ApiResult<Written<TicketOut>> {
+    let reading = service
+        .service_levels()
+        .readings(actor, std::slice::from_ref(&t))
+        .await?
+        .pop()
+        .flatten();
+    Ok(Written(TicketOut::from(t).with_sla(reading)))
 }
 
 pub async fn create(
@@ -104,14 +122,14 @@ pub async fn create(
     body: JsonBody<CreateTicketIn>,
 ) -> ApiResult<Created> {
     let new = body.parse()?.into_domain()?;
-    Ok(Created::Ticket(Written(
-        service.tickets().create(actor, new, client).await?.into(),
-    )))
+    let t = service.tickets().create(actor, new, client).await?;
+    Ok(Created::Ticket(shown(service, actor, t).await?))
 }
 
 pub async fn get(service: &Service, actor: &Actor, raw_id: &str) -> ApiResult<Written<TicketOut>> {
     let id = TicketId(path_id("ticket_id", raw_id)?);
-    Ok(Written(service.tickets().get(actor, id).await?.into()))
+    let t = service.tickets().get(actor, id).await?;
+    shown(service, actor, t).await
 }
 
 pub async fn update(
@@ -123,13 +141,8 @@ pub async fn update(
 ) -> ApiResult<Written<TicketOut>> {
     let id = TicketId(path_id("ticket_id", raw_id)?);
     let changes = body.parse()?.into_domain()?;
-    Ok(Written(
-        service
-            .tickets()
-            .update(actor, id, changes, client)
-            .await?
-            .into(),
-    ))
+    let t = service.tickets().update(actor, id, changes, client).await?;
+    shown(service, actor, t).await
 }
 
 #[derive(Debug)]
@@ -246,13 +259,11 @@ impl TicketsApi {
     ) -> ApiResult<Written<TicketOut>> {
         let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
         let agent = UserId(path_id("agent_id", &agent_id.0)?);
-        Ok(Written(
-            service
-                .tickets()
-                .assign(&auth.0, id, agent, &client.0)
-                .await?
-                .into(),
-        ))
+        let t = service
+            .tickets()
+            .assign(&auth.0, id, agent, &client.0)
+            .await?;
+        shown(&service, &auth.0, t).await
     }
 
     /// Change the status (staff), following the workflow.
@@ -267,13 +278,11 @@ impl TicketsApi {
     ) -> ApiResult<Written<TicketOut>> {
         let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
         let status = path_value("status", &status.0, str::parse::<TicketStatus>)?;
-        Ok(Written(
-            service
-                .tickets()
-                .set_status(&auth.0, id, status, &client.0)
-                .await?
-                .into(),
-        ))
+        let t = service
+            .tickets()
+            .set_status(&auth.0, id, status, &client.0)
+            .await?;
+        shown(&service, &auth.0, t).await
     }
 
     /// Take the ticket (staff). Of two taking it at once, the second gets 409.
@@ -286,13 +295,8 @@ impl TicketsApi {
         ticket_id: Path<String>,
     ) -> ApiResult<Written<TicketOut>> {
         let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
-        Ok(Written(
-            service
-                .tickets()
-                .claim(&auth.0, id, &client.0)
-                .await?
-                .into(),
-        ))
+        let t = service.tickets().claim(&auth.0, id, &client.0).await?;
+        shown(&service, &auth.0, t).await
     }
 
     /// Close: the creator their own ticket, staff the tickets they work.
@@ -305,13 +309,8 @@ impl TicketsApi {
         ticket_id: Path<String>,
     ) -> ApiResult<Written<TicketOut>> {
         let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
-        Ok(Written(
-            service
-                .tickets()
-                .close(&auth.0, id, &client.0)
-                .await?
-                .into(),
-        ))
+        let t = service.tickets().close(&auth.0, id, &client.0).await?;
+        shown(&service, &auth.0, t).await
     }
 
     /// Close with a final message, which becomes the resolution if there is none (staff).
@@ -326,13 +325,11 @@ impl TicketsApi {
     ) -> ApiResult<Written<TicketOut>> {
         let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
         let body = body.parse()?;
-        Ok(Written(
-            service
-                .tickets()
-                .close_with_message(&auth.0, id, body.message, &client.0)
-                .await?
-                .into(),
-        ))
+        let t = service
+            .tickets()
+            .close_with_message(&auth.0, id, body.message, &client.0)
+            .await?;
+        shown(&service, &auth.0, t).await
     }
 
     /// The ticket's thread, oldest first.
@@ -358,11 +355,11 @@ impl TicketsApi {
         body: JsonBody<MessageIn>,
     ) -> ApiResult<PostedMessage> {
         let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
-        let text = body.parse()?.into_domain()?;
+        let (text, internal) = body.parse()?.into_domain()?;
         Ok(PostedMessage::Message(Json(
             service
                 .tickets()
-                .post_message(&auth.0, id, text, &client.0)
+                .post_message(&auth.0, id, text, internal, &client.0)
                 .await?
                 .into(),
         )))

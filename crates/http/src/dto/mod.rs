@@ -9,6 +9,7 @@ pub mod common;
 pub mod equipment;
 pub mod notifications;
 pub mod params;
+pub mod service_levels;
 pub mod statistics;
 pub mod tickets;
 pub mod users;

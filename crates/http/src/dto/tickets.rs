@@ -5,6 +5,7 @@
 use fixdesk_usecases::domain::{
     CategoryId, Description, EquipmentId, MessageText, NewTicket, Priority, Resolution, RoomNumber,
     Ticket, TicketChanges, TicketMessage, TicketStatus, Title, UserId,
+    sla::{ClockReading, SlaReading},
 };
 use poem_openapi::Object;
 use serde::Deserialize;
@@ -48,6 +49,71 @@ pub struct TicketOut {
     #[oai(nullable)]
     pub assigned_to: Option<PersonOut>,
     pub messages_count: i64,
+    /// Staff wait for the requester's answer (the service-level clocks stand still).
+    pub waiting_on_requester: bool,
+    /// The service-level clocks (staff only; `null` when no policy applies).
+    #[oai(nullable)]
+    pub sla: Option<SlaOut>,
+}
+
+/// One service-level clock.
+#[derive(Debug, Object, serde::Serialize)]
+pub struct SlaClockOut {
+    /// The target, in working minutes of the policy's calendar.
+    pub target_minutes: i64,
+    pub due_at: String,
+    /// When the clock stopped (first answer; closing for resolution), if it has.
+    #[oai(nullable)]
+    pub stopped_at: Option<String>,
+    /// Working minutes left until due; negative: overdue by that many.
+    pub remaining_minutes: i64,
+    /// Share of the target used, in percent.
+    pub used_percent: i64,
+    pub breached: bool,
+}
+
+/// A ticket's service-level clocks as they read now.
+#[derive(Debug, Object, serde::Serialize)]
+pub struct SlaOut {
+    pub policy_id: i64,
+    pub first_response: SlaClockOut,
+    pub resolution: SlaClockOut,
+    /// Whether the clocks stand still (waiting on the requester, or closed).
+    pub paused: bool,
+}
+
+impl From<ClockReading> for SlaClockOut {
+    fn from(c: ClockReading) -> Self {
+        Self {
+            target_minutes: c.target_minutes,
+            due_at: iso(c.due_at),
+            stopped_at: c.stopped_at.map(iso),
+            remaining_minutes: c.remaining_minutes,
+            used_percent: c.used_percent,
+            breached: c.breached,
+        }
+    }
+}
+
+impl From<SlaReading> for SlaOut {
+    fn from(r: SlaReading) -> Self {
+        Self {
+            policy_id: r.policy_id.0,
+            first_response: r.first_response.into(),
+            resolution: r.resolution.into(),
+            paused: r.paused,
+        }
+    }
+}
+
+impl TicketOut {
+    /// The ticket with its clocks as they read now.
+    pub fn with_sla(self, reading: Option<SlaReading>) -> Self {
+        Self {
+            sla: reading.map(Into::into),
+            ..self
+        }
+    }
 }
 
 impl From<Ticket> for TicketOut {
@@ -76,6 +142,8 @@ impl From<Ticket> for TicketOut {
                 name: t.assigned_to_name,
             }),
             messages_count: t.messages_count,
+            waiting_on_requester: t.waiting_on_requester,
+            sla: None,
         }
     }
 }
@@ -152,6 +220,11 @@ pub struct UpdateTicketIn {
     #[serde(default, deserialize_with = "present")]
     #[oai(nullable)]
     pub resolution: Option<Option<String>>,
+    /// Staff: the ticket waits on its requester (pauses the service-level clocks; the
+    /// requester's next message clears it).
+    #[serde(default)]
+    #[oai(nullable)]
+    pub waiting_on_requester: Option<bool>,
 }
 
 impl UpdateTicketIn {
@@ -197,6 +270,7 @@ impl UpdateTicketIn {
                 equipment_id: patch(self.equipment_id).map(EquipmentId),
                 assigned_to_id: patch(self.assigned_to_id).map(UserId),
                 resolution: resolution?,
+                waiting_on_requester: self.waiting_on_requester,
             })
         })
     }
@@ -205,13 +279,19 @@ impl UpdateTicketIn {
 #[derive(Debug, Object, Deserialize)]
 pub struct MessageIn {
     pub message: String,
+    /// Staff: a note only staff see (never the requester, on any path).
+    #[serde(default)]
+    #[oai(nullable)]
+    pub internal: Option<bool>,
 }
 
 impl MessageIn {
-    pub fn into_domain(self) -> Result<MessageText, ApiError> {
+    /// The text, and whether it is an internal note.
+    pub fn into_domain(self) -> Result<(MessageText, bool), ApiError> {
         let mut c = Checker::default();
         let text = c.check(&self.message, MessageText::parse(&self.message));
-        c.finish(|| text)
+        let internal = self.internal.unwrap_or(false);
+        c.finish(|| Some((text?, internal)))
     }
 }
 
@@ -224,6 +304,8 @@ pub struct TicketMessageOut {
     pub created_at: String,
     #[oai(nullable)]
     pub author_name: Option<String>,
+    /// A note only staff see.
+    pub internal: bool,
 }
 
 impl From<TicketMessage> for TicketMessageOut {
@@ -235,6 +317,7 @@ impl From<TicketMessage> for TicketMessageOut {
             message: m.message,
             created_at: iso(m.created_at),
             author_name: m.author_name,
+            internal: m.internal,
         }
     }
 }

@@ -13,6 +13,8 @@ pub mod notification_setting;
 pub mod secret;
 pub mod session;
 pub mod session_revocation;
+pub mod sla_calendar;
+pub mod sla_policy;
 pub mod statistics;
 pub mod ticket;
 pub mod ticket_message;

@@ -23,6 +23,16 @@ pub struct Model {
     pub messages_count: i64,
     pub last_message_by: Option<i64>,
     pub search_text: String,
+    pub sla_policy_id: Option<i64>,
+    pub sla_first_response_due_at: Option<DateTime>,
+    pub sla_first_responded_at: Option<DateTime>,
+    pub sla_resolution_due_at: Option<DateTime>,
+    pub sla_paused_since: Option<DateTime>,
+    pub sla_paused_minutes: i64,
+    pub sla_stage: i16,
+    pub sla_next_check_at: Option<DateTime>,
+    pub waiting_on_requester: bool,
+    pub internal_messages_count: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -9,6 +9,7 @@ pub struct Model {
     pub user_id: i64,
     pub message: String,
     pub created_at: DateTime,
+    pub is_internal: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

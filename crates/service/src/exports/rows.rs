@@ -120,6 +120,9 @@ mod tests {
             hidden_for_creator: false,
             messages_count: 0,
             last_message_by: None,
+            internal_messages_count: 0,
+            waiting_on_requester: false,
+            sla: None,
         };
         let layout = ExportLayout {
             delimiter: ';',

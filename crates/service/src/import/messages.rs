@@ -50,6 +50,7 @@ pub(super) async fn import<C: ConnectionTrait>(
                                 m.id,
                                 repair::timestamp("created_at", m.created_at.as_deref(), run.now),
                             ),
+                            is_internal: false,
                         })
                     }
                 }

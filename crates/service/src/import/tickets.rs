@@ -135,6 +135,17 @@ pub(super) async fn import<C: ConnectionTrait>(
                     messages_count: 0,
                     last_message_by: None,
                     search_text: String::new(),
+                    // The old service had no service levels nor internal notes.
+                    sla_policy_id: None,
+                    sla_first_response_due_at: None,
+                    sla_first_responded_at: None,
+                    sla_resolution_due_at: None,
+                    sla_paused_since: None,
+                    sla_paused_minutes: 0,
+                    sla_stage: 0,
+                    sla_next_check_at: None,
+                    waiting_on_requester: false,
+                    internal_messages_count: 0,
                 });
             }
             let n = out.len() as u64;

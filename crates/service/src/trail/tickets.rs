@@ -20,6 +20,7 @@ pub(crate) fn ticket_values(t: &Ticket) -> Value {
         "assigned_to_id": t.assigned_to_id.map(|u| u.0),
         "resolution": t.resolution,
         "is_hidden_for_creator": t.hidden_for_creator,
+        "waiting_on_requester": t.waiting_on_requester,
     })
 }
 

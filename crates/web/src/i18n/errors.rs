@@ -111,6 +111,13 @@ fn english_domain(e: &DomainError) -> Cow<'static, str> {
         D::EquipmentDeleteAdminOnly => "Only administrators can delete equipment.",
         D::MaintenanceTypeRequired => "Choose the kind of maintenance.",
         D::BadMaintenanceDate => "Invalid date. Use the format YYYY-MM-DD.",
+        D::CalendarNotFound => "Calendar not found.",
+        D::UnknownCalendar => "The chosen calendar does not exist.",
+        D::CalendarNameTaken => "A calendar with this name already exists.",
+        D::CalendarInUse => "Service-level policies count on this calendar.",
+        D::PolicyNotFound => "Service-level policy not found.",
+        D::NotesStaffOnly => "Only agents and administrators can write internal notes.",
+        D::SweepPending => "A check of the due dates is already queued.",
     };
     text.into()
 }

@@ -115,6 +115,8 @@ texts! {
     messages => "Переписка", "Messages";
     no_messages => "Сообщений пока нет.", "No messages yet.";
     write_message => "Сообщение", "Message";
+    internal_note => "Внутренняя заметка (видят только сотрудники)", "Internal note (staff only)";
+    internal_badge => "Заметка для сотрудников", "Staff note";
     send => "Отправить", "Send";
     work => "Работа с заявкой", "Work on this ticket";
     unassigned => "Не назначен", "Unassigned";
@@ -237,6 +239,10 @@ texts! {
     kind_ticket_completed => "Моя заявка закрыта", "My ticket was closed";
     kind_ticket_message => "Новое сообщение в заявке", "A new message on a ticket";
     kind_system => "Системные", "System";
+    notice_sla_warning => "Заявка #{}: срок скоро истекает", "Ticket #{} is nearly due";
+    notice_sla_breached => "Заявка #{}: срок нарушен", "Ticket #{} is overdue";
+    kind_sla_warning => "Срок заявки скоро истекает", "A ticket is nearly due";
+    kind_sla_breached => "Срок заявки нарушен", "A ticket is overdue";
     no_notifications => "Уведомлений нет.", "No notifications.";
     // Statistics
     total_tickets => "Всего заявок", "Tickets in all";

@@ -56,6 +56,8 @@ fn kind_label(t: &crate::i18n::Texts, kind: NotificationKind) -> &'static str {
         NotificationKind::TicketUpdated => t.kind_ticket_updated,
         NotificationKind::TicketCompleted => t.kind_ticket_completed,
         NotificationKind::TicketMessage => t.kind_ticket_message,
+        NotificationKind::SlaWarning => t.kind_sla_warning,
+        NotificationKind::SlaBreached => t.kind_sla_breached,
         NotificationKind::System => t.kind_system,
     }
 }
@@ -70,6 +72,8 @@ fn title_of(t: &crate::i18n::Texts, kind: NotificationKind, ticket: Option<i64>)
         NotificationKind::TicketUpdated => t.notice_updated,
         NotificationKind::TicketCompleted => t.notice_completed,
         NotificationKind::TicketMessage => t.notice_message,
+        NotificationKind::SlaWarning => t.notice_sla_warning,
+        NotificationKind::SlaBreached => t.notice_sla_breached,
         NotificationKind::System => return None,
     };
     ticket.map(|id| pattern.replace("{}", &id.to_string()))

@@ -26,6 +26,7 @@ pub struct MessageRow {
     pub text: String,
     pub at: When,
     pub mine: bool,
+    pub internal: bool,
 }
 
 #[derive(Debug)]
@@ -196,6 +197,7 @@ pub async fn show(
             .map(|m| MessageRow {
                 author: m.author_name.unwrap_or_default(),
                 mine: m.user_id == actor.id,
+                internal: m.internal,
                 text: m.message,
                 at: clock.when(&m.created_at),
             })

@@ -193,6 +193,9 @@ pub struct MessageForm {
     #[serde(default)]
     csrf: String,
     message: String,
+    /// The staff's "internal note" box, present when ticked.
+    #[serde(default)]
+    internal: Option<String>,
 }
 
 #[handler]
@@ -207,7 +210,13 @@ pub async fn post_message(
     let posting = async {
         service
             .tickets()
-            .post_message(&session.actor, TicketId(id), message?, &session.client)
+            .post_message(
+                &session.actor,
+                TicketId(id),
+                message?,
+                form.internal.is_some(),
+                &session.client,
+            )
             .await
     };
     let text = session.lang.texts().message_sent;

@@ -57,7 +57,7 @@ enum TicketMessages {
 }
 
 #[derive(DeriveIden)]
-enum Categories {
+enum TicketCategories {
     Table,
     Id,
 }
@@ -207,7 +207,7 @@ impl MigrationTrait for Migration {
                     .foreign_key(
                         ForeignKey::create()
                             .from(SlaPolicies::Table, SlaPolicies::CategoryId)
-                            .to(Categories::Table, Categories::Id)
+                            .to(TicketCategories::Table, TicketCategories::Id)
                             .on_delete(ForeignKeyAction::Cascade),
                     )
                     .foreign_key(

@@ -18,6 +18,7 @@ mod notifications;
 mod permissions;
 mod resilience;
 mod server_process;
+mod service_levels;
 mod sessions;
 mod statistics;
 mod text_input;

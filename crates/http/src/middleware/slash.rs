@@ -62,6 +62,11 @@ const DECLARED: &[&str] = &[
     "/api/v1/exports/tickets",
     "/api/v1/exports/{}",
     "/api/v1/exports/{}/download",
+    "/api/v1/sla/calendars/",
+    "/api/v1/sla/calendars/{}",
+    "/api/v1/sla/policies/",
+    "/api/v1/sla/policies/{}",
+    "/api/v1/sla/check",
 ];
 
 fn matches(pattern: &str, path: &str) -> bool {

@@ -162,6 +162,70 @@ async fn a_ticket_is_warned_then_escalated_by_the_queue_exactly_once() {
         ))
         .await;
     assert_eq!(escalated, 1, "the escalation is in the audit log");
+
+    // The timeline tells the story: filed, the sweep's events (by nobody), the escalation.
+    let (status, story) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/tickets/{id}/timeline"),
+            Some(&agent.token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{story}");
+    let events: Vec<(String, String)> = story
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let kind = e["kind"].as_str().unwrap().to_string();
+            let detail = e["text"]
+                .as_str()
+                .or(e["to"].as_str())
+                .unwrap_or_default()
+                .to_string();
+            (kind, detail)
+        })
+        .collect();
+    assert_eq!(events[0].0, "filed");
+    let sla: Vec<&str> = events
+        .iter()
+        .filter(|(k, _)| k == "sla")
+        .map(|(_, d)| d.as_str())
+        .collect();
+    assert_eq!(
+        sla,
+        [
+            "first_response_warning",
+            "first_response_breached",
+            "resolution_warning",
+            "resolution_breached"
+        ]
+    );
+    assert!(
+        events.contains(&("priority".into(), "high".into())),
+        "{events:?}"
+    );
+    assert!(
+        events.contains(&("assignee".into(), backup.id.to_string())),
+        "{events:?}"
+    );
+    let (_, seen_by_user) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/tickets/{id}/timeline"),
+            Some(&user.token),
+            None,
+        )
+        .await;
+    assert!(
+        seen_by_user
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["kind"] != "sla"),
+        "{seen_by_user}"
+    );
 }
 
 #[tokio::test]
@@ -347,6 +411,40 @@ async fn internal_notes_never_reach_the_requester() {
         notes_to_user
             .iter()
             .all(|m| !m.as_str().unwrap_or_default().contains("коммутатора"))
+    );
+    // Nor in the timeline.
+    let (_, story) = app
+        .call(
+            Method::GET,
+            &format!("{path}/timeline"),
+            Some(&user.token),
+            None,
+        )
+        .await;
+    let kinds: Vec<&str> = story
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"message") && !kinds.contains(&"note"),
+        "{kinds:?}"
+    );
+    let (_, story) = app
+        .call(
+            Method::GET,
+            &format!("{path}/timeline"),
+            Some(&agent.token),
+            None,
+        )
+        .await;
+    assert!(
+        story
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["kind"] == "note")
     );
     // A requester cannot write one.
     let (status, _) = app

@@ -29,6 +29,7 @@ pub mod statistics;
 mod testing;
 pub mod text;
 pub mod ticket;
+pub mod timeline;
 pub mod user;
 
 pub use actor::Actor;

@@ -12,7 +12,7 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Iterable, JoinType,
     Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
-    sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr},
+    sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, NullOrdering},
 };
 
 use crate::{
@@ -306,6 +306,17 @@ fn condition(filter: &TicketFilter) -> Condition {
     if filter.open_only {
         c = c.add(ticket::Column::Status.ne(TicketStatus::Closed.rank()));
     }
+    if let Some((from, until)) = filter.due_between {
+        // Per open status, so the (status, due) index reads each range in order.
+        let open = [TicketStatus::New, TicketStatus::InProgress].map(TicketStatus::rank);
+        c = c
+            .add(ticket::Column::Status.is_in(open))
+            .add(ticket::Column::SlaResolutionDueAt.lt(until))
+            .add(ticket::Column::SlaPausedSince.is_null());
+        if let Some(from) = from {
+            c = c.add(ticket::Column::SlaResolutionDueAt.gte(from));
+        }
+    }
     if let Some(term) = filter
         .search
         .as_deref()
@@ -363,6 +374,16 @@ fn compare(a: &Ticket, b: &Ticket, sort: TicketSort) -> std::cmp::Ordering {
         TicketSortKey::Priority => a.priority.rank().cmp(&b.priority.rank()),
         TicketSortKey::Status => a.status.rank().cmp(&b.status.rank()),
         TicketSortKey::Id => std::cmp::Ordering::Equal,
+        // Tickets without a due time after every one with one, either way round.
+        TicketSortKey::DueAt => {
+            let due = |t: &Ticket| t.sla.as_ref().map(|s| s.resolution_due_at);
+            match (due(a), due(b)) {
+                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(_), None) => return std::cmp::Ordering::Less,
+                (None, Some(_)) => return std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            }
+        }
     }
     .then(a.id.0.cmp(&b.id.0));
     if sort.descending { by.reverse() } else { by }
@@ -406,10 +427,14 @@ pub async fn list<C: ConnectionTrait>(
         TicketSortKey::Priority => ticket::Column::Priority,
         TicketSortKey::Status => ticket::Column::Status,
         TicketSortKey::Id => ticket::Column::Id,
+        TicketSortKey::DueAt => ticket::Column::SlaResolutionDueAt,
     };
-    let mut select = named()
-        .filter(condition(&query.filter))
-        .order_by(column, order.clone());
+    let mut select = named().filter(condition(&query.filter));
+    select = if query.sort.key == TicketSortKey::DueAt {
+        select.order_by_with_nulls(column, order.clone(), NullOrdering::Last)
+    } else {
+        select.order_by(column, order.clone())
+    };
     if query.sort.key != TicketSortKey::Id {
         select = select.order_by(ticket::Column::Id, order);
     }

@@ -5,10 +5,11 @@ use std::sync::Arc;
 
 use fixdesk_db::ConnectionTrait;
 use fixdesk_domain::{
-    Actor, CategoryId, ClientInfo, DeskRules, DomainError, EquipmentId, MessageText, NewTicket,
-    Patch, Resolution, Role, Ticket, TicketChanges, TicketId, TicketMessage, TicketQuery,
-    TicketStatus, UserId,
+    Actor, AuditEntity, AuditFilter, CategoryId, ClientInfo, DeskRules, DomainError, EquipmentId,
+    MessageText, NewTicket, Page, Patch, Resolution, Role, Ticket, TicketChanges, TicketId,
+    TicketMessage, TicketQuery, TicketStatus, UserId,
     ticket::{Transition, ensure_can_change, ensure_can_work, visibility},
+    timeline::{self, TimelineEntry},
 };
 use fixdesk_repository::{
     attachments, audit, batch::Batch, categories, equipment, messages, statistics, tickets,
@@ -137,6 +138,9 @@ impl Tickets {
                 query.filter.search_authors = authors_named(conn, search).await?;
             }
         }
+        if query.filter.overdue {
+            query.filter.due_between = Some((None, self.ctx.clock.now()));
+        }
         let query = Self::scoped(actor, query);
         let items = tickets::list(conn, &query)
             .await?
@@ -152,7 +156,8 @@ impl Tickets {
             && f.visible_to_creator.is_none()
             && !f.unassigned
             && !f.open_only
-            && f.work_of.is_none();
+            && f.work_of.is_none()
+            && f.due_between.is_none();
         // Totals the counters already hold cost nothing; the rest are index-range counts
         // that grow with the matches, not with the table.
         let total = if counted {
@@ -201,7 +206,7 @@ impl Tickets {
         client: &ClientInfo,
         now: chrono::NaiveDateTime,
     ) -> Result<Ticket, ServiceError> {
-        let book = self.ctx.sla_book.get(&self.ctx.db).await?;
+        let book = self.ctx.sla_book.get(conn).await?;
         change.sla = clocks::after_change(&book, before, &change, self.ctx.clock.now().max(now));
         let after = tickets::update(conn, before.id, change, now).await?;
         Self::record(conn, actor, before, &after, description, client, now).await?;
@@ -221,7 +226,7 @@ impl Tickets {
         if internal || t.status == TicketStatus::Closed {
             return Ok(());
         }
-        let book = self.ctx.sla_book.get(&self.ctx.db).await?;
+        let book = self.ctx.sla_book.get(conn).await?;
         let at = self.ctx.clock.now().max(now);
         let change = if actor.role.is_staff() {
             match clocks::answered(&book, t, at) {
@@ -280,7 +285,7 @@ impl TicketUseCases for Tickets {
         if let Some(e) = new.equipment_id {
             ensure_equipment(uow.conn(), e).await?;
         }
-        let book = self.ctx.sla_book.get(&self.ctx.db).await?;
+        let book = self.ctx.sla_book.get(uow.conn()).await?;
         let sla = clocks::at_filing(&book, new.category_id, new.priority, now);
         let row = tickets::NewTicketRow {
             title: new.title.into_inner(),
@@ -675,6 +680,27 @@ impl TicketUseCases for Tickets {
         let t = load(conn, id).await?;
         visibility(actor, &t)?;
         Ok(messages::for_ticket(conn, id, actor.role.is_staff()).await?)
+    }
+
+    async fn timeline(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+    ) -> Result<Vec<TimelineEntry>, ServiceError> {
+        let conn = self.ctx.db.reader();
+        let t = load(conn, id).await?;
+        visibility(actor, &t)?;
+        let staff = actor.role.is_staff();
+        let filter = AuditFilter {
+            entity_type: Some(AuditEntity::Ticket.as_str().into()),
+            entity_id: Some(id.0),
+            ..AuditFilter::default()
+        };
+        let mut rows = audit::list(conn, &filter, Page::new(0, Page::MAX_LIMIT as i64)).await?;
+        rows.reverse();
+        let thread = messages::for_ticket(conn, id, staff).await?;
+        let files = attachments::for_ticket(conn, id).await?;
+        Ok(timeline::assemble(&rows, thread, files, staff))
     }
 
     async fn message_count(&self, actor: &Actor, id: TicketId) -> Result<i64, ServiceError> {

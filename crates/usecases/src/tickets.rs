@@ -114,6 +114,13 @@ pub trait TicketUseCases: Send + Sync {
         id: TicketId,
     ) -> Result<Vec<TicketMessage>, ServiceError>;
     async fn message_count(&self, actor: &Actor, id: TicketId) -> Result<i64, ServiceError>;
+    /// The ticket's story, oldest first, as the actor may see it (requesters see neither
+    /// internal notes nor service-level events).
+    async fn timeline(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+    ) -> Result<Vec<fixdesk_domain::timeline::TimelineEntry>, ServiceError>;
     /// The creator and staff write to the thread; staff may write an `internal` note, which
     /// only staff ever see.
     async fn post_message(

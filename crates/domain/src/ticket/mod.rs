@@ -176,6 +176,31 @@ pub enum TicketSortKey {
     Priority,
     Status,
     Id,
+    /// When the resolution is due (tickets without service levels last).
+    DueAt,
+}
+
+impl TicketSortKey {
+    pub const ALL: [TicketSortKey; 6] = [
+        TicketSortKey::CreatedAt,
+        TicketSortKey::UpdatedAt,
+        TicketSortKey::Priority,
+        TicketSortKey::Status,
+        TicketSortKey::Id,
+        TicketSortKey::DueAt,
+    ];
+
+    /// The name the list's `sort` parameter uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TicketSortKey::CreatedAt => "created_at",
+            TicketSortKey::UpdatedAt => "updated_at",
+            TicketSortKey::Priority => "priority",
+            TicketSortKey::Status => "status",
+            TicketSortKey::Id => "id",
+            TicketSortKey::DueAt => "due_at",
+        }
+    }
 }
 
 /// An ordering; ties are always broken by id in the same direction.
@@ -194,6 +219,14 @@ impl Default for TicketSort {
     }
 }
 
+impl std::fmt::Display for TicketSort {
+    /// As the `sort` parameter reads it: `-created_at`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sign = if self.descending { "-" } else { "" };
+        write!(f, "{sign}{}", self.key.as_str())
+    }
+}
+
 impl std::str::FromStr for TicketSort {
     type Err = crate::FieldError;
 
@@ -203,20 +236,16 @@ impl std::str::FromStr for TicketSort {
             Some(n) => (true, n),
             None => (false, s),
         };
-        let key = match name {
-            "created_at" => TicketSortKey::CreatedAt,
-            "updated_at" => TicketSortKey::UpdatedAt,
-            "priority" => TicketSortKey::Priority,
-            "status" => TicketSortKey::Status,
-            "id" => TicketSortKey::Id,
-            _ => {
-                return Err(crate::FieldError::new(
+        let key = TicketSortKey::ALL
+            .into_iter()
+            .find(|k| k.as_str() == name)
+            .ok_or_else(|| {
+                crate::FieldError::new(
                     "sort",
                     "enum",
-                    "Input should be one of created_at, updated_at, priority, status, id (prefix - for descending)",
-                ));
-            }
-        };
+                    "Input should be one of created_at, updated_at, priority, status, id, due_at (prefix - for descending)",
+                )
+            })?;
         Ok(Self { key, descending })
     }
 }
@@ -244,6 +273,13 @@ pub struct TicketFilter {
     pub work_of: Option<UserId>,
     /// Set by the service for users: only their own, non-hidden tickets.
     pub visible_to_creator: Option<UserId>,
+    /// Only open tickets whose running resolution clock falls due in this window (from,
+    /// until): "overdue" is `(None, now)`, "due today" `(None, end of today)`. Paused clocks
+    /// (waiting on the requester) are not due.
+    pub due_between: Option<(Option<NaiveDateTime>, NaiveDateTime)>,
+    /// Only open tickets whose running resolution clock is past due now (the service turns
+    /// this into `due_between` with its own clock).
+    pub overdue: bool,
 }
 
 /// A list request: filters, order and window.

@@ -1,5 +1,6 @@
 //! `/tickets/…` and its duplicate `/async-tickets/async…` (one implementation behind both).
 
+use chrono::NaiveDateTime;
 use fixdesk_usecases::domain::{
     Actor, CategoryId, ClientInfo, EquipmentId, Page, Ticket, TicketFilter, TicketId, TicketQuery,
     TicketSort, TicketStatus, UserId,
@@ -16,9 +17,10 @@ use crate::{
     Service,
     dto::{
         categories::CategoryOut,
-        params::{path_value, query_value},
+        params::{date_or_datetime, path_value, query_value},
         tickets::{
-            CountOut, CreateTicketIn, MessageIn, TicketMessageOut, TicketOut, UpdateTicketIn,
+            CountOut, CreateTicketIn, MessageIn, TicketMessageOut, TicketOut, TimelineEntryOut,
+            UpdateTicketIn,
         },
     },
     error::ApiResult,
@@ -67,6 +69,8 @@ pub struct ListParams {
     pub equipment_id: Option<i64>,
     pub search: Option<String>,
     pub sort: Option<String>,
+    pub due_after: Option<String>,
+    pub due_before: Option<String>,
 }
 
 impl ListParams {
@@ -80,6 +84,7 @@ impl ListParams {
                 creator_id: self.creator_id.map(UserId),
                 equipment_id: self.equipment_id.map(EquipmentId),
                 search: self.search.filter(|s| !s.trim().is_empty()),
+                due_between: due_window(self.due_after, self.due_before)?,
                 ..TicketFilter::default()
             },
             sort: query_value("sort", self.sort, str::parse::<TicketSort>)?.unwrap_or_default(),
@@ -87,6 +92,19 @@ impl ListParams {
             count_limit: None,
         })
     }
+}
+
+/// The `due_after`/`due_before` window of open tickets' resolution due times.
+fn due_window(
+    after: Option<String>,
+    before: Option<String>,
+) -> ApiResult<Option<(Option<NaiveDateTime>, NaiveDateTime)>> {
+    let after = query_value("due_after", after, |v| date_or_datetime("due_after", v))?;
+    let before = query_value("due_before", before, |v| date_or_datetime("due_before", v))?;
+    Ok(match (after, before) {
+        (None, None) => None,
+        (after, before) => Some((after, before.unwrap_or(NaiveDateTime::MAX))),
+    })
 }
 
 pub async fn list(service: &Service, actor: &Actor, params: ListParams) -> ApiResult<TicketList> {
@@ -180,8 +198,12 @@ impl TicketsApi {
         equipment_id: Query<Option<i64>>,
         search: Query<Option<String>>,
         sort: Query<Option<String>>,
+        due_after: Query<Option<String>>,
+        due_before: Query<Option<String>>,
     ) -> ApiResult<TicketList> {
         let params = ListParams {
+            due_after: due_after.0,
+            due_before: due_before.0,
             skip: skip.0,
             limit: limit.0,
             status: status.0,
@@ -363,6 +385,19 @@ impl TicketsApi {
                 .await?
                 .into(),
         )))
+    }
+
+    /// The ticket's story, oldest first: filing, messages (and, for staff, internal notes),
+    /// files, status, assignee, priority and waiting changes, and (staff) service-level events.
+    #[oai(path = "/tickets/:ticket_id/timeline", method = "get")]
+    async fn timeline(
+        &self,
+        service: Data<&Service>,
+        auth: Authed,
+        ticket_id: Path<String>,
+    ) -> ApiResult<Json<Vec<TimelineEntryOut>>> {
+        let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
+        Ok(json_list(service.tickets().timeline(&auth.0, id).await?))
     }
 
     #[oai(path = "/tickets/:ticket_id/messages/count", method = "get")]

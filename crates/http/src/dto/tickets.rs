@@ -6,6 +6,7 @@ use fixdesk_usecases::domain::{
     CategoryId, Description, EquipmentId, MessageText, NewTicket, Priority, Resolution, RoomNumber,
     Ticket, TicketChanges, TicketMessage, TicketStatus, Title, UserId,
     sla::{ClockReading, SlaReading},
+    timeline::{TimelineEntry, TimelineEvent},
 };
 use poem_openapi::Object;
 use serde::Deserialize;
@@ -325,4 +326,66 @@ impl From<TicketMessage> for TicketMessageOut {
 #[derive(Debug, Object)]
 pub struct CountOut {
     pub count: i64,
+}
+
+/// One event of a ticket's timeline. `kind` says which of the other fields it fills:
+/// `filed`; `message` and `note` (`text`); `attachment` (`attachment_id`, `text`: the file
+/// name); `status`, `priority` (`from`, `to`); `assignee` (`from`, `to`: user ids);
+/// `waiting` (`to`: `true`/`false`); `sla` (`text`: `first_response_warning`,
+/// `first_response_breached`, `resolution_warning`, `resolution_breached`); `edited`
+/// (`fields`).
+#[derive(Debug, Object)]
+pub struct TimelineEntryOut {
+    pub at: String,
+    pub kind: String,
+    /// Who did it; `null` for fixdesk itself.
+    #[oai(nullable)]
+    pub actor_id: Option<i64>,
+    #[oai(nullable)]
+    pub actor_name: Option<String>,
+    #[oai(nullable)]
+    pub text: Option<String>,
+    #[oai(nullable)]
+    pub from: Option<String>,
+    #[oai(nullable)]
+    pub to: Option<String>,
+    #[oai(nullable)]
+    pub attachment_id: Option<i64>,
+    pub fields: Vec<String>,
+}
+
+impl From<TimelineEntry> for TimelineEntryOut {
+    fn from(e: TimelineEntry) -> Self {
+        let mut out = Self {
+            at: iso(e.at),
+            kind: e.event.kind().into(),
+            actor_id: e.actor_id.map(|u| u.0),
+            actor_name: e.actor_name,
+            text: None,
+            from: None,
+            to: None,
+            attachment_id: None,
+            fields: Vec::new(),
+        };
+        match e.event {
+            TimelineEvent::Filed => {}
+            TimelineEvent::Message { text, .. } => out.text = Some(text),
+            TimelineEvent::Attachment { id, filename } => {
+                out.attachment_id = Some(id);
+                out.text = Some(filename);
+            }
+            TimelineEvent::Status { from, to } | TimelineEvent::Priority { from, to } => {
+                out.from = from;
+                out.to = Some(to);
+            }
+            TimelineEvent::Assignee { from, to } => {
+                out.from = from.map(|u| u.to_string());
+                out.to = to.map(|u| u.to_string());
+            }
+            TimelineEvent::Waiting(on) => out.to = Some(on.to_string()),
+            TimelineEvent::Sla(event) => out.text = Some(event),
+            TimelineEvent::Edited(fields) => out.fields = fields,
+        }
+        out
+    }
 }

@@ -28,6 +28,7 @@ const DECLARED: &[&str] = &[
     "/api/v1/tickets/{}/close-with-message",
     "/api/v1/tickets/{}/messages",
     "/api/v1/tickets/{}/messages/count",
+    "/api/v1/tickets/{}/timeline",
     "/api/v1/async-tickets/async",
     "/api/v1/async-tickets/async/{}",
     "/api/v1/categories/",

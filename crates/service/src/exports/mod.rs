@@ -42,17 +42,7 @@ struct Request {
 impl Request {
     fn new(actor: &Actor, q: &TicketQuery, layout: ExportLayout) -> Self {
         let f = &q.filter;
-        let sort = format!(
-            "{}{}",
-            if q.sort.descending { "-" } else { "" },
-            match q.sort.key {
-                fixdesk_domain::TicketSortKey::CreatedAt => "created_at",
-                fixdesk_domain::TicketSortKey::UpdatedAt => "updated_at",
-                fixdesk_domain::TicketSortKey::Priority => "priority",
-                fixdesk_domain::TicketSortKey::Status => "status",
-                fixdesk_domain::TicketSortKey::Id => "id",
-            }
-        );
+        let sort = q.sort.to_string();
         Self {
             user_id: actor.id.0,
             status: f.status.map(|s| s.as_str().into()),

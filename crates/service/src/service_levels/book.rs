@@ -7,7 +7,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use fixdesk_db::Database;
+use fixdesk_db::ConnectionTrait;
 use fixdesk_domain::sla::SlaBook;
 use fixdesk_repository::sla;
 use fixdesk_usecases::ServiceError;
@@ -21,14 +21,19 @@ pub(crate) struct BookCache {
 }
 
 impl BookCache {
-    pub(crate) async fn get(&self, db: &Database) -> Result<Arc<SlaBook>, ServiceError> {
+    /// The current copy, read through `conn` when stale (inside a unit of work, its own
+    /// connection: a second one might not be free).
+    pub(crate) async fn get<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+    ) -> Result<Arc<SlaBook>, ServiceError> {
         if let Ok(guard) = self.copy.read()
             && let Some((book, read_at)) = guard.as_ref()
             && read_at.elapsed() < FRESH_FOR
         {
             return Ok(book.clone());
         }
-        let book = Arc::new(sla::book(db.reader()).await?);
+        let book = Arc::new(sla::book(conn).await?);
         if let Ok(mut guard) = self.copy.write() {
             *guard = Some((book.clone(), Instant::now()));
         }

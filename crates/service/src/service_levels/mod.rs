@@ -239,7 +239,7 @@ impl ServiceLevelUseCases for ServiceLevels {
         if !actor.role.is_staff() || tickets.iter().all(|t| t.sla.is_none()) {
             return Ok(vec![None; tickets.len()]);
         }
-        let book = self.ctx.sla_book.get(&self.ctx.db).await?;
+        let book = self.ctx.sla_book.get(self.ctx.db.reader()).await?;
         let now = self.ctx.clock.now();
         Ok(tickets
             .iter()

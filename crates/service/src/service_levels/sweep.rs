@@ -63,7 +63,7 @@ pub(crate) async fn enqueue(ctx: &Context) -> Result<Option<fixdesk_domain::Job>
 /// Runs one sweep: returns what it saw, as the job's result.
 pub(crate) async fn run(ctx: &Context) -> Result<String, ServiceError> {
     let now = ctx.clock.now();
-    let book = ctx.sla_book.get(&ctx.db).await?;
+    let book = ctx.sla_book.get(ctx.db.reader()).await?;
     let due = sla::due_for_check(ctx.db.reader(), now, BATCH).await?;
     let mut events = 0;
     for id in &due {

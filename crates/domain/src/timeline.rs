@@ -23,9 +23,11 @@ pub enum TimelineEvent {
         from: Option<String>,
         to: String,
     },
+    /// `to_name`: the new assignee's display name, filled in by the service.
     Assignee {
         from: Option<i64>,
         to: Option<i64>,
+        to_name: Option<String>,
     },
     Priority {
         from: Option<String>,
@@ -107,6 +109,7 @@ fn from_audit(r: &AuditRecord) -> Vec<TimelineEvent> {
             "assigned_to_id" => events.push(TimelineEvent::Assignee {
                 from: before(key).and_then(Value::as_i64),
                 to: value.as_i64(),
+                to_name: None,
             }),
             "priority" => events.push(TimelineEvent::Priority {
                 from: text(before(key)),
@@ -179,6 +182,34 @@ pub fn assemble(
     entries
 }
 
+/// The people assignee events name, for the caller to look up.
+pub fn assignees(entries: &[TimelineEntry]) -> Vec<UserId> {
+    entries
+        .iter()
+        .filter_map(|e| match e.event {
+            TimelineEvent::Assignee { to: Some(u), .. } => Some(UserId(u)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Puts the assignees' names on their events.
+pub fn name_assignees(
+    entries: &mut [TimelineEntry],
+    names: &std::collections::HashMap<UserId, String>,
+) {
+    for e in entries {
+        if let TimelineEvent::Assignee {
+            to: Some(u),
+            to_name,
+            ..
+        } = &mut e.event
+        {
+            *to_name = names.get(&UserId(*u)).cloned();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,7 +280,8 @@ mod tests {
             all[3].event,
             TimelineEvent::Assignee {
                 from: None,
-                to: Some(5)
+                to: Some(5),
+                to_name: None
             }
         );
         let requester = assemble(&audit, messages, Vec::new(), false);

@@ -700,7 +700,10 @@ impl TicketUseCases for Tickets {
         rows.reverse();
         let thread = messages::for_ticket(conn, id, staff).await?;
         let files = attachments::for_ticket(conn, id).await?;
-        Ok(timeline::assemble(&rows, thread, files, staff))
+        let mut entries = timeline::assemble(&rows, thread, files, staff);
+        let names = users::display_names(conn, timeline::assignees(&entries)).await?;
+        timeline::name_assignees(&mut entries, &names);
+        Ok(entries)
     }
 
     async fn message_count(&self, actor: &Actor, id: TicketId) -> Result<i64, ServiceError> {

@@ -10,6 +10,7 @@
 mod assets;
 mod clock;
 mod csrf;
+mod due;
 mod error;
 mod field_errors;
 mod flash;
@@ -71,6 +72,7 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
         .at("/tickets/:id/reopen", post(ticket_actions::reopen))
         .at("/tickets/:id/delete", post(ticket_actions::remove))
         .at("/tickets/:id/messages", post(ticket_actions::post_message))
+        .at("/tickets/:id/waiting", post(ticket_actions::waiting))
         .at("/tickets/:id/attachments", post(attachments::upload))
         .at("/attachments/:id", get(attachments::download))
         .at("/exports/:id", get(exports::show))

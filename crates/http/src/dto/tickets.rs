@@ -330,7 +330,8 @@ pub struct CountOut {
 
 /// One event of a ticket's timeline. `kind` says which of the other fields it fills:
 /// `filed`; `message` and `note` (`text`); `attachment` (`attachment_id`, `text`: the file
-/// name); `status`, `priority` (`from`, `to`); `assignee` (`from`, `to`: user ids);
+/// name); `status`, `priority` (`from`, `to`); `assignee` (`from`, `to`: user ids, `text`:
+/// the new assignee's name);
 /// `waiting` (`to`: `true`/`false`); `sla` (`text`: `first_response_warning`,
 /// `first_response_breached`, `resolution_warning`, `resolution_breached`); `edited`
 /// (`fields`).
@@ -378,9 +379,10 @@ impl From<TimelineEntry> for TimelineEntryOut {
                 out.from = from;
                 out.to = Some(to);
             }
-            TimelineEvent::Assignee { from, to } => {
+            TimelineEvent::Assignee { from, to, to_name } => {
                 out.from = from.map(|u| u.to_string());
                 out.to = to.map(|u| u.to_string());
+                out.text = to_name;
             }
             TimelineEvent::Waiting(on) => out.to = Some(on.to_string()),
             TimelineEvent::Sla(event) => out.text = Some(event),

@@ -198,11 +198,8 @@ pub async fn show(
             .collect(),
         sort: None,
         bulk: false,
-        rows: tickets
-            .items
-            .iter()
-            .map(|ticket| TicketRow::new(t, &l.clock, ticket, &names))
-            .collect(),
+        rows: crate::pages::tickets::rows(service, &session.actor, &l, &tickets.items, &names)
+            .await?,
         kinds: MaintenanceKind::ALL
             .into_iter()
             .map(|k| Choice::new(k.as_str(), view::maintenance_label(t, k), "maintenance"))

@@ -77,12 +77,14 @@ pub async fn start(
     Form(form): Form<ExportForm>,
 ) -> Result<Response, WebError> {
     session.check_csrf(&form.csrf)?;
-    let query = form.filters.query(&session.actor, Page::default())?;
+    let clock = Clock::of(req, session.lang.texts());
+    let query = form
+        .filters
+        .query(&session.actor, Page::default(), &clock)?;
     let format = match form.format.as_str() {
         "xlsx" => ExportFormat::Xlsx,
         _ => ExportFormat::Csv,
     };
-    let clock = Clock::of(req, session.lang.texts());
     let job = service
         .exports()
         .export_tickets(&session.actor, query, layout(session.lang, &clock, format))

@@ -15,5 +15,6 @@ pub mod notifications;
 pub mod stats;
 pub mod ticket;
 pub mod ticket_actions;
+pub mod ticket_timeline;
 pub mod tickets;
 pub mod users;

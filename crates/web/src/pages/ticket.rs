@@ -15,7 +15,9 @@ use poem::{
 use crate::{
     Service, WebError,
     clock::{Clock, When},
+    due::DuePanel,
     layout::{Layout, page},
+    pages::ticket_timeline::TimelineRow,
     session::Session,
     view::{self, Choice},
 };
@@ -69,6 +71,8 @@ pub struct Actions {
     pub hide: bool,
     pub delete: bool,
     pub write: bool,
+    /// Mark the ticket as waiting on its requester, or stop waiting (staff who work it).
+    pub wait: bool,
 }
 
 impl Actions {
@@ -94,6 +98,7 @@ impl Actions {
             hide: creator && !staff,
             delete: actor.role == Role::Admin,
             write: staff || creator,
+            wait: workable && open,
         }
     }
 }
@@ -123,6 +128,10 @@ struct DetailPage {
     can: Actions,
     statuses: Vec<Choice>,
     assignees: Vec<Choice>,
+    /// The clocks and their due times (staff, where a policy applies).
+    due: Option<DuePanel>,
+    waiting: bool,
+    timeline: Vec<TimelineRow>,
 }
 
 #[handler]
@@ -141,6 +150,13 @@ pub async fn show(
         .mark_read_about(actor, ticket.id)
         .await;
     let messages = tickets.messages(actor, ticket.id).await?;
+    let story = tickets.timeline(actor, ticket.id).await?;
+    let reading = service
+        .service_levels()
+        .readings(actor, std::slice::from_ref(&ticket))
+        .await?
+        .pop()
+        .flatten();
     let attachments = service.attachments().list(actor, ticket.id).await?;
     let category = match ticket.category_id {
         Some(c) => service
@@ -174,6 +190,12 @@ pub async fn show(
     };
     let clock = l.clock;
     page(&DetailPage {
+        due: reading.map(|r| DuePanel::new(t, &clock, &r)),
+        waiting: ticket.waiting_on_requester,
+        timeline: story
+            .into_iter()
+            .map(|e| TimelineRow::new(t, &clock, e))
+            .collect(),
         id: ticket.id.0,
         status: ticket.status.as_str(),
         status_label: view::status_label(t, ticket.status),

@@ -3,7 +3,7 @@
 
 use fixdesk_usecases::{
     ServiceError,
-    domain::{DomainError, MessageText, Resolution, TicketId, TicketStatus, UserId},
+    domain::{DomainError, MessageText, Resolution, TicketChanges, TicketId, TicketStatus, UserId},
 };
 use poem::{
     Request, Response, handler,
@@ -221,4 +221,38 @@ pub async fn post_message(
     };
     let text = session.lang.texts().message_sent;
     on_ticket(req, &session, id, &form.csrf, text, posting).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct WaitingForm {
+    #[serde(default)]
+    csrf: String,
+    /// `1`: wait for the requester (the clocks pause); anything else: stop waiting.
+    #[serde(default)]
+    on: String,
+}
+
+#[handler]
+pub async fn waiting(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+    Path(id): Path<i64>,
+    Form(form): Form<WaitingForm>,
+) -> Result<Response, WebError> {
+    let on = form.on == "1";
+    let changes = TicketChanges {
+        waiting_on_requester: Some(on),
+        ..TicketChanges::default()
+    };
+    let changing = service
+        .tickets()
+        .update(&session.actor, TicketId(id), changes, &session.client);
+    let t = session.lang.texts();
+    let text = if on {
+        t.tl_waiting_on
+    } else {
+        t.tl_waiting_off
+    };
+    on_ticket(req, &session, id, &form.csrf, text, changing).await
 }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use askama::Template;
 use fixdesk_usecases::domain::{
     Actor, CategoryId, Page, PreferencesChange, Priority, Ticket, TicketFilter, TicketQuery,
-    TicketSort, TicketStatus,
+    TicketSort, TicketSortKey, TicketStatus, sla::SlaReading,
 };
 use poem::{
     Request, Response, handler,
@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::{
     Service, WebError,
     clock::{Clock, When},
+    due::Due,
     form::{page_number, parse_opt},
     i18n::Texts,
     layout::{Layout, page},
@@ -55,7 +56,15 @@ pub struct TicketFilters {
 pub const COUNT_LIMIT: u64 = 10_000;
 
 /// The views staff choose from; each is a set of filters with a name.
-const STAFF_VIEWS: [&str; 5] = ["work", "queue", "mine", "unassigned_high", "all"];
+const STAFF_VIEWS: [&str; 7] = [
+    "work",
+    "queue",
+    "mine",
+    "overdue",
+    "due_today",
+    "unassigned_high",
+    "all",
+];
 
 impl TicketFilters {
     /// The view a role starts on.
@@ -71,8 +80,9 @@ impl TicketFilters {
         serde_urlencoded::to_string(self).is_ok_and(|q| q.is_empty())
     }
 
-    /// The query for `actor` (the service narrows users to their own tickets anyway).
-    pub fn query(&self, actor: &Actor, page: Page) -> Result<TicketQuery, WebError> {
+    /// The query for `actor` (the service narrows users to their own tickets anyway), with
+    /// "today" as the visitor's `clock` has it.
+    pub fn query(&self, actor: &Actor, page: Page, clock: &Clock) -> Result<TicketQuery, WebError> {
         let mut filter = TicketFilter {
             status: parse_opt::<TicketStatus>("status", &self.status)?,
             priority: parse_opt::<Priority>("priority", &self.priority)?,
@@ -91,6 +101,8 @@ impl TicketFilters {
                     filter.assigned_to_id = Some(actor.id);
                     filter.open_only = filter.status.is_none();
                 }
+                "overdue" => filter.overdue = true,
+                "due_today" => filter.due_between = Some((None, clock.end_of_today())),
                 "unassigned_high" => {
                     filter.unassigned = true;
                     filter.open_only = true;
@@ -99,9 +111,19 @@ impl TicketFilters {
                 _ => {}
             }
         }
+        // A view of due times reads soonest first unless a column was chosen.
+        let due_view = filter.overdue || filter.due_between.is_some();
+        let sort = match parse_opt::<TicketSort>("sort", &self.sort)? {
+            Some(s) => s,
+            None if due_view => TicketSort {
+                key: TicketSortKey::DueAt,
+                descending: false,
+            },
+            None => TicketSort::default(),
+        };
         Ok(TicketQuery {
             filter,
-            sort: parse_opt::<TicketSort>("sort", &self.sort)?.unwrap_or_default(),
+            sort,
             page,
             count_limit: Some(COUNT_LIMIT),
         })
@@ -124,6 +146,9 @@ pub struct TicketRow {
     pub created: When,
     pub updated: When,
     pub awaiting: bool,
+    /// When the resolution is due (staff, where a policy applies).
+    pub due: Option<Due>,
+    pub waiting: bool,
 }
 
 impl TicketRow {
@@ -132,6 +157,7 @@ impl TicketRow {
         clock: &Clock,
         ticket: &Ticket,
         categories: &HashMap<i64, String>,
+        reading: Option<&SlaReading>,
     ) -> Self {
         Self {
             id: ticket.id.0,
@@ -150,8 +176,26 @@ impl TicketRow {
             created: clock.when(&ticket.created_at),
             updated: clock.when(&ticket.updated_at),
             awaiting: ticket.awaits_reply(),
+            due: reading.map(|r| Due::resolution(t, clock, r)),
+            waiting: ticket.waiting_on_requester,
         }
     }
+}
+
+/// The rows of a page of tickets, with their clocks as they read now.
+pub async fn rows(
+    service: &Service,
+    actor: &Actor,
+    l: &Layout,
+    tickets: &[Ticket],
+    categories: &HashMap<i64, String>,
+) -> Result<Vec<TicketRow>, WebError> {
+    let readings = service.service_levels().readings(actor, tickets).await?;
+    Ok(tickets
+        .iter()
+        .zip(&readings)
+        .map(|(ticket, r)| TicketRow::new(l.t, &l.clock, ticket, categories, r.as_ref()))
+        .collect())
 }
 
 /// A sortable column's heading: where clicking it leads and which way it sorts now.
@@ -173,29 +217,36 @@ impl SortLinks {
         } else {
             f.sort.as_str()
         };
-        let links = ["id", "status", "priority", "created_at", "updated_at"]
-            .into_iter()
-            .map(|key| {
-                let (state, next) = match current.strip_prefix('-') {
-                    Some(k) if k == key => ("descending", key.to_string()),
-                    None if current == key => ("ascending", format!("-{key}")),
-                    _ => ("none", format!("-{key}")),
-                };
-                let query = serde_urlencoded::to_string(TicketFilters {
-                    sort: next,
-                    page: None,
-                    ..f.clone()
-                })
-                .unwrap_or_default();
-                (
-                    key,
-                    SortLink {
-                        href: format!("/ui/tickets?{query}"),
-                        state,
-                    },
-                )
+        let links = [
+            "id",
+            "status",
+            "priority",
+            "created_at",
+            "updated_at",
+            "due_at",
+        ]
+        .into_iter()
+        .map(|key| {
+            let (state, next) = match current.strip_prefix('-') {
+                Some(k) if k == key => ("descending", key.to_string()),
+                None if current == key => ("ascending", format!("-{key}")),
+                _ => ("none", format!("-{key}")),
+            };
+            let query = serde_urlencoded::to_string(TicketFilters {
+                sort: next,
+                page: None,
+                ..f.clone()
             })
-            .collect();
+            .unwrap_or_default();
+            (
+                key,
+                SortLink {
+                    href: format!("/ui/tickets?{query}"),
+                    state,
+                },
+            )
+        })
+        .collect();
         Self(links)
     }
 
@@ -295,11 +346,16 @@ pub async fn list(
         limit: PAGE_SIZE,
     };
     let tickets = service.tickets();
-    let mut found = tickets.list(actor, f.query(actor, window(number))?).await?;
+    let clock = Clock::of(req, session.lang.texts());
+    let mut found = tickets
+        .list(actor, f.query(actor, window(number), &clock)?)
+        .await?;
     // Past the end (an old link, a list that shrank): the last page instead.
     if found.items.is_empty() && number > Pager::last(found.total) {
         number = Pager::last(found.total);
-        found = tickets.list(actor, f.query(actor, window(number))?).await?;
+        found = tickets
+            .list(actor, f.query(actor, window(number), &clock)?)
+            .await?;
     }
     let names = category_names(service, actor).await?;
     let l = Layout::new(req, &session, service).await;
@@ -316,11 +372,7 @@ pub async fn list(
         Vec::new()
     };
     page(&ListPage {
-        rows: found
-            .items
-            .iter()
-            .map(|ticket| TicketRow::new(t, &l.clock, ticket, &names))
-            .collect(),
+        rows: rows(service, actor, &l, &found.items, &names).await?,
         total: if found.total > COUNT_LIMIT {
             format!("{COUNT_LIMIT}+")
         } else {
@@ -348,6 +400,8 @@ fn view_label(t: &Texts, view: &str) -> &'static str {
         "queue" => t.view_queue,
         "mine" => t.view_mine,
         "unassigned_high" => t.view_unassigned_high,
+        "overdue" => t.view_overdue,
+        "due_today" => t.view_due_today,
         _ => t.view_all,
     }
 }

@@ -1,0 +1,97 @@
+//! A ticket's timeline as its page shows it: each event worded in the visitor's language.
+
+use fixdesk_usecases::domain::{
+    Priority, TicketStatus,
+    timeline::{TimelineEntry, TimelineEvent},
+};
+
+use crate::{
+    clock::{Clock, When},
+    i18n::Texts,
+    view,
+};
+
+#[derive(Debug)]
+pub struct TimelineRow {
+    pub at: When,
+    pub who: String,
+    /// `filed`, `message`, `note`, `status`, … (the CSS class `tl-…`).
+    pub kind: &'static str,
+    pub text: String,
+}
+
+fn status_word(t: &Texts, s: &str) -> String {
+    s.parse::<TicketStatus>()
+        .map(|s| view::status_label(t, s).to_string())
+        .unwrap_or_else(|_| s.to_string())
+}
+
+fn priority_word(t: &Texts, p: &str) -> String {
+    p.parse::<Priority>()
+        .map(|p| view::priority_label(t, p).to_string())
+        .unwrap_or_else(|_| p.to_string())
+}
+
+fn sla_word(t: &Texts, event: &str) -> String {
+    match event {
+        "first_response_warning" => t.tl_first_response_warning,
+        "first_response_breached" => t.tl_first_response_breached,
+        "resolution_warning" => t.tl_resolution_warning,
+        "resolution_breached" => t.tl_resolution_breached,
+        other => other,
+    }
+    .to_string()
+}
+
+impl TimelineRow {
+    pub fn new(t: &Texts, clock: &Clock, e: TimelineEntry) -> Self {
+        let kind = e.event.kind();
+        let text = match e.event {
+            TimelineEvent::Filed => t.tl_filed.to_string(),
+            // The thread has the whole text; the timeline its beginning.
+            TimelineEvent::Message { text, internal } => {
+                let short = if text.chars().count() > 140 {
+                    format!("{}…", text.chars().take(140).collect::<String>())
+                } else {
+                    text
+                };
+                if internal {
+                    format!("{}: {short}", t.tl_note)
+                } else {
+                    short
+                }
+            }
+            TimelineEvent::Attachment { filename, .. } => {
+                format!("{}: {filename}", t.tl_attachment)
+            }
+            TimelineEvent::Status { to, .. } => t.tl_status.replace("{}", &status_word(t, &to)),
+            TimelineEvent::Assignee { to: None, .. } => t.tl_unassigned.to_string(),
+            TimelineEvent::Assignee {
+                to: Some(id),
+                to_name,
+                ..
+            } => t
+                .tl_assignee
+                .replace("{}", &to_name.unwrap_or_else(|| format!("#{id}"))),
+            TimelineEvent::Priority { to, .. } => {
+                t.tl_priority.replace("{}", &priority_word(t, &to))
+            }
+            TimelineEvent::Waiting(true) => t.tl_waiting_on.to_string(),
+            TimelineEvent::Waiting(false) => t.tl_waiting_off.to_string(),
+            TimelineEvent::Sla(event) => sla_word(t, &event),
+            TimelineEvent::Edited(fields) => t.tl_edited.replace("{}", &fields.join(", ")),
+        };
+        Self {
+            at: clock.when(&e.at),
+            who: e.actor_name.unwrap_or_else(|| {
+                if e.actor_id.is_none() {
+                    t.tl_by_fixdesk.to_string()
+                } else {
+                    String::new()
+                }
+            }),
+            kind,
+            text,
+        }
+    }
+}

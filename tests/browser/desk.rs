@@ -474,3 +474,69 @@ async fn an_export_opens_right_in_a_russian_spreadsheet() {
     }
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn due_badges_the_overdue_view_and_the_timeline_explain_a_late_ticket() {
+    let app = TestApp::spawn().await;
+    let u = app.user("user1", "user").await;
+    app.user("agent1", "agent").await;
+    app.round_the_clock_policy(json!({"first_response_minutes": 60, "resolution_minutes": 120}))
+        .await;
+    let late = app.ticket(&u.token, "Сервер гудит").await["id"]
+        .as_i64()
+        .unwrap();
+    // Two and a half hours later another comes in; the first is now overdue.
+    app.service.advance_clock(chrono::Duration::minutes(150));
+    let fresh = app.ticket(&u.token, "Мышь не кликает").await["id"]
+        .as_i64()
+        .unwrap();
+    app.sla_sweep().await;
+
+    let driver = Driver::start().await;
+    let b = driver.browser(&app.base, "en").await;
+    b.sign_in("agent1", USER_PASSWORD).await;
+    b.open("/ui/tickets?view=overdue").await;
+    let rows = || {
+        b.js("return [...document.querySelectorAll('#tickets tbody tr')].map(r => Number(r.dataset.ticket))")
+    };
+    assert_eq!(
+        rows().await,
+        json!([late]),
+        "only the late ticket is overdue"
+    );
+    let badge = b
+        .js(&format!(
+            "return document.querySelector('tr[data-ticket=\"{late}\"] .due').className"
+        ))
+        .await;
+    assert!(badge.as_str().unwrap().contains("due-late"), "{badge}");
+    b.wait_for_text(&format!("tr[data-ticket='{late}']"), "late by 30 min")
+        .await;
+    // Due today: both, soonest first; the fresh one is green.
+    b.open("/ui/tickets?view=due_today").await;
+    assert_eq!(rows().await, json!([late, fresh]));
+    let fresh_badge = b
+        .js(&format!(
+            "return document.querySelector('tr[data-ticket=\"{fresh}\"] .due').className"
+        ))
+        .await;
+    assert!(
+        fresh_badge.as_str().unwrap().contains("due-ok"),
+        "{fresh_badge}"
+    );
+
+    // The ticket explains its due time and tells what happened, the sweep included.
+    b.open(&format!("/ui/tickets/{late}")).await;
+    b.wait_for_text("#due", "target 2 h 00 min of working time")
+        .await;
+    b.click("#timeline summary").await;
+    b.wait_for_text("#timeline", "Resolution overdue").await;
+    b.wait_for_text("#timeline", "Ticket filed").await;
+    // Waiting on the requester pauses the clock: the badge turns grey.
+    b.click("#wait").await;
+    b.wait_for_text("#flash", "Waiting on the requester").await;
+    b.wait_for_text("#due-resolution", "paused").await;
+    b.wait_for_text("#ticket-waiting", "Waiting on the requester")
+        .await;
+    b.close().await;
+}

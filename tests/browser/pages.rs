@@ -18,6 +18,9 @@ struct Desk {
 
 async fn desk(app: &TestApp) -> Desk {
     app.category("Принтеры").await;
+    // Service levels, so lists and tickets show their due badges.
+    app.round_the_clock_policy(json!({"first_response_minutes": 60, "resolution_minutes": 480}))
+        .await;
     let equipment = app.equipment("HP LaserJet 400", "Принтеры").await;
     let agent = app.user("agent1", "agent").await;
     let user = app.user("user1", "user").await;
@@ -39,6 +42,16 @@ async fn desk(app: &TestApp) -> Desk {
             &format!("/api/v1/equipment/{equipment}/maintenance"),
             Some(&agent.token),
             Some(json!({"maintenance_type": "repair", "description": "Замена ролика"})),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    // An internal note, marked on the agent's page.
+    let (status, body) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/tickets/{ticket}/messages"),
+            Some(&agent.token),
+            Some(json!({"message": "Проверить ролик подачи", "internal": true})),
         )
         .await;
     assert!(status.is_success(), "{body}");
@@ -83,6 +96,8 @@ async fn every_page_of_every_role_fits_the_screen_and_passes_axe() {
     ];
     let agent_pages: Vec<String> = vec![
         "/ui/tickets".into(),
+        "/ui/tickets?view=overdue".into(),
+        "/ui/tickets?view=due_today".into(),
         format!("/ui/tickets/{t}"),
         "/ui/equipment/new".into(),
         format!("/ui/equipment/{e}/edit"),

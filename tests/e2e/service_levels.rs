@@ -8,47 +8,6 @@ use fixdesk_tests::{TestApp, TestUser};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-/// A calendar working round the clock, so due times do not depend on when the test runs.
-async fn always_open(app: &TestApp, admin: &str) -> i64 {
-    let (status, body) = app
-        .call(
-            Method::POST,
-            "/api/v1/sla/calendars/",
-            Some(admin),
-            Some(json!({
-                "name": "Always",
-                "time_zone": "UTC",
-                "working_hours": vec!["00:00-24:00"; 7],
-            })),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["id"].as_i64().unwrap()
-}
-
-async fn policy(app: &TestApp, admin: &str, body: Value) -> Value {
-    let (status, body) = app
-        .call(
-            Method::POST,
-            "/api/v1/sla/policies/",
-            Some(admin),
-            Some(body),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body
-}
-
-/// Runs a sweep through the queue and waits for it.
-async fn sweep(app: &TestApp, admin: &str) {
-    app.jobs_settled().await;
-    let (status, body) = app
-        .call(Method::POST, "/api/v1/sla/check", Some(admin), None)
-        .await;
-    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
-    app.jobs_settled().await;
-}
-
 async fn ticket_as(app: &TestApp, token: &str, id: i64) -> Value {
     let (status, body) = app
         .call(
@@ -77,23 +36,15 @@ async fn notices(app: &TestApp, user: &TestUser, ticket: i64) -> Vec<String> {
 #[tokio::test]
 async fn a_ticket_is_warned_then_escalated_by_the_queue_exactly_once() {
     let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
     let agent = app.user("sla_agent", "agent").await;
     let backup = app.user("sla_backup", "agent").await;
     let user = app.user("sla_user", "user").await;
-    let calendar = always_open(&app, &admin).await;
-    policy(
-        &app,
-        &admin,
-        json!({
-            "name": "Standard",
-            "calendar_id": calendar,
-            "first_response_minutes": 60,
-            "resolution_minutes": 120,
-            "escalate_raise_priority": true,
-            "escalate_to_id": backup.id,
-        }),
-    )
+    app.round_the_clock_policy(json!({
+        "first_response_minutes": 60,
+        "resolution_minutes": 120,
+        "escalate_raise_priority": true,
+        "escalate_to_id": backup.id,
+    }))
     .await;
     let t = app.ticket(&user.token, "Проектор мигает").await;
     let id = t["id"].as_i64().unwrap();
@@ -108,7 +59,7 @@ async fn a_ticket_is_warned_then_escalated_by_the_queue_exactly_once() {
 
     // 100 minutes on: first response broken, resolution 83 % used.
     app.service.advance_clock(Duration::minutes(100));
-    sweep(&app, &admin).await;
+    app.sla_sweep().await;
     assert_eq!(
         notices(&app, &agent, id).await,
         vec!["sla_warning", "sla_warning"],
@@ -131,7 +82,7 @@ async fn a_ticket_is_warned_then_escalated_by_the_queue_exactly_once() {
     let before = app
         .count("SELECT COUNT(*) FROM notifications WHERE notification_type LIKE 'sla_%'")
         .await;
-    sweep(&app, &admin).await;
+    app.sla_sweep().await;
     assert_eq!(
         app.count("SELECT COUNT(*) FROM notifications WHERE notification_type LIKE 'sla_%'")
             .await,
@@ -140,7 +91,7 @@ async fn a_ticket_is_warned_then_escalated_by_the_queue_exactly_once() {
 
     // Past the resolution target: escalated as the policy says.
     app.service.advance_clock(Duration::minutes(30));
-    sweep(&app, &admin).await;
+    app.sla_sweep().await;
     let seen = ticket_as(&app, &agent.token, id).await;
     assert_eq!(seen["priority"], "high", "{seen}");
     assert_eq!(seen["assigned_to_id"], backup.id);
@@ -231,16 +182,10 @@ async fn a_ticket_is_warned_then_escalated_by_the_queue_exactly_once() {
 #[tokio::test]
 async fn waiting_on_the_requester_pauses_the_clocks_until_they_answer() {
     let app = TestApp::spawn().await;
-    let admin = app.admin_token().await;
     let agent = app.user("wait_agent", "agent").await;
     let user = app.user("wait_user", "user").await;
-    let calendar = always_open(&app, &admin).await;
-    policy(
-        &app,
-        &admin,
-        json!({"name": "Std", "calendar_id": calendar, "first_response_minutes": 30, "resolution_minutes": 240}),
-    )
-    .await;
+    app.round_the_clock_policy(json!({"first_response_minutes": 30, "resolution_minutes": 240}))
+        .await;
     let id = app.ticket(&user.token, "Принтер жуёт бумагу").await["id"]
         .as_i64()
         .unwrap();
@@ -539,12 +484,15 @@ async fn calendars_and_policies_are_checked_and_kept_by_admins() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    let p = policy(
-        &app,
-        &admin,
-        json!({"name": "High", "priority": "high", "calendar_id": cal["id"], "first_response_minutes": 30, "resolution_minutes": 240}),
-    )
-    .await;
+    let (status, p) = app
+        .call(
+            Method::POST,
+            "/api/v1/sla/policies/",
+            Some(&admin),
+            Some(json!({"name": "High", "priority": "high", "calendar_id": cal["id"], "first_response_minutes": 30, "resolution_minutes": 240})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
     assert_eq!(p["priority"], "high");
     let (status, policies) = app
         .call(

@@ -431,6 +431,51 @@ impl TestApp {
         }
     }
 
+    /// Sets up a calendar open round the clock (so due times do not depend on when a test
+    /// runs) and a default service-level policy on it with `terms` (its targets, escalation);
+    /// returns the policy.
+    pub async fn round_the_clock_policy(&self, terms: Value) -> Value {
+        let admin = self.admin_token().await;
+        let (status, calendar) = self
+            .call(
+                Method::POST,
+                "/api/v1/sla/calendars/",
+                Some(&admin),
+                Some(json!({
+                    "name": "Always",
+                    "time_zone": "UTC",
+                    "working_hours": vec!["00:00-24:00"; 7],
+                })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{calendar}");
+        let mut body = json!({"name": "Standard", "calendar_id": calendar["id"]});
+        if let (Some(b), Some(t)) = (body.as_object_mut(), terms.as_object()) {
+            b.extend(t.clone());
+        }
+        let (status, policy) = self
+            .call(
+                Method::POST,
+                "/api/v1/sla/policies/",
+                Some(&admin),
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{policy}");
+        policy
+    }
+
+    /// Runs a service-level sweep through the job queue and waits for it.
+    pub async fn sla_sweep(&self) {
+        let admin = self.admin_token().await;
+        self.jobs_settled().await;
+        let (status, body) = self
+            .call(Method::POST, "/api/v1/sla/check", Some(&admin), None)
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        self.jobs_settled().await;
+    }
+
     /// Files a ticket as the holder of `token` and returns it.
     pub async fn ticket(&self, token: &str, title: &str) -> Value {
         let (status, body) = self

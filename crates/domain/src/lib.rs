@@ -58,7 +58,7 @@ pub use role::Role;
 pub use service_error::ServiceError;
 pub use statistics::{AgentPerformance, PeriodStats, StatsPeriod, TicketSummary, UserActivity};
 pub use ticket::{
-    Description, DeskRules, NewTicket, Priority, Resolution, RoomNumber, Ticket, TicketChanges,
-    TicketFilter, TicketQuery, TicketSort, TicketSortKey, TicketStatus, Title,
+    Description, DeskRules, DueView, NewTicket, Priority, Resolution, RoomNumber, Ticket,
+    TicketChanges, TicketFilter, TicketQuery, TicketSort, TicketSortKey, TicketStatus, Title,
 };
 pub use user::{Email, FullName, NewUser, Password, User, UserChanges, Username, display_name};

@@ -7,9 +7,9 @@ pub fn now() -> NaiveDateTime {
     Utc::now().naive_utc().trunc_subsecs(0)
 }
 
-/// The service's "now" for its timers (the service-level clocks and their sweep): real time,
-/// which tests and drills move forward with [`crate::Fixdesk::advance_clock`] instead of
-/// sleeping through a working day.
+/// The service's "now" for tickets and their service-level clocks: real time, which tests and
+/// drills move forward with [`crate::Fixdesk::advance_clock`] instead of sleeping through a
+/// working day.
 #[derive(Debug, Default)]
 pub(crate) struct Clock {
     ahead_secs: std::sync::atomic::AtomicI64,

@@ -17,9 +17,7 @@ use fixdesk_repository::{
 };
 use fixdesk_usecases::{ServiceError, TicketPage, TicketUseCases, async_trait};
 
-use crate::{
-    clock, context::Context, files::remove_all, recipients, service_levels::clocks, trail,
-};
+use crate::{context::Context, files::remove_all, recipients, service_levels::clocks, trail};
 
 #[derive(Debug, Clone)]
 pub struct Tickets {
@@ -138,8 +136,8 @@ impl Tickets {
                 query.filter.search_authors = authors_named(conn, search).await?;
             }
         }
-        if query.filter.overdue {
-            query.filter.due_between = Some((None, self.ctx.clock.now()));
+        if let Some(view) = query.filter.due {
+            query.filter.due_between = Some(view.window(self.ctx.clock.now()));
         }
         let query = Self::scoped(actor, query);
         let items = tickets::list(conn, &query)
@@ -181,7 +179,7 @@ impl Tickets {
             chrono::NaiveDateTime,
         ) -> Result<Option<(TicketUpdate, String)>, ServiceError>,
     ) -> Result<Ticket, ServiceError> {
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let before = load(uow.conn(), id).await?;
         let Some((change, description)) = decide(&before, now)? else {
@@ -207,7 +205,7 @@ impl Tickets {
         now: chrono::NaiveDateTime,
     ) -> Result<Ticket, ServiceError> {
         let book = self.ctx.sla_book.get(conn).await?;
-        change.sla = clocks::after_change(&book, before, &change, self.ctx.clock.now().max(now));
+        change.sla = clocks::after_change(&book, before, &change, now);
         let after = tickets::update(conn, before.id, change, now).await?;
         Self::record(conn, actor, before, &after, description, client, now).await?;
         Ok(after)
@@ -227,9 +225,8 @@ impl Tickets {
             return Ok(());
         }
         let book = self.ctx.sla_book.get(conn).await?;
-        let at = self.ctx.clock.now().max(now);
         let change = if actor.role.is_staff() {
-            match clocks::answered(&book, t, at) {
+            match clocks::answered(&book, t, now) {
                 Some(sla) => TicketUpdate {
                     sla: Some(Some(sla)),
                     ..Default::default()
@@ -241,7 +238,7 @@ impl Tickets {
                 waiting_on_requester: Some(false),
                 ..Default::default()
             };
-            change.sla = clocks::after_change(&book, t, &change, at);
+            change.sla = clocks::after_change(&book, t, &change, now);
             change
         } else {
             return Ok(());
@@ -277,7 +274,7 @@ impl TicketUseCases for Tickets {
         new: NewTicket,
         client: &ClientInfo,
     ) -> Result<Ticket, ServiceError> {
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         if let Some(c) = new.category_id {
             ensure_category(uow.conn(), c).await?;
@@ -323,7 +320,7 @@ impl TicketUseCases for Tickets {
         changes: TicketChanges,
         client: &ClientInfo,
     ) -> Result<Ticket, ServiceError> {
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let before = load(uow.conn(), id).await?;
         let altered = changes.altered_fields(&before);
@@ -388,7 +385,7 @@ impl TicketUseCases for Tickets {
         id: TicketId,
         client: &ClientInfo,
     ) -> Result<(), ServiceError> {
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let t = load(uow.conn(), id).await?;
         let mut files = Vec::new();
@@ -426,7 +423,7 @@ impl TicketUseCases for Tickets {
         client: &ClientInfo,
     ) -> Result<Ticket, ServiceError> {
         actor.require_staff()?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let before = load(uow.conn(), id).await?;
         ensure_can_work(actor, &before)?;
@@ -453,7 +450,7 @@ impl TicketUseCases for Tickets {
         actor
             .require_staff()
             .map_err(|_| DomainError::AssignStaffOnly)?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let before = load(uow.conn(), id).await?;
         if before.status == TicketStatus::Closed {
@@ -482,7 +479,7 @@ impl TicketUseCases for Tickets {
         client: &ClientInfo,
     ) -> Result<Ticket, ServiceError> {
         actor.require_staff()?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let before = load(uow.conn(), id).await?;
         ensure_can_work(actor, &before)?;
@@ -515,7 +512,7 @@ impl TicketUseCases for Tickets {
         id: TicketId,
         client: &ClientInfo,
     ) -> Result<Ticket, ServiceError> {
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let before = load(uow.conn(), id).await?;
         if actor.role.is_staff() {
@@ -548,7 +545,7 @@ impl TicketUseCases for Tickets {
         message: String,
         client: &ClientInfo,
     ) -> Result<Ticket, ServiceError> {
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let before = load(uow.conn(), id).await?;
         actor
@@ -722,7 +719,7 @@ impl TicketUseCases for Tickets {
         if internal && !actor.role.is_staff() {
             return Err(DomainError::NotesStaffOnly.into());
         }
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let t = load(uow.conn(), id).await?;
         visibility(actor, &t)?;

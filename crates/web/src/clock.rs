@@ -50,17 +50,6 @@ impl Clock {
         self.now
     }
 
-    /// The end of the visitor's day (their next local midnight), as a stored (UTC) time.
-    pub fn end_of_today(&self) -> NaiveDateTime {
-        let tomorrow = self.local(&self.now).date_naive() + chrono::Days::new(1);
-        let midnight = tomorrow.and_hms_opt(0, 0, 0).unwrap_or_default();
-        self.zone
-            .tz()
-            .from_local_datetime(&midnight)
-            .earliest()
-            .map_or(midnight, |t| t.naive_utc())
-    }
-
     /// The local wall-clock time of a stored (UTC) time.
     pub fn local(&self, at: &NaiveDateTime) -> chrono::DateTime<chrono_tz::Tz> {
         self.zone.tz().from_utc_datetime(at)

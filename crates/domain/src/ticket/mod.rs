@@ -277,9 +277,37 @@ pub struct TicketFilter {
     /// until): "overdue" is `(None, now)`, "due today" `(None, end of today)`. Paused clocks
     /// (waiting on the requester) are not due.
     pub due_between: Option<(Option<NaiveDateTime>, NaiveDateTime)>,
-    /// Only open tickets whose running resolution clock is past due now (the service turns
-    /// this into `due_between` with its own clock).
-    pub overdue: bool,
+    /// A named window of due times, which the service turns into `due_between` with its own
+    /// clock.
+    pub due: Option<DueView>,
+}
+
+/// The due-time views of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DueView {
+    /// Past due now.
+    Overdue,
+    /// Due before the end of today in this zone (the overdue included).
+    Today(chrono_tz::Tz),
+}
+
+impl DueView {
+    /// The window of due times the view means at `now` (UTC).
+    pub fn window(self, now: NaiveDateTime) -> (Option<NaiveDateTime>, NaiveDateTime) {
+        use chrono::TimeZone as _;
+        match self {
+            DueView::Overdue => (None, now),
+            DueView::Today(zone) => {
+                let tomorrow = zone.from_utc_datetime(&now).date_naive() + chrono::Days::new(1);
+                let midnight = tomorrow.and_hms_opt(0, 0, 0).unwrap_or(now);
+                let end = zone
+                    .from_local_datetime(&midnight)
+                    .earliest()
+                    .map_or(midnight, |t| t.naive_utc());
+                (None, end)
+            }
+        }
+    }
 }
 
 /// A list request: filters, order and window.
@@ -297,6 +325,21 @@ pub struct TicketQuery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn today_ends_at_the_zones_midnight() {
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+            .and_then(|d| d.and_hms_opt(22, 30, 0))
+            .unwrap();
+        // 22:30 UTC is already 01:30 tomorrow in Moscow: its day ends at 21:00 UTC tomorrow.
+        let (_, end) = DueView::Today(chrono_tz::Europe::Moscow).window(now);
+        assert_eq!(end.to_string(), "2026-12-08 21:00:00");
+        assert_eq!(
+            DueView::Today(chrono_tz::UTC).window(now).1.to_string(),
+            "2026-12-08 00:00:00"
+        );
+        assert_eq!(DueView::Overdue.window(now), (None, now));
+    }
 
     #[test]
     fn sort_parses_keys_and_direction() {

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 
 use askama::Template;
 use fixdesk_usecases::domain::{
-    Actor, CategoryId, Page, PreferencesChange, Priority, Ticket, TicketFilter, TicketQuery,
-    TicketSort, TicketSortKey, TicketStatus, sla::SlaReading,
+    Actor, CategoryId, DueView, Page, PreferencesChange, Priority, Ticket, TicketFilter,
+    TicketQuery, TicketSort, TicketSortKey, TicketStatus, sla::SlaReading,
 };
 use poem::{
     Request, Response, handler,
@@ -101,8 +101,8 @@ impl TicketFilters {
                     filter.assigned_to_id = Some(actor.id);
                     filter.open_only = filter.status.is_none();
                 }
-                "overdue" => filter.overdue = true,
-                "due_today" => filter.due_between = Some((None, clock.end_of_today())),
+                "overdue" => filter.due = Some(DueView::Overdue),
+                "due_today" => filter.due = Some(DueView::Today(clock.zone.tz())),
                 "unassigned_high" => {
                     filter.unassigned = true;
                     filter.open_only = true;
@@ -112,7 +112,7 @@ impl TicketFilters {
             }
         }
         // A view of due times reads soonest first unless a column was chosen.
-        let due_view = filter.overdue || filter.due_between.is_some();
+        let due_view = filter.due.is_some();
         let sort = match parse_opt::<TicketSort>("sort", &self.sort)? {
             Some(s) => s,
             None if due_view => TicketSort {

@@ -22,6 +22,8 @@ mod m20261202_000015_create_login_failures;
 mod m20261202_000016_create_user_preferences;
 mod m20261202_000017_ticket_last_message_by;
 mod m20261202_000018_service_levels;
+mod m20261202_000019_assignment_rules;
+mod m20261202_000020_canned_replies;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -48,6 +50,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_create_user_preferences::Migration),
             Box::new(m20261202_000017_ticket_last_message_by::Migration),
             Box::new(m20261202_000018_service_levels::Migration),
+            Box::new(m20261202_000019_assignment_rules::Migration),
+            Box::new(m20261202_000020_canned_replies::Migration),
         ]
     }
 }

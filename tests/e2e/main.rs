@@ -1,9 +1,11 @@
 //! End-to-end tests: one binary, a module per area (one link instead of many).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod assignment;
 mod attachments;
 mod audit;
 mod auth;
+mod canned_replies;
 mod categories;
 mod connections;
 mod durability;

@@ -130,9 +130,9 @@ async fn a_ticket_is_warned_then_escalated_by_the_queue_exactly_once() {
         .iter()
         .map(|e| {
             let kind = e["kind"].as_str().unwrap().to_string();
-            let detail = e["text"]
+            let detail = e["to"]
                 .as_str()
-                .or(e["to"].as_str())
+                .or(e["text"].as_str())
                 .unwrap_or_default()
                 .to_string();
             (kind, detail)

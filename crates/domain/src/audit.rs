@@ -55,6 +55,9 @@ pub enum AuditEntity {
     Attachment,
     SlaCalendar,
     SlaPolicy,
+    AssignmentRule,
+    Absence,
+    CannedReply,
     /// A request that was refused.
     Request,
 }
@@ -72,6 +75,9 @@ impl AuditEntity {
             AuditEntity::Attachment => "attachment",
             AuditEntity::SlaCalendar => "sla_calendar",
             AuditEntity::SlaPolicy => "sla_policy",
+            AuditEntity::AssignmentRule => "assignment_rule",
+            AuditEntity::Absence => "absence",
+            AuditEntity::CannedReply => "canned_reply",
             AuditEntity::Request => "request",
         }
     }

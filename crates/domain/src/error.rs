@@ -147,6 +147,18 @@ pub enum DomainError {
     NotesStaffOnly,
     #[error("Проверка сроков уже запланирована")]
     SweepPending,
+    #[error("Правило назначения не найдено")]
+    RuleNotFound,
+    #[error("Для этой категории уже есть правило назначения")]
+    RuleExists,
+    #[error("Отсутствие не найдено")]
+    AbsenceNotFound,
+    #[error("Очередь пуста: новых заявок без исполнителя нет")]
+    QueueEmpty,
+    #[error("Шаблон ответа не найден")]
+    CannedReplyNotFound,
+    #[error("Общие шаблоны ответов ведут администраторы")]
+    SharedRepliesAdminOnly,
 }
 
 /// What sort of refusal an error is, so each transport maps it to its own answer (a status
@@ -181,6 +193,7 @@ impl DomainError {
             D::InvalidAssignee | D::AgentNotFound => Some("assignee"),
             D::UnknownCalendar => Some("calendar_id"),
             D::CalendarNameTaken => Some("name"),
+            D::RuleExists => Some("category_id"),
             _ => None,
         }
     }
@@ -204,7 +217,11 @@ impl DomainError {
             | D::EquipmentNotFound
             | D::AgentNotFound
             | D::CalendarNotFound
-            | D::PolicyNotFound => ErrorKind::NotFound,
+            | D::PolicyNotFound
+            | D::RuleNotFound
+            | D::AbsenceNotFound
+            | D::QueueEmpty
+            | D::CannedReplyNotFound => ErrorKind::NotFound,
             D::AdminRequired
             | D::StaffRequired
             | D::CannotViewUser
@@ -225,7 +242,8 @@ impl DomainError {
             | D::EquipmentDeleteAdminOnly
             | D::CannotAttach
             | D::CannotDeleteAttachment
-            | D::NotesStaffOnly => ErrorKind::Forbidden,
+            | D::NotesStaffOnly
+            | D::SharedRepliesAdminOnly => ErrorKind::Forbidden,
             D::TicketLocked
             | D::AlreadyClaimed
             | D::TicketClosed
@@ -251,7 +269,8 @@ impl DomainError {
             | D::ImportTargetNotEmpty
             | D::ExportTooLarge
             | D::UnknownCalendar
-            | D::CalendarNameTaken => ErrorKind::Rejected,
+            | D::CalendarNameTaken
+            | D::RuleExists => ErrorKind::Rejected,
         }
     }
 }

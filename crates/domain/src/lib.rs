@@ -3,8 +3,10 @@
 //! a runtime, so every rule can be unit-tested in isolation and reused by any transport.
 
 pub mod actor;
+pub mod assignment;
 pub mod attachment;
 pub mod audit;
+pub mod canned;
 pub mod category;
 pub mod client;
 pub mod equipment;

@@ -81,7 +81,19 @@ fn text(v: Option<&Value>) -> Option<String> {
 /// events; message and file rows are left to the thread and the attachments).
 fn from_audit(r: &AuditRecord) -> Vec<TimelineEvent> {
     if r.action_type == "CREATE" {
-        return vec![TimelineEvent::Filed];
+        // A rule may have given the ticket to someone as it was filed.
+        let assigned = r
+            .new_values
+            .as_ref()
+            .and_then(|v| v.get("assigned_to_id"))
+            .and_then(Value::as_i64);
+        let mut events = vec![TimelineEvent::Filed];
+        events.extend(assigned.map(|to| TimelineEvent::Assignee {
+            from: None,
+            to: Some(to),
+            to_name: None,
+        }));
+        return events;
     }
     let (Some(Value::Object(new)), old) = (&r.new_values, r.old_values.as_ref()) else {
         return Vec::new();

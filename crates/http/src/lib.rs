@@ -68,6 +68,8 @@ pub fn api(service: Service, config: HttpConfig) -> impl Endpoint {
             apis::AttachmentsApi,
             apis::ExportsApi,
             apis::ServiceLevelsApi,
+            apis::AssignmentApi,
+            apis::CannedRepliesApi,
         ),
         "fixdesk",
         API_VERSION,

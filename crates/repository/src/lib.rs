@@ -5,9 +5,11 @@
 mod entities;
 mod error;
 
+pub mod assignment;
 pub mod attachments;
 pub mod audit;
 pub mod batch;
+pub mod canned;
 pub mod categories;
 pub mod equipment;
 pub mod import;

@@ -51,6 +51,7 @@ async fn seed(db: &DatabaseConnection, n: usize) -> Result<(), RepoError> {
             equipment_id: None,
             creator_id: people[i % people.len()],
             creator_name: format!("User {}", i % people.len()),
+            assignee: None,
         };
         let t = tickets::insert(db, row, None, now()).await?;
         let change = tickets::TicketUpdate {

@@ -34,6 +34,8 @@ pub struct NewTicketRow {
     /// The creator's display name, known to the caller: the new ticket is answered without
     /// reading it back.
     pub creator_name: String,
+    /// Given by an assignment rule: the ticket starts in work with them.
+    pub assignee: Option<UserId>,
 }
 
 /// Columns to change; `None` leaves a column as it is.
@@ -177,7 +179,12 @@ pub async fn insert<C: ConnectionTrait>(
         search_text: Set(search_text(&row.title, &row.description)),
         title: Set(row.title),
         description: Set(row.description),
-        status: Set(TicketStatus::New.rank()),
+        status: Set(if row.assignee.is_some() {
+            TicketStatus::InProgress
+        } else {
+            TicketStatus::New
+        }
+        .rank()),
         priority: Set(row.priority.rank()),
         resolution: Set(None),
         room_number: Set(row.room_number),
@@ -187,7 +194,7 @@ pub async fn insert<C: ConnectionTrait>(
         status_changed_at: Set(now),
         is_hidden_for_creator: Set(false),
         creator_id: Set(row.creator_id.0),
-        assigned_to_id: Set(None),
+        assigned_to_id: Set(row.assignee.map(|u| u.0)),
         category_id: Set(row.category_id.map(|c| c.0)),
         equipment_id: Set(row.equipment_id.map(|e| e.0)),
         messages_count: Set(0),
@@ -198,9 +205,13 @@ pub async fn insert<C: ConnectionTrait>(
     };
     set_clocks(&mut model, sla);
     let model = model.insert(conn).await?;
+    let assignee = match row.assignee {
+        Some(a) => users::display_names(conn, [a]).await?.remove(&a),
+        None => None,
+    };
     let names = Names {
         creator: Some(row.creator_name),
-        assignee: None,
+        assignee,
     };
     to_domain(model, names)
 }
@@ -627,4 +638,31 @@ pub async fn for_equipment<C: ConnectionTrait>(
         .filter(ticket::Column::EquipmentId.eq(id.0))
         .count(conn)
         .await?)
+}
+
+/// The head of the queue: new tickets nobody holds, the soonest due first (those without a
+/// due time after), then the oldest.
+pub async fn queue_head<C: ConnectionTrait>(
+    conn: &C,
+    limit: u64,
+) -> Result<Vec<TicketId>, RepoError> {
+    Ok(ticket::Entity::find()
+        .select_only()
+        .column(ticket::Column::Id)
+        .filter(ticket::Column::Status.eq(TicketStatus::New.rank()))
+        .filter(ticket::Column::AssignedToId.is_null())
+        .order_by_with_nulls(
+            ticket::Column::SlaResolutionDueAt,
+            Order::Asc,
+            NullOrdering::Last,
+        )
+        .order_by_asc(ticket::Column::CreatedAt)
+        .order_by_asc(ticket::Column::Id)
+        .limit(limit)
+        .into_tuple::<i64>()
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(TicketId)
+        .collect())
 }

@@ -9,14 +9,16 @@ use fixdesk_migration::{Migrator, MigratorTrait};
 use fixdesk_repository::secrets;
 
 use fixdesk_usecases::{
-    AttachmentUseCases, AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases,
-    ExportUseCases, Gauge, Helpdesk, NotificationUseCases, ServiceError, ServiceLevelUseCases,
-    StatisticsUseCases, TicketUseCases, UserUseCases, async_trait,
+    AssignmentUseCases, AttachmentUseCases, AuditUseCases, AuthUseCases, CannedReplyUseCases,
+    CategoryUseCases, EquipmentUseCases, ExportUseCases, Gauge, Helpdesk, NotificationUseCases,
+    ServiceError, ServiceLevelUseCases, StatisticsUseCases, TicketUseCases, UserUseCases,
+    async_trait,
 };
 
 use crate::{
-    Attachments, AuditLog, Auth, Categories, EquipmentRegister, Exports, Notifications, Operator,
-    PasswordHasher, SeededAdmin, ServiceSettings, SigningSecret, Statistics, Tickets, Users, clock,
+    Assignment, Attachments, AuditLog, Auth, CannedReplies, Categories, EquipmentRegister, Exports,
+    Notifications, Operator, PasswordHasher, SeededAdmin, ServiceSettings, SigningSecret,
+    Statistics, Tickets, Users, clock,
     clock::Clock,
     context::Context,
     files::LocalDisk,
@@ -46,6 +48,8 @@ pub struct Fixdesk {
     attachments: Attachments,
     exports: Exports,
     service_levels: ServiceLevels,
+    assignment: Assignment,
+    canned_replies: CannedReplies,
     operator: Operator,
 }
 
@@ -117,6 +121,8 @@ impl Fixdesk {
             attachments: Attachments::new(ctx.clone()),
             operator: Operator::new(ctx.clone()),
             service_levels: ServiceLevels::new(ctx.clone()),
+            assignment: Assignment::new(ctx.clone()),
+            canned_replies: CannedReplies::new(ctx.clone()),
             ctx,
         })
     }
@@ -189,6 +195,14 @@ impl Helpdesk for Fixdesk {
 
     fn service_levels(&self) -> &dyn ServiceLevelUseCases {
         &self.service_levels
+    }
+
+    fn assignment(&self) -> &dyn AssignmentUseCases {
+        &self.assignment
+    }
+
+    fn canned_replies(&self) -> &dyn CannedReplyUseCases {
+        &self.canned_replies
     }
 
     async fn healthy(&self) -> bool {

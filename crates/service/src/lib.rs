@@ -4,9 +4,11 @@
 //!
 //! Build everything through [`Fixdesk`], which other Rust programs can embed directly.
 
+mod assignment;
 mod attachments;
 mod audit_log;
 mod auth;
+mod canned;
 mod categories;
 mod clock;
 mod context;
@@ -35,17 +37,20 @@ mod trail;
 mod users;
 mod worker;
 
+pub use assignment::Assignment;
 pub use attachments::Attachments;
 pub use audit_log::AuditLog;
 pub use auth::Auth;
+pub use canned::CannedReplies;
 pub use categories::Categories;
 pub use equipment::EquipmentRegister;
 pub use exports::Exports;
 pub use facade::Fixdesk;
 pub use fixdesk_usecases::{
-    AttachmentUseCases, AuditPage, AuditUseCases, AuthUseCases, ByteStream, CategoryUseCases,
-    EquipmentUseCases, ExportUseCases, Helpdesk, IssuedToken, ServiceError, ServiceLevelUseCases,
-    StatisticsUseCases, TicketPage, TicketUseCases, UserBasic, UserUseCases,
+    AssignmentUseCases, AttachmentUseCases, AuditPage, AuditUseCases, AuthUseCases, ByteStream,
+    CannedReplyUseCases, CategoryUseCases, EquipmentUseCases, ExportUseCases, Helpdesk,
+    IssuedToken, ServiceError, ServiceLevelUseCases, StatisticsUseCases, TicketPage,
+    TicketUseCases, UserBasic, UserUseCases,
 };
 pub use hashing::{HashingLimits, PasswordHasher};
 pub use import::{ImportOptions, ImportReport, Progress, Repair};

@@ -47,6 +47,24 @@ pub(crate) fn ticket_created(
     )
 }
 
+/// Tells the agent an assignment rule gave a new ticket to.
+pub(crate) fn auto_assigned(
+    batch: &mut Batch,
+    t: &Ticket,
+    now: NaiveDateTime,
+) -> Result<(), RepoError> {
+    let Some(assignee) = t.assigned_to_id else {
+        return Ok(());
+    };
+    let notice = Notice {
+        kind: NotificationKind::TicketAssigned,
+        title: format!("Вам назначена заявка #{}", t.id),
+        message: t.title.clone(),
+        related_id: Some(t.id.0),
+    };
+    notifications::notify(batch, Audience::Person(assignee), notice, now)
+}
+
 /// What a `notify_new_ticket` job remembers. Earlier versions told the staff of a new
 /// ticket in such a job; one they queued before an upgrade still runs.
 #[derive(Debug, Deserialize)]

@@ -17,7 +17,9 @@ use fixdesk_repository::{
 };
 use fixdesk_usecases::{ServiceError, TicketPage, TicketUseCases, async_trait};
 
-use crate::{context::Context, files::remove_all, recipients, service_levels::clocks, trail};
+use crate::{
+    assignment, context::Context, files::remove_all, recipients, service_levels::clocks, trail,
+};
 
 #[derive(Debug, Clone)]
 pub struct Tickets {
@@ -66,7 +68,10 @@ async fn authors_named<C: ConnectionTrait>(
         .collect())
 }
 
-async fn load<C: ConnectionTrait>(conn: &C, id: TicketId) -> Result<Ticket, ServiceError> {
+pub(crate) async fn load<C: ConnectionTrait>(
+    conn: &C,
+    id: TicketId,
+) -> Result<Ticket, ServiceError> {
     tickets::find(conn, id)
         .await?
         .ok_or_else(|| DomainError::TicketNotFound.into())
@@ -249,7 +254,7 @@ impl Tickets {
 
     /// What follows every change of a ticket, in its unit of work: the statistics counters,
     /// the notifications, the audit row.
-    async fn record<C: ConnectionTrait>(
+    pub(crate) async fn record<C: ConnectionTrait>(
         conn: &C,
         actor: &Actor,
         before: &Ticket,
@@ -284,6 +289,10 @@ impl TicketUseCases for Tickets {
         }
         let book = self.ctx.sla_book.get(uow.conn()).await?;
         let sla = clocks::at_filing(&book, new.category_id, new.priority, now);
+        let assignee = match new.category_id {
+            Some(c) => assignment::pick(uow.conn(), c, now.date(), None).await?,
+            None => None,
+        };
         let row = tickets::NewTicketRow {
             title: new.title.into_inner(),
             description: new.description.into_inner(),
@@ -293,11 +302,13 @@ impl TicketUseCases for Tickets {
             equipment_id: new.equipment_id,
             creator_id: actor.id,
             creator_name: actor.display_name(),
+            assignee,
         };
         let ticket = tickets::insert(uow.conn(), row, sla, now).await?;
         let mut batch = Batch::on(uow.conn());
         statistics::record(&mut batch, None, Some(&ticket));
         recipients::ticket_created(&mut batch, actor.id, &ticket, now)?;
+        recipients::auto_assigned(&mut batch, &ticket, now)?;
         let entry = trail::ticket_created(actor.id, &ticket, client);
         trail::commit_with(uow, batch, entry, now).await?;
         Ok(ticket.seen_by(actor))
@@ -328,8 +339,19 @@ impl TicketUseCases for Tickets {
         if altered.is_empty() {
             return Ok(before);
         }
+        // A ticket moved to a category with a rule goes to its group, unless the request
+        // names an assignee or someone of that group already holds it. The rule does this, not
+        // the actor: a requester recategorising their ticket needs no right to assign.
+        let mut by_rule = None;
         if let Patch::Value(c) = changes.category_id {
             ensure_category(uow.conn(), c).await?;
+            if before.category_id != Some(c)
+                && before.status != TicketStatus::Closed
+                && matches!(changes.assigned_to_id, Patch::Absent)
+            {
+                by_rule =
+                    assignment::pick(uow.conn(), c, now.date(), before.assigned_to_id).await?;
+            }
         }
         if let Patch::Value(e) = changes.equipment_id {
             ensure_equipment(uow.conn(), e).await?;
@@ -370,6 +392,13 @@ impl TicketUseCases for Tickets {
             .resolution
             .into_change()
             .map(|r| r.map(|r| r.into_inner()));
+        if let Some(agent) = by_rule {
+            if change.status.is_none() && before.status == TicketStatus::New {
+                let moved = status_change(&before, TicketStatus::InProgress, now);
+                change.status = moved.status;
+            }
+            change.assigned_to_id = Some(Some(agent));
+        }
         let fields: Vec<&str> = altered.iter().map(|f| f.as_str()).collect();
         let description = format!("Изменена заявка #{id}: {}", fields.join(", "));
         let after = self

@@ -3,9 +3,9 @@ use async_trait::async_trait;
 use fixdesk_domain::NotReady;
 
 use crate::{
-    AttachmentUseCases, AuditUseCases, AuthUseCases, CategoryUseCases, EquipmentUseCases,
-    ExportUseCases, Gauge, NotificationUseCases, ServiceLevelUseCases, StatisticsUseCases,
-    TicketUseCases, UserUseCases,
+    AssignmentUseCases, AttachmentUseCases, AuditUseCases, AuthUseCases, CannedReplyUseCases,
+    CategoryUseCases, EquipmentUseCases, ExportUseCases, Gauge, NotificationUseCases,
+    ServiceLevelUseCases, StatisticsUseCases, TicketUseCases, UserUseCases,
 };
 
 /// The whole of fixdesk as a transport sees it: one handle per area.
@@ -22,6 +22,8 @@ pub trait Helpdesk: Send + Sync {
     fn attachments(&self) -> &dyn AttachmentUseCases;
     fn exports(&self) -> &dyn ExportUseCases;
     fn service_levels(&self) -> &dyn ServiceLevelUseCases;
+    fn assignment(&self) -> &dyn AssignmentUseCases;
+    fn canned_replies(&self) -> &dyn CannedReplyUseCases;
     /// Whether the database answers.
     async fn healthy(&self) -> bool;
     /// Whether this instance should take traffic: the storage takes a write that will

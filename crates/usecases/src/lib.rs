@@ -2,9 +2,11 @@
 //! the service, and (from the domain) the one error type it answers with. Implemented by `fixdesk-service`;
 //! depending on this crate alone keeps a transport free of any database code.
 
+mod assignment;
 mod attachments;
 mod audit;
 mod auth;
+mod canned;
 mod categories;
 mod equipment;
 mod exports;
@@ -16,9 +18,11 @@ mod statistics;
 mod tickets;
 mod users;
 
+pub use assignment::AssignmentUseCases;
 pub use attachments::{AttachmentUseCases, ByteStream, StagedFile};
 pub use audit::{AuditPage, AuditUseCases};
 pub use auth::{AuthUseCases, IssuedToken};
+pub use canned::CannedReplyUseCases;
 pub use categories::CategoryUseCases;
 pub use equipment::EquipmentUseCases;
 pub use exports::ExportUseCases;

@@ -116,6 +116,21 @@
     narrow();
   }
 
+  // A canned reply, chosen, goes into the reply where the cursor is.
+  var canned = document.getElementById("canned");
+  if (canned) {
+    canned.addEventListener("change", function () {
+      var box = document.getElementById("message");
+      var text = canned.value;
+      if (!text || !box) return;
+      var at = box.selectionStart || box.value.length;
+      box.value = box.value.slice(0, at) + text + box.value.slice(box.selectionEnd || at);
+      canned.value = "";
+      box.focus();
+      box.selectionStart = box.selectionEnd = at + text.length;
+    });
+  }
+
   // An export that is still running: look again shortly.
   var exporting = document.querySelector("[data-refresh]");
   if (exporting) {

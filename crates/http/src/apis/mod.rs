@@ -1,8 +1,10 @@
 //! The `/api/v1` operations, one struct per tag.
 
+mod assignment;
 mod attachments;
 mod audit;
 mod auth;
+mod canned;
 mod categories;
 mod equipment;
 mod exports;
@@ -12,9 +14,11 @@ mod statistics;
 mod tickets;
 mod users;
 
+pub use assignment::AssignmentApi;
 pub use attachments::{AttachmentsApi, download as download_attachment};
 pub use audit::AuditApi;
 pub use auth::AuthApi;
+pub use canned::CannedRepliesApi;
 pub use categories::CategoriesApi;
 pub use equipment::EquipmentApi;
 pub use exports::{ExportsApi, download as download_export};
@@ -53,4 +57,8 @@ pub enum Tag {
     Attachments,
     /// Business calendars and service-level policies.
     ServiceLevels,
+    /// Fair assignment: rules per category, agents' absences, the next ticket.
+    Assignment,
+    /// Texts staff insert into replies.
+    CannedReplies,
 }

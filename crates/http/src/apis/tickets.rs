@@ -123,7 +123,11 @@ pub async fn list(service: &Service, actor: &Actor, params: ListParams) -> ApiRe
 }
 
 /// A ticket in its wire shape, with its clocks as they read now.
-async fn shown(service: &Service, actor: &Actor, t: Ticket) -> ApiResult<Written<TicketOut>> {
+pub(super) async fn shown(
+    service: &Service,
+    actor: &Actor,
+    t: Ticket,
+) -> ApiResult<Written<TicketOut>> {
     let reading = service
         .service_levels()
         .readings(actor, std::slice::from_ref(&t))

@@ -1,9 +1,11 @@
 //! Wire shapes of `/api/v1`, field for field as the contract names them, with conversions to
 //! and from the domain types.
 
+pub mod assignment;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod canned;
 pub mod categories;
 pub mod common;
 pub mod equipment;

@@ -68,6 +68,13 @@ const DECLARED: &[&str] = &[
     "/api/v1/sla/policies/",
     "/api/v1/sla/policies/{}",
     "/api/v1/sla/check",
+    "/api/v1/assignment-rules/",
+    "/api/v1/assignment-rules/{}",
+    "/api/v1/users/{}/absences",
+    "/api/v1/users/{}/absences/{}",
+    "/api/v1/tickets/next",
+    "/api/v1/canned-replies/",
+    "/api/v1/canned-replies/{}",
 ];
 
 fn matches(pattern: &str, path: &str) -> bool {

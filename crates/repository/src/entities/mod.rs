@@ -1,8 +1,11 @@
 //! Table mappings. Private: rows leave this crate only as domain types.
 
+pub mod agent_absence;
+pub mod assignment_rule;
 pub mod attachment;
 pub mod audit_chain;
 pub mod audit_log;
+pub mod canned_reply;
 pub mod category;
 pub mod equipment;
 pub mod job;

@@ -1,10 +1,12 @@
 //! The audit entries the use cases write, worded in one place per area.
 
+mod assignment;
 mod equipment;
 mod service_levels;
 mod tickets;
 mod users;
 
+pub(crate) use assignment::*;
 pub(crate) use equipment::*;
 pub(crate) use service_levels::*;
 pub(crate) use tickets::*;

@@ -65,7 +65,8 @@ pub(crate) fn policy_changed(
     )
 }
 
-fn changed(
+/// A named thing created (`before` none), replaced, or deleted (`after` none).
+pub(super) fn changed(
     actor: UserId,
     entity: AuditEntity,
     what: &str,

@@ -53,6 +53,7 @@ pub(crate) fn ticket_created(actor: UserId, t: &Ticket, client: &ClientInfo) -> 
         "priority": t.priority.as_str(),
         "category_id": t.category_id.map(|c| c.0),
         "equipment_id": t.equipment_id.map(|e| e.0),
+        "assigned_to_id": t.assigned_to_id.map(|u| u.0),
     });
     ticket_entry(
         actor,

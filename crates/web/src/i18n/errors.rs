@@ -118,6 +118,12 @@ fn english_domain(e: &DomainError) -> Cow<'static, str> {
         D::PolicyNotFound => "Service-level policy not found.",
         D::NotesStaffOnly => "Only agents and administrators can write internal notes.",
         D::SweepPending => "A check of the due dates is already queued.",
+        D::RuleNotFound => "Assignment rule not found.",
+        D::RuleExists => "This category already has an assignment rule.",
+        D::AbsenceNotFound => "Absence not found.",
+        D::QueueEmpty => "The queue is empty: no new tickets without an assignee.",
+        D::CannedReplyNotFound => "Canned reply not found.",
+        D::SharedRepliesAdminOnly => "Shared canned replies are kept by administrators.",
     };
     text.into()
 }

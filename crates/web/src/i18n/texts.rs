@@ -149,6 +149,7 @@ texts! {
     messages => "Переписка", "Messages";
     no_messages => "Сообщений пока нет.", "No messages yet.";
     write_message => "Сообщение", "Message";
+    insert_canned => "Вставить шаблон ответа", "Insert a canned reply";
     internal_note => "Внутренняя заметка (видят только сотрудники)", "Internal note (staff only)";
     internal_badge => "Заметка для сотрудников", "Staff note";
     send => "Отправить", "Send";

@@ -132,6 +132,8 @@ struct DetailPage {
     due: Option<DuePanel>,
     waiting: bool,
     timeline: Vec<TimelineRow>,
+    /// Canned replies filled in for this ticket: (title, text) (staff who may write).
+    canned: Vec<(String, String)>,
 }
 
 #[handler]
@@ -188,8 +190,20 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    let canned = if can.write && actor.role.is_staff() {
+        service
+            .canned_replies()
+            .list(actor, Some(ticket.id))
+            .await?
+            .into_iter()
+            .filter_map(|(r, text)| Some((r.title, text?)))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let clock = l.clock;
     page(&DetailPage {
+        canned,
         due: reading.map(|r| DuePanel::new(t, &clock, &r)),
         waiting: ticket.waiting_on_requester,
         timeline: story

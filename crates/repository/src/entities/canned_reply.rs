@@ -1,0 +1,18 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "canned_replies")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// `None`: shared with the whole staff.
+    pub owner_id: Option<i64>,
+    pub title: String,
+    pub body: String,
+    pub created_at: DateTime,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -7,7 +7,7 @@ use fixdesk_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    QueryFilter, QueryOrder,
+    Order, QueryFilter, QueryOrder, sea_query::NullOrdering,
 };
 
 use crate::{RepoError, entities::canned_reply};
@@ -32,7 +32,8 @@ pub async fn available_to<C: ConnectionTrait>(
                 .add(canned_reply::Column::OwnerId.is_null())
                 .add(canned_reply::Column::OwnerId.eq(user.0)),
         )
-        .order_by_asc(canned_reply::Column::OwnerId)
+        // Shared (no owner) first on every database: PostgreSQL sorts NULL last by default.
+        .order_by_with_nulls(canned_reply::Column::OwnerId, Order::Asc, NullOrdering::First)
         .order_by_asc(canned_reply::Column::Title)
         .all(conn)
         .await?

@@ -101,12 +101,11 @@ impl CalendarDraft {
         }
         let mut days = [None; 7];
         for (slot, day) in days.iter_mut().zip(week) {
-            match day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-                Some(d) => match WorkingHours::parse("working_hours", d) {
+            if let Some(d) = day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+                match WorkingHours::parse("working_hours", d) {
                     Ok(h) => *slot = Some(h),
                     Err(e) => errors.push(e),
-                },
-                None => {}
+                }
             }
         }
         let holidays: Vec<Holiday> = holidays

@@ -184,7 +184,8 @@ async fn waiting_on_the_requester_pauses_the_clocks_until_they_answer() {
     let app = TestApp::spawn().await;
     let agent = app.user("wait_agent", "agent").await;
     let user = app.user("wait_user", "user").await;
-    app.round_the_clock_policy(json!({"first_response_minutes": 30, "resolution_minutes": 240}))
+    let policy = app
+        .round_the_clock_policy(json!({"first_response_minutes": 30, "resolution_minutes": 240}))
         .await;
     let id = app.ticket(&user.token, "Принтер жуёт бумагу").await["id"]
         .as_i64()
@@ -253,6 +254,27 @@ async fn waiting_on_the_requester_pauses_the_clocks_until_they_answer() {
     assert!(
         seen["sla"]["first_response"]["stopped_at"].is_string(),
         "{seen}"
+    );
+
+    // The admin gives the policy another hour: the open ticket's due time follows (counted
+    // again in the background).
+    let admin = app.admin_token().await;
+    let before = moved(&seen["sla"]["resolution"]["due_at"]);
+    let (status, body) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/sla/policies/{}", policy["id"]),
+            Some(&admin),
+            Some(json!({"name": "Standard", "calendar_id": policy["calendar_id"], "first_response_minutes": 30, "resolution_minutes": 300})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    app.jobs_settled().await;
+    let seen = ticket_as(&app, &agent.token, id).await;
+    assert_eq!(seen["sla"]["resolution"]["target_minutes"], 300);
+    assert_eq!(
+        moved(&seen["sla"]["resolution"]["due_at"]) - before,
+        Duration::minutes(60)
     );
 }
 

@@ -46,14 +46,17 @@ pub enum JobKind {
     NotifyNewTicket,
     /// Look at the service-level clocks that are due: warn, escalate.
     SlaSweep,
+    /// Count open tickets' due times again after calendars or policies changed.
+    SlaRecount,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 4] = [
+    pub const ALL: [JobKind; 5] = [
         JobKind::ExportTickets,
         JobKind::StatsRebuild,
         JobKind::NotifyNewTicket,
         JobKind::SlaSweep,
+        JobKind::SlaRecount,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -62,6 +65,7 @@ impl JobKind {
             JobKind::StatsRebuild => "stats_rebuild",
             JobKind::NotifyNewTicket => "notify_new_ticket",
             JobKind::SlaSweep => "sla_sweep",
+            JobKind::SlaRecount => "sla_recount",
         }
     }
 

@@ -33,7 +33,11 @@ pub async fn available_to<C: ConnectionTrait>(
                 .add(canned_reply::Column::OwnerId.eq(user.0)),
         )
         // Shared (no owner) first on every database: PostgreSQL sorts NULL last by default.
-        .order_by_with_nulls(canned_reply::Column::OwnerId, Order::Asc, NullOrdering::First)
+        .order_by_with_nulls(
+            canned_reply::Column::OwnerId,
+            Order::Asc,
+            NullOrdering::First,
+        )
         .order_by_asc(canned_reply::Column::Title)
         .all(conn)
         .await?

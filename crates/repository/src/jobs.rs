@@ -253,11 +253,15 @@ pub async fn queued<C: ConnectionTrait>(conn: &C) -> Result<u64, RepoError> {
         .await?)
 }
 
-/// Whether a job of `kind` waits or runs (so a recurring job is not queued twice).
-pub async fn pending<C: ConnectionTrait>(conn: &C, kind: JobKind) -> Result<bool, RepoError> {
+/// Whether a job of `kind` is in one of `states` (so a recurring job is not queued twice).
+pub async fn any_in<C: ConnectionTrait>(
+    conn: &C,
+    kind: JobKind,
+    states: &[JobState],
+) -> Result<bool, RepoError> {
     Ok(job::Entity::find()
         .filter(job::Column::Kind.eq(kind.as_str()))
-        .filter(job::Column::State.is_in([JobState::Queued.as_str(), JobState::Running.as_str()]))
+        .filter(job::Column::State.is_in(states.iter().map(|s| s.as_str())))
         .limit(1)
         .count(conn)
         .await?

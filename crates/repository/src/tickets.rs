@@ -666,3 +666,19 @@ pub async fn queue_head<C: ConnectionTrait>(
         .map(TicketId)
         .collect())
 }
+
+/// Open tickets with ids above `after`, in id order: a batch of a walk over every open ticket.
+pub async fn open_after<C: ConnectionTrait>(
+    conn: &C,
+    after: TicketId,
+    limit: u64,
+) -> Result<Vec<Ticket>, RepoError> {
+    let rows = ticket::Entity::find()
+        .filter(ticket::Column::Id.gt(after.0))
+        .filter(ticket::Column::Status.ne(TicketStatus::Closed.rank()))
+        .order_by_asc(ticket::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    rows_to_domain(rows)
+}

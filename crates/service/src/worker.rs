@@ -65,6 +65,7 @@ async fn run(ctx: &Arc<Context>, lease: &Lease) -> Result<String, ServiceError> 
         Some(JobKind::StatsRebuild) => statistics::rebuild(ctx).await,
         Some(JobKind::NotifyNewTicket) => recipients::fan_out(ctx, job).await,
         Some(JobKind::SlaSweep) => service_levels::sweep::run(ctx).await,
+        Some(JobKind::SlaRecount) => service_levels::recount::run(ctx).await,
         None => Err(ServiceError::Internal(
             format!("unknown job kind {}", job.kind).into(),
         )),

@@ -39,6 +39,27 @@ pub(crate) fn after_change(
     change: &TicketUpdate,
     now: NaiveDateTime,
 ) -> Option<Option<SlaColumns>> {
+    settle(book, before, change, false, now)
+}
+
+/// The clocks of an open ticket counted again under the desk's current calendars and policies
+/// (after an admin changed them). `None` when they stay as they are.
+pub(crate) fn recounted(
+    book: &SlaBook,
+    t: &Ticket,
+    now: NaiveDateTime,
+) -> Option<Option<SlaColumns>> {
+    settle(book, t, &TicketUpdate::default(), true, now)
+}
+
+/// The clocks after `change`; `recount`: count the targets again even under the same policy.
+fn settle(
+    book: &SlaBook,
+    before: &Ticket,
+    change: &TicketUpdate,
+    recount: bool,
+    now: NaiveDateTime,
+) -> Option<Option<SlaColumns>> {
     let category = change.category_id.unwrap_or(before.category_id);
     let priority = change.priority.unwrap_or(before.priority);
     let status = change.status.unwrap_or(before.status);
@@ -49,7 +70,7 @@ pub(crate) fn after_change(
         return before.sla.is_some().then_some(None);
     };
     let mut clocks = match &before.sla {
-        Some(s) if s.policy_id == policy.id => s.clone(),
+        Some(s) if s.policy_id == policy.id && !recount => s.clone(),
         Some(s) => s.under(policy, calendar),
         None => TicketSla::start(policy, calendar, before.created_at),
     };

@@ -3,6 +3,7 @@
 
 mod book;
 pub(crate) mod clocks;
+pub(crate) mod recount;
 pub(crate) mod sweep;
 
 pub(crate) use book::BookCache;
@@ -117,6 +118,7 @@ impl ServiceLevelUseCases for ServiceLevels {
             .await
             .map_err(name_taken)?;
         let entry = trail::calendar_changed(actor.id, Some(&before), Some(&after), client);
+        recount::enqueue(uow.conn()).await?;
         trail::commit(uow, entry, now).await?;
         self.ctx.sla_book.forget();
         Ok(after)
@@ -170,6 +172,7 @@ impl ServiceLevelUseCases for ServiceLevels {
         let uow = self.ctx.db.begin_write().await?;
         Self::ensure_references(uow.conn(), &draft).await?;
         let p = sla::insert_policy(uow.conn(), draft, now).await?;
+        recount::enqueue(uow.conn()).await?;
         trail::commit(
             uow,
             trail::policy_changed(actor.id, None, Some(&p), client),
@@ -199,6 +202,7 @@ impl ServiceLevelUseCases for ServiceLevels {
         Self::ensure_references(uow.conn(), &draft).await?;
         let after = sla::update_policy(uow.conn(), id, draft).await?;
         let entry = trail::policy_changed(actor.id, Some(&before), Some(&after), client);
+        recount::enqueue(uow.conn()).await?;
         trail::commit(uow, entry, now).await?;
         self.ctx.sla_book.forget();
         Ok(after)
@@ -221,6 +225,7 @@ impl ServiceLevelUseCases for ServiceLevels {
         sla::delete_policy(uow.conn(), id)
             .await
             .map_err(|e| not_found(e, DomainError::PolicyNotFound))?;
+        recount::enqueue(uow.conn()).await?;
         trail::commit(
             uow,
             trail::policy_changed(actor.id, Some(&before), None, client),

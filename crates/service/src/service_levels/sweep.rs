@@ -9,7 +9,7 @@ use std::{sync::Weak, time::Duration};
 
 use chrono::NaiveDateTime;
 use fixdesk_domain::{
-    JobKind, NotificationKind, Ticket, TicketId,
+    JobKind, JobState, NotificationKind, Ticket, TicketId,
     sla::{SlaBook, SlaEvent},
 };
 use fixdesk_repository::{
@@ -45,7 +45,13 @@ pub(crate) async fn schedule(ctx: Weak<Context>) {
 /// Queues a sweep unless one is already waiting or running.
 pub(crate) async fn enqueue(ctx: &Context) -> Result<Option<fixdesk_domain::Job>, ServiceError> {
     let uow = ctx.db.begin_write().await?;
-    if jobs::pending(uow.conn(), JobKind::SlaSweep).await? {
+    if jobs::any_in(
+        uow.conn(),
+        JobKind::SlaSweep,
+        &[JobState::Queued, JobState::Running],
+    )
+    .await?
+    {
         return Ok(None);
     }
     let job = jobs::enqueue(

@@ -1,6 +1,7 @@
 //! Service levels and internal notes: business calendars and the policies that set targets on
-//! them; on each ticket its clocks (kept on the row, so lists sort and filter by due time
-//! through an index) and whether it waits on its requester; messages staff only see.
+//! them; on each ticket its clocks and whether it waits on its requester; messages staff only
+//! see. `sla_due_open` is the resolution due time while that clock runs (null once paused or
+//! closed), so "overdue" and "due today" are one ordered index range whatever the table holds.
 
 use sea_orm_migration::prelude::*;
 
@@ -46,6 +47,7 @@ enum Tickets {
     SlaPausedMinutes,
     SlaStage,
     SlaNextCheckAt,
+    SlaDueOpen,
     WaitingOnRequester,
     InternalMessagesCount,
 }
@@ -69,7 +71,7 @@ enum Users {
 }
 
 const NEXT_CHECK_INDEX: &str = "ix_tickets_sla_next_check_at";
-const DUE_INDEX: &str = "ix_tickets_status_sla_resolution_due_at";
+const DUE_INDEX: &str = "ix_tickets_sla_due_open";
 
 fn ticket_columns() -> Vec<ColumnDef> {
     vec![
@@ -104,6 +106,10 @@ fn ticket_columns() -> Vec<ColumnDef> {
             .default(0)
             .to_owned(),
         ColumnDef::new(Tickets::SlaNextCheckAt)
+            .date_time()
+            .null()
+            .to_owned(),
+        ColumnDef::new(Tickets::SlaDueOpen)
             .date_time()
             .null()
             .to_owned(),
@@ -263,8 +269,7 @@ impl MigrationTrait for Migration {
                 Index::create()
                     .name(DUE_INDEX)
                     .table(Tickets::Table)
-                    .col(Tickets::Status)
-                    .col(Tickets::SlaResolutionDueAt)
+                    .col(Tickets::SlaDueOpen)
                     .col(Tickets::Id)
                     .to_owned(),
             )

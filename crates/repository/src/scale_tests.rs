@@ -208,3 +208,47 @@ async fn the_working_list_is_its_two_halves_merged_in_order() -> Result<(), Repo
     );
     Ok(())
 }
+
+/// "Overdue" and "due today" read one ordered range of an index of running due times (closed
+/// and paused tickets are not in it), and the sweep finds its tickets the same way: their cost
+/// follows the matches, never the table.
+#[tokio::test]
+async fn due_views_and_the_sweep_read_index_ranges() -> Result<(), RepoError> {
+    let db = database().await?;
+    seed(&db, 3).await?;
+    let overdue = plan(
+        &db,
+        "SELECT id FROM tickets WHERE sla_due_open < '2026-12-07 10:00:00' \
+         ORDER BY sla_due_open ASC, id ASC LIMIT 100",
+    )
+    .await?;
+    assert!(overdue.contains("ix_tickets_sla_due_open"), "{overdue}");
+    assert!(!overdue.contains("TEMP B-TREE"), "no sort: {overdue}");
+    let sweep = plan(
+        &db,
+        "SELECT id FROM tickets WHERE sla_next_check_at <= '2026-12-07 10:00:00' \
+         ORDER BY sla_next_check_at LIMIT 500",
+    )
+    .await?;
+    assert!(sweep.contains("ix_tickets_sla_next_check_at"), "{sweep}");
+    // The query the repository really builds for the view uses that range.
+    let until = chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+        .and_then(|d| d.and_hms_opt(10, 0, 0))
+        .unwrap_or_default();
+    let query = TicketQuery {
+        filter: TicketFilter {
+            due_between: Some((None, until)),
+            ..Default::default()
+        },
+        sort: fixdesk_domain::TicketSort {
+            key: fixdesk_domain::TicketSortKey::DueAt,
+            descending: false,
+        },
+        ..query(100)
+    };
+    assert!(
+        tickets::list(&db, &query).await?.is_empty(),
+        "no clocks run"
+    );
+    Ok(())
+}

@@ -106,6 +106,9 @@ fn set_clocks(m: &mut ticket::ActiveModel, sla: Option<SlaColumns>) {
     m.sla_paused_since = Set(clocks.and_then(|c| c.paused_since));
     m.sla_paused_minutes = Set(clocks.map_or(0, |c| c.paused_minutes));
     m.sla_stage = Set(clocks.map_or(0, |c| c.stage.0));
+    m.sla_due_open = Set(clocks
+        .filter(|c| c.paused_since.is_none())
+        .map(|c| c.resolution_due_at));
     m.sla_next_check_at = Set(sla.and_then(|s| s.next_check_at));
 }
 
@@ -318,14 +321,10 @@ fn condition(filter: &TicketFilter) -> Condition {
         c = c.add(ticket::Column::Status.ne(TicketStatus::Closed.rank()));
     }
     if let Some((from, until)) = filter.due_between {
-        // Per open status, so the (status, due) index reads each range in order.
-        let open = [TicketStatus::New, TicketStatus::InProgress].map(TicketStatus::rank);
-        c = c
-            .add(ticket::Column::Status.is_in(open))
-            .add(ticket::Column::SlaResolutionDueAt.lt(until))
-            .add(ticket::Column::SlaPausedSince.is_null());
+        // Only running clocks have a due time in this column: one ordered index range.
+        c = c.add(ticket::Column::SlaDueOpen.lt(until));
         if let Some(from) = from {
-            c = c.add(ticket::Column::SlaResolutionDueAt.gte(from));
+            c = c.add(ticket::Column::SlaDueOpen.gte(from));
         }
     }
     if let Some(term) = filter
@@ -387,7 +386,12 @@ fn compare(a: &Ticket, b: &Ticket, sort: TicketSort) -> std::cmp::Ordering {
         TicketSortKey::Id => std::cmp::Ordering::Equal,
         // Tickets without a due time after every one with one, either way round.
         TicketSortKey::DueAt => {
-            let due = |t: &Ticket| t.sla.as_ref().map(|s| s.resolution_due_at);
+            let due = |t: &Ticket| {
+                t.sla
+                    .as_ref()
+                    .filter(|s| s.paused_since.is_none())
+                    .map(|s| s.resolution_due_at)
+            };
             match (due(a), due(b)) {
                 (Some(x), Some(y)) => x.cmp(&y),
                 (Some(_), None) => return std::cmp::Ordering::Less,
@@ -438,10 +442,12 @@ pub async fn list<C: ConnectionTrait>(
         TicketSortKey::Priority => ticket::Column::Priority,
         TicketSortKey::Status => ticket::Column::Status,
         TicketSortKey::Id => ticket::Column::Id,
-        TicketSortKey::DueAt => ticket::Column::SlaResolutionDueAt,
+        TicketSortKey::DueAt => ticket::Column::SlaDueOpen,
     };
     let mut select = named().filter(condition(&query.filter));
-    select = if query.sort.key == TicketSortKey::DueAt {
+    // Tickets whose clock does not run have no due time and come last; within a due window
+    // every ticket has one, and the index gives the order.
+    select = if query.sort.key == TicketSortKey::DueAt && query.filter.due_between.is_none() {
         select.order_by_with_nulls(column, order.clone(), NullOrdering::Last)
     } else {
         select.order_by(column, order.clone())
@@ -651,11 +657,7 @@ pub async fn queue_head<C: ConnectionTrait>(
         .column(ticket::Column::Id)
         .filter(ticket::Column::Status.eq(TicketStatus::New.rank()))
         .filter(ticket::Column::AssignedToId.is_null())
-        .order_by_with_nulls(
-            ticket::Column::SlaResolutionDueAt,
-            Order::Asc,
-            NullOrdering::Last,
-        )
+        .order_by_with_nulls(ticket::Column::SlaDueOpen, Order::Asc, NullOrdering::Last)
         .order_by_asc(ticket::Column::CreatedAt)
         .order_by_asc(ticket::Column::Id)
         .limit(limit)

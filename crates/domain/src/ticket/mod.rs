@@ -176,7 +176,8 @@ pub enum TicketSortKey {
     Priority,
     Status,
     Id,
-    /// When the resolution is due (tickets without service levels last).
+    /// When the running resolution clock is due (tickets whose clock stands still — paused,
+    /// closed, or no policy — last).
     DueAt,
 }
 

@@ -31,6 +31,7 @@ pub struct Model {
     pub sla_paused_minutes: i64,
     pub sla_stage: i16,
     pub sla_next_check_at: Option<DateTime>,
+    pub sla_due_open: Option<DateTime>,
     pub waiting_on_requester: bool,
     pub internal_messages_count: i64,
 }

@@ -144,6 +144,7 @@ pub(super) async fn import<C: ConnectionTrait>(
                     sla_paused_minutes: 0,
                     sla_stage: 0,
                     sla_next_check_at: None,
+                    sla_due_open: None,
                     waiting_on_requester: false,
                     internal_messages_count: 0,
                 });

@@ -24,6 +24,7 @@ mod m20261202_000017_ticket_last_message_by;
 mod m20261202_000018_service_levels;
 mod m20261202_000019_assignment_rules;
 mod m20261202_000020_canned_replies;
+mod m20261202_000021_service_level_counters;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000018_service_levels::Migration),
             Box::new(m20261202_000019_assignment_rules::Migration),
             Box::new(m20261202_000020_canned_replies::Migration),
+            Box::new(m20261202_000021_service_level_counters::Migration),
         ]
     }
 }

@@ -38,7 +38,6 @@ enum SlaPolicies {
 enum Tickets {
     Table,
     Id,
-    Status,
     SlaPolicyId,
     SlaFirstResponseDueAt,
     SlaFirstRespondedAt,

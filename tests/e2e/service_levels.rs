@@ -555,3 +555,141 @@ async fn calendars_and_policies_are_checked_and_kept_by_admins() {
         4
     );
 }
+
+#[tokio::test]
+async fn compliance_and_times_come_from_counters_kept_by_every_write() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let agent = app.user("st_agent", "agent").await;
+    let user = app.user("st_user", "user").await;
+    app.round_the_clock_policy(json!({"first_response_minutes": 60, "resolution_minutes": 120}))
+        .await;
+    let answer = |id: i64| {
+        let token = agent.token.clone();
+        let app = &app;
+        async move {
+            let (status, _) = app
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/tickets/{id}/messages"),
+                    Some(&token),
+                    Some(json!({"message": "Смотрю"})),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED);
+        }
+    };
+    let close = |id: i64| {
+        let token = agent.token.clone();
+        let app = &app;
+        async move {
+            let (status, body) = app
+                .call(
+                    Method::POST,
+                    &format!("/api/v1/tickets/{id}/close"),
+                    Some(&token),
+                    None,
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+    };
+    // In time: answered after 10 minutes, closed after 90.
+    let quick = app.ticket(&user.token, "Быстрая").await["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        app.status(
+            Method::POST,
+            &format!("/api/v1/tickets/{quick}/assign"),
+            Some(&agent.token),
+            None
+        )
+        .await,
+        StatusCode::OK
+    );
+    app.service.advance_clock(Duration::minutes(10));
+    answer(quick).await;
+    app.service.advance_clock(Duration::minutes(80));
+    close(quick).await;
+    // Late: answered after 90 minutes, closed after 130.
+    let slow = app.ticket(&user.token, "Медленная").await["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        app.status(
+            Method::POST,
+            &format!("/api/v1/tickets/{slow}/assign"),
+            Some(&agent.token),
+            None
+        )
+        .await,
+        StatusCode::OK
+    );
+    app.service.advance_clock(Duration::minutes(90));
+    answer(slow).await;
+    app.service.advance_clock(Duration::minutes(40));
+    close(slow).await;
+
+    let (status, s) = app
+        .call(
+            Method::GET,
+            "/api/v1/statistics/service-levels?days=7",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{s}");
+    assert_eq!(
+        (
+            &s["first_response"]["stopped"],
+            &s["first_response"]["met"],
+            &s["first_response"]["compliance_percent"]
+        ),
+        (&json!(2), &json!(1), &json!(50.0))
+    );
+    assert_eq!(s["first_response"]["median_minutes"], 15);
+    assert_eq!(s["first_response"]["p90_minutes"], 120);
+    assert_eq!(
+        (&s["resolution"]["stopped"], &s["resolution"]["met"]),
+        (&json!(2), &json!(1))
+    );
+    assert_eq!(s["resolution"]["median_minutes"], 120);
+    assert_eq!(s["resolution"]["p90_minutes"], 240);
+    assert_eq!(s["by_agent"][0]["id"], agent.id);
+    assert_eq!(s["by_agent"][0]["name"], "st_agent full");
+    assert_eq!(s["by_agent"][0]["resolution"]["stopped"], 2);
+    assert_eq!(s["by_category"][0]["id"], Value::Null, "no category");
+    // Reopening takes the closing back out of the counters.
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/tickets/{slow}/status/in_progress"),
+            Some(&agent.token),
+            None,
+        )
+        .await;
+    assert!(status.is_success());
+    let (_, s) = app
+        .call(
+            Method::GET,
+            "/api/v1/statistics/service-levels",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(s["resolution"]["stopped"], 1);
+    // The counters are what the tickets say.
+    let differences = app.service.operator().verify_statistics().await.unwrap();
+    assert!(differences.is_empty(), "{differences:?}");
+    assert_eq!(
+        app.status(
+            Method::GET,
+            "/api/v1/statistics/service-levels",
+            Some(&agent.token),
+            None
+        )
+        .await,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -17,7 +17,10 @@ use crate::{
     RepoError,
     batch::Batch,
     entities::{
-        statistics::{agents, creators, days, tickets as by_status},
+        statistics::{
+            agents, creators, days, service_levels as sla_levels, service_times as sla_times,
+            tickets as by_status,
+        },
         ticket,
     },
 };
@@ -33,11 +36,26 @@ pub enum Counter {
     Agent { user: i64, day: NaiveDate },
     /// Per day.
     Day { day: NaiveDate },
+    /// Service-level clocks stopped per day, holder, category and clock (0: first response,
+    /// 1: resolution).
+    Sla {
+        day: NaiveDate,
+        agent: i64,
+        category: i64,
+        clock: i16,
+    },
+    /// How long stopped clocks took, per day, clock and duration bucket.
+    SlaTime {
+        day: NaiveDate,
+        clock: i16,
+        bucket: i16,
+    },
 }
 
 /// The values of a counter row, in the order of its table's columns:
 /// `Tickets`: tickets, resolution seconds; `Creator`: tickets; `Agent`: assigned, resolved,
-/// resolution seconds; `Day`: created, created-and-resolved, resolved, entered in progress.
+/// resolution seconds; `Day`: created, created-and-resolved, resolved, entered in progress;
+/// `Sla`: stopped, met; `SlaTime`: tickets.
 pub type Values = [i64; 4];
 
 /// Counter rows and their values.
@@ -93,6 +111,51 @@ pub fn contributions(t: &Ticket) -> Vec<(Counter, Values)> {
                 day: t.status_changed_at.date(),
             },
             [0, 0, 0, 1],
+        ));
+    }
+    out.extend(service_levels(t));
+    out
+}
+
+/// What a ticket's stopped service-level clocks add: the first answer (stopped at
+/// `first_responded_at`) and, while closed, the resolution (stopped at closing).
+fn service_levels(t: &Ticket) -> Vec<(Counter, Values)> {
+    let Some(sla) = &t.sla else {
+        return Vec::new();
+    };
+    let resolution = match (t.status, t.closed_at) {
+        (TicketStatus::Closed, Some(at)) => Some((at, sla.resolution_due_at)),
+        _ => None,
+    };
+    let stopped = [
+        (
+            0,
+            sla.first_responded_at
+                .map(|at| (at, sla.first_response_due_at)),
+        ),
+        (1, resolution),
+    ];
+    let mut out = Vec::new();
+    for (clock, stop) in stopped {
+        let Some((at, due)) = stop else { continue };
+        let day = at.date();
+        let minutes = Ord::max((at - t.created_at).num_minutes(), 0);
+        out.push((
+            Counter::Sla {
+                day,
+                agent: t.assigned_to_id.map_or(0, |u| u.0),
+                category: t.category_id.map_or(0, |c| c.0),
+                clock,
+            },
+            [1, i64::from(at <= due), 0, 0],
+        ));
+        out.push((
+            Counter::SlaTime {
+                day,
+                clock,
+                bucket: fixdesk_domain::sla::statistics::bucket(minutes),
+            },
+            [1, 0, 0, 0],
         ));
     }
     out
@@ -186,6 +249,35 @@ fn bump(batch: &mut Batch, counter: Counter, v: Values) {
             [Day],
             [Created, CreatedResolved, Resolved, EnteredInProgress]
         ),
+        Counter::Sla {
+            day,
+            agent,
+            category,
+            clock,
+        } => upsert!(
+            sla_levels,
+            sla_levels::ActiveModel {
+                day: Set(day),
+                agent_id: Set(agent),
+                category_id: Set(category),
+                clock: Set(clock),
+                stopped: Set(v[0]),
+                met: Set(v[1])
+            },
+            [Day, AgentId, CategoryId, Clock],
+            [Stopped, Met]
+        ),
+        Counter::SlaTime { day, clock, bucket } => upsert!(
+            sla_times,
+            sla_times::ActiveModel {
+                day: Set(day),
+                clock: Set(clock),
+                bucket: Set(bucket),
+                tickets: Set(v[0])
+            },
+            [Day, Clock, Bucket],
+            [Tickets]
+        ),
     }
 }
 
@@ -222,6 +314,27 @@ pub async fn stored<C: ConnectionTrait>(conn: &C) -> Result<Counters, RepoError>
                 r.resolved,
                 r.entered_in_progress,
             ],
+        );
+    }
+    for r in sla_levels::Entity::find().all(conn).await? {
+        out.insert(
+            Counter::Sla {
+                day: r.day,
+                agent: r.agent_id,
+                category: r.category_id,
+                clock: r.clock,
+            },
+            [r.stopped, r.met, 0, 0],
+        );
+    }
+    for r in sla_times::Entity::find().all(conn).await? {
+        out.insert(
+            Counter::SlaTime {
+                day: r.day,
+                clock: r.clock,
+                bucket: r.bucket,
+            },
+            [r.tickets, 0, 0, 0],
         );
     }
     out.retain(|_, v| v.iter().any(|x| *x != 0));
@@ -265,6 +378,8 @@ pub async fn replace<C: ConnectionTrait>(conn: &C, counters: &Counters) -> Resul
     creators::Entity::delete_many().exec(conn).await?;
     agents::Entity::delete_many().exec(conn).await?;
     days::Entity::delete_many().exec(conn).await?;
+    sla_levels::Entity::delete_many().exec(conn).await?;
+    sla_times::Entity::delete_many().exec(conn).await?;
     let mut batch = Batch::on(conn);
     for (c, v) in counters {
         bump(&mut batch, *c, *v);
@@ -373,4 +488,52 @@ pub async fn count<C: ConnectionTrait>(
     }
     let sum: Option<Option<i64>> = q.into_tuple().one(conn).await?;
     Ok(u64::try_from(sum.flatten().unwrap_or(0)).unwrap_or(0))
+}
+
+/// Service-level counters from `since` on, summed per (agent, category, clock):
+/// `(agent, category, clock, stopped, met)` (agent and category 0: none).
+pub async fn service_levels_since<C: ConnectionTrait>(
+    conn: &C,
+    since: NaiveDate,
+) -> Result<Vec<(i64, i64, i16, i64, i64)>, RepoError> {
+    let rows: Vec<(i64, i64, i16, Option<i64>, Option<i64>)> = sla_levels::Entity::find()
+        .select_only()
+        .column(sla_levels::Column::AgentId)
+        .column(sla_levels::Column::CategoryId)
+        .column(sla_levels::Column::Clock)
+        .column_as(bigint(sla_levels::Column::Stopped.sum()), "stopped")
+        .column_as(bigint(sla_levels::Column::Met.sum()), "met")
+        .filter(sla_levels::Column::Day.gte(since))
+        .group_by(sla_levels::Column::AgentId)
+        .group_by(sla_levels::Column::CategoryId)
+        .group_by(sla_levels::Column::Clock)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(a, c, k, s, m)| (a, c, k, s.unwrap_or(0), m.unwrap_or(0)))
+        .collect())
+}
+
+/// The duration histogram from `since` on: `(clock, bucket, tickets)`.
+pub async fn service_times_since<C: ConnectionTrait>(
+    conn: &C,
+    since: NaiveDate,
+) -> Result<Vec<(i16, i16, i64)>, RepoError> {
+    let rows: Vec<(i16, i16, Option<i64>)> = sla_times::Entity::find()
+        .select_only()
+        .column(sla_times::Column::Clock)
+        .column(sla_times::Column::Bucket)
+        .column_as(bigint(sla_times::Column::Tickets.sum()), "tickets")
+        .filter(sla_times::Column::Day.gte(since))
+        .group_by(sla_times::Column::Clock)
+        .group_by(sla_times::Column::Bucket)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(c, b, n)| (c, b, n.unwrap_or(0)))
+        .collect())
 }

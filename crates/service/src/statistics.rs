@@ -3,12 +3,13 @@
 use std::sync::Arc;
 
 use chrono::Duration;
+use fixdesk_domain::sla::statistics::{self as sla_statistics, ServiceLevelStats};
 use fixdesk_domain::{
     Actor, AgentPerformance, DomainError, Job, JobKind, PeriodStats, Priority, Role, StatsPeriod,
     TicketStatus, TicketSummary, UserActivity, UserId,
     statistics::{average_hours, rate},
 };
-use fixdesk_repository::{jobs, statistics, users};
+use fixdesk_repository::{categories, jobs, statistics, users};
 use fixdesk_usecases::{ServiceError, StatisticsUseCases, async_trait};
 
 use crate::{clock, context::Context};
@@ -31,6 +32,40 @@ fn window_start(days: u32) -> chrono::NaiveDate {
 
 #[async_trait]
 impl StatisticsUseCases for Statistics {
+    async fn service_levels(
+        &self,
+        actor: &Actor,
+        days: u32,
+    ) -> Result<ServiceLevelStats, ServiceError> {
+        actor.require_admin()?;
+        let conn = self.ctx.db.reader();
+        let since = window_start(days);
+        let levels = statistics::service_levels_since(conn, since).await?;
+        let times = statistics::service_times_since(conn, since).await?;
+        let mut out = sla_statistics::assemble(days, &levels, &times);
+        let people = users::display_names(
+            conn,
+            out.by_agent.iter().filter_map(sla_statistics::agent_of),
+        )
+        .await?;
+        for g in &mut out.by_agent {
+            g.name = sla_statistics::agent_of(g).and_then(|u| people.get(&u).cloned());
+        }
+        let names: std::collections::HashMap<i64, String> = categories::list(
+            conn,
+            true,
+            fixdesk_domain::Page::new(0, fixdesk_domain::Page::MAX_LIMIT as i64),
+        )
+        .await?
+        .into_iter()
+        .map(|c| (c.id.0, c.name))
+        .collect();
+        for g in &mut out.by_category {
+            g.name = g.id.and_then(|c| names.get(&c).cloned());
+        }
+        Ok(out)
+    }
+
     async fn summary(&self, actor: &Actor) -> Result<TicketSummary, ServiceError> {
         actor.require_admin()?;
         let rows = statistics::by_status_and_priority(self.ctx.db.reader()).await?;

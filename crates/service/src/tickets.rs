@@ -217,7 +217,8 @@ impl Tickets {
     }
 
     /// A message moves the clocks: the first answer from staff stops the first-response clock;
-    /// the requester's answer ends the wait for them. An internal note does neither.
+    /// the requester's answer ends the wait for them. An internal note does neither. Returns
+    /// the ticket as it then is, when it changed (its counters move with it).
     async fn clocks_after_message<C: ConnectionTrait>(
         &self,
         conn: &C,
@@ -225,9 +226,9 @@ impl Tickets {
         t: &Ticket,
         internal: bool,
         now: chrono::NaiveDateTime,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<Option<Ticket>, ServiceError> {
         if internal || t.status == TicketStatus::Closed {
-            return Ok(());
+            return Ok(None);
         }
         let book = self.ctx.sla_book.get(conn).await?;
         let change = if actor.role.is_staff() {
@@ -236,7 +237,7 @@ impl Tickets {
                     sla: Some(Some(sla)),
                     ..Default::default()
                 },
-                None => return Ok(()),
+                None => return Ok(None),
             }
         } else if actor.id == t.creator_id && t.waiting_on_requester {
             let mut change = TicketUpdate {
@@ -246,10 +247,9 @@ impl Tickets {
             change.sla = clocks::after_change(&book, t, &change, now);
             change
         } else {
-            return Ok(());
+            return Ok(None);
         };
-        tickets::update(conn, t.id, change, now).await?;
-        Ok(())
+        Ok(Some(tickets::update(conn, t.id, change, now).await?))
     }
 
     /// What follows every change of a ticket, in its unit of work: the statistics counters,
@@ -755,9 +755,13 @@ impl TicketUseCases for Tickets {
         let posted =
             messages::insert(uow.conn(), id, actor.id, text.into_inner(), internal, now).await?;
         tickets::add_message_count(uow.conn(), id, actor.id, internal, now).await?;
-        self.clocks_after_message(uow.conn(), actor, &t, internal, now)
+        let moved = self
+            .clocks_after_message(uow.conn(), actor, &t, internal, now)
             .await?;
         let mut batch = Batch::on(uow.conn());
+        if let Some(after) = &moved {
+            statistics::record(&mut batch, Some(&t), Some(after));
+        }
         recipients::message_posted(&mut batch, actor, &t, &posted, now)?;
         trail::commit_with(
             uow,

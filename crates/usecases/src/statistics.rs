@@ -21,6 +21,14 @@ pub trait StatisticsUseCases: Send + Sync {
         actor: &Actor,
         period: StatsPeriod,
     ) -> Result<PeriodStats, ServiceError>;
+    /// Service-level compliance (first response and resolution met, overall, per agent and
+    /// per category) and the median and 90th-percentile times, over clocks stopped in the last
+    /// `days` days.
+    async fn service_levels(
+        &self,
+        actor: &Actor,
+        days: u32,
+    ) -> Result<fixdesk_domain::sla::statistics::ServiceLevelStats, ServiceError>;
     /// The users who filed the most tickets.
     async fn user_activity(
         &self,

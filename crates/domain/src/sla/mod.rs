@@ -4,6 +4,7 @@
 mod calendar;
 mod clock;
 mod policy;
+pub mod statistics;
 
 pub use calendar::{BusinessCalendar, Holiday, WorkingHours};
 pub use clock::{ClockReading, SlaEvent, SlaReading, SlaStage, TicketSla, WARN_AT_PERCENT};

@@ -15,7 +15,9 @@ use crate::{
     Service,
     dto::{
         params::{located, query_value},
-        statistics::{AgentPerformanceOut, PeriodOut, TicketSummaryOut, UserActivityOut},
+        statistics::{
+            AgentPerformanceOut, PeriodOut, ServiceLevelStatsOut, TicketSummaryOut, UserActivityOut,
+        },
     },
     error::ApiResult,
     extract::{AdminOnly, path_id},
@@ -93,6 +95,24 @@ impl StatisticsApi {
             .agent_performance(&auth.0, u32::try_from(days).unwrap_or(30))
             .await?;
         Ok(json_list(rows))
+    }
+
+    /// Service-level compliance over the clocks stopped in the last `days` days (1–3650,
+    /// default 30): first response and resolution met, overall, per agent (the ticket's holder)
+    /// and per category, with the median and 90th-percentile times.
+    #[oai(path = "/statistics/service-levels", method = "get")]
+    async fn service_levels(
+        &self,
+        service: Data<&Service>,
+        auth: AdminOnly,
+        days: Query<Option<i64>>,
+    ) -> ApiResult<Json<ServiceLevelStatsOut>> {
+        let days = bounded("days", days.0, 30, 1, 3650)?;
+        let stats = service
+            .statistics()
+            .service_levels(&auth.0, u32::try_from(days).unwrap_or(30))
+            .await?;
+        Ok(Json(stats.into()))
     }
 
     /// Tickets filed, resolved and taken into work over the last day, week, month (default)

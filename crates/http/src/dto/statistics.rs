@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use fixdesk_usecases::domain::{
     AgentPerformance, PeriodStats, Priority, TicketStatus, TicketSummary, UserActivity,
+    sla::statistics::{ClockStats, GroupCompliance, ServiceLevelStats},
 };
 use poem_openapi::Object;
 
@@ -146,6 +147,80 @@ impl From<Vec<UserActivity>> for UserActivityOut {
                     ticket_count: u.ticket_count,
                 })
                 .collect(),
+        }
+    }
+}
+
+/// One clock's figures.
+#[derive(Debug, Object)]
+pub struct ClockStatsOut {
+    /// Clocks that stopped in the period (first answers; closings).
+    pub stopped: i64,
+    /// Of those, in time.
+    pub met: i64,
+    #[oai(nullable)]
+    pub compliance_percent: Option<f64>,
+    /// The median time taken, as "at most this many minutes" (a bucket's upper bound:
+    /// 15, 30, 60, 120, 240, 480, 1440, 2880, 5760, 10080, 20160); `null` without data or
+    /// beyond two weeks. Only overall, not per group.
+    #[oai(nullable)]
+    pub median_minutes: Option<i64>,
+    #[oai(nullable)]
+    pub p90_minutes: Option<i64>,
+}
+
+impl From<ClockStats> for ClockStatsOut {
+    fn from(c: ClockStats) -> Self {
+        Self {
+            compliance_percent: c.compliance_percent(),
+            stopped: c.stopped,
+            met: c.met,
+            median_minutes: c.median_minutes,
+            p90_minutes: c.p90_minutes,
+        }
+    }
+}
+
+/// An agent's or a category's compliance.
+#[derive(Debug, Object)]
+pub struct GroupComplianceOut {
+    /// `null`: nobody held the tickets / no category.
+    #[oai(nullable)]
+    pub id: Option<i64>,
+    #[oai(nullable)]
+    pub name: Option<String>,
+    pub first_response: ClockStatsOut,
+    pub resolution: ClockStatsOut,
+}
+
+impl From<GroupCompliance> for GroupComplianceOut {
+    fn from(g: GroupCompliance) -> Self {
+        Self {
+            id: g.id,
+            name: g.name,
+            first_response: g.first_response.into(),
+            resolution: g.resolution.into(),
+        }
+    }
+}
+
+#[derive(Debug, Object)]
+pub struct ServiceLevelStatsOut {
+    pub days: u32,
+    pub first_response: ClockStatsOut,
+    pub resolution: ClockStatsOut,
+    pub by_agent: Vec<GroupComplianceOut>,
+    pub by_category: Vec<GroupComplianceOut>,
+}
+
+impl From<ServiceLevelStats> for ServiceLevelStatsOut {
+    fn from(s: ServiceLevelStats) -> Self {
+        Self {
+            days: s.days,
+            first_response: s.first_response.into(),
+            resolution: s.resolution.into(),
+            by_agent: s.by_agent.into_iter().map(Into::into).collect(),
+            by_category: s.by_category.into_iter().map(Into::into).collect(),
         }
     }
 }

@@ -45,6 +45,7 @@ const DECLARED: &[&str] = &[
     "/api/v1/statistics/agent-performance",
     "/api/v1/statistics/tickets-by-period",
     "/api/v1/statistics/user-activity",
+    "/api/v1/statistics/service-levels",
     "/api/v1/audit-logs/",
     "/api/v1/audit-logs/action-types",
     "/api/v1/audit-logs/{}",

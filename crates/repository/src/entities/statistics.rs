@@ -77,3 +77,51 @@ pub mod days {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod service_levels {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "stats_service_levels")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub day: Date,
+        /// 0: nobody held the ticket.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub agent_id: i64,
+        /// 0: no category.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub category_id: i64,
+        /// 0: first response; 1: resolution.
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub clock: i16,
+        pub stopped: i64,
+        pub met: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+pub mod service_times {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "stats_service_times")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub day: Date,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub clock: i16,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub bucket: i16,
+        pub tickets: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

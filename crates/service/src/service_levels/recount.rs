@@ -3,7 +3,7 @@
 //! outcome they had.
 
 use fixdesk_domain::{JobKind, JobState, TicketId};
-use fixdesk_repository::{jobs, tickets, tickets::TicketUpdate};
+use fixdesk_repository::{batch::Batch, jobs, statistics, tickets, tickets::TicketUpdate};
 use fixdesk_usecases::ServiceError;
 use serde_json::json;
 
@@ -33,16 +33,19 @@ pub(crate) async fn run(ctx: &Context) -> Result<String, ServiceError> {
         let Some(last) = batch.last().map(|t| t.id) else {
             break;
         };
+        let mut counters = Batch::on(uow.conn());
         for t in &batch {
             if let Some(sla) = clocks::recounted(&book, t, now) {
                 let change = TicketUpdate {
                     sla: Some(sla),
                     ..TicketUpdate::default()
                 };
-                tickets::update(uow.conn(), t.id, change, t.updated_at).await?;
+                let after = tickets::update(uow.conn(), t.id, change, t.updated_at).await?;
+                statistics::record(&mut counters, Some(t), Some(&after));
                 changed += 1;
             }
         }
+        counters.run(uow.conn()).await?;
         uow.commit().await?;
         after = last;
     }

@@ -45,16 +45,22 @@ async fn desk(app: &TestApp) -> Desk {
         )
         .await;
     assert!(status.is_success(), "{body}");
-    // An internal note, marked on the agent's page.
-    let (status, body) = app
-        .call(
-            Method::POST,
-            &format!("/api/v1/tickets/{ticket}/messages"),
-            Some(&agent.token),
-            Some(json!({"message": "Проверить ролик подачи", "internal": true})),
-        )
-        .await;
-    assert!(status.is_success(), "{body}");
+    // An internal note, marked on the agent's page, and an answer, which the service-level
+    // statistics count.
+    for (text, internal) in [
+        ("Проверить ролик подачи", true),
+        ("Заменим ролик сегодня", false),
+    ] {
+        let (status, body) = app
+            .call(
+                Method::POST,
+                &format!("/api/v1/tickets/{ticket}/messages"),
+                Some(&agent.token),
+                Some(json!({"message": text, "internal": internal})),
+            )
+            .await;
+        assert!(status.is_success(), "{body}");
+    }
     Desk {
         ticket,
         equipment,

@@ -496,7 +496,9 @@ pub async fn service_levels_since<C: ConnectionTrait>(
     conn: &C,
     since: NaiveDate,
 ) -> Result<Vec<(i64, i64, i16, i64, i64)>, RepoError> {
-    let rows: Vec<(i64, i64, i16, Option<i64>, Option<i64>)> = sla_levels::Entity::find()
+    /// Agent, category, clock and the two sums as the database returns them.
+    type Summed = (i64, i64, i16, Option<i64>, Option<i64>);
+    let rows: Vec<Summed> = sla_levels::Entity::find()
         .select_only()
         .column(sla_levels::Column::AgentId)
         .column(sla_levels::Column::CategoryId)

@@ -88,6 +88,9 @@ texts! {
     span_hours => "{h} ч {m} мин", "{h} h {m} min";
     first_response => "Первый ответ", "First response";
     resolution_due => "Решение", "Resolution";
+    no_category => "Без категории", "No category";
+    sla_whole_desk => "Вся служба", "Whole desk";
+    median_p90 => "медиана · 90-й процентиль", "median · 90th percentile";
     service_level => "Сроки обслуживания", "Service level";
     sla_explained => "Сроки считаются в рабочем времени календаря политики; пока заявка ждёт ответа автора или закрыта, часы стоят.", "Due times count the working time of the policy's calendar; while the ticket waits on its requester or is closed, the clocks stand still.";
     waiting_on_requester => "Ждём ответа автора", "Waiting on the requester";

@@ -3,7 +3,10 @@
 //! chart library, nothing to load). Every figure comes from the service's counters.
 
 use askama::Template;
-use fixdesk_usecases::domain::StatsPeriod;
+use fixdesk_usecases::domain::{
+    StatsPeriod,
+    sla::statistics::{ClockStats, GroupCompliance},
+};
 use poem::{
     Request, Response, handler,
     web::{Data, Form, Query},
@@ -13,6 +16,7 @@ use serde::Deserialize;
 use crate::{
     Service, WebError,
     flash::done,
+    i18n::Texts,
     layout::{Layout, page},
     pages::auth::CsrfOnly,
     session::Session,
@@ -59,6 +63,31 @@ pub struct AgentRow {
     pub hours: String,
 }
 
+/// Service-level compliance of one agent or category, or of the whole desk.
+#[derive(Debug)]
+pub struct ComplianceRow {
+    pub name: String,
+    pub first_response: String,
+    pub resolution: String,
+}
+
+/// "83% of 12", or a dash with nothing stopped.
+fn compliance(c: &ClockStats) -> String {
+    match c.compliance_percent() {
+        Some(p) => format!("{p:.0}% ({} / {})", c.met, c.stopped),
+        None => "—".into(),
+    }
+}
+
+/// "≤ 2 h" from a bucket's upper bound in minutes.
+fn at_most(t: &Texts, minutes: Option<i64>) -> String {
+    match minutes {
+        Some(m) if m < 60 => format!("≤ {}", t.span_minutes.replace("{}", &m.to_string())),
+        Some(m) => format!("≤ {} h", m / 60),
+        None => "—".into(),
+    }
+}
+
 #[derive(Template)]
 #[template(path = "stats.html")]
 struct Dashboard {
@@ -72,6 +101,12 @@ struct Dashboard {
     agent_bars: Vec<Bar>,
     users: Vec<Bar>,
     days: u32,
+    /// The desk's compliance, then per agent and per category (empty without service levels).
+    sla: Vec<ComplianceRow>,
+    sla_by_agent: Vec<ComplianceRow>,
+    sla_by_category: Vec<ComplianceRow>,
+    /// Median and 90th percentile: (first response, resolution).
+    sla_times: [(String, String); 2],
 }
 
 #[derive(Debug, Deserialize)]
@@ -110,6 +145,7 @@ pub async fn dashboard(
     }
     let agents = stats.agent_performance(actor, days).await?;
     let users = stats.user_activity(actor, 10).await?;
+    let levels = stats.service_levels(actor, days).await?;
     let l = Layout::new(req, &session, service).await;
     let t = l.t;
     let period_label = |p: StatsPeriod| match p {
@@ -119,7 +155,42 @@ pub async fn dashboard(
         StatsPeriod::Year => t.period_year,
     };
     let agent_name = |name: &Option<String>, id: i64| name.clone().unwrap_or(format!("#{id}"));
+    let rows = |groups: &[GroupCompliance], none: &str| -> Vec<ComplianceRow> {
+        groups
+            .iter()
+            .map(|g| ComplianceRow {
+                name: match g.id {
+                    Some(id) => agent_name(&g.name, id),
+                    None => none.to_string(),
+                },
+                first_response: compliance(&g.first_response),
+                resolution: compliance(&g.resolution),
+            })
+            .collect()
+    };
+    let any_stopped = levels.first_response.stopped + levels.resolution.stopped > 0;
     page(&Dashboard {
+        sla: if any_stopped {
+            vec![ComplianceRow {
+                name: t.sla_whole_desk.to_string(),
+                first_response: compliance(&levels.first_response),
+                resolution: compliance(&levels.resolution),
+            }]
+        } else {
+            Vec::new()
+        },
+        sla_by_agent: rows(&levels.by_agent, t.unassigned),
+        sla_by_category: rows(&levels.by_category, t.no_category),
+        sla_times: [
+            (
+                at_most(t, levels.first_response.median_minutes),
+                at_most(t, levels.first_response.p90_minutes),
+            ),
+            (
+                at_most(t, levels.resolution.median_minutes),
+                at_most(t, levels.resolution.p90_minutes),
+            ),
+        ],
         total: summary.total,
         avg_hours: hours(summary.avg_resolution_hours),
         statuses: bars(

@@ -529,9 +529,24 @@ async fn due_badges_the_overdue_view_and_the_timeline_explain_a_late_ticket() {
     b.open(&format!("/ui/tickets/{late}")).await;
     b.wait_for_text("#due", "target 2 h 00 min of working time")
         .await;
+    b.wait_for_text("#due-explained", "calendar “Always”").await;
+    b.wait_for_text("#due-explained", "+ 0 min waiting on the requester")
+        .await;
     b.click("#timeline summary").await;
     b.wait_for_text("#timeline", "Resolution overdue").await;
     b.wait_for_text("#timeline", "Ticket filed").await;
+    // "Take the next ticket" takes the soonest due first, then the next; then the queue is
+    // empty.
+    for expected in [late, fresh] {
+        b.open("/ui/tickets").await;
+        b.click("#next-ticket").await;
+        b.wait_for_text("#flash", "You took the ticket").await;
+        assert_eq!(b.path().await, format!("/ui/tickets/{expected}"));
+    }
+    b.open("/ui/tickets").await;
+    b.click("#next-ticket").await;
+    b.wait_for_text("#flash", "The queue is empty").await;
+    b.open(&format!("/ui/tickets/{late}")).await;
     // Waiting on the requester pauses the clock: the badge turns grey.
     b.click("#wait").await;
     b.wait_for_text("#flash", "Waiting on the requester").await;

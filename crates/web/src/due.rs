@@ -70,12 +70,24 @@ pub struct DuePanel {
     /// "Target 4 h 00 min of working time" for each clock.
     pub first_response_target: String,
     pub resolution_target: String,
+    /// How the resolution due time came about: filed when, counted in which calendar, moved
+    /// by how much waiting.
+    pub explanation: String,
 }
 
 impl DuePanel {
-    pub fn new(t: &Texts, clock: &Clock, r: &SlaReading) -> Self {
+    /// `calendar`: the name of the calendar the clocks count in.
+    pub fn new(t: &Texts, clock: &Clock, r: &SlaReading, calendar: &str) -> Self {
         let target = |c: &ClockReading| t.due_target.replace("{}", &span(t, c.target_minutes));
+        let explanation = t
+            .due_explained
+            .replace("{filed}", &clock.exact(&r.filed_at))
+            .replace("{calendar}", calendar)
+            .replace("{target}", &span(t, r.resolution.target_minutes))
+            .replace("{paused}", &span(t, r.paused_minutes))
+            .replace("{due}", &clock.exact(&r.resolution.due_at));
         Self {
+            explanation,
             first_response: Due::of(t, clock, &r.first_response, r.paused),
             resolution: Due::of(t, clock, &r.resolution, r.paused),
             first_response_target: target(&r.first_response),

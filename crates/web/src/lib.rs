@@ -64,6 +64,7 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
         )
         .at("/tickets/export", post(exports::start))
         .at("/tickets/bulk", post(bulk::apply))
+        .at("/tickets/next", post(tickets::take_next))
         .at("/tickets/:id", get(ticket::show))
         .at("/tickets/:id/take", post(ticket_actions::take))
         .at("/tickets/:id/status", post(ticket_actions::set_status))

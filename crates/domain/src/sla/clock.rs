@@ -106,6 +106,12 @@ pub struct SlaReading {
     pub first_response: ClockReading,
     pub resolution: ClockReading,
     pub paused: bool,
+    /// What explains the due times: the clocks started at filing, ran in the working time of
+    /// the policy's calendar, and stood still for this many working minutes (pauses that
+    /// ended; a running pause is `paused`).
+    pub filed_at: NaiveDateTime,
+    pub paused_minutes: i64,
+    pub calendar_id: super::CalendarId,
 }
 
 impl TicketSla {
@@ -285,6 +291,9 @@ impl TicketSla {
             ),
             resolution: clock(policy.resolution_minutes, self.resolution_due_at, None),
             paused: self.paused_since.is_some(),
+            filed_at: self.filed_at,
+            paused_minutes: self.paused_minutes,
+            calendar_id: policy.calendar_id,
         }
     }
 }

@@ -101,9 +101,13 @@ fn due_window(
 ) -> ApiResult<Option<(Option<NaiveDateTime>, NaiveDateTime)>> {
     let after = query_value("due_after", after, |v| date_or_datetime("due_after", v))?;
     let before = query_value("due_before", before, |v| date_or_datetime("due_before", v))?;
+    // Without an end, the last moment every database stores.
+    let end_of_time = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+        .and_then(|d| d.and_hms_opt(23, 59, 59))
+        .unwrap_or_default();
     Ok(match (after, before) {
         (None, None) => None,
-        (after, before) => Some((after, before.unwrap_or(NaiveDateTime::MAX))),
+        (after, before) => Some((after, before.unwrap_or(end_of_time))),
     })
 }
 

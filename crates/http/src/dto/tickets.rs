@@ -81,6 +81,12 @@ pub struct SlaOut {
     pub resolution: SlaClockOut,
     /// Whether the clocks stand still (waiting on the requester, or closed).
     pub paused: bool,
+    /// Where the due times come from: the clocks started at filing, count the working time of
+    /// this calendar (`/sla/calendars/`), and moved later by `paused_minutes` of working time
+    /// the ticket spent waiting on its requester.
+    pub filed_at: String,
+    pub calendar_id: i64,
+    pub paused_minutes: i64,
 }
 
 impl From<ClockReading> for SlaClockOut {
@@ -103,6 +109,9 @@ impl From<SlaReading> for SlaOut {
             first_response: r.first_response.into(),
             resolution: r.resolution.into(),
             paused: r.paused,
+            filed_at: iso(r.filed_at),
+            calendar_id: r.calendar_id.0,
+            paused_minutes: r.paused_minutes,
         }
     }
 }

@@ -92,6 +92,7 @@ texts! {
     sla_whole_desk => "Вся служба", "Whole desk";
     median_p90 => "медиана · 90-й процентиль", "median · 90th percentile";
     service_level => "Сроки обслуживания", "Service level";
+    due_explained => "Подана {filed}; календарь «{calendar}»; цель {target} рабочего времени + {paused} ожидания автора → срок {due}.", "Filed {filed}; calendar “{calendar}”; target {target} of working time + {paused} waiting on the requester → due {due}.";
     sla_explained => "Сроки считаются в рабочем времени календаря политики; пока заявка ждёт ответа автора или закрыта, часы стоят.", "Due times count the working time of the policy's calendar; while the ticket waits on its requester or is closed, the clocks stand still.";
     waiting_on_requester => "Ждём ответа автора", "Waiting on the requester";
     wait_for_requester => "Ждать ответа автора", "Wait for the requester";
@@ -152,6 +153,8 @@ texts! {
     messages => "Переписка", "Messages";
     no_messages => "Сообщений пока нет.", "No messages yet.";
     write_message => "Сообщение", "Message";
+    next_ticket => "Взять следующую", "Take the next ticket";
+    queue_empty => "Очередь пуста: новых заявок без исполнителя нет.", "The queue is empty: no new tickets without an assignee.";
     insert_canned => "Вставить шаблон ответа", "Insert a canned reply";
     internal_note => "Внутренняя заметка (видят только сотрудники)", "Internal note (staff only)";
     internal_badge => "Заметка для сотрудников", "Staff note";

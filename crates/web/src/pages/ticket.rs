@@ -201,10 +201,21 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    let calendar = match &reading {
+        Some(r) => service
+            .service_levels()
+            .calendars(actor)
+            .await?
+            .into_iter()
+            .find(|c| c.id == r.calendar_id)
+            .map(|c| c.name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
     let clock = l.clock;
     page(&DetailPage {
         canned,
-        due: reading.map(|r| DuePanel::new(t, &clock, &r)),
+        due: reading.map(|r| DuePanel::new(t, &clock, &r, &calendar)),
         waiting: ticket.waiting_on_requester,
         timeline: story
             .into_iter()

@@ -9,9 +9,10 @@ use fixdesk_usecases::domain::{
     Actor, CategoryId, DueView, Page, PreferencesChange, Priority, Ticket, TicketFilter,
     TicketQuery, TicketSort, TicketSortKey, TicketStatus, sla::SlaReading,
 };
+use fixdesk_usecases::{ServiceError, domain::DomainError};
 use poem::{
-    Request, Response, handler,
-    web::{Data, Query, Redirect},
+    IntoResponse, Request, Response, handler,
+    web::{Data, Form, Query, Redirect},
 };
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +20,8 @@ use crate::{
     Service, WebError,
     clock::{Clock, When},
     due::Due,
+    flash::{Flash, done},
+    pages::auth::CsrfOnly,
     form::{page_number, parse_opt},
     i18n::Texts,
     layout::{Layout, page},
@@ -392,6 +395,31 @@ pub async fn list(
         f,
         l,
     })
+}
+
+/// "Next ticket": takes the soonest due of the queue and opens it; an empty queue says so
+/// on the list.
+#[handler]
+pub async fn take_next(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, WebError> {
+    session.check_csrf(&form.csrf)?;
+    let t = session.lang.texts();
+    match service
+        .assignment()
+        .next_ticket(&session.actor, &session.client)
+        .await
+    {
+        Ok(ticket) => Ok(done(req, t.ticket_taken, &format!("/ui/tickets/{}", ticket.id))),
+        Err(ServiceError::Domain(DomainError::QueueEmpty)) => {
+            Flash::error(t.queue_empty, Vec::new()).store(req.cookie());
+            Ok(Redirect::see_other("/ui/tickets").into_response())
+        }
+        Err(e) => Err(WebError::back("/ui/tickets")(e)),
+    }
 }
 
 fn view_label(t: &Texts, view: &str) -> &'static str {

@@ -21,10 +21,10 @@ use crate::{
     clock::{Clock, When},
     due::Due,
     flash::{Flash, done},
-    pages::auth::CsrfOnly,
     form::{page_number, parse_opt},
     i18n::Texts,
     layout::{Layout, page},
+    pages::auth::CsrfOnly,
     preferences::{self, FILTERS_COOKIE},
     session::Session,
     view::{self, Choice, PAGE_SIZE, Pager},
@@ -413,7 +413,11 @@ pub async fn take_next(
         .next_ticket(&session.actor, &session.client)
         .await
     {
-        Ok(ticket) => Ok(done(req, t.ticket_taken, &format!("/ui/tickets/{}", ticket.id))),
+        Ok(ticket) => Ok(done(
+            req,
+            t.ticket_taken,
+            &format!("/ui/tickets/{}", ticket.id),
+        )),
         Err(ServiceError::Domain(DomainError::QueueEmpty)) => {
             Flash::error(t.queue_empty, Vec::new()).store(req.cookie());
             Ok(Redirect::see_other("/ui/tickets").into_response())

@@ -423,6 +423,18 @@ async fn internal_notes_never_reach_the_requester() {
         )
         .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+    // Nor in the answer to any change the requester makes (closing, here).
+    let (status, closed) = app
+        .call(
+            Method::POST,
+            &format!("{path}/close"),
+            Some(&user.token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{closed}");
+    assert_eq!(closed["messages_count"], 1);
+    assert!(closed["sla"].is_null());
 }
 
 #[tokio::test]

@@ -188,13 +188,13 @@ impl Tickets {
         let uow = self.ctx.db.begin_write().await?;
         let before = load(uow.conn(), id).await?;
         let Some((change, description)) = decide(&before, now)? else {
-            return Ok(before);
+            return Ok(before.seen_by(actor));
         };
         let after = self
             .apply(uow.conn(), actor, &before, change, description, client, now)
             .await?;
         uow.commit().await?;
-        Ok(after)
+        Ok(after.seen_by(actor))
     }
 
     /// Writes `change` with the service-level clocks it implies, then records it.
@@ -337,7 +337,7 @@ impl TicketUseCases for Tickets {
         let altered = changes.altered_fields(&before);
         ensure_can_change(actor, &before, &altered)?;
         if altered.is_empty() {
-            return Ok(before);
+            return Ok(before.seen_by(actor));
         }
         // A ticket moved to a category with a rule goes to its group, unless the request
         // names an assignee or someone of that group already holds it. The rule does this, not
@@ -467,7 +467,7 @@ impl TicketUseCases for Tickets {
             .apply(uow.conn(), actor, &before, change, d, client, now)
             .await?;
         uow.commit().await?;
-        Ok(after)
+        Ok(after.seen_by(actor))
     }
 
     async fn claim(
@@ -497,7 +497,7 @@ impl TicketUseCases for Tickets {
         let d = format!("Заявка #{id} назначена на агента {}", actor.username);
         Self::record(uow.conn(), actor, &before, &after, d, client, now).await?;
         uow.commit().await?;
-        Ok(after)
+        Ok(after.seen_by(actor))
     }
 
     async fn set_status(
@@ -514,7 +514,7 @@ impl TicketUseCases for Tickets {
         ensure_can_work(actor, &before)?;
         before.status.check_transition(status, Transition::Staff)?;
         if before.status == status {
-            return Ok(before);
+            return Ok(before.seen_by(actor));
         }
         let d = format!(
             "Изменен статус заявки #{id} с '{}' на '{}'",
@@ -532,7 +532,7 @@ impl TicketUseCases for Tickets {
             )
             .await?;
         uow.commit().await?;
-        Ok(after)
+        Ok(after.seen_by(actor))
     }
 
     async fn close(
@@ -556,7 +556,7 @@ impl TicketUseCases for Tickets {
             .status
             .check_transition(TicketStatus::Closed, transition_role(actor))?;
         if before.status == TicketStatus::Closed {
-            return Ok(before);
+            return Ok(before.seen_by(actor));
         }
         let d = format!("Заявка #{id} закрыта пользователем {}", actor.username);
         let change = status_change(&before, TicketStatus::Closed, now);
@@ -564,7 +564,7 @@ impl TicketUseCases for Tickets {
             .apply(uow.conn(), actor, &before, change, d, client, now)
             .await?;
         uow.commit().await?;
-        Ok(after)
+        Ok(after.seen_by(actor))
     }
 
     async fn close_with_message(
@@ -612,7 +612,7 @@ impl TicketUseCases for Tickets {
             .apply(uow.conn(), actor, &before, change, d, client, now)
             .await?;
         uow.commit().await?;
-        Ok(after)
+        Ok(after.seen_by(actor))
     }
 
     async fn resolve(

@@ -266,7 +266,12 @@ impl TicketSla {
     ) -> SlaReading {
         let clock = |target: i64, due_at: NaiveDateTime, stopped_at: Option<NaiveDateTime>| {
             let at = stopped_at.or(self.paused_since).unwrap_or(now);
-            let remaining = calendar.minutes_between(at, due_at);
+            let breached = at > due_at;
+            // A broken target is late by at least a minute, not "by 0" for its first seconds.
+            let remaining = match calendar.minutes_between(at, due_at) {
+                m if breached => m.min(-1),
+                m => m,
+            };
             let used_percent = if target > 0 {
                 (target - remaining) * 100 / target
             } else {
@@ -278,7 +283,7 @@ impl TicketSla {
                 stopped_at,
                 remaining_minutes: remaining,
                 used_percent,
-                breached: at > due_at,
+                breached,
             }
         };
         // A paused clock stands at its pause: a closed ticket's resolution clock stopped then.
@@ -398,6 +403,11 @@ mod tests {
         assert!(r.resolution.breached);
         assert_eq!(r.resolution.remaining_minutes, -60);
         assert_eq!(r.resolution.used_percent, 125);
+        // Seconds past due already read as a minute late.
+        let just = at("2026-12-07 13:00") + chrono::Duration::seconds(20);
+        let r = sent.read(&p, &cal, just);
+        assert!(r.resolution.breached);
+        assert_eq!(r.resolution.remaining_minutes, -1);
     }
 
     #[test]

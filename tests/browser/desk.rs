@@ -555,3 +555,73 @@ async fn due_badges_the_overdue_view_and_the_timeline_explain_a_late_ticket() {
         .await;
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_sets_up_service_levels_on_their_page() {
+    let app = TestApp::spawn().await;
+    let u = app.user("user1", "user").await;
+    let agent = app.user("agent1", "agent").await;
+    let driver = Driver::start().await;
+    let b = driver.browser(&app.base, "en").await;
+    b.sign_in("admin", ADMIN_PASSWORD).await;
+    b.open("/ui/service-levels").await;
+    b.wait_for_text("#no-policies", "No policies yet").await;
+    // A calendar: weekdays 9–18 are filled in, Saturday added, a yearly holiday.
+    b.fill("#calendar-name", "Office").await;
+    b.choose("#calendar-zone", "Europe/Moscow").await;
+    b.fill("input[name=sat]", "10:00-14:00").await;
+    b.fill("#calendar-holidays", "01-01").await;
+    b.click("#new-calendar button[type=submit]").await;
+    b.wait_for_text("#flash", "Saved").await;
+    b.wait_for_text("#calendars", "Europe/Moscow").await;
+    b.wait_for_text("#calendars", "10:00-14:00").await;
+    // A bad calendar is refused with the reason.
+    b.click("#new-calendar-panel summary").await;
+    b.fill("#calendar-name", "Broken").await;
+    b.fill("input[name=mon]", "18:00-09:00").await;
+    b.click("#new-calendar button[type=submit]").await;
+    b.wait_for_text("#flash", "09:00-18:00").await;
+    // A policy on it.
+    b.fill("#policy-name", "Standard").await;
+    b.fill("#policy-first-response", "60").await;
+    b.fill("#policy-resolution", "480").await;
+    b.click("#new-policy button[type=submit]").await;
+    b.wait_for_text("#policies", "Standard").await;
+    b.wait_for_text("#policies", "every other ticket").await;
+    // New tickets now run under it.
+    let id = app.ticket(&u.token, "Не включается").await["id"]
+        .as_i64()
+        .unwrap();
+    let (_, seen) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/tickets/{id}"),
+            Some(&agent.token),
+            None,
+        )
+        .await;
+    assert_eq!(seen["sla"]["resolution"]["target_minutes"], 480, "{seen}");
+    // Deleting: the calendar is refused while the policy counts on it, then goes after it.
+    b.open("/ui/service-levels").await;
+    b.js("window.confirm = function () { return true; }; return null")
+        .await;
+    b.click("#calendars button.danger-text").await;
+    b.wait_for_text("#flash", "policies count on this calendar")
+        .await;
+    b.js("window.confirm = function () { return true; }; return null")
+        .await;
+    b.click("#policies button.danger-text").await;
+    b.wait_for_text("#flash", "Deleted").await;
+    b.wait_for_text("#no-policies", "No policies yet").await;
+    b.js("window.confirm = function () { return true; }; return null")
+        .await;
+    b.click("#calendars button.danger-text").await;
+    b.wait_for_text("#calendars", "No calendars yet").await;
+    b.close().await;
+    // Agents may not open the page.
+    let other = driver.browser(&app.base, "en").await;
+    other.sign_in("agent1", USER_PASSWORD).await;
+    other.open("/ui/service-levels").await;
+    assert_eq!(other.text("h1").await, "403");
+    other.close().await;
+}

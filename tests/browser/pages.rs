@@ -116,6 +116,7 @@ async fn every_page_of_every_role_fits_the_screen_and_passes_axe() {
         "/ui/users/new".into(),
         format!("/ui/users/{}", d.agent),
         "/ui/categories".into(),
+        "/ui/service-levels".into(),
         "/ui/audit".into(),
         "/ui/stats".into(),
         "/ui/account".into(),

@@ -102,6 +102,16 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
             get(categories::list).post(categories::create),
         )
         .at("/categories/:id", post(categories::update))
+        .at("/service-levels", get(service_levels::show))
+        .at(
+            "/service-levels/calendars",
+            post(service_levels::add_calendar),
+        )
+        .at("/service-levels/policies", post(service_levels::add_policy))
+        .at(
+            "/service-levels/:kind/:id/delete",
+            post(service_levels::delete),
+        )
         .at("/categories/:id/delete", post(categories::delete))
         .at("/audit", get(audit::list))
         .at("/stats", get(stats::dashboard))

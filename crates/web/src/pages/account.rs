@@ -32,7 +32,7 @@ struct AccountPage {
 }
 
 /// Every zone of the time-zone database, by name.
-fn zone_choices(current: &str) -> Vec<Choice> {
+pub fn zone_choices(current: &str) -> Vec<Choice> {
     chrono_tz::TZ_VARIANTS
         .iter()
         .map(|z| Choice::new(z.name(), z.name(), current))

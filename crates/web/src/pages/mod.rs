@@ -12,6 +12,7 @@ pub mod equipment_form;
 pub mod exports;
 pub mod new_ticket;
 pub mod notifications;
+pub mod service_levels;
 pub mod stats;
 pub mod ticket;
 pub mod ticket_actions;

@@ -251,3 +251,25 @@ pub async fn advance_stage<C: ConnectionTrait>(
         .await?;
     Ok(r.rows_affected == 1)
 }
+
+pub async fn find_calendar<C: ConnectionTrait>(
+    conn: &C,
+    id: CalendarId,
+) -> Result<Option<NamedCalendar>, RepoError> {
+    sla_calendar::Entity::find_by_id(id.0)
+        .one(conn)
+        .await?
+        .map(calendar_to_domain)
+        .transpose()
+}
+
+pub async fn find_policy<C: ConnectionTrait>(
+    conn: &C,
+    id: PolicyId,
+) -> Result<Option<SlaPolicy>, RepoError> {
+    sla_policy::Entity::find_by_id(id.0)
+        .one(conn)
+        .await?
+        .map(policy_to_domain)
+        .transpose()
+}

@@ -35,7 +35,7 @@ impl ServiceLevels {
         conn: &C,
         draft: &PolicyDraft,
     ) -> Result<(), ServiceError> {
-        if sla::book(conn).await?.calendar(draft.calendar_id).is_none() {
+        if sla::find_calendar(conn, draft.calendar_id).await?.is_none() {
             return Err(DomainError::UnknownCalendar.into());
         }
         if let Some(c) = draft.category_id
@@ -108,11 +108,8 @@ impl ServiceLevelUseCases for ServiceLevels {
         actor.require_admin()?;
         let now = clock::now();
         let uow = self.ctx.db.begin_write().await?;
-        let before = sla::book(uow.conn())
+        let before = sla::find_calendar(uow.conn(), id)
             .await?
-            .calendars
-            .into_iter()
-            .find(|c| c.id == id)
             .ok_or(DomainError::CalendarNotFound)?;
         let after = sla::update_calendar(uow.conn(), id, draft)
             .await
@@ -133,11 +130,8 @@ impl ServiceLevelUseCases for ServiceLevels {
         actor.require_admin()?;
         let now = clock::now();
         let uow = self.ctx.db.begin_write().await?;
-        let before = sla::book(uow.conn())
+        let before = sla::find_calendar(uow.conn(), id)
             .await?
-            .calendars
-            .into_iter()
-            .find(|c| c.id == id)
             .ok_or(DomainError::CalendarNotFound)?;
         if sla::policies_on(uow.conn(), id).await? > 0 {
             return Err(DomainError::CalendarInUse.into());
@@ -194,10 +188,8 @@ impl ServiceLevelUseCases for ServiceLevels {
         let draft = draft.checked()?;
         let now = clock::now();
         let uow = self.ctx.db.begin_write().await?;
-        let before = sla::book(uow.conn())
+        let before = sla::find_policy(uow.conn(), id)
             .await?
-            .policy(id)
-            .cloned()
             .ok_or(DomainError::PolicyNotFound)?;
         Self::ensure_references(uow.conn(), &draft).await?;
         let after = sla::update_policy(uow.conn(), id, draft).await?;
@@ -217,10 +209,8 @@ impl ServiceLevelUseCases for ServiceLevels {
         actor.require_admin()?;
         let now = clock::now();
         let uow = self.ctx.db.begin_write().await?;
-        let before = sla::book(uow.conn())
+        let before = sla::find_policy(uow.conn(), id)
             .await?
-            .policy(id)
-            .cloned()
             .ok_or(DomainError::PolicyNotFound)?;
         sla::delete_policy(uow.conn(), id)
             .await

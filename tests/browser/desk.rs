@@ -625,3 +625,105 @@ async fn an_admin_sets_up_service_levels_on_their_page() {
     assert_eq!(other.text("h1").await, "403");
     other.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_admin_sets_a_rule_and_an_agent_records_an_absence_on_the_assignment_page() {
+    let app = TestApp::spawn().await;
+    let printers = app.category("Printers").await;
+    let u = app.user("user1", "user").await;
+    let agent = app.user("agent1", "agent").await;
+    app.user("agent2", "agent").await;
+    let driver = Driver::start().await;
+    let b = driver.browser(&app.base, "en").await;
+    b.sign_in("admin", ADMIN_PASSWORD).await;
+    b.open("/ui/assignment").await;
+    b.wait_for_text("#no-rules", "No rules").await;
+    // A group needs someone in it: the refusal says so.
+    b.choose("#rule-category", &printers.to_string()).await;
+    b.click("#new-rule button[type=submit]").await;
+    b.wait_for_text("#flash", "at least one agent").await;
+    // Printers go to agent1 alone, in turn.
+    b.choose("#rule-category", &printers.to_string()).await;
+    b.click(&format!(
+        "#new-rule input[name=agents][value='{}']",
+        agent.id
+    ))
+    .await;
+    b.click("#new-rule button[type=submit]").await;
+    b.wait_for_text("#flash", "Saved").await;
+    b.wait_for_text("#rules", "Printers").await;
+    b.wait_for_text("#rules", "each in turn").await;
+    b.wait_for_text("#rules", "on").await;
+    let filed = |title: &'static str| {
+        let app = &app;
+        let token = u.token.clone();
+        async move {
+            let (status, body) = app
+                .call(
+                    Method::POST,
+                    "/api/v1/tickets/",
+                    Some(&token),
+                    Some(json!({"title": title, "description": "Jammed", "room_number": "101", "category_id": printers})),
+                )
+                .await;
+            assert!(status.is_success(), "{body}");
+            body["assigned_to_id"].clone()
+        }
+    };
+    assert_eq!(filed("Paper jam").await, agent.id);
+    // Switched off, new tickets wait for someone to take them.
+    b.click("#rules form[action$='/toggle'] button").await;
+    b.wait_for_text("#rules", "off").await;
+    assert_eq!(filed("Toner low").await, serde_json::Value::Null);
+    b.close().await;
+
+    // The agent sees the rules but not the admin's forms, and records a day away.
+    let a = driver.browser(&app.base, "en").await;
+    a.sign_in("agent1", USER_PASSWORD).await;
+    a.open("/ui/assignment").await;
+    a.wait_for_text("#rules", "Printers").await;
+    let admin_forms = a
+        .js("return document.querySelectorAll('#new-rule, #rules form').length")
+        .await;
+    assert_eq!(admin_forms, 0);
+    a.wait_for_text("#no-absences", "No absences").await;
+    a.click("#new-absence-panel summary").await;
+    a.fill("#absence-note", "Training").await;
+    a.click("#new-absence button[type=submit]").await;
+    a.wait_for_text("#flash", "Saved").await;
+    a.wait_for_text("#absences", "Training").await;
+    // Away today: switched on again, the rule passes over the only agent of its group.
+    switch_rule_on(&app, printers).await;
+    assert_eq!(filed("Streaks").await, serde_json::Value::Null);
+    // Back after all: removing the absence gives the next one to the agent again.
+    a.js("window.confirm = function () { return true; }; return null")
+        .await;
+    a.click("#absences button.danger-text").await;
+    a.wait_for_text("#no-absences", "No absences").await;
+    assert_eq!(filed("Smudges").await, agent.id);
+    a.close().await;
+}
+
+/// Switches the category's rule on through the API (the page's switch is tested above).
+async fn switch_rule_on(app: &TestApp, category: i64) {
+    let admin = app.admin_token().await;
+    let (_, rules) = app
+        .call(Method::GET, "/api/v1/assignment-rules/", Some(&admin), None)
+        .await;
+    let rule = rules
+        .as_array()
+        .and_then(|r| r.iter().find(|r| r["category_id"] == category))
+        .expect("the rule")
+        .clone();
+    let mut body = rule.clone();
+    body["enabled"] = true.into();
+    let (status, body) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/assignment-rules/{}", rule["id"]),
+            Some(&admin),
+            Some(body),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+}

@@ -17,13 +17,32 @@ struct Desk {
 }
 
 async fn desk(app: &TestApp) -> Desk {
-    app.category("Принтеры").await;
+    let printers = app.category("Принтеры").await;
     // Service levels, so lists and tickets show their due badges.
     app.round_the_clock_policy(json!({"first_response_minutes": 60, "resolution_minutes": 480}))
         .await;
     let equipment = app.equipment("HP LaserJet 400", "Принтеры").await;
     let agent = app.user("agent1", "agent").await;
     let user = app.user("user1", "user").await;
+    // A rule handing printers to the agent, and a day the agent is away (the rule is switched
+    // off so the ticket below waits in the queue for the agent to take).
+    let today = chrono::Utc::now().date_naive().to_string();
+    let admin = app.admin_token().await;
+    for (path, body) in [
+        (
+            "/api/v1/assignment-rules/".to_string(),
+            json!({"category_id": printers, "strategy": "round_robin", "agent_ids": [agent.id], "enabled": false}),
+        ),
+        (
+            format!("/api/v1/users/{}/absences", agent.id),
+            json!({"starts_on": today, "ends_on": today, "note": "Учёба"}),
+        ),
+    ] {
+        let (status, body) = app
+            .call(Method::POST, &path, Some(&admin), Some(body))
+            .await;
+        assert!(status.is_success(), "{body}");
+    }
     let ticket = app.ticket(&user.token, "Принтер замял бумагу").await["id"]
         .as_i64()
         .expect("id");
@@ -106,6 +125,7 @@ async fn every_page_of_every_role_fits_the_screen_and_passes_axe() {
         "/ui/tickets?view=due_today".into(),
         format!("/ui/tickets/{t}"),
         "/ui/equipment/new".into(),
+        "/ui/assignment".into(),
         format!("/ui/equipment/{e}/edit"),
         "/ui/notifications".into(),
     ];
@@ -117,6 +137,7 @@ async fn every_page_of_every_role_fits_the_screen_and_passes_axe() {
         format!("/ui/users/{}", d.agent),
         "/ui/categories".into(),
         "/ui/service-levels".into(),
+        "/ui/assignment".into(),
         "/ui/audit".into(),
         "/ui/stats".into(),
         "/ui/account".into(),

@@ -55,6 +55,9 @@
   var keepable = function (el) {
     return el.name && el.name !== "csrf" && !/^(password|file|hidden|submit)$/.test(el.type);
   };
+  // A box or a round button is kept as ticked or not (its value is fixed; several share a name).
+  var ticks = function (el) { return el.type === "checkbox" || el.type === "radio"; };
+  var draftField = function (el) { return ticks(el) ? el.name + "=" + el.value : el.name; };
   var store = window.sessionStorage;
   var flash = document.getElementById("flash");
   var ended = document.querySelector("[data-restore-drafts]");
@@ -70,13 +73,17 @@
       if (saved && restore && !ended) {
         var values = JSON.parse(saved);
         Array.prototype.forEach.call(form.elements, function (el) {
-          if (keepable(el) && Object.prototype.hasOwnProperty.call(values, el.name)) el.value = values[el.name];
+          var k = draftField(el);
+          if (!keepable(el) || !Object.prototype.hasOwnProperty.call(values, k)) return;
+          if (ticks(el)) el.checked = values[k]; else el.value = values[k];
         });
         store.removeItem(key);
       }
       form.addEventListener("submit", function () {
         var values = {};
-        Array.prototype.forEach.call(form.elements, function (el) { if (keepable(el)) values[el.name] = el.value; });
+        Array.prototype.forEach.call(form.elements, function (el) {
+          if (keepable(el)) values[draftField(el)] = ticks(el) ? el.checked : el.value;
+        });
         try { store.setItem(key, JSON.stringify(values)); } catch (e) { /* full: nothing kept */ }
       });
     });

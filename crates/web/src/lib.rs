@@ -113,6 +113,21 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
             post(service_levels::delete),
         )
         .at("/categories/:id/delete", post(categories::delete))
+        .at("/assignment", get(assignment::show))
+        .at("/assignment/rules", post(assignment::add_rule))
+        .at(
+            "/assignment/rules/:id/toggle",
+            post(assignment::toggle_rule),
+        )
+        .at(
+            "/assignment/rules/:id/delete",
+            post(assignment::delete_rule),
+        )
+        .at("/assignment/absences", post(assignment::add_absence))
+        .at(
+            "/assignment/absences/:user/:id/delete",
+            post(assignment::remove_absence),
+        )
         .at("/audit", get(audit::list))
         .at("/stats", get(stats::dashboard))
         .at("/stats/rebuild", post(stats::rebuild))

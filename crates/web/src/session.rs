@@ -91,6 +91,20 @@ impl Session {
         action.await.map_err(WebError::back(back))
     }
 
+    /// Does a form's change like [`Session::act`] and returns to `page` saying `text` (or,
+    /// refused, why): the whole of most admin forms.
+    pub async fn act_on_page<T>(
+        &self,
+        req: &poem::Request,
+        csrf: &str,
+        page: &str,
+        text: &str,
+        action: impl std::future::Future<Output = Result<T, ServiceError>>,
+    ) -> Result<poem::Response, WebError> {
+        self.act(csrf, page, action).await?;
+        Ok(crate::flash::done(req, text, page))
+    }
+
     /// Refuses a form that does not carry this session's CSRF token.
     pub fn check_csrf(&self, presented: &str) -> Result<(), WebError> {
         if csrf::matches(&self.token, presented) {

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod assignees;
+pub mod assignment;
 pub mod attachments;
 pub mod audit;
 pub mod auth;

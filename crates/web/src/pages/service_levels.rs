@@ -3,12 +3,9 @@
 //! the service counts open tickets' due times again after every change.
 
 use askama::Template;
-use fixdesk_usecases::{
-    ServiceError,
-    domain::{
-        CategoryId, DomainError, Page, Priority,
-        sla::{CalendarDraft, CalendarId, Escalation, PolicyDraft, PolicyId},
-    },
+use fixdesk_usecases::domain::{
+    CategoryId, DomainError, Page, Priority, UserId,
+    sla::{CalendarDraft, CalendarId, Escalation, PolicyDraft, PolicyId},
 };
 use poem::{
     Request, Response, handler,
@@ -18,28 +15,14 @@ use serde::Deserialize;
 
 use crate::{
     Service, WebError,
-    flash::done,
     form::{checked, parse_opt},
     layout::{Layout, page},
-    pages::{account::zone_choices, auth::CsrfOnly},
+    pages::{account::zone_choices, assignees, auth::CsrfOnly},
     session::Session,
     view::{self, Choice},
 };
 
 const PAGE: &str = "/ui/service-levels";
-
-/// Does a form's change once its CSRF token checks out and returns to the page saying `text`
-/// (or, refused, why).
-async fn on_page<T>(
-    req: &Request,
-    session: &Session,
-    csrf: &str,
-    text: &str,
-    action: impl std::future::Future<Output = Result<T, ServiceError>>,
-) -> Result<Response, WebError> {
-    session.act(csrf, PAGE, action).await?;
-    Ok(done(req, text, PAGE))
-}
 
 #[derive(Debug)]
 pub struct CalendarRow {
@@ -72,6 +55,8 @@ struct LevelsPage {
     calendar_choices: Vec<Choice>,
     categories: Vec<Choice>,
     priorities: Vec<Choice>,
+    /// Whom a late ticket may be handed to: nobody (keep), then each staff member.
+    reassign_choices: Vec<Choice>,
     days: [(&'static str, &'static str); 7],
 }
 
@@ -101,6 +86,10 @@ pub async fn show(
         ("sat", t.day_sat),
         ("sun", t.day_sun),
     ];
+    let mut reassign_choices = assignees::choices(service, actor, t, "").await?;
+    if let Some(nobody) = reassign_choices.first_mut() {
+        nobody.label = t.escalate_keep.to_string();
+    }
     let calendar_name = |id: CalendarId| {
         calendars
             .iter()
@@ -130,7 +119,11 @@ pub async fn show(
                 escalation.push(t.escalate_raise.to_string());
             }
             if let Some(u) = p.escalation.reassign_to {
-                escalation.push(format!("→ #{u}"));
+                let who = reassign_choices
+                    .iter()
+                    .find(|c| c.value == u.to_string())
+                    .map_or_else(|| format!("#{u}"), |c| c.label.clone());
+                escalation.push(format!("{} {who}", t.escalate_reassign));
             }
             PolicyRow {
                 id: p.id.0,
@@ -179,6 +172,7 @@ pub async fn show(
             .map(|c| Choice::new(c.id.0.to_string(), c.name.clone(), ""))
             .collect(),
         priorities: view::priority_choices(t, ""),
+        reassign_choices,
         days,
         l,
     })
@@ -241,14 +235,9 @@ pub async fn add_calendar(
     let adding = service
         .service_levels()
         .create_calendar(&session.actor, draft, &session.client);
-    on_page(
-        req,
-        &session,
-        &form.csrf,
-        session.lang.texts().saved,
-        adding,
-    )
-    .await
+    session
+        .act_on_page(req, &form.csrf, PAGE, session.lang.texts().saved, adding)
+        .await
 }
 
 #[derive(Debug, Deserialize)]
@@ -265,6 +254,8 @@ pub struct PolicyForm {
     resolution_minutes: String,
     #[serde(default)]
     raise_priority: Option<String>,
+    #[serde(default)]
+    reassign_to: String,
 }
 
 impl PolicyForm {
@@ -286,7 +277,7 @@ impl PolicyForm {
             resolution_minutes: minutes("resolution_minutes", &self.resolution_minutes)?,
             escalation: Escalation {
                 raise_priority: checked(&self.raise_priority),
-                reassign_to: None,
+                reassign_to: parse_opt::<i64>("reassign_to", &self.reassign_to)?.map(UserId),
             },
         })
     }
@@ -304,14 +295,9 @@ pub async fn add_policy(
     let adding = service
         .service_levels()
         .create_policy(&session.actor, draft, &session.client);
-    on_page(
-        req,
-        &session,
-        &form.csrf,
-        session.lang.texts().saved,
-        adding,
-    )
-    .await
+    session
+        .act_on_page(req, &form.csrf, PAGE, session.lang.texts().saved, adding)
+        .await
 }
 
 /// Deletes a calendar (`calendars`, refused while a policy uses it) or a policy (`policies`).
@@ -332,5 +318,7 @@ pub async fn delete(
         }
     };
     let deleted = session.lang.texts().deleted;
-    on_page(req, &session, &form.csrf, deleted, deleting).await
+    session
+        .act_on_page(req, &form.csrf, PAGE, deleted, deleting)
+        .await
 }

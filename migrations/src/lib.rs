@@ -25,6 +25,7 @@ mod m20261202_000018_service_levels;
 mod m20261202_000019_assignment_rules;
 mod m20261202_000020_canned_replies;
 mod m20261202_000021_service_level_counters;
+mod m20261202_000022_equipment_categories;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000019_assignment_rules::Migration),
             Box::new(m20261202_000020_canned_replies::Migration),
             Box::new(m20261202_000021_service_level_counters::Migration),
+            Box::new(m20261202_000022_equipment_categories::Migration),
         ]
     }
 }

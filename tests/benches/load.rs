@@ -49,14 +49,17 @@ async fn seed(url: &str, data: &std::path::Path, n: u64) {
     let sql = format!(
         "INSERT INTO tickets (title, description, status, priority, resolution, room_number, \
          created_at, updated_at, closed_at, status_changed_at, is_hidden_for_creator, creator_id, \
-         messages_count, search_text) \
+         messages_count, search_text, sla_resolution_due_at, sla_due_open) \
          SELECT 'Generated ticket ' || i, 'Printer in room ' || (i % 300) || ' does not work', \
          i % 3, (i / 3) % 3, CASE i % 3 WHEN 2 THEN 'Done' END, CAST(100 + i % 300 AS TEXT), \
          {created}, {updated}, CASE i % 3 WHEN 2 THEN {updated} END, {updated}, false, 1, 0, \
-         'generated ticket ' || i || ' printer in room ' || (i % 300) || ' does not work' \
+         'generated ticket ' || i || ' printer in room ' || (i % 300) || ' does not work', \
+         {due}, CASE i % 3 WHEN 2 THEN NULL ELSE {due} END \
          FROM {series}",
         created = day("0"),
         updated = day("1"),
+        // Resolution due a day and a half after filing; open tickets' clocks run.
+        due = day("1.5"),
     );
     fixdesk
         .database()
@@ -273,7 +276,7 @@ wrk.body = '{"title": "Benchmark ticket", "description": "The projector flickers
 "#,
         )
         .unwrap();
-        let runs: [(&str, String, Option<&std::path::Path>); 7] = [
+        let runs: [(&str, String, Option<&std::path::Path>); 9] = [
             (
                 "list, 100 rows",
                 format!("{}/api/v1/tickets/?limit=100", server.base),
@@ -303,6 +306,16 @@ wrk.body = '{"title": "Benchmark ticket", "description": "The projector flickers
             (
                 "web list page, agent's landing view",
                 format!("{}/ui/tickets?view=work", server.base),
+                None,
+            ),
+            (
+                "list by due time, 100 rows",
+                format!("{}/api/v1/tickets/?sort=due_at&limit=100", server.base),
+                None,
+            ),
+            (
+                "web list page, overdue view",
+                format!("{}/ui/tickets?view=overdue", server.base),
                 None,
             ),
         ];

@@ -342,3 +342,63 @@ async fn attachment_files_come_along_from_the_uploads_directory() {
     assert_eq!(r.headers()["content-type"], "image/jpeg");
     assert_eq!(r.bytes().await.unwrap().as_ref(), &jpeg[..]);
 }
+
+#[tokio::test]
+async fn imported_equipment_finds_its_category_by_name_and_the_rest_is_reported() {
+    let app = TestApp::spawn().await;
+    let report = import(&app, false, None).await.unwrap();
+    // The fixture's types (printer, projector, computer) name none of its categories.
+    let unmapped: Vec<&str> = report
+        .repairs
+        .iter()
+        .filter(|r| r.table == "equipment" && r.problem.contains("names no category"))
+        .map(|r| r.problem.as_str())
+        .collect();
+    for kind in ["printer", "projector", "computer"] {
+        assert!(
+            unmapped.iter().any(|p| p.contains(&format!("\"{kind}\""))),
+            "{kind} reported: {unmapped:?}"
+        );
+    }
+    let admin = app.token("admin", "admin").await;
+    let (_, all) = app
+        .call(Method::GET, "/api/v1/equipment/", Some(&admin), None)
+        .await;
+    assert!(
+        all.as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["category_id"].is_null())
+    );
+    // A category named like a type (any case) takes its items; a rename keeps them.
+    let (status, printers) = app
+        .call(
+            Method::POST,
+            "/api/v1/categories/",
+            Some(&admin),
+            Some(json!({"name": "PRINTER"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{printers}");
+    let id = printers["id"].as_i64().unwrap();
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/categories/{id}"),
+            Some(&admin),
+            Some(json!({"name": "Печать"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, items) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/equipment/?category_id={id}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    let items = items.as_array().unwrap();
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0]["type"], "Печать");
+}

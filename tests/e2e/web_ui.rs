@@ -7,12 +7,8 @@ use fixdesk_tests::{TestApp, ends_within, location, set_cookie};
 use reqwest::{Method, StatusCode, header};
 use serde_json::json;
 
-/// A browser's request with the session cookie the interface would have set.
 fn page(app: &TestApp, method: Method, path: &str, token: &str) -> reqwest::RequestBuilder {
-    app.client
-        .request(method, app.url(path))
-        .header(header::COOKIE, format!("fixdesk_session={token}"))
-        .header(header::ACCEPT_LANGUAGE, "en")
+    app.page(method, path, token)
 }
 
 async fn get(app: &TestApp, path: &str, token: &str) -> (StatusCode, String) {

@@ -384,6 +384,14 @@ impl TestApp {
         self.call(method, path, token, body).await.0
     }
 
+    /// A browser's request to the interface with the session cookie it would have set.
+    pub fn page(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+        self.client
+            .request(method, self.url(path))
+            .header(reqwest::header::COOKIE, format!("fixdesk_session={token}"))
+            .header(reqwest::header::ACCEPT_LANGUAGE, "en")
+    }
+
     /// Creates a category as admin and returns its id.
     pub async fn category(&self, name: &str) -> i64 {
         let admin = self.admin_token().await;

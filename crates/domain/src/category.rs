@@ -1,4 +1,5 @@
-//! Ticket categories. Their names double as equipment types, as in the old service.
+//! Ticket categories. Equipment belongs to one by id; the old API's equipment `type` is the
+//! category's name, matched without regard to case when an item names one.
 
 use chrono::NaiveDateTime;
 
@@ -50,4 +51,39 @@ pub struct CategoryChanges {
     pub name: Option<CategoryName>,
     pub description: Option<String>,
     pub is_active: Option<bool>,
+}
+
+/// The category an equipment type names: the first (by id) whose name is the same ignoring
+/// case and surrounding spaces (so imported `printer` finds `Printer`, `принтер` finds
+/// `Принтер`). `categories` must come in id order.
+pub fn category_named<'a>(
+    kind: &str,
+    categories: impl IntoIterator<Item = (CategoryId, &'a str)>,
+) -> Option<CategoryId> {
+    let wanted = kind.trim().to_lowercase();
+    if wanted.is_empty() {
+        return None;
+    }
+    categories
+        .into_iter()
+        .find(|(_, name)| name.trim().to_lowercase() == wanted)
+        .map(|(id, _)| id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_type_finds_its_category_whatever_the_case() {
+        let cats = [
+            (CategoryId(1), "Принтеры"),
+            (CategoryId(2), "Printer"),
+            (CategoryId(3), "printer"),
+        ];
+        assert_eq!(category_named(" PRINTER ", cats), Some(CategoryId(2)));
+        assert_eq!(category_named("принтеры", cats), Some(CategoryId(1)));
+        assert_eq!(category_named("projector", cats), None);
+        assert_eq!(category_named("  ", cats), None);
+    }
 }

@@ -4,7 +4,7 @@ use std::{fmt, str::FromStr};
 
 use chrono::NaiveDateTime;
 
-use crate::{EquipmentId, FieldError, MaintenanceId, Patch, UserId, text::bounded};
+use crate::{CategoryId, EquipmentId, FieldError, MaintenanceId, Patch, UserId, text::bounded};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum EquipmentStatus {
@@ -29,6 +29,22 @@ impl EquipmentStatus {
             EquipmentStatus::Inactive => "inactive",
             EquipmentStatus::Repair => "repair",
             EquipmentStatus::Decommissioned => "decommissioned",
+        }
+    }
+}
+
+impl EquipmentStatus {
+    /// The status an item takes when its tickets change: in repair while any ticket about it
+    /// is open, active again when the last one closes. `None`: it stays as it is (a
+    /// decommissioned item is never revived; an inactive item without tickets stays inactive).
+    pub fn following_tickets(self, any_open: bool) -> Option<EquipmentStatus> {
+        match (self, any_open) {
+            (EquipmentStatus::Decommissioned, _) => None,
+            (EquipmentStatus::Repair, false) => Some(EquipmentStatus::Active),
+            (EquipmentStatus::Active | EquipmentStatus::Inactive, true) => {
+                Some(EquipmentStatus::Repair)
+            }
+            _ => None,
         }
     }
 }
@@ -65,8 +81,11 @@ pub fn equipment_text(field: &'static str, raw: &str, max: usize) -> Result<Stri
 pub struct Equipment {
     pub id: EquipmentId,
     pub name: String,
-    /// The equipment type, which is a ticket category's name.
+    /// The equipment type: its category's name, or (for an item whose type no category names)
+    /// the text it was given.
     pub kind: Option<String>,
+    /// The ticket category the item belongs to.
+    pub category_id: Option<CategoryId>,
     pub model: Option<String>,
     pub serial_number: Option<String>,
     pub inventory_number: Option<String>,
@@ -81,6 +100,41 @@ pub struct Equipment {
     pub created_by_id: UserId,
     pub updated_at: Option<NaiveDateTime>,
     pub updated_by_id: Option<UserId>,
+}
+
+/// The text an item is found by: the given fields, lower-cased (in Rust, so Cyrillic too:
+/// SQLite's own `lower` knows only ASCII), separated by spaces.
+pub fn search_text<'a>(fields: impl IntoIterator<Item = Option<&'a str>>) -> String {
+    fields
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .map(str::to_lowercase)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl Equipment {
+    /// Name, inventory and serial numbers, model and location, for [`search_text`].
+    pub fn search_text(&self) -> String {
+        search_text([
+            Some(self.name.as_str()),
+            self.inventory_number.as_deref(),
+            self.serial_number.as_deref(),
+            self.model.as_deref(),
+            self.location.as_deref(),
+        ])
+    }
+
+    /// What its label says: the inventory number, or one made from the id (`FD-00042`) for an
+    /// item that has none.
+    pub fn asset_tag(&self) -> String {
+        match self.inventory_number.as_deref().map(str::trim) {
+            Some(n) if !n.is_empty() => n.to_string(),
+            _ => format!("FD-{:05}", self.id.0),
+        }
+    }
 }
 
 /// The descriptive fields of an item; every one may be set or cleared.
@@ -101,6 +155,8 @@ pub struct EquipmentDetails {
 pub struct NewEquipment {
     pub name: String,
     pub kind: String,
+    /// Chosen by id; when absent, the category `kind` names (ignoring case), if any.
+    pub category_id: Option<CategoryId>,
     pub status: EquipmentStatus,
     pub details: EquipmentDetails,
 }
@@ -109,16 +165,24 @@ pub struct NewEquipment {
 pub struct EquipmentChanges {
     pub name: Option<String>,
     pub kind: Option<String>,
+    /// A new category by id (its name becomes the type), or, with `kind` only, found by name.
+    pub category_id: Option<Option<CategoryId>>,
     pub status: Option<EquipmentStatus>,
     pub details: EquipmentDetails,
 }
 
-/// Which items a list shows; every filter is an exact match.
+/// Which items a list shows: every given filter must hold.
 #[derive(Debug, Clone, Default)]
 pub struct EquipmentFilter {
+    /// The type text, exactly (the old API's `type`).
     pub kind: Option<String>,
+    pub category_id: Option<CategoryId>,
     pub location: Option<String>,
     pub status: Option<String>,
+    /// Part of the name, model, serial or inventory number, or location, ignoring case.
+    pub search: Option<String>,
+    /// Items with (or without) a ticket that is not closed.
+    pub has_open_tickets: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,6 +265,18 @@ mod tests {
             Ok(MaintenanceKind::Upgrade)
         );
         assert!("fix".parse::<MaintenanceKind>().is_err());
+    }
+
+    #[test]
+    fn an_item_is_in_repair_while_a_ticket_is_open() {
+        use EquipmentStatus::*;
+        assert_eq!(Active.following_tickets(true), Some(Repair));
+        assert_eq!(Inactive.following_tickets(true), Some(Repair));
+        assert_eq!(Repair.following_tickets(true), None);
+        assert_eq!(Repair.following_tickets(false), Some(Active));
+        assert_eq!(Active.following_tickets(false), None);
+        assert_eq!(Decommissioned.following_tickets(true), None);
+        assert_eq!(Decommissioned.following_tickets(false), None);
     }
 
     #[test]

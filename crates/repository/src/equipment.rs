@@ -3,15 +3,20 @@
 
 use chrono::NaiveDateTime;
 use fixdesk_domain::{
-    Equipment, EquipmentChanges, EquipmentDetails, EquipmentFilter, EquipmentId, EquipmentStatus,
-    NewEquipment, Page, Patch, UserId,
+    CategoryId, Equipment, EquipmentChanges, EquipmentDetails, EquipmentFilter, EquipmentId,
+    EquipmentStatus, NewEquipment, Page, Patch, TicketStatus, UserId,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, sea_query::Expr,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait, Query},
 };
 
-use crate::{RepoError, entities::equipment};
+use crate::{
+    RepoError,
+    entities::{equipment, ticket},
+};
 
 fn to_domain(m: equipment::Model) -> Result<Equipment, RepoError> {
     let status = m
@@ -25,6 +30,7 @@ fn to_domain(m: equipment::Model) -> Result<Equipment, RepoError> {
         id: EquipmentId(m.id),
         name: m.name,
         kind: m.kind,
+        category_id: m.category_id.map(CategoryId),
         model: m.model,
         serial_number: m.serial_number,
         inventory_number: m.inventory_number,
@@ -78,6 +84,7 @@ pub async fn insert<C: ConnectionTrait>(
     let mut m = equipment::ActiveModel {
         name: Set(new.name),
         kind: Set(Some(new.kind)),
+        category_id: Set(new.category_id.map(|c| c.0)),
         status: Set(new.status.as_str().to_string()),
         created_at: Set(now),
         created_by_id: Set(by.0),
@@ -96,7 +103,20 @@ pub async fn insert<C: ConnectionTrait>(
         ..Default::default()
     };
     apply_details(&mut m, new.details);
-    to_domain(m.insert(conn).await?)
+    with_search_text(conn, to_domain(m.insert(conn).await?)?).await
+}
+
+/// Keeps the row's search text in step with its fields (after an insert or update).
+async fn with_search_text<C: ConnectionTrait>(
+    conn: &C,
+    e: Equipment,
+) -> Result<Equipment, RepoError> {
+    equipment::Entity::update_many()
+        .col_expr(equipment::Column::SearchText, Expr::value(e.search_text()))
+        .filter(equipment::Column::Id.eq(e.id.0))
+        .exec(conn)
+        .await?;
+    Ok(e)
 }
 
 pub async fn find<C: ConnectionTrait>(
@@ -137,6 +157,31 @@ pub async fn list<C: ConnectionTrait>(
         .order_by_asc(equipment::Column::Id);
     if let Some(v) = &filter.kind {
         q = q.filter(equipment::Column::Kind.eq(v.clone()));
+    }
+    if let Some(c) = filter.category_id {
+        q = q.filter(equipment::Column::CategoryId.eq(c.0));
+    }
+    if let Some(term) = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        q = q.filter(equipment::Column::SearchText.like(crate::like::contains(term)));
+    }
+    if let Some(open) = filter.has_open_tickets {
+        let exists = Expr::exists(
+            Query::select()
+                .expr(Expr::val(1))
+                .from(ticket::Entity)
+                .and_where(
+                    Expr::col((ticket::Entity, ticket::Column::EquipmentId))
+                        .equals((equipment::Entity, equipment::Column::Id)),
+                )
+                .and_where(ticket::Column::Status.ne(TicketStatus::Closed.rank()))
+                .to_owned(),
+        );
+        q = q.filter(if open { exists } else { exists.not() });
     }
     if let Some(v) = &filter.location {
         q = q.filter(equipment::Column::Location.eq(v.clone()));
@@ -201,11 +246,14 @@ pub async fn update<C: ConnectionTrait>(
     if let Some(v) = changes.kind {
         m.kind = Set(Some(v));
     }
+    if let Some(v) = changes.category_id {
+        m.category_id = Set(v.map(|c| c.0));
+    }
     if let Some(v) = changes.status {
         m.status = Set(v.as_str().to_string());
     }
     apply_details(&mut m, changes.details);
-    to_domain(m.update(conn).await?)
+    with_search_text(conn, to_domain(m.update(conn).await?)?).await
 }
 
 /// Sets the last maintenance date to the newest record's (or none).
@@ -216,6 +264,22 @@ pub async fn set_last_maintenance<C: ConnectionTrait>(
 ) -> Result<(), RepoError> {
     equipment::Entity::update_many()
         .col_expr(equipment::Column::LastMaintenanceDate, Expr::value(date))
+        .filter(equipment::Column::Id.eq(id.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Sets an item's status (as its tickets move it; not counted as a person's edit).
+pub async fn set_status<C: ConnectionTrait>(
+    conn: &C,
+    id: EquipmentId,
+    status: EquipmentStatus,
+    now: NaiveDateTime,
+) -> Result<(), RepoError> {
+    equipment::Entity::update_many()
+        .col_expr(equipment::Column::Status, Expr::value(status.as_str()))
+        .col_expr(equipment::Column::UpdatedAt, Expr::value(now))
         .filter(equipment::Column::Id.eq(id.0))
         .exec(conn)
         .await?;
@@ -245,5 +309,89 @@ pub async fn retire<C: ConnectionTrait>(
 
 pub async fn delete<C: ConnectionTrait>(conn: &C, id: EquipmentId) -> Result<(), RepoError> {
     equipment::Entity::delete_by_id(id.0).exec(conn).await?;
+    Ok(())
+}
+
+/// A category was renamed: its items' type follows (the link itself is the id).
+pub async fn rename_category<C: ConnectionTrait>(
+    conn: &C,
+    category: CategoryId,
+    name: &str,
+) -> Result<(), RepoError> {
+    equipment::Entity::update_many()
+        .col_expr(equipment::Column::Kind, Expr::value(name))
+        .filter(equipment::Column::CategoryId.eq(category.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// A category was deleted: its items keep their type text and belong to no category.
+pub async fn unlink_category<C: ConnectionTrait>(
+    conn: &C,
+    category: CategoryId,
+) -> Result<(), RepoError> {
+    equipment::Entity::update_many()
+        .col_expr(
+            equipment::Column::CategoryId,
+            Expr::value(Option::<i64>::None),
+        )
+        .filter(equipment::Column::CategoryId.eq(category.0))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+/// Gives every item without a category the one its type names (ignoring case), and that
+/// category's name as its type, as the migration did for existing data; returns the types no
+/// category names, with their counts.
+pub async fn link_categories<C: ConnectionTrait>(
+    conn: &C,
+) -> Result<Vec<(String, u64)>, RepoError> {
+    let categories: Vec<(i64, String)> = crate::entities::category::Entity::find()
+        .select_only()
+        .column(crate::entities::category::Column::Id)
+        .column(crate::entities::category::Column::Name)
+        .order_by_asc(crate::entities::category::Column::Id)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let kinds: Vec<(Option<String>, i64)> = equipment::Entity::find()
+        .select_only()
+        .column(equipment::Column::Kind)
+        .column_as(equipment::Column::Id.count(), "n")
+        .filter(equipment::Column::CategoryId.is_null())
+        .group_by(equipment::Column::Kind)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut unmapped = Vec::new();
+    for (kind, items) in kinds {
+        let Some(kind) = kind else { continue };
+        let named = categories
+            .iter()
+            .map(|(id, n)| (CategoryId(*id), n.as_str()));
+        match fixdesk_domain::category::category_named(&kind, named) {
+            Some(c) => {
+                let name = categories.iter().find(|(id, _)| *id == c.0).map(|(_, n)| n);
+                equipment::Entity::update_many()
+                    .col_expr(equipment::Column::CategoryId, Expr::value(c.0))
+                    .col_expr(equipment::Column::Kind, Expr::value(name.cloned()))
+                    .filter(equipment::Column::CategoryId.is_null())
+                    .filter(equipment::Column::Kind.eq(kind))
+                    .exec(conn)
+                    .await?;
+            }
+            None => unmapped.push((kind, items as u64)),
+        }
+    }
+    Ok(unmapped)
+}
+
+/// Sets every item's search text from its fields (after rows were written directly).
+pub async fn refresh_search_texts<C: ConnectionTrait>(conn: &C) -> Result<(), RepoError> {
+    for m in equipment::Entity::find().all(conn).await? {
+        with_search_text(conn, to_domain(m)?).await?;
+    }
     Ok(())
 }

@@ -4,6 +4,7 @@
 
 mod entities;
 mod error;
+mod like;
 
 pub mod assignment;
 pub mod attachments;

@@ -12,7 +12,7 @@ use sea_orm::{
     ActiveValue::Set,
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Iterable, JoinType,
     Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
-    sea_query::{Alias, Expr, ExprTrait, Func, LikeExpr, NullOrdering},
+    sea_query::{Alias, Expr, ExprTrait, Func, NullOrdering},
 };
 
 use crate::{
@@ -333,12 +333,7 @@ fn condition(filter: &TicketFilter) -> Condition {
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        let escaped = term
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = || LikeExpr::new(format!("%{escaped}%")).escape('\\');
+        let pattern = || crate::like::contains(term);
         let mut any = Condition::any()
             .add(Expr::col(ticket::Column::SearchText).like(pattern()))
             .add(Func::lower(Expr::col(ticket::Column::RoomNumber)).like(pattern()));
@@ -642,6 +637,18 @@ pub async fn for_equipment<C: ConnectionTrait>(
 ) -> Result<u64, RepoError> {
     Ok(ticket::Entity::find()
         .filter(ticket::Column::EquipmentId.eq(id.0))
+        .count(conn)
+        .await?)
+}
+
+/// How many tickets about an item are not closed.
+pub async fn open_for_equipment<C: ConnectionTrait>(
+    conn: &C,
+    id: EquipmentId,
+) -> Result<u64, RepoError> {
+    Ok(ticket::Entity::find()
+        .filter(ticket::Column::EquipmentId.eq(id.0))
+        .filter(ticket::Column::Status.ne(TicketStatus::Closed.rank()))
         .count(conn)
         .await?)
 }

@@ -6,7 +6,7 @@ use fixdesk_domain::{
     Actor, Category, CategoryChanges, CategoryId, ClientInfo, DomainError, NewCategory, Page,
     Removal,
 };
-use fixdesk_repository::{audit, categories, tickets};
+use fixdesk_repository::{audit, categories, equipment, tickets};
 use fixdesk_usecases::{CategoryUseCases, ServiceError, async_trait};
 
 use crate::{clock, context::Context, trail};
@@ -61,6 +61,8 @@ impl CategoryUseCases for Categories {
             now,
         )
         .await?;
+        // Items whose type names the new category (imported ones, say) now belong to it.
+        equipment::link_categories(uow.conn()).await?;
         trail::commit(uow, trail::category_created(actor.id, &c, client), now).await?;
         Ok(c)
     }
@@ -94,6 +96,9 @@ impl CategoryUseCases for Categories {
             now,
         )
         .await?;
+        if after.name != before.name {
+            equipment::rename_category(uow.conn(), id, &after.name).await?;
+        }
         trail::commit(
             uow,
             trail::category_updated(actor.id, &before, &after, client),
@@ -125,6 +130,7 @@ impl CategoryUseCases for Categories {
             )
             .await?;
         } else {
+            equipment::unlink_category(uow.conn(), id).await?;
             categories::delete(uow.conn(), id).await?;
             audit::append(
                 uow.conn(),

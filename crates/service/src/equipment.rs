@@ -5,6 +5,7 @@ use std::sync::Arc;
 use fixdesk_domain::{
     Actor, CategoryId, ClientInfo, DomainError, Equipment, EquipmentChanges, EquipmentFilter,
     EquipmentId, Maintenance, NewEquipment, NewMaintenance, Page, Removal, TicketQuery,
+    category::category_named,
 };
 use fixdesk_repository::{categories, equipment, maintenance, tickets};
 use fixdesk_usecases::{EquipmentUseCases, ServiceError, TicketPage, async_trait};
@@ -30,6 +31,35 @@ fn with_suggestions(mut known: Vec<String>, suggestions: &[&str]) -> Vec<String>
     known
 }
 
+/// Where an item belongs and the type it shows: the category chosen by id, else the one its
+/// type names ignoring case (either way the type is the category's name), else none (the type
+/// text is kept as given).
+async fn placed<C: fixdesk_db::ConnectionTrait>(
+    conn: &C,
+    chosen: Option<CategoryId>,
+    kind: &str,
+) -> Result<(Option<CategoryId>, String), ServiceError> {
+    if let Some(id) = chosen {
+        let c = categories::find(conn, id)
+            .await?
+            .ok_or(DomainError::UnknownCategory)?;
+        return Ok((Some(c.id), c.name));
+    }
+    let mut names: Vec<(i64, String)> = categories::names(conn).await?.into_iter().collect();
+    names.sort_unstable();
+    let named = names.iter().map(|(id, n)| (CategoryId(*id), n.as_str()));
+    Ok(match category_named(kind, named) {
+        Some(id) => {
+            let name = names
+                .iter()
+                .find(|(i, _)| *i == id.0)
+                .map(|(_, n)| n.clone());
+            (Some(id), name.unwrap_or_else(|| kind.to_string()))
+        }
+        None => (None, kind.to_string()),
+    })
+}
+
 impl EquipmentRegister {
     pub(crate) fn new(ctx: Arc<Context>, tickets: Tickets) -> Self {
         Self { ctx, tickets }
@@ -51,15 +81,11 @@ impl EquipmentUseCases for EquipmentRegister {
         category: Option<CategoryId>,
         page: Page,
     ) -> Result<Vec<Equipment>, ServiceError> {
-        let conn = self.ctx.db.reader();
-        if let Some(id) = category {
-            match categories::find(conn, id).await? {
-                Some(c) => filter.kind = Some(c.name),
-                // An unknown category has no equipment (the old service returned everything).
-                None => return Ok(Vec::new()),
-            }
+        // An unknown category has no equipment (the old service returned everything).
+        if category.is_some() {
+            filter.category_id = category;
         }
-        Ok(equipment::list(conn, &filter, page).await?)
+        Ok(equipment::list(self.ctx.db.reader(), &filter, page).await?)
     }
 
     async fn kinds(&self, _actor: &Actor) -> Result<Vec<String>, ServiceError> {
@@ -83,12 +109,13 @@ impl EquipmentUseCases for EquipmentRegister {
     async fn create(
         &self,
         actor: &Actor,
-        new: NewEquipment,
+        mut new: NewEquipment,
         client: &ClientInfo,
     ) -> Result<Equipment, ServiceError> {
         actor.require_staff()?;
         let now = clock::now();
         let uow = self.ctx.db.begin_write().await?;
+        (new.category_id, new.kind) = placed(uow.conn(), new.category_id, &new.kind).await?;
         let e = equipment::insert(uow.conn(), new, actor.id, now).await?;
         trail::commit(uow, trail::equipment_created(actor.id, &e, client), now).await?;
         Ok(e)
@@ -98,7 +125,7 @@ impl EquipmentUseCases for EquipmentRegister {
         &self,
         actor: &Actor,
         id: EquipmentId,
-        changes: EquipmentChanges,
+        mut changes: EquipmentChanges,
         client: &ClientInfo,
     ) -> Result<Equipment, ServiceError> {
         actor.require_staff()?;
@@ -107,6 +134,16 @@ impl EquipmentUseCases for EquipmentRegister {
         let before = equipment::find(uow.conn(), id)
             .await?
             .ok_or(DomainError::EquipmentNotFound)?;
+        match (changes.category_id, &changes.kind) {
+            (Some(Some(chosen)), _) => {
+                let (category, kind) = placed(uow.conn(), Some(chosen), "").await?;
+                (changes.category_id, changes.kind) = (Some(category), Some(kind));
+            }
+            (None, Some(kind)) => {
+                changes.category_id = Some(placed(uow.conn(), None, kind).await?.0);
+            }
+            _ => {}
+        }
         let after = equipment::update(uow.conn(), id, changes, actor.id, now).await?;
         trail::commit(
             uow,

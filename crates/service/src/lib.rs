@@ -13,6 +13,7 @@ mod categories;
 mod clock;
 mod context;
 mod equipment;
+mod equipment_state;
 mod exports;
 mod facade;
 mod files;

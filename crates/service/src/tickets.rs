@@ -18,7 +18,8 @@ use fixdesk_repository::{
 use fixdesk_usecases::{ServiceError, TicketPage, TicketUseCases, async_trait};
 
 use crate::{
-    assignment, context::Context, files::remove_all, recipients, service_levels::clocks, trail,
+    assignment, context::Context, equipment_state, files::remove_all, recipients,
+    service_levels::clocks, trail,
 };
 
 #[derive(Debug, Clone)]
@@ -263,6 +264,7 @@ impl Tickets {
         client: &ClientInfo,
         now: chrono::NaiveDateTime,
     ) -> Result<(), ServiceError> {
+        equipment_state::follow(conn, actor.id, Some(before), Some(after), client, now).await?;
         let mut batch = Batch::on(conn);
         statistics::record(&mut batch, Some(before), Some(after));
         recipients::ticket_changed(&mut batch, actor, before, after, now)?;
@@ -305,6 +307,7 @@ impl TicketUseCases for Tickets {
             assignee,
         };
         let ticket = tickets::insert(uow.conn(), row, sla, now).await?;
+        equipment_state::follow(uow.conn(), actor.id, None, Some(&ticket), client, now).await?;
         let mut batch = Batch::on(uow.conn());
         statistics::record(&mut batch, None, Some(&ticket));
         recipients::ticket_created(&mut batch, actor.id, &ticket, now)?;
@@ -422,6 +425,7 @@ impl TicketUseCases for Tickets {
             Role::Admin => {
                 files = attachments::paths_for_ticket(uow.conn(), id).await?;
                 tickets::delete(uow.conn(), id).await?;
+                equipment_state::follow(uow.conn(), actor.id, Some(&t), None, client, now).await?;
                 let mut batch = Batch::on(uow.conn());
                 statistics::record(&mut batch, Some(&t), None);
                 let entry = trail::ticket_deleted(actor.id, &t, client);

@@ -104,24 +104,53 @@
     if (i === 0) field.focus();
   });
 
-  // On the new-ticket form, offer only the equipment of the chosen category.
+  // On the new-ticket form, offer only the equipment of the chosen category (and items of no
+  // category), narrowed further by what is typed in the finder (inventory number, serial,
+  // model, room).
   var category = document.querySelector("select[data-filters]");
   if (category) {
     var equipment = document.getElementById(category.dataset.filters);
+    var finder = document.getElementById("equipment-find");
+    if (finder) finder.hidden = false;
     var narrow = function () {
-      var chosen = category.selectedOptions[0];
-      var kind = chosen && chosen.value ? chosen.dataset.name : null;
+      var chosen = category.value;
+      var term = finder ? finder.value.trim().toLowerCase() : "";
       equipment.querySelectorAll("optgroup").forEach(function (group) {
-        var show = !kind || group.dataset.kind === kind;
-        group.hidden = !show;
-        group.disabled = !show;
+        var show = !chosen || !group.dataset.category || group.dataset.category === chosen;
+        var any = false;
+        group.querySelectorAll("option").forEach(function (option) {
+          var fits = show && (!term || option.dataset.search.indexOf(term) !== -1);
+          option.hidden = !fits;
+          option.disabled = !fits;
+          any = any || fits;
+        });
+        group.hidden = !any;
+        group.disabled = !any;
       });
       var selected = equipment.selectedOptions[0];
-      if (selected && selected.parentElement.disabled) equipment.value = "";
+      if (selected && selected.disabled) equipment.value = "";
+      if (term) {
+        var first = equipment.querySelector("option[data-search]:not([disabled])");
+        if (first && !equipment.value) equipment.value = first.value;
+      }
     };
     category.addEventListener("change", narrow);
+    if (finder) finder.addEventListener("input", narrow);
+    // Choosing an item chooses its category, when the form has none yet.
+    equipment.addEventListener("change", function () {
+      var group = equipment.selectedOptions[0] && equipment.selectedOptions[0].parentElement;
+      if (group && group.dataset && group.dataset.category && !category.value) {
+        category.value = group.dataset.category;
+        narrow();
+      }
+    });
     narrow();
   }
+
+  // The label sheets' print button.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
 
   // A canned reply, chosen, goes into the reply where the cursor is.
   var canned = document.getElementById("canned");

@@ -79,6 +79,9 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
         .at("/exports/:id", get(exports::show))
         .at("/exports/:id/download", get(exports::download))
         .at("/equipment", get(equipment::list))
+        .at("/equipment/labels", get(labels::sheets))
+        .at("/equipment/:id/label.svg", get(labels::one))
+        .at("/r/:id", get(labels::report))
         .at(
             "/equipment/new",
             get(equipment_form::new_form).post(equipment_form::create),

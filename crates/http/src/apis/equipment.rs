@@ -62,6 +62,10 @@ impl EquipmentApi {
         category_id: Query<Option<String>>,
         location: Query<Option<String>>,
         status: Query<Option<String>>,
+        /// Part of the name, model, serial or inventory number, or location (any case).
+        search: Query<Option<String>>,
+        /// `true`: items with a ticket that is not closed; `false`: items without.
+        has_open_tickets: Query<Option<bool>>,
     ) -> ApiResult<Json<Vec<EquipmentOut>>> {
         let category_id = query_value("category_id", category_id.0, |s| {
             s.parse::<i64>().map(CategoryId).map_err(|_| {
@@ -76,6 +80,9 @@ impl EquipmentApi {
             kind: text(kind.0).or(text(category.0)),
             location: text(location.0),
             status: text(status.0),
+            search: text(search.0),
+            has_open_tickets: has_open_tickets.0,
+            ..Default::default()
         };
         let page = Page::new(skip.0.unwrap_or(0), limit.0.unwrap_or(100));
         Ok(json_list(
@@ -102,7 +109,7 @@ impl EquipmentApi {
         Ok(Json(service.equipment().locations(&auth.0).await?))
     }
 
-    /// Items whose type is the category's name; `[]` for an unknown category.
+    /// The items of a category; `[]` for an unknown category.
     #[oai(path = "/equipment/debug/by-category/:category_id", method = "get")]
     async fn by_category(
         &self,

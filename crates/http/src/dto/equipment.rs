@@ -1,10 +1,13 @@
-//! Equipment and maintenance on the wire. A truthy `category` names the type (the old
-//! frontend sends the category's name there); otherwise `type` does.
+//! Equipment and maintenance on the wire. An item belongs to a category: `category_id` chooses
+//! it (new clients); otherwise a truthy `category` names it (the old frontend sends the
+//! category's name there), else `type` does — matched ignoring case. `type` answers the
+//! category's name.
 
 use chrono::NaiveDateTime;
 use fixdesk_usecases::domain::{
-    DomainError, Equipment, EquipmentChanges, EquipmentDetails, EquipmentStatus, FieldError,
-    Maintenance, MaintenanceKind, NewEquipment, NewMaintenance, Patch, equipment::equipment_text,
+    CategoryId, DomainError, Equipment, EquipmentChanges, EquipmentDetails, EquipmentStatus,
+    FieldError, Maintenance, MaintenanceKind, NewEquipment, NewMaintenance, Patch,
+    equipment::equipment_text,
 };
 use poem_openapi::Object;
 use serde::Deserialize;
@@ -21,6 +24,9 @@ pub struct EquipmentOut {
     pub name: String,
     #[oai(nullable, rename = "type")]
     pub kind: Option<String>,
+    /// The category the item belongs to (none while its type names no category).
+    #[oai(nullable)]
+    pub category_id: Option<i64>,
     #[oai(nullable)]
     pub model: Option<String>,
     #[oai(nullable)]
@@ -54,6 +60,7 @@ impl From<Equipment> for EquipmentOut {
             id: e.id.0,
             name: e.name,
             kind: e.kind,
+            category_id: e.category_id.map(|c| c.0),
             model: e.model,
             serial_number: e.serial_number,
             inventory_number: e.inventory_number,
@@ -84,6 +91,10 @@ pub struct EquipmentIn {
     #[serde(default, deserialize_with = "present")]
     #[oai(nullable)]
     pub category: Option<Option<String>>,
+    /// The category by id (a number, or its digits as text); its name becomes the type.
+    /// Empty or `null` leaves the category to `category`/`type` (the old frontend sends `""`).
+    #[serde(default)]
+    pub category_id: Option<serde_json::Value>,
     #[serde(default, deserialize_with = "present")]
     #[oai(nullable)]
     pub model: Option<Option<String>>,
@@ -148,6 +159,24 @@ impl EquipmentIn {
         pick(&self.category).or_else(|| pick(&self.kind))
     }
 
+    /// `category_id` as a number, when one is given.
+    fn chosen_category(&self) -> Result<Option<i64>, FieldError> {
+        match &self.category_id {
+            None | Some(serde_json::Value::Null) => Ok(None),
+            Some(serde_json::Value::String(s)) if s.trim().is_empty() => Ok(None),
+            Some(serde_json::Value::String(s)) => s.trim().parse().map(Some).map_err(|_| {
+                FieldError::new(
+                    "category_id",
+                    "int_parsing",
+                    "Input should be a valid integer, unable to parse string as an integer",
+                )
+            }),
+            Some(v) => v.as_i64().map(Some).ok_or_else(|| {
+                FieldError::new("category_id", "int_type", "Input should be a valid integer")
+            }),
+        }
+    }
+
     fn changes(&self, c: &mut Checker) -> Option<EquipmentChanges> {
         let name = c.check(
             &self.name,
@@ -168,6 +197,7 @@ impl EquipmentIn {
             required("status", self.status.clone())
                 .and_then(|s| s.as_deref().map(str::parse::<EquipmentStatus>).transpose()),
         );
+        let category = c.check(&self.category_id, self.chosen_category());
         let details = EquipmentDetails {
             model: text(c, "model", &self.model, 200)?,
             serial_number: text(c, "serial_number", &self.serial_number, 200)?,
@@ -182,6 +212,7 @@ impl EquipmentIn {
         Some(EquipmentChanges {
             name: name?,
             kind: kind?,
+            category_id: category?.map(|c| Some(CategoryId(c))),
             status: status?,
             details,
         })
@@ -197,10 +228,17 @@ impl EquipmentIn {
         }
         let changes = self.changes(&mut c);
         let changes = c.finish(|| changes)?;
-        let kind = changes.kind.ok_or(DomainError::EquipmentTypeRequired)?;
+        let category_id = changes.category_id.flatten();
+        // A category chosen by id gives the type its name.
+        let kind = match (changes.kind, category_id) {
+            (Some(kind), _) => kind,
+            (None, Some(_)) => String::new(),
+            (None, None) => return Err(DomainError::EquipmentTypeRequired.into()),
+        };
         Ok(NewEquipment {
             name: changes.name.unwrap_or_default(),
             kind,
+            category_id,
             status: changes.status.unwrap_or_default(),
             details: changes.details,
         })

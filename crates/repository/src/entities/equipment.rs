@@ -8,6 +8,7 @@ pub struct Model {
     pub name: String,
     #[sea_orm(column_name = "type")]
     pub kind: Option<String>,
+    pub category_id: Option<i64>,
     pub model: Option<String>,
     pub serial_number: Option<String>,
     pub inventory_number: Option<String>,
@@ -23,6 +24,7 @@ pub struct Model {
     pub updated_at: Option<DateTime>,
     pub updated_by_id: Option<i64>,
     pub deleted_at: Option<DateTime>,
+    pub search_text: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

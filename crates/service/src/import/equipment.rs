@@ -75,6 +75,8 @@ pub(super) async fn import<C: ConnectionTrait>(
                         repair::text("name", e.name.as_deref(), 200, Some(&fallback)),
                     ),
                     kind: opt(run, "type", &e.kind, 100),
+                    // Linked by the type's name once every row is in (see `import`).
+                    category_id: None,
                     model: opt(run, "model", &e.model, 200),
                     serial_number: opt(run, "serial_number", &e.serial_number, 200),
                     inventory_number: opt(run, "inventory_number", &e.inventory_number, 200),
@@ -96,6 +98,8 @@ pub(super) async fn import<C: ConnectionTrait>(
                     updated_at: repair::parse_timestamp(e.updated_at.as_deref()),
                     updated_by_id: e.updated_by_id,
                     deleted_at: None,
+                    // Filled once every row is in (see `import`).
+                    search_text: String::new(),
                 });
             }
             let n = out.len() as u64;

@@ -66,6 +66,16 @@ pub(crate) async fn import(
     audit::import(&mut run, &people).await?;
     import::recount_messages(run.conn).await?;
     import::refresh_last_maintenance(run.conn).await?;
+    fixdesk_repository::equipment::refresh_search_texts(run.conn).await?;
+    // Equipment belongs to the category its type names (ignoring case); the rest is reported.
+    for (kind, items) in fixdesk_repository::equipment::link_categories(run.conn).await? {
+        run.repair(
+            "equipment",
+            0,
+            format!("type {kind:?} of {items} item(s) names no category"),
+            "kept without a category (its type text stays); choose one on the item's page",
+        );
+    }
     let counters = statistics::recompute(run.conn).await?;
     statistics::replace(run.conn, &counters).await?;
     import::advance_sequences(run.conn).await?;

@@ -132,6 +132,16 @@ texts! {
     note => "Примечание", "Note";
     escalate_reassign => "при нарушении передать", "when late, hand over to";
     escalate_keep => "не передавать", "nobody (keep)";
+    find_equipment => "Найти", "Find";
+    find_equipment_hint => "инв. номер, серийный, модель, кабинет", "inventory no., serial, model, room";
+    with_open_tickets => "только с открытыми заявками", "only with open tickets";
+    labels => "Этикетки", "Labels";
+    print => "Печать", "Print";
+    labels_hint => "Лист A4, 24 наклейки 70 × 37 мм. Этикеток:", "A4 sheets of 24 stickers, 70 × 37 mm. Labels:";
+    labels_truncated => "показаны первые 960; выберите место", "the first 960 are shown; choose a location";
+    label_one => "Этикетка (SVG)", "Label (SVG)";
+    asset_tag => "Инвентарная метка", "Asset tag";
+    report_problem_here => "Сообщить о поломке", "Report a problem";
     day_mon => "Пн", "Mon";
     day_tue => "Вт", "Tue";
     day_wed => "Ср", "Wed";

@@ -32,6 +32,12 @@ pub struct EquipmentFilters {
     location: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     status: String,
+    /// Part of a name, model, serial or inventory number, or location.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    q: String,
+    /// "1": only items with an open ticket.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    open: String,
     #[serde(default, skip_serializing)]
     page: Option<String>,
 }
@@ -64,6 +70,10 @@ struct ListPage {
     kinds: Vec<Choice>,
     locations: Vec<Choice>,
     statuses: Vec<Choice>,
+    q: String,
+    only_open: bool,
+    /// The location filter, for labels of that place.
+    location: String,
 }
 
 #[handler]
@@ -79,6 +89,9 @@ pub async fn list(
         kind: given(&f.kind).map(str::to_string),
         location: given(&f.location).map(str::to_string),
         status: given(&f.status).map(str::to_string),
+        search: given(&f.q).map(str::to_string),
+        has_open_tickets: (f.open == "1").then_some(true),
+        ..EquipmentFilter::default()
     };
     let equipment = service.equipment();
     let mut items = equipment
@@ -122,6 +135,9 @@ pub async fn list(
             .map(|k| Choice::new(k.clone(), k, &f.location))
             .collect(),
         statuses: equipment_status_choices(t, &f.status),
+        only_open: f.open == "1",
+        location: f.location.clone(),
+        q: f.q.clone(),
         l,
     })
 }
@@ -171,7 +187,8 @@ pub async fn show(
     page(&DetailPage {
         id,
         facts: vec![
-            (t.equipment_type, text(item.kind)),
+            (t.asset_tag, item.asset_tag()),
+            (t.equipment_type, text(item.kind.clone())),
             (t.model, text(item.model)),
             (t.serial_number, text(item.serial_number)),
             (t.inventory_number, text(item.inventory_number)),

@@ -152,6 +152,7 @@ pub async fn create(
             NewEquipment {
                 name,
                 kind,
+                category_id: None,
                 status,
                 details,
             },
@@ -210,6 +211,7 @@ pub async fn update(
             EquipmentChanges {
                 name: Some(name),
                 kind: Some(kind),
+                category_id: None,
                 status: Some(status),
                 details,
             },

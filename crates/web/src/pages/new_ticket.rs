@@ -1,6 +1,8 @@
 //! Filing a repair ticket: category, the equipment of that category (the page's script narrows
-//! the list as the category changes; without it all items show, grouped by type), room,
-//! priority, description, and files sent with the same form.
+//! the list as the category changes and finds an item by inventory number, serial or room;
+//! without it all items show, grouped by category), room, priority, description, and files
+//! sent with the same form. Opened from an item's label (`?equipment=`), the item, its
+//! category and its room come filled in.
 
 use std::collections::BTreeMap;
 
@@ -14,7 +16,7 @@ use fixdesk_usecases::{
 };
 use poem::{
     Request, Response, handler,
-    web::{Data, Multipart},
+    web::{Data, Multipart, Query},
 };
 
 use crate::{
@@ -83,10 +85,22 @@ impl Fields {
     }
 }
 
+/// An item offered in the form, with what the finder matches.
+#[derive(Debug)]
+pub struct EquipmentOption {
+    pub value: String,
+    pub label: String,
+    /// Lower-cased name, inventory and serial numbers, model and location.
+    pub search: String,
+    pub selected: bool,
+}
+
+/// The items of one category (`category` empty: items of no category, always offered).
 #[derive(Debug)]
 pub struct EquipmentGroup {
-    pub kind: String,
-    pub items: Vec<Choice>,
+    pub label: String,
+    pub category: String,
+    pub items: Vec<EquipmentOption>,
 }
 
 #[derive(Template)]
@@ -114,16 +128,25 @@ async fn render(
         .equipment()
         .list(actor, EquipmentFilter::default(), None, all)
         .await?;
-    let mut groups: BTreeMap<String, Vec<Choice>> = BTreeMap::new();
+    // Grouped by category id, labelled by its name (items of no category by their type).
+    let mut groups: BTreeMap<(String, String), Vec<EquipmentOption>> = BTreeMap::new();
     for e in equipment {
         let label = match &e.location {
             Some(place) => format!("{} ({place})", e.name),
             None => e.name.clone(),
         };
-        groups
-            .entry(e.kind.clone().unwrap_or_default())
-            .or_default()
-            .push(Choice::new(e.id.to_string(), label, &f.equipment));
+        let search = e.search_text();
+        let key = match e.category_id {
+            Some(c) => (c.0.to_string(), e.kind.clone().unwrap_or_default()),
+            None => (String::new(), e.kind.clone().unwrap_or_default()),
+        };
+        let value = e.id.to_string();
+        groups.entry(key).or_default().push(EquipmentOption {
+            selected: value == f.equipment,
+            value,
+            label,
+            search,
+        });
     }
     let l = Layout::new(req, session, service).await;
     let t = l.t;
@@ -140,7 +163,11 @@ async fn render(
         priorities: view::priority_choices(t, &priority),
         groups: groups
             .into_iter()
-            .map(|(kind, items)| EquipmentGroup { kind, items })
+            .map(|((category, label), items)| EquipmentGroup {
+                label,
+                category,
+                items,
+            })
             .collect(),
         f,
         errors,
@@ -148,20 +175,32 @@ async fn render(
     })
 }
 
+/// `?equipment=`: the item a label's code named.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Prefill {
+    #[serde(default)]
+    equipment: Option<String>,
+}
+
 #[handler]
 pub async fn show_form(
     req: &Request,
     session: Session,
     Data(service): Data<&Service>,
+    Query(prefill): Query<Prefill>,
 ) -> Result<Response, WebError> {
-    render(
-        req,
-        &session,
-        service,
-        Fields::default(),
-        FieldErrors::none(),
-    )
-    .await
+    let mut f = Fields::default();
+    let id = prefill.equipment.as_deref().and_then(|e| e.parse().ok());
+    if let Some(id) = id {
+        let item = service
+            .equipment()
+            .get(&session.actor, EquipmentId(id))
+            .await?;
+        f.equipment = item.id.to_string();
+        f.category = item.category_id.map(|c| c.to_string()).unwrap_or_default();
+        f.room = item.location.unwrap_or_default();
+    }
+    render(req, &session, service, f, FieldErrors::none()).await
 }
 
 /// Reads the whole form first, receiving and checking each file as it comes; only when every

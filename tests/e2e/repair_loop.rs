@@ -1,0 +1,403 @@
+//! The equipment repair loop: items belong to categories by id (surviving a rename, found by
+//! name ignoring case, linked when a category appears), an item's status follows its tickets,
+//! equipment search and filters, and asset labels whose QR code opens the new-ticket form
+//! about the item.
+
+use fixdesk_tests::{TestApp, location};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+async fn item(app: &TestApp, token: &str, body: Value) -> Value {
+    let (status, e) = app
+        .call(Method::POST, "/api/v1/equipment/", Some(token), Some(body))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{e}");
+    e
+}
+
+fn ids(v: &Value) -> Vec<i64> {
+    v.as_array()
+        .expect("a list")
+        .iter()
+        .map(|e| e["id"].as_i64().expect("id"))
+        .collect()
+}
+
+#[tokio::test]
+async fn equipment_keeps_its_category_through_a_rename() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let printers = app.category("Printer").await;
+    // The old frontend names the type in lower case: the category is found all the same, and
+    // the type is spelt as the category is.
+    let laser = item(&app, &admin, json!({"name": "HP 400", "type": "printer"})).await;
+    assert_eq!(laser["category_id"], printers);
+    assert_eq!(laser["type"], "Printer");
+    // A new client chooses by id.
+    let inkjet = item(
+        &app,
+        &admin,
+        json!({"name": "Epson L3150", "category_id": printers}),
+    )
+    .await;
+    assert_eq!(inkjet["type"], "Printer");
+    // A type no category names is kept as text, in no category.
+    let odd = item(&app, &admin, json!({"name": "Шредер", "type": "shredder"})).await;
+    assert_eq!(odd["category_id"], Value::Null);
+    assert_eq!(odd["type"], "shredder");
+
+    let (status, renamed) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/categories/{printers}"),
+            Some(&admin),
+            Some(json!({"name": "Принтеры и МФУ"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{renamed}");
+    for path in [
+        format!("/api/v1/equipment/?category_id={printers}"),
+        format!("/api/v1/equipment/debug/by-category/{printers}"),
+    ] {
+        let (_, list) = app.call(Method::GET, &path, Some(&admin), None).await;
+        assert_eq!(
+            ids(&list),
+            vec![
+                laser["id"].as_i64().unwrap(),
+                inkjet["id"].as_i64().unwrap()
+            ],
+            "{path}"
+        );
+        assert!(
+            list.as_array()
+                .unwrap()
+                .iter()
+                .all(|e| e["type"] == "Принтеры и МФУ"),
+            "{list}"
+        );
+    }
+    // A category appearing later takes the items its name was waiting for.
+    let shredders = app.category("Shredder").await;
+    let (_, odd) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/equipment/{}", odd["id"]),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(odd["category_id"], shredders);
+    // Deleting a category (no tickets in it) leaves its items in none, their type kept.
+    let (status, _) = app
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/categories/{shredders}"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert!(status.is_success());
+    let (_, odd) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/equipment/{}", odd["id"]),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(odd["category_id"], Value::Null);
+    assert_eq!(odd["type"], "Shredder");
+}
+
+#[tokio::test]
+async fn an_items_status_follows_its_tickets_and_each_change_is_audited() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let user = app.user("user1", "user").await;
+    let agent = app.user("agent1", "agent").await;
+    let projector = app.equipment("Epson EB-X41", "Проекторы").await;
+    let file = |title: &'static str| {
+        let (app, token) = (&app, user.token.clone());
+        async move {
+            let (status, t) = app
+                .call(
+                    Method::POST,
+                    "/api/v1/tickets/",
+                    Some(&token),
+                    Some(json!({"title": title, "description": "Не включается", "room_number": "12", "equipment_id": projector})),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{t}");
+            t["id"].as_i64().unwrap()
+        }
+    };
+    let status_of = || async {
+        let (_, e) = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/equipment/{projector}"),
+                Some(&admin),
+                None,
+            )
+            .await;
+        e["status"].as_str().unwrap().to_string()
+    };
+    let close = |id: i64| {
+        let (app, token) = (&app, agent.token.clone());
+        async move {
+            let (status, body) = app
+                .call(
+                    Method::PUT,
+                    &format!("/api/v1/tickets/{id}"),
+                    Some(&token),
+                    Some(json!({"status": "closed", "resolution": "Заменена лампа"})),
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+    };
+    assert_eq!(status_of().await, "active");
+    let first = file("Не включается").await;
+    assert_eq!(status_of().await, "repair");
+    let second = file("Мигает").await;
+    close(first).await;
+    assert_eq!(status_of().await, "repair", "one ticket is still open");
+    close(second).await;
+    assert_eq!(status_of().await, "active", "the last one closed");
+    // Each move is in the audit log, as a change of the item.
+    let moves = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM audit_logs WHERE entity_type = 'equipment' AND entity_id = {projector} AND action_type = 'UPDATE'"
+        ))
+        .await;
+    assert_eq!(moves, 2);
+    // Reopening puts it back in repair; a decommissioned item stays decommissioned.
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/tickets/{second}/status/in_progress"),
+            Some(&agent.token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(status_of().await, "repair");
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/equipment/{projector}"),
+            Some(&admin),
+            Some(json!({"status": "decommissioned"})),
+        )
+        .await;
+    assert!(status.is_success());
+    file("Снова").await;
+    close(second).await;
+    assert_eq!(status_of().await, "decommissioned");
+}
+
+#[tokio::test]
+async fn equipment_is_found_by_any_number_and_by_open_tickets() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let user = app.user("user1", "user").await;
+    let a = item(&app, &admin, json!({"name": "Canon MF3010", "type": "printer", "inventory_number": "INV-0042", "serial_number": "KX9_77", "location": "Каб. 12"})).await;
+    let b = item(&app, &admin, json!({"name": "Dell P2419", "type": "monitor", "inventory_number": "INV-0107", "model": "P2419H", "location": "Библиотека"})).await;
+    let list = |query: &'static str| {
+        let (app, token) = (&app, admin.clone());
+        async move {
+            let (status, v) = app
+                .call(
+                    Method::GET,
+                    &format!("/api/v1/equipment/?{query}"),
+                    Some(&token),
+                    None,
+                )
+                .await;
+            assert_eq!(status, StatusCode::OK, "{v}");
+            ids(&v)
+        }
+    };
+    let (a, b) = (a["id"].as_i64().unwrap(), b["id"].as_i64().unwrap());
+    assert_eq!(list("search=inv-0").await, vec![a, b]);
+    assert_eq!(list("search=0042").await, vec![a]);
+    assert_eq!(list("search=p2419h").await, vec![b], "model, any case");
+    assert_eq!(
+        list("search=%D0%B1%D0%B8%D0%B1%D0%BB").await,
+        vec![b],
+        "room, in Russian"
+    );
+    assert_eq!(
+        list("search=kx9_7").await,
+        vec![a],
+        "an underscore matches itself"
+    );
+    assert_eq!(
+        list("search=kx9%257").await,
+        Vec::<i64>::new(),
+        "so does a percent sign"
+    );
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/tickets/",
+            Some(&user.token),
+            Some(json!({"title": "Замятие", "description": "Бумага", "room_number": "12", "equipment_id": b})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(list("has_open_tickets=true").await, vec![b]);
+    assert_eq!(list("has_open_tickets=false").await, vec![a]);
+    assert_eq!(
+        list("has_open_tickets=true&search=canon").await,
+        Vec::<i64>::new()
+    );
+}
+
+/// The QR code drawn in a label's SVG as a grid of dark modules.
+fn qr_modules(svg: &str) -> (usize, Vec<(usize, usize)>) {
+    let size_at = svg.find("viewBox=\"0 0 ").expect("the code's box") + 13;
+    let rest = &svg[size_at..];
+    let size: usize = rest[..rest.find(' ').unwrap()].parse().unwrap();
+    let d_at = svg.find("<path d=\"").expect("the code's path") + 9;
+    let d = &svg[d_at..d_at + svg[d_at..].find('"').unwrap()];
+    let modules = d
+        .split('M')
+        .filter(|m| !m.is_empty())
+        .map(|m| {
+            let xy = m.trim_end_matches("h1v1h-1z");
+            let (x, y) = xy.split_once(',').expect("x,y");
+            (x.parse().unwrap(), y.parse().unwrap())
+        })
+        .collect();
+    (size, modules)
+}
+
+/// Reads a QR code as a camera would: a greyscale picture, 8 pixels a module.
+fn decode(size: usize, modules: &[(usize, usize)]) -> String {
+    const SCALE: usize = 8;
+    let dark: std::collections::HashSet<(usize, usize)> = modules.iter().copied().collect();
+    let side = size * SCALE;
+    let mut picture = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
+        if dark.contains(&(x / SCALE, y / SCALE)) {
+            0
+        } else {
+            255
+        }
+    });
+    let grids = picture.detect_grids();
+    assert_eq!(grids.len(), 1, "one code on the label");
+    grids[0].decode().expect("the code reads").1
+}
+
+#[tokio::test]
+async fn a_labels_code_opens_the_ticket_form_about_the_item() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let user = app.user("user1", "user").await;
+    let printers = app.category("Printers").await;
+    let tagged = item(&app, &admin, json!({"name": "HP LaserJet 400", "category_id": printers, "inventory_number": "INV-0042", "location": "101"})).await;
+    let untagged = item(
+        &app,
+        &admin,
+        json!({"name": "Epson L3150", "category_id": printers}),
+    )
+    .await;
+    let id = tagged["id"].as_i64().unwrap();
+
+    let r = app
+        .page(
+            Method::GET,
+            &format!("/ui/equipment/{id}/label.svg"),
+            &admin,
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("image/svg+xml")
+    );
+    let svg = r.text().await.unwrap();
+    assert!(
+        svg.contains(">INV-0042<"),
+        "the tag is the inventory number"
+    );
+    let (size, modules) = qr_modules(&svg);
+    let url = decode(size, &modules);
+    assert_eq!(url, app.url(&format!("/ui/r/{id}")));
+
+    // Followed without a session, the address asks for sign-in and comes back to itself.
+    let path = url.trim_start_matches(&app.url(""));
+    let r = app.client.get(&url).send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(location(&r).starts_with("/ui/login"), "{}", location(&r));
+    assert!(
+        location(&r).contains(&path.replace('/', "%2F")) || location(&r).contains(path),
+        "{}",
+        location(&r)
+    );
+    // Signed in, it opens the form with the item, its category and its room filled in.
+    let r = app
+        .page(Method::GET, path, &user.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let form = location(&r);
+    assert_eq!(form, format!("/ui/tickets/new?equipment={id}"));
+    let html = app
+        .page(Method::GET, &form, &user.token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&format!(
+            "<option value=\"{id}\" data-search=\"hp laserjet 400 inv-0042 101\" selected>"
+        )),
+        "the item is chosen"
+    );
+    assert!(
+        html.contains(&format!("<option value=\"{printers}\" selected>")),
+        "its category is chosen"
+    );
+    assert!(
+        html.contains("name=\"room_number\" required maxlength=\"20\" value=\"101\""),
+        "its room is filled in"
+    );
+
+    // An item without an inventory number gets a tag made from its id; sheets hold both.
+    let other = untagged["id"].as_i64().unwrap();
+    let sheet = app
+        .page(
+            Method::GET,
+            &format!("/ui/equipment/labels?ids={id},{other}"),
+            &admin,
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(sheet.contains(">INV-0042<"));
+    assert!(sheet.contains(&format!(">FD-{other:05}<")));
+    assert_eq!(
+        sheet.matches("<g transform=\"translate(").count(),
+        3,
+        "a sheet and two labels"
+    );
+    // Requesters do not print labels.
+    let r = app
+        .page(Method::GET, "/ui/equipment/labels", &user.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+}

@@ -26,6 +26,7 @@ mod m20261202_000019_assignment_rules;
 mod m20261202_000020_canned_replies;
 mod m20261202_000021_service_level_counters;
 mod m20261202_000022_equipment_categories;
+mod m20261202_000023_preventive_maintenance;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000020_canned_replies::Migration),
             Box::new(m20261202_000021_service_level_counters::Migration),
             Box::new(m20261202_000022_equipment_categories::Migration),
+            Box::new(m20261202_000023_preventive_maintenance::Migration),
         ]
     }
 }

@@ -18,6 +18,7 @@ mod lifecycle;
 mod live;
 mod notifications;
 mod permissions;
+mod preventive;
 mod repair_loop;
 mod resilience;
 mod server_process;

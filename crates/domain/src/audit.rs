@@ -58,6 +58,7 @@ pub enum AuditEntity {
     AssignmentRule,
     Absence,
     CannedReply,
+    MaintenanceSchedule,
     /// A request that was refused.
     Request,
 }
@@ -78,6 +79,7 @@ impl AuditEntity {
             AuditEntity::AssignmentRule => "assignment_rule",
             AuditEntity::Absence => "absence",
             AuditEntity::CannedReply => "canned_reply",
+            AuditEntity::MaintenanceSchedule => "maintenance_schedule",
             AuditEntity::Request => "request",
         }
     }

@@ -239,6 +239,15 @@ pub struct Maintenance {
     pub description: String,
     pub performed_at: NaiveDateTime,
     pub performed_by: UserId,
+    pub work: MaintenanceWork,
+}
+
+/// What a piece of maintenance took: parts, cost, and how long the item was out of use.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MaintenanceWork {
+    pub parts: Option<String>,
+    pub cost: Option<crate::money::Money>,
+    pub downtime_minutes: Option<i64>,
 }
 
 #[derive(Debug, Clone)]
@@ -247,6 +256,7 @@ pub struct NewMaintenance {
     pub description: String,
     /// When the work was done; now if not given.
     pub performed_at: Option<NaiveDateTime>,
+    pub work: MaintenanceWork,
 }
 
 #[cfg(test)]

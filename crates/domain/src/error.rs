@@ -157,6 +157,8 @@ pub enum DomainError {
     QueueEmpty,
     #[error("Шаблон ответа не найден")]
     CannedReplyNotFound,
+    #[error("План обслуживания не найден")]
+    ScheduleNotFound,
     #[error("Общие шаблоны ответов ведут администраторы")]
     SharedRepliesAdminOnly,
 }
@@ -221,7 +223,8 @@ impl DomainError {
             | D::RuleNotFound
             | D::AbsenceNotFound
             | D::QueueEmpty
-            | D::CannedReplyNotFound => ErrorKind::NotFound,
+            | D::CannedReplyNotFound
+            | D::ScheduleNotFound => ErrorKind::NotFound,
             D::AdminRequired
             | D::StaffRequired
             | D::CannotViewUser

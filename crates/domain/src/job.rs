@@ -48,15 +48,18 @@ pub enum JobKind {
     SlaSweep,
     /// Count open tickets' due times again after calendars or policies changed.
     SlaRecount,
+    /// Open the maintenance tickets whose due dates' lead time has begun.
+    MaintenanceSweep,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 5] = [
+    pub const ALL: [JobKind; 6] = [
         JobKind::ExportTickets,
         JobKind::StatsRebuild,
         JobKind::NotifyNewTicket,
         JobKind::SlaSweep,
         JobKind::SlaRecount,
+        JobKind::MaintenanceSweep,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -66,6 +69,7 @@ impl JobKind {
             JobKind::NotifyNewTicket => "notify_new_ticket",
             JobKind::SlaSweep => "sla_sweep",
             JobKind::SlaRecount => "sla_recount",
+            JobKind::MaintenanceSweep => "maintenance_sweep",
         }
     }
 

@@ -70,6 +70,7 @@ pub fn api(service: Service, config: HttpConfig) -> impl Endpoint {
             apis::ServiceLevelsApi,
             apis::AssignmentApi,
             apis::CannedRepliesApi,
+            apis::PreventiveApi,
         ),
         "fixdesk",
         API_VERSION,

@@ -21,6 +21,7 @@ pub mod maintenance;
 pub mod messages;
 pub mod notifications;
 pub mod preferences;
+pub mod preventive;
 pub mod probe;
 pub mod secrets;
 pub mod sessions;

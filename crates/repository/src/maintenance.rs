@@ -1,7 +1,10 @@
 //! Maintenance records of equipment.
 
 use chrono::NaiveDateTime;
-use fixdesk_domain::{EquipmentId, Maintenance, MaintenanceId, MaintenanceKind, UserId};
+use fixdesk_domain::{
+    EquipmentId, Maintenance, MaintenanceId, MaintenanceKind, UserId, equipment::MaintenanceWork,
+    money::Money,
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect,
@@ -24,6 +27,14 @@ fn to_domain(m: maintenance::Model) -> Result<Maintenance, RepoError> {
         description: m.description,
         performed_at: m.performed_at,
         performed_by: UserId(m.performed_by),
+        work: MaintenanceWork {
+            parts: m.parts,
+            cost: m
+                .cost_minor
+                .zip(m.currency)
+                .map(|(minor, currency)| Money { minor, currency }),
+            downtime_minutes: m.downtime_minutes,
+        },
     })
 }
 
@@ -34,8 +45,17 @@ pub async fn insert<C: ConnectionTrait>(
     description: String,
     performed_at: NaiveDateTime,
     by: UserId,
+    work: MaintenanceWork,
 ) -> Result<Maintenance, RepoError> {
+    let (cost_minor, currency) = match work.cost {
+        Some(c) => (Some(c.minor), Some(c.currency)),
+        None => (None, None),
+    };
     let m = maintenance::ActiveModel {
+        parts: Set(work.parts),
+        cost_minor: Set(cost_minor),
+        currency: Set(currency),
+        downtime_minutes: Set(work.downtime_minutes),
         equipment_id: Set(equipment.0),
         action_type: Set(kind.as_str().to_string()),
         description: Set(description),

@@ -210,6 +210,7 @@ impl EquipmentUseCases for EquipmentRegister {
             new.description,
             performed_at,
             actor.id,
+            new.work,
         )
         .await?;
         let newest = maintenance::newest(uow.conn(), id).await?;

@@ -11,8 +11,8 @@ use fixdesk_repository::secrets;
 use fixdesk_usecases::{
     AssignmentUseCases, AttachmentUseCases, AuditUseCases, AuthUseCases, CannedReplyUseCases,
     CategoryUseCases, EquipmentUseCases, ExportUseCases, Gauge, Helpdesk, NotificationUseCases,
-    ServiceError, ServiceLevelUseCases, StatisticsUseCases, TicketUseCases, UserUseCases,
-    async_trait,
+    PreventiveUseCases, ServiceError, ServiceLevelUseCases, StatisticsUseCases, TicketUseCases,
+    UserUseCases, async_trait,
 };
 
 use crate::{
@@ -25,6 +25,7 @@ use crate::{
     health::{HealthCheck, ReadinessCheck},
     live::LiveFeed,
     login_attempts::LoginAttempts,
+    preventive::Preventive,
     random, seed,
     service_levels::{BookCache, ServiceLevels},
     session_cache::SessionCache,
@@ -50,6 +51,7 @@ pub struct Fixdesk {
     service_levels: ServiceLevels,
     assignment: Assignment,
     canned_replies: CannedReplies,
+    preventive: Preventive,
     operator: Operator,
 }
 
@@ -123,6 +125,7 @@ impl Fixdesk {
             service_levels: ServiceLevels::new(ctx.clone()),
             assignment: Assignment::new(ctx.clone()),
             canned_replies: CannedReplies::new(ctx.clone()),
+            preventive: Preventive::new(ctx.clone()),
             ctx,
         })
     }
@@ -203,6 +206,10 @@ impl Helpdesk for Fixdesk {
 
     fn canned_replies(&self) -> &dyn CannedReplyUseCases {
         &self.canned_replies
+    }
+
+    fn preventive(&self) -> &dyn PreventiveUseCases {
+        &self.preventive
     }
 
     async fn healthy(&self) -> bool {

@@ -25,6 +25,7 @@ mod live;
 mod login_attempts;
 mod notifications;
 mod operator;
+mod preventive;
 mod random;
 mod recipients;
 mod seed;

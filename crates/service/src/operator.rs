@@ -141,6 +141,12 @@ impl Operator {
         Ok(counters.len())
     }
 
+    /// Runs a preventive-maintenance sweep here and now (as the job does); returns how many
+    /// tickets it opened.
+    pub async fn maintenance_sweep(&self) -> Result<u32, ServiceError> {
+        crate::preventive::sweep(&self.ctx).await
+    }
+
     /// Walks the audit chain and reports every edited row, broken link or missing tail.
     pub async fn verify_audit(&self) -> Result<Vec<ChainProblem>, ServiceError> {
         let uow = self.ctx.db.begin_read().await?;

@@ -18,7 +18,7 @@ use fixdesk_repository::{
 use fixdesk_usecases::{ServiceError, TicketPage, TicketUseCases, async_trait};
 
 use crate::{
-    assignment, context::Context, equipment_state, files::remove_all, recipients,
+    assignment, context::Context, equipment_state, files::remove_all, preventive, recipients,
     service_levels::clocks, trail,
 };
 
@@ -253,6 +253,52 @@ impl Tickets {
         Ok(Some(tickets::update(conn, t.id, change, now).await?))
     }
 
+    /// Files a ticket in the caller's unit of work, with everything that goes with it: its
+    /// service-level clocks, its assignee by rule, its item's status, the counters, the
+    /// notifications, the audit row. `creator`'s name is shown beside what they write.
+    pub(crate) async fn file<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        creator: UserId,
+        creator_name: String,
+        new: NewTicket,
+        client: &ClientInfo,
+        now: chrono::NaiveDateTime,
+    ) -> Result<Ticket, ServiceError> {
+        if let Some(c) = new.category_id {
+            ensure_category(conn, c).await?;
+        }
+        if let Some(e) = new.equipment_id {
+            ensure_equipment(conn, e).await?;
+        }
+        let book = self.ctx.sla_book.get(conn).await?;
+        let sla = clocks::at_filing(&book, new.category_id, new.priority, now);
+        let assignee = match new.category_id {
+            Some(c) => assignment::pick(conn, c, now.date(), None).await?,
+            None => None,
+        };
+        let row = tickets::NewTicketRow {
+            title: new.title.into_inner(),
+            description: new.description.into_inner(),
+            room_number: new.room_number.into_inner(),
+            priority: new.priority,
+            category_id: new.category_id,
+            equipment_id: new.equipment_id,
+            creator_id: creator,
+            creator_name,
+            assignee,
+        };
+        let ticket = tickets::insert(conn, row, sla, now).await?;
+        equipment_state::follow(conn, creator, None, Some(&ticket), client, now).await?;
+        let mut batch = Batch::on(conn);
+        statistics::record(&mut batch, None, Some(&ticket));
+        recipients::ticket_created(&mut batch, creator, &ticket, now)?;
+        recipients::auto_assigned(&mut batch, &ticket, now)?;
+        let entry = trail::ticket_created(creator, &ticket, client);
+        trail::append(conn, batch, entry, now).await?;
+        Ok(ticket)
+    }
+
     /// What follows every change of a ticket, in its unit of work: the statistics counters,
     /// the notifications, the audit row.
     pub(crate) async fn record<C: ConnectionTrait>(
@@ -265,6 +311,9 @@ impl Tickets {
         now: chrono::NaiveDateTime,
     ) -> Result<(), ServiceError> {
         equipment_state::follow(conn, actor.id, Some(before), Some(after), client, now).await?;
+        if after.status == TicketStatus::Closed && before.status != TicketStatus::Closed {
+            preventive::completed(conn, actor.id, after, client, now).await?;
+        }
         let mut batch = Batch::on(conn);
         statistics::record(&mut batch, Some(before), Some(after));
         recipients::ticket_changed(&mut batch, actor, before, after, now)?;
@@ -283,37 +332,10 @@ impl TicketUseCases for Tickets {
     ) -> Result<Ticket, ServiceError> {
         let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
-        if let Some(c) = new.category_id {
-            ensure_category(uow.conn(), c).await?;
-        }
-        if let Some(e) = new.equipment_id {
-            ensure_equipment(uow.conn(), e).await?;
-        }
-        let book = self.ctx.sla_book.get(uow.conn()).await?;
-        let sla = clocks::at_filing(&book, new.category_id, new.priority, now);
-        let assignee = match new.category_id {
-            Some(c) => assignment::pick(uow.conn(), c, now.date(), None).await?,
-            None => None,
-        };
-        let row = tickets::NewTicketRow {
-            title: new.title.into_inner(),
-            description: new.description.into_inner(),
-            room_number: new.room_number.into_inner(),
-            priority: new.priority,
-            category_id: new.category_id,
-            equipment_id: new.equipment_id,
-            creator_id: actor.id,
-            creator_name: actor.display_name(),
-            assignee,
-        };
-        let ticket = tickets::insert(uow.conn(), row, sla, now).await?;
-        equipment_state::follow(uow.conn(), actor.id, None, Some(&ticket), client, now).await?;
-        let mut batch = Batch::on(uow.conn());
-        statistics::record(&mut batch, None, Some(&ticket));
-        recipients::ticket_created(&mut batch, actor.id, &ticket, now)?;
-        recipients::auto_assigned(&mut batch, &ticket, now)?;
-        let entry = trail::ticket_created(actor.id, &ticket, client);
-        trail::commit_with(uow, batch, entry, now).await?;
+        let ticket = self
+            .file(uow.conn(), actor.id, actor.display_name(), new, client, now)
+            .await?;
+        uow.commit().await?;
         Ok(ticket.seen_by(actor))
     }
 

@@ -12,8 +12,8 @@ use fixdesk_repository::jobs;
 use fixdesk_usecases::ServiceError;
 
 use crate::{
-    clock, context::Context, exports, lease, lease::Lease, random, recipients, service_levels,
-    statistics,
+    clock, context::Context, exports, lease, lease::Lease, preventive, random, recipients,
+    service_levels, statistics,
 };
 
 /// How often an idle worker looks for work.
@@ -27,6 +27,7 @@ pub(crate) fn start(ctx: &Arc<Context>, count: usize) {
     }
     if count > 0 {
         tokio::spawn(service_levels::sweep::schedule(Arc::downgrade(ctx)));
+        tokio::spawn(preventive::schedule(Arc::downgrade(ctx)));
     }
 }
 
@@ -66,6 +67,7 @@ async fn run(ctx: &Arc<Context>, lease: &Lease) -> Result<String, ServiceError> 
         Some(JobKind::NotifyNewTicket) => recipients::fan_out(ctx, job).await,
         Some(JobKind::SlaSweep) => service_levels::sweep::run(ctx).await,
         Some(JobKind::SlaRecount) => service_levels::recount::run(ctx).await,
+        Some(JobKind::MaintenanceSweep) => preventive::run(ctx).await,
         None => Err(ServiceError::Internal(
             format!("unknown job kind {}", job.kind).into(),
         )),

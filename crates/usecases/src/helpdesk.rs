@@ -5,7 +5,7 @@ use fixdesk_domain::NotReady;
 use crate::{
     AssignmentUseCases, AttachmentUseCases, AuditUseCases, AuthUseCases, CannedReplyUseCases,
     CategoryUseCases, EquipmentUseCases, ExportUseCases, Gauge, NotificationUseCases,
-    ServiceLevelUseCases, StatisticsUseCases, TicketUseCases, UserUseCases,
+    PreventiveUseCases, ServiceLevelUseCases, StatisticsUseCases, TicketUseCases, UserUseCases,
 };
 
 /// The whole of fixdesk as a transport sees it: one handle per area.
@@ -24,6 +24,7 @@ pub trait Helpdesk: Send + Sync {
     fn service_levels(&self) -> &dyn ServiceLevelUseCases;
     fn assignment(&self) -> &dyn AssignmentUseCases;
     fn canned_replies(&self) -> &dyn CannedReplyUseCases;
+    fn preventive(&self) -> &dyn PreventiveUseCases;
     /// Whether the database answers.
     async fn healthy(&self) -> bool;
     /// Whether this instance should take traffic: the storage takes a write that will

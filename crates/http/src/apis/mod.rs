@@ -9,6 +9,7 @@ mod categories;
 mod equipment;
 mod exports;
 mod notifications;
+mod preventive;
 mod service_levels;
 mod statistics;
 mod tickets;
@@ -23,6 +24,7 @@ pub use categories::CategoriesApi;
 pub use equipment::EquipmentApi;
 pub use exports::{ExportsApi, download as download_export};
 pub use notifications::NotificationsApi;
+pub use preventive::PreventiveApi;
 pub use service_levels::ServiceLevelsApi;
 pub use statistics::StatisticsApi;
 pub use tickets::{AsyncTicketsApi, TicketsApi};
@@ -61,4 +63,6 @@ pub enum Tag {
     Assignment,
     /// Texts staff insert into replies.
     CannedReplies,
+    /// Preventive maintenance schedules and what is due.
+    Maintenance,
 }

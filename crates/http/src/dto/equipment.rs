@@ -7,7 +7,8 @@ use chrono::NaiveDateTime;
 use fixdesk_usecases::domain::{
     CategoryId, DomainError, Equipment, EquipmentChanges, EquipmentDetails, EquipmentStatus,
     FieldError, Maintenance, MaintenanceKind, NewEquipment, NewMaintenance, Patch,
-    equipment::equipment_text,
+    equipment::{MaintenanceWork, equipment_text},
+    money::Money,
 };
 use poem_openapi::Object;
 use serde::Deserialize;
@@ -264,6 +265,22 @@ pub struct MaintenanceIn {
     #[serde(default)]
     #[oai(nullable)]
     pub date: Option<String>,
+    /// Parts used, as text.
+    #[serde(default)]
+    #[oai(nullable)]
+    pub parts: Option<String>,
+    /// The cost as a decimal string (`"1250.50"`), with `currency`.
+    #[serde(default)]
+    #[oai(nullable)]
+    pub cost: Option<String>,
+    /// Three letters (`EUR`, `RUB`); required with a cost.
+    #[serde(default)]
+    #[oai(nullable)]
+    pub currency: Option<String>,
+    /// Minutes the item was out of use.
+    #[serde(default)]
+    #[oai(nullable)]
+    pub downtime_minutes: Option<i64>,
 }
 
 impl MaintenanceIn {
@@ -302,11 +319,42 @@ impl MaintenanceIn {
                 }
             }),
         );
+        let cost = c.check(
+            &self.cost,
+            match truthy(&self.cost) {
+                Some(amount) => {
+                    Money::parse(&amount, self.currency.as_deref().unwrap_or_default()).map(Some)
+                }
+                None => Ok(None),
+            },
+        );
+        let parts = c.check(
+            &self.parts,
+            truthy(&self.parts)
+                .map(|p| equipment_text("parts", &p, 2000))
+                .transpose(),
+        );
+        let downtime = c.check(
+            &self.downtime_minutes,
+            match self.downtime_minutes {
+                Some(m) if !(0..=5_256_000).contains(&m) => Err(FieldError::new(
+                    "downtime_minutes",
+                    "value_error",
+                    "Downtime is 0 to 10 years in minutes",
+                )),
+                m => Ok(m),
+            },
+        );
         c.finish(|| {
             Some(NewMaintenance {
                 kind: kind?,
                 description: description?,
                 performed_at,
+                work: MaintenanceWork {
+                    parts: parts?,
+                    cost: cost?,
+                    downtime_minutes: downtime?,
+                },
             })
         })
     }
@@ -323,6 +371,15 @@ pub struct MaintenanceOut {
     pub date: String,
     pub performed_by: i64,
     pub performed_at: String,
+    #[oai(nullable)]
+    pub parts: Option<String>,
+    /// A decimal string (`"1250.50"`), never a float.
+    #[oai(nullable)]
+    pub cost: Option<String>,
+    #[oai(nullable)]
+    pub currency: Option<String>,
+    #[oai(nullable)]
+    pub downtime_minutes: Option<i64>,
 }
 
 impl From<Maintenance> for MaintenanceOut {
@@ -336,6 +393,10 @@ impl From<Maintenance> for MaintenanceOut {
             date: m.performed_at.format("%Y-%m-%d").to_string(),
             performed_by: m.performed_by.0,
             performed_at: iso(m.performed_at),
+            cost: m.work.cost.as_ref().map(Money::amount),
+            currency: m.work.cost.map(|c| c.currency),
+            parts: m.work.parts,
+            downtime_minutes: m.work.downtime_minutes,
         }
     }
 }

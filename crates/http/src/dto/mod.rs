@@ -11,6 +11,7 @@ pub mod common;
 pub mod equipment;
 pub mod notifications;
 pub mod params;
+pub mod preventive;
 pub mod service_levels;
 pub mod statistics;
 pub mod tickets;

@@ -76,6 +76,10 @@ const DECLARED: &[&str] = &[
     "/api/v1/tickets/next",
     "/api/v1/canned-replies/",
     "/api/v1/canned-replies/{}",
+    "/api/v1/maintenance-schedules/",
+    "/api/v1/maintenance-schedules/{}",
+    "/api/v1/maintenance-schedules/run",
+    "/api/v1/equipment/due-for-service",
 ];
 
 fn matches(pattern: &str, path: &str) -> bool {

@@ -10,6 +10,10 @@ pub struct Model {
     pub description: String,
     pub performed_at: DateTime,
     pub performed_by: i64,
+    pub parts: Option<String>,
+    pub cost_minor: Option<i64>,
+    pub currency: Option<String>,
+    pub downtime_minutes: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

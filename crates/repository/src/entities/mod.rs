@@ -11,6 +11,8 @@ pub mod equipment;
 pub mod job;
 pub mod login_failure;
 pub mod maintenance;
+pub mod maintenance_occurrence;
+pub mod maintenance_schedule;
 pub mod notification;
 pub mod notification_setting;
 pub mod secret;

@@ -66,6 +66,10 @@ pub(super) async fn import<C: ConnectionTrait>(
                         repair::timestamp("performed_at", m.performed_at.as_deref(), run.now),
                     ),
                     performed_by: m.performed_by.unwrap_or(0),
+                    parts: None,
+                    cost_minor: None,
+                    currency: None,
+                    downtime_minutes: None,
                 });
             }
             let n = out.len() as u64;

@@ -123,6 +123,7 @@ fn english_domain(e: &DomainError) -> Cow<'static, str> {
         D::AbsenceNotFound => "Absence not found.",
         D::QueueEmpty => "The queue is empty: no new tickets without an assignee.",
         D::CannedReplyNotFound => "Canned reply not found.",
+        D::ScheduleNotFound => "Maintenance schedule not found.",
         D::SharedRepliesAdminOnly => "Shared canned replies are kept by administrators.",
     };
     text.into()

@@ -257,6 +257,7 @@ pub async fn add_maintenance(
                 kind,
                 description: form.description,
                 performed_at: None,
+                work: Default::default(),
             },
             &session.client,
         )

@@ -1,0 +1,319 @@
+//! Preventive maintenance: a schedule services one item, or every item of a category, every N
+//! days, weeks or months from a first date, with a checklist. Its due dates are a fixed series
+//! (a late service does not shift the ones after it). A maintenance ticket opens `lead_days`
+//! before a due date; completing (closing) it records the maintenance, and the next due date is
+//! the series' next.
+//!
+//! After downtime the sweep opens one ticket for the latest due date that has come, not one per
+//! missed date: a backlog of identical tickets helps nobody.
+
+use chrono::{Days, Months, NaiveDate};
+
+use crate::{
+    CategoryId, Description, DomainError, Equipment, EquipmentId, FieldError, NewTicket, Priority,
+    RoomNumber, Title, UserId, text::bounded,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ScheduleId(pub i64);
+
+/// How far apart a schedule's due dates are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Days(u32),
+    Weeks(u32),
+    Months(u32),
+}
+
+impl Period {
+    /// `unit`: `days`, `weeks` or `months`; `n`: 1–366.
+    pub fn parse(unit: &str, n: i64) -> Result<Self, FieldError> {
+        let n = u32::try_from(n)
+            .ok()
+            .filter(|n| (1..=366).contains(n))
+            .ok_or_else(|| FieldError::new("every", "value_error", "Every 1 to 366 units"))?;
+        match unit {
+            "days" => Ok(Period::Days(n)),
+            "weeks" => Ok(Period::Weeks(n)),
+            "months" => Ok(Period::Months(n)),
+            _ => Err(FieldError::new(
+                "unit",
+                "enum",
+                "Input should be 'days', 'weeks' or 'months'",
+            )),
+        }
+    }
+
+    pub fn unit(self) -> &'static str {
+        match self {
+            Period::Days(_) => "days",
+            Period::Weeks(_) => "weeks",
+            Period::Months(_) => "months",
+        }
+    }
+
+    pub fn count(self) -> u32 {
+        match self {
+            Period::Days(n) | Period::Weeks(n) | Period::Months(n) => n,
+        }
+    }
+
+    /// The `k`-th date of the series from `start` (the 0th is `start`). Months keep the day of
+    /// the month where they can (31 January, monthly: 28/29 February, 31 March, …).
+    pub fn nth(self, start: NaiveDate, k: u32) -> Option<NaiveDate> {
+        match self {
+            Period::Days(n) => start.checked_add_days(Days::new(u64::from(n) * u64::from(k))),
+            Period::Weeks(n) => start.checked_add_days(Days::new(7 * u64::from(n) * u64::from(k))),
+            Period::Months(n) => start.checked_add_months(Months::new(n.checked_mul(k)?)),
+        }
+    }
+
+    /// Which date of the series from `start` is the latest on or before `day`.
+    fn index_on_or_before(self, start: NaiveDate, day: NaiveDate) -> Option<u32> {
+        if day < start {
+            return None;
+        }
+        // A guess from the average length, then steps either way to the exact one.
+        let days = (day - start).num_days() as f64;
+        let length = match self {
+            Period::Days(n) => f64::from(n),
+            Period::Weeks(n) => 7.0 * f64::from(n),
+            Period::Months(n) => 30.436_875 * f64::from(n),
+        };
+        let mut k = (days / length) as u32;
+        while k > 0 && self.nth(start, k).is_none_or(|d| d > day) {
+            k -= 1;
+        }
+        while self.nth(start, k + 1).is_some_and(|d| d <= day) {
+            k += 1;
+        }
+        Some(k)
+    }
+
+    /// The latest date of the series on or before `day` (none before `start`).
+    pub fn last_on_or_before(self, start: NaiveDate, day: NaiveDate) -> Option<NaiveDate> {
+        self.nth(start, self.index_on_or_before(start, day)?)
+    }
+
+    /// The first date of the series after `day` (`start` itself when `day` is before it).
+    pub fn first_after(self, start: NaiveDate, day: NaiveDate) -> Option<NaiveDate> {
+        match self.index_on_or_before(start, day) {
+            None => Some(start),
+            Some(k) => self.nth(start, k + 1),
+        }
+    }
+}
+
+/// A preventive maintenance schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    pub id: ScheduleId,
+    pub title: String,
+    /// One item, or (when `None`) every live item of `category_id`.
+    pub equipment_id: Option<EquipmentId>,
+    pub category_id: Option<CategoryId>,
+    pub checklist: Vec<String>,
+    pub period: Period,
+    pub starts_on: NaiveDate,
+    /// Days before a due date its ticket opens.
+    pub lead_days: u32,
+    pub enabled: bool,
+    /// Who files its tickets (the admin who made it).
+    pub created_by: UserId,
+}
+
+impl Schedule {
+    /// The due date a ticket should be open for on `today`: the latest one whose lead time has
+    /// begun.
+    pub fn due_to_open(&self, today: NaiveDate) -> Option<NaiveDate> {
+        let horizon = today.checked_add_days(Days::new(u64::from(self.lead_days)))?;
+        self.period.last_on_or_before(self.starts_on, horizon)
+    }
+
+    /// The next due date after `done` (the last serviced due date), or the first.
+    pub fn next_due(&self, done: Option<NaiveDate>) -> Option<NaiveDate> {
+        match done {
+            Some(d) => self.period.first_after(self.starts_on, d),
+            None => Some(self.starts_on),
+        }
+    }
+
+    /// The text of its tickets: the title, then the checklist as boxes to tick.
+    pub fn ticket_text(&self, due: NaiveDate) -> String {
+        let mut text = format!("Плановое обслуживание до {due}: {}", self.title);
+        for item in &self.checklist {
+            text.push_str("\n☐ ");
+            text.push_str(item);
+        }
+        text
+    }
+
+    /// The maintenance ticket for `item` due on `due`: in the item's category and room (or
+    /// "—" where it has none), at low priority.
+    pub fn ticket_for(&self, item: &Equipment, due: NaiveDate) -> Result<NewTicket, DomainError> {
+        let cut = |s: &str, n: usize| s.chars().take(n).collect::<String>();
+        let room = item
+            .location
+            .as_deref()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map_or_else(|| "—".to_string(), |l| cut(l, 20));
+        Ok(NewTicket {
+            title: Title::parse(&cut(&format!("ТО: {} — {}", self.title, item.name), 100))?,
+            description: Description::parse(&cut(&self.ticket_text(due), 10_000))?,
+            room_number: RoomNumber::parse(&room)?,
+            priority: Priority::Low,
+            category_id: item.category_id,
+            equipment_id: Some(item.id),
+        })
+    }
+}
+
+/// A schedule as an admin writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleDraft {
+    pub title: String,
+    pub equipment_id: Option<EquipmentId>,
+    pub category_id: Option<CategoryId>,
+    pub checklist: Vec<String>,
+    pub period: Period,
+    pub starts_on: NaiveDate,
+    pub lead_days: u32,
+    pub enabled: bool,
+}
+
+impl ScheduleDraft {
+    /// A title of 1–100 characters, exactly one of an item and a category, a checklist of at
+    /// most 50 lines of at most 200 characters, a lead time of at most a year.
+    pub fn checked(mut self) -> Result<Self, DomainError> {
+        let mut errors = Vec::new();
+        match bounded("title", &self.title, 1, 100) {
+            Ok(t) => self.title = t,
+            Err(e) => errors.push(e),
+        }
+        if self.equipment_id.is_some() == self.category_id.is_some() {
+            errors.push(FieldError::new(
+                "equipment_id",
+                "value_error",
+                "A schedule is for one item or for one category",
+            ));
+        }
+        self.checklist = self
+            .checklist
+            .iter()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
+        if self.checklist.len() > 50 || self.checklist.iter().any(|l| l.chars().count() > 200) {
+            errors.push(FieldError::new(
+                "checklist",
+                "value_error",
+                "At most 50 lines of at most 200 characters",
+            ));
+        }
+        if self.lead_days > 366 {
+            errors.push(FieldError::new(
+                "lead_days",
+                "value_error",
+                "At most 366 days ahead",
+            ));
+        }
+        if errors.is_empty() {
+            Ok(self)
+        } else {
+            Err(DomainError::Invalid(errors))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn series_of_days_weeks_and_months() {
+        let start = day("2026-01-31");
+        assert_eq!(Period::Days(10).nth(start, 3), Some(day("2026-03-02")));
+        assert_eq!(Period::Weeks(2).nth(start, 1), Some(day("2026-02-14")));
+        // Month ends clamp, and each date is counted from the start, not from the last.
+        assert_eq!(Period::Months(1).nth(start, 1), Some(day("2026-02-28")));
+        assert_eq!(Period::Months(1).nth(start, 2), Some(day("2026-03-31")));
+        assert_eq!(
+            Period::Months(3).last_on_or_before(start, day("2026-12-30")),
+            Some(day("2026-10-31"))
+        );
+        assert_eq!(
+            Period::Months(3).last_on_or_before(start, day("2026-10-31")),
+            Some(day("2026-10-31"))
+        );
+        assert_eq!(
+            Period::Days(7).last_on_or_before(start, day("2026-01-30")),
+            None
+        );
+        assert_eq!(
+            Period::Months(1).first_after(start, day("2026-02-28")),
+            Some(day("2026-03-31"))
+        );
+        assert_eq!(
+            Period::Days(10).first_after(start, day("2026-01-01")),
+            Some(start)
+        );
+    }
+
+    fn schedule(lead: u32) -> Schedule {
+        Schedule {
+            id: ScheduleId(1),
+            title: "Чистка".into(),
+            equipment_id: Some(EquipmentId(1)),
+            category_id: None,
+            checklist: vec!["Продуть".into()],
+            period: Period::Weeks(1),
+            starts_on: day("2026-03-02"),
+            lead_days: lead,
+            enabled: true,
+            created_by: UserId(1),
+        }
+    }
+
+    #[test]
+    fn a_ticket_opens_ahead_and_after_downtime_only_for_the_latest_date() {
+        let s = schedule(2);
+        assert_eq!(s.due_to_open(day("2026-02-27")), None);
+        assert_eq!(s.due_to_open(day("2026-02-28")), Some(day("2026-03-02")));
+        assert_eq!(s.due_to_open(day("2026-03-06")), Some(day("2026-03-09")));
+        // A month down: one ticket, for the date whose lead time runs now.
+        assert_eq!(s.due_to_open(day("2026-04-03")), Some(day("2026-04-06")));
+        assert_eq!(s.next_due(Some(day("2026-03-02"))), Some(day("2026-03-09")));
+        assert_eq!(s.next_due(None), Some(day("2026-03-02")));
+        assert!(s.ticket_text(day("2026-03-02")).contains("☐ Продуть"));
+    }
+
+    #[test]
+    fn drafts_name_one_target_and_sane_bounds() {
+        let draft = ScheduleDraft {
+            title: " Чистка ".into(),
+            equipment_id: None,
+            category_id: None,
+            checklist: vec![" ".into(), "Продуть".into()],
+            period: Period::Days(1),
+            starts_on: day("2026-01-01"),
+            lead_days: 3,
+            enabled: true,
+        };
+        assert!(draft.clone().checked().is_err());
+        let ok = ScheduleDraft {
+            category_id: Some(CategoryId(1)),
+            ..draft
+        }
+        .checked()
+        .unwrap();
+        assert_eq!(ok.title, "Чистка");
+        assert_eq!(ok.checklist, vec!["Продуть".to_string()]);
+        assert!(Period::parse("fortnights", 1).is_err());
+        assert!(Period::parse("days", 0).is_err());
+    }
+}

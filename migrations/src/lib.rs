@@ -27,6 +27,7 @@ mod m20261202_000020_canned_replies;
 mod m20261202_000021_service_level_counters;
 mod m20261202_000022_equipment_categories;
 mod m20261202_000023_preventive_maintenance;
+mod m20261202_000024_equipment_reliability;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000021_service_level_counters::Migration),
             Box::new(m20261202_000022_equipment_categories::Migration),
             Box::new(m20261202_000023_preventive_maintenance::Migration),
+            Box::new(m20261202_000024_equipment_reliability::Migration),
         ]
     }
 }

@@ -401,3 +401,260 @@ async fn a_labels_code_opens_the_ticket_form_about_the_item() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+/// Files a ticket about `item` as `token` and returns its id.
+async fn failure(app: &TestApp, token: &str, item: i64) -> i64 {
+    let (status, t) = app
+        .call(
+            Method::POST,
+            "/api/v1/tickets/",
+            Some(token),
+            Some(json!({"title": "Сломалось", "description": "Не работает", "room_number": "12", "equipment_id": item})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{t}");
+    t["id"].as_i64().unwrap()
+}
+
+async fn close(app: &TestApp, token: &str, id: i64) {
+    let (status, body) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/tickets/{id}"),
+            Some(token),
+            Some(json!({"status": "closed", "resolution": "Починили"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
+async fn mtbf_and_mttr_come_out_as_counted_by_hand() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let user = app.user("user1", "user").await;
+    let agent = app.user("agent1", "agent").await;
+    app.category("Printers").await;
+    let a = app.equipment("HP 400", "Printers").await;
+    let b = app.equipment("Canon MF3010", "Printers").await;
+    // A fails twice: repaired in 2 h, then (a day later) in 4 h. B fails once, still open.
+    let first = failure(&app, &user.token, a).await;
+    app.service.advance_clock(chrono::Duration::hours(2));
+    close(&app, &agent.token, first).await;
+    app.service.advance_clock(chrono::Duration::days(1));
+    let second = failure(&app, &user.token, a).await;
+    app.service.advance_clock(chrono::Duration::hours(4));
+    close(&app, &agent.token, second).await;
+    failure(&app, &user.token, b).await;
+    // A's maintenance: 30 minutes down, 125.50 EUR.
+    let (status, record) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/equipment/{a}/maintenance"),
+            Some(&agent.token),
+            Some(json!({"maintenance_type": "repair", "description": "Ролик", "parts": "Ролик подачи",
+                "cost": "125.50", "currency": "eur", "downtime_minutes": 30})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{record}");
+    assert_eq!(
+        (record["cost"].clone(), record["currency"].clone()),
+        (json!("125.50"), json!("EUR"))
+    );
+    // A cost is a decimal, never a float; a bad one is refused with its field.
+    let (status, refused) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/equipment/{a}/maintenance"),
+            Some(&agent.token),
+            Some(json!({"maintenance_type": "repair", "description": "x", "cost": "12.345", "currency": "EUR"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+
+    let (status, rows) = app
+        .call(
+            Method::GET,
+            "/api/v1/equipment/reliability?by=item&days=30",
+            Some(&agent.token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{rows}");
+    let (ra, rb) = (&rows[0], &rows[1]);
+    assert_eq!(ra["key"], a.to_string(), "{rows}");
+    assert_eq!(
+        (ra["failures"].clone(), ra["repairs"].clone()),
+        (json!(2), json!(2))
+    );
+    // In use: 30 days (43,200 min) less 360 min of repairs, over 2 failures = 357 h.
+    assert_eq!(ra["mtbf_hours"], 357.0);
+    assert_eq!(ra["mttr_hours"], 3.0);
+    assert_eq!(ra["downtime_hours"], 6.5);
+    assert_eq!(
+        ra["costs"],
+        json!([{"amount": "125.50", "currency": "EUR"}])
+    );
+    assert_eq!(rb["key"], b.to_string());
+    assert_eq!(
+        (rb["failures"].clone(), rb["mttr_hours"].clone()),
+        (json!(1), Value::Null)
+    );
+    assert_eq!(rb["mtbf_hours"], 720.0);
+    // Summed over the category: 2 items, 3 failures.
+    let (_, rows) = app
+        .call(
+            Method::GET,
+            "/api/v1/equipment/reliability?by=category&days=30",
+            Some(&agent.token),
+            None,
+        )
+        .await;
+    assert_eq!(
+        (rows[0]["items"].clone(), rows[0]["failures"].clone()),
+        (json!(2), json!(3)),
+        "{rows}"
+    );
+    // Planned maintenance is not a failure.
+    let today = chrono::Utc::now().date_naive();
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/maintenance-schedules/",
+            Some(&admin),
+            Some(json!({"title": "Чистка", "equipment_id": b, "every": 1, "unit": "months", "starts_on": today.to_string()})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    app.jobs_settled().await;
+    let (_, rows) = app
+        .call(
+            Method::GET,
+            "/api/v1/equipment/reliability?by=item&days=30&limit=5",
+            Some(&agent.token),
+            None,
+        )
+        .await;
+    let rb = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"].as_str().and_then(|k| k.parse().ok()) == Some(b))
+        .unwrap();
+    assert_eq!(rb["failures"], 1, "{rows}");
+    // Requesters do not see the numbers; a bad grouping is a 422 naming it.
+    let (status, _) = app
+        .call(
+            Method::GET,
+            "/api/v1/equipment/reliability",
+            Some(&user.token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = app
+        .call(
+            Method::GET,
+            "/api/v1/equipment/reliability?by=room",
+            Some(&agent.token),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        app.service
+            .operator()
+            .verify_statistics()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn equipment_counters_stay_exact_through_a_random_day_at_the_desk() {
+    use rand::{Rng, SeedableRng, rngs::StdRng};
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let user = app.user("user1", "user").await;
+    let agent = app.user("agent1", "agent").await;
+    app.category("Printers").await;
+    let items = [
+        app.equipment("A", "Printers").await,
+        app.equipment("B", "Printers").await,
+        app.equipment("C", "Printers").await,
+    ];
+    let seed: u64 = rand::random();
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut open: Vec<i64> = Vec::new();
+    let mut closed: Vec<i64> = Vec::new();
+    for _ in 0..60 {
+        app.service
+            .advance_clock(chrono::Duration::minutes(rng.random_range(1..600)));
+        match rng.random_range(0..6) {
+            0 | 1 => open.push(failure(&app, &user.token, items[rng.random_range(0..3)]).await),
+            2 if !open.is_empty() => {
+                let id = open.swap_remove(rng.random_range(0..open.len()));
+                close(&app, &agent.token, id).await;
+                closed.push(id);
+            }
+            3 if !closed.is_empty() => {
+                let id = closed.swap_remove(rng.random_range(0..closed.len()));
+                let path = format!("/api/v1/tickets/{id}/status/in_progress");
+                let (status, _) = app.call(Method::PUT, &path, Some(&agent.token), None).await;
+                assert_eq!(status, StatusCode::OK, "seed {seed}");
+                open.push(id);
+            }
+            4 if !open.is_empty() => {
+                let id = open[rng.random_range(0..open.len())];
+                let (status, body) = app
+                    .call(
+                        Method::PUT,
+                        &format!("/api/v1/tickets/{id}"),
+                        Some(&agent.token),
+                        Some(json!({"equipment_id": items[rng.random_range(0..3)]})),
+                    )
+                    .await;
+                assert_eq!(status, StatusCode::OK, "seed {seed}: {body}");
+            }
+            5 if !closed.is_empty() => {
+                let id = closed.swap_remove(rng.random_range(0..closed.len()));
+                let path = format!("/api/v1/tickets/{id}");
+                let (status, _) = app.call(Method::DELETE, &path, Some(&admin), None).await;
+                assert!(status.is_success(), "seed {seed}");
+            }
+            _ => {}
+        }
+    }
+    let differences = app.service.operator().verify_statistics().await.unwrap();
+    assert!(differences.is_empty(), "seed {seed}: {differences:?}");
+    // And each item's status says whether a ticket about it is open.
+    for item in items {
+        let (_, e) = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/equipment/{item}"),
+                Some(&admin),
+                None,
+            )
+            .await;
+        let (_, tickets) = app
+            .call(
+                Method::GET,
+                &format!("/api/v1/equipment/{item}/tickets"),
+                Some(&admin),
+                None,
+            )
+            .await;
+        let any_open = tickets
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["status"] != "closed");
+        assert_eq!(
+            e["status"] == "repair",
+            any_open,
+            "seed {seed}: item {item}"
+        );
+    }
+}

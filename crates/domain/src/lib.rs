@@ -24,6 +24,7 @@ pub mod policy;
 pub mod preferences;
 pub mod preventive;
 pub mod readiness;
+pub mod reliability;
 pub mod removal;
 pub mod role;
 pub mod service_error;

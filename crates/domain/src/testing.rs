@@ -39,6 +39,7 @@ pub(crate) fn ticket(creator: i64, assignee: Option<i64>, status: TicketStatus) 
         last_message_by: None,
         internal_messages_count: 0,
         waiting_on_requester: false,
+        planned: false,
         sla: None,
     }
 }

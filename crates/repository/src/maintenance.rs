@@ -6,8 +6,10 @@ use fixdesk_domain::{
     money::Money,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::{Expr, ExprTrait},
 };
 
 use crate::{RepoError, entities::maintenance};
@@ -98,4 +100,46 @@ pub async fn newest<C: ConnectionTrait>(
         .into_tuple::<NaiveDateTime>()
         .one(conn)
         .await?)
+}
+
+/// Summed maintenance of one item and currency, as the database returns it.
+type Totals = (i64, Option<String>, Option<i64>, Option<i64>);
+
+/// Per item and currency, records performed in `[from, to)`: downtime minutes and cost (minor
+/// units; records without a cost count under an empty currency).
+pub async fn totals_between<C: ConnectionTrait>(
+    conn: &C,
+    from: NaiveDateTime,
+    to: NaiveDateTime,
+) -> Result<Vec<(i64, String, i64, i64)>, RepoError> {
+    let rows: Vec<Totals> = maintenance::Entity::find()
+        .select_only()
+        .column(maintenance::Column::EquipmentId)
+        .column(maintenance::Column::Currency)
+        .column_as(
+            Expr::expr(maintenance::Column::DowntimeMinutes.sum()).cast_as("BIGINT"),
+            "downtime",
+        )
+        .column_as(
+            Expr::expr(maintenance::Column::CostMinor.sum()).cast_as("BIGINT"),
+            "cost",
+        )
+        .filter(maintenance::Column::PerformedAt.gte(from))
+        .filter(maintenance::Column::PerformedAt.lt(to))
+        .group_by(maintenance::Column::EquipmentId)
+        .group_by(maintenance::Column::Currency)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(item, currency, downtime, cost)| {
+            (
+                item,
+                currency.unwrap_or_default(),
+                downtime.unwrap_or(0),
+                cost.unwrap_or(0),
+            )
+        })
+        .collect())
 }

@@ -52,6 +52,7 @@ async fn seed(db: &DatabaseConnection, n: usize) -> Result<(), RepoError> {
             creator_id: people[i % people.len()],
             creator_name: format!("User {}", i % people.len()),
             assignee: None,
+            planned: false,
         };
         let t = tickets::insert(db, row, None, now()).await?;
         let change = tickets::TicketUpdate {

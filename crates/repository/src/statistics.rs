@@ -18,8 +18,8 @@ use crate::{
     batch::Batch,
     entities::{
         statistics::{
-            agents, creators, days, service_levels as sla_levels, service_times as sla_times,
-            tickets as by_status,
+            agents, creators, days, equipment as by_item, service_levels as sla_levels,
+            service_times as sla_times, tickets as by_status,
         },
         ticket,
     },
@@ -50,12 +50,15 @@ pub enum Counter {
         clock: i16,
         bucket: i16,
     },
+    /// An item's failures (tickets filed about it, planned maintenance aside) per day filed,
+    /// and its repairs (those closed) and their minutes from filing to closing per day closed.
+    Equipment { item: i64, day: NaiveDate },
 }
 
 /// The values of a counter row, in the order of its table's columns:
 /// `Tickets`: tickets, resolution seconds; `Creator`: tickets; `Agent`: assigned, resolved,
 /// resolution seconds; `Day`: created, created-and-resolved, resolved, entered in progress;
-/// `Sla`: stopped, met; `SlaTime`: tickets.
+/// `Sla`: stopped, met; `SlaTime`: tickets; `Equipment`: failures, repairs, repair minutes.
 pub type Values = [i64; 4];
 
 /// Counter rows and their values.
@@ -114,6 +117,33 @@ pub fn contributions(t: &Ticket) -> Vec<(Counter, Values)> {
         ));
     }
     out.extend(service_levels(t));
+    out.extend(equipment(t));
+    out
+}
+
+/// What a ticket about an item adds to its reliability: a failure on the day it was filed and,
+/// once closed, a repair and its minutes on the day it was closed. Planned maintenance adds
+/// nothing (it is service, not a failure).
+fn equipment(t: &Ticket) -> Vec<(Counter, Values)> {
+    let Some(item) = t.equipment_id.filter(|_| !t.planned) else {
+        return Vec::new();
+    };
+    let mut out = vec![(
+        Counter::Equipment {
+            item: item.0,
+            day: t.created_at.date(),
+        },
+        [1, 0, 0, 0],
+    )];
+    if let (TicketStatus::Closed, Some(at)) = (t.status, t.closed_at) {
+        out.push((
+            Counter::Equipment {
+                item: item.0,
+                day: at.date(),
+            },
+            [0, 1, Ord::max((at - t.created_at).num_minutes(), 0), 0],
+        ));
+    }
     out
 }
 
@@ -267,6 +297,18 @@ fn bump(batch: &mut Batch, counter: Counter, v: Values) {
             [Day, AgentId, CategoryId, Clock],
             [Stopped, Met]
         ),
+        Counter::Equipment { item, day } => upsert!(
+            by_item,
+            by_item::ActiveModel {
+                equipment_id: Set(item),
+                day: Set(day),
+                failures: Set(v[0]),
+                repairs: Set(v[1]),
+                repair_minutes: Set(v[2])
+            },
+            [EquipmentId, Day],
+            [Failures, Repairs, RepairMinutes]
+        ),
         Counter::SlaTime { day, clock, bucket } => upsert!(
             sla_times,
             sla_times::ActiveModel {
@@ -337,6 +379,15 @@ pub async fn stored<C: ConnectionTrait>(conn: &C) -> Result<Counters, RepoError>
             [r.tickets, 0, 0, 0],
         );
     }
+    for r in by_item::Entity::find().all(conn).await? {
+        out.insert(
+            Counter::Equipment {
+                item: r.equipment_id,
+                day: r.day,
+            },
+            [r.failures, r.repairs, r.repair_minutes, 0],
+        );
+    }
     out.retain(|_, v| v.iter().any(|x| *x != 0));
     Ok(out)
 }
@@ -380,6 +431,7 @@ pub async fn replace<C: ConnectionTrait>(conn: &C, counters: &Counters) -> Resul
     days::Entity::delete_many().exec(conn).await?;
     sla_levels::Entity::delete_many().exec(conn).await?;
     sla_times::Entity::delete_many().exec(conn).await?;
+    by_item::Entity::delete_many().exec(conn).await?;
     let mut batch = Batch::on(conn);
     for (c, v) in counters {
         bump(&mut batch, *c, *v);
@@ -537,5 +589,29 @@ pub async fn service_times_since<C: ConnectionTrait>(
     Ok(rows
         .into_iter()
         .map(|(c, b, n)| (c, b, n.unwrap_or(0)))
+        .collect())
+}
+
+/// Per item, from `from` to `to` (both days included): failures, repairs, repair minutes.
+pub async fn equipment_between<C: ConnectionTrait>(
+    conn: &C,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(i64, i64, i64, i64)>, RepoError> {
+    let rows: Vec<Sums3> = by_item::Entity::find()
+        .select_only()
+        .column(by_item::Column::EquipmentId)
+        .column_as(bigint(by_item::Column::Failures.sum()), "failures")
+        .column_as(bigint(by_item::Column::Repairs.sum()), "repairs")
+        .column_as(bigint(by_item::Column::RepairMinutes.sum()), "minutes")
+        .filter(by_item::Column::Day.gte(from))
+        .filter(by_item::Column::Day.lte(to))
+        .group_by(by_item::Column::EquipmentId)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(item, f, r, m)| (item, f.unwrap_or(0), r.unwrap_or(0), m.unwrap_or(0)))
         .collect())
 }

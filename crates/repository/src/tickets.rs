@@ -36,6 +36,8 @@ pub struct NewTicketRow {
     pub creator_name: String,
     /// Given by an assignment rule: the ticket starts in work with them.
     pub assignee: Option<UserId>,
+    /// Opened by a maintenance schedule.
+    pub planned: bool,
 }
 
 /// Columns to change; `None` leaves a column as it is.
@@ -139,6 +141,7 @@ fn to_domain(m: ticket::Model, names: Names) -> Result<Ticket, RepoError> {
         last_message_by: m.last_message_by.map(UserId),
         internal_messages_count: m.internal_messages_count,
         waiting_on_requester: m.waiting_on_requester,
+        planned: m.planned,
         sla,
     })
 }
@@ -203,6 +206,7 @@ pub async fn insert<C: ConnectionTrait>(
         messages_count: Set(0),
         last_message_by: Set(None),
         waiting_on_requester: Set(false),
+        planned: Set(row.planned),
         internal_messages_count: Set(0),
         ..Default::default()
     };

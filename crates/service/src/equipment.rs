@@ -1,13 +1,17 @@
 //! The equipment inventory and its maintenance records.
 
-use std::sync::Arc;
+use std::{
+    collections::{BTreeMap, HashMap},
+    sync::Arc,
+};
 
 use fixdesk_domain::{
     Actor, CategoryId, ClientInfo, DomainError, Equipment, EquipmentChanges, EquipmentFilter,
     EquipmentId, Maintenance, NewEquipment, NewMaintenance, Page, Removal, TicketQuery,
     category::category_named,
+    reliability::{self, Figures, GroupBy, Tally},
 };
-use fixdesk_repository::{categories, equipment, maintenance, tickets};
+use fixdesk_repository::{categories, equipment, maintenance, statistics, tickets};
 use fixdesk_usecases::{EquipmentUseCases, ServiceError, TicketPage, async_trait};
 
 use crate::{Tickets, clock, context::Context, trail};
@@ -242,5 +246,80 @@ impl EquipmentUseCases for EquipmentRegister {
         self.load(id).await?;
         query.filter.equipment_id = Some(id);
         self.tickets.page(actor, query).await
+    }
+
+    async fn reliability(
+        &self,
+        actor: &Actor,
+        by: GroupBy,
+        days: u32,
+    ) -> Result<Vec<Figures>, ServiceError> {
+        actor.require_staff()?;
+        let days = days.clamp(1, 3660);
+        let now = self.ctx.clock.now();
+        let to = now.date();
+        let from = to - chrono::Days::new(u64::from(days - 1));
+        let conn = self.ctx.db.reader();
+        let mut per_item: HashMap<i64, Tally> = HashMap::new();
+        for (item, failures, repairs, minutes) in
+            statistics::equipment_between(conn, from, to).await?
+        {
+            let t = per_item.entry(item).or_default();
+            (t.failures, t.repairs, t.repair_minutes) = (failures, repairs, minutes);
+        }
+        let start = from.and_hms_opt(0, 0, 0).unwrap_or(now);
+        for (item, currency, downtime, cost) in
+            maintenance::totals_between(conn, start, now).await?
+        {
+            let t = per_item.entry(item).or_default();
+            t.maintenance_minutes += downtime;
+            if !currency.is_empty() {
+                *t.costs.entry(currency).or_default() += cost;
+            }
+        }
+        let every = Page {
+            offset: 0,
+            limit: i64::MAX as u64,
+        };
+        let items = equipment::list(conn, &EquipmentFilter::default(), every).await?;
+        let category_names = categories::names(conn).await?;
+        let mut groups: BTreeMap<String, (String, Tally)> = BTreeMap::new();
+        for e in items {
+            let (key, label) = match by {
+                GroupBy::Item => (
+                    e.id.0.to_string(),
+                    format!("{} ({})", e.name, e.asset_tag()),
+                ),
+                GroupBy::Model => {
+                    let model = e.model.clone().unwrap_or_default();
+                    (model.clone(), model)
+                }
+                GroupBy::Category => match e.category_id {
+                    Some(c) => (
+                        c.0.to_string(),
+                        category_names.get(&c.0).cloned().unwrap_or_default(),
+                    ),
+                    None => (String::new(), e.kind.clone().unwrap_or_default()),
+                },
+                GroupBy::Location => {
+                    let place = e.location.clone().unwrap_or_default();
+                    (place.clone(), place)
+                }
+            };
+            let mut tally = per_item.remove(&e.id.0).unwrap_or_default();
+            tally.items = 1;
+            groups
+                .entry(key)
+                .or_insert_with(|| (label, Tally::default()))
+                .1
+                .add(&tally);
+        }
+        let period = i64::from(days) * 24 * 60;
+        let mut rows: Vec<Figures> = groups
+            .into_iter()
+            .map(|(key, (label, tally))| Figures::of(key, label, tally, period))
+            .collect();
+        reliability::rank(&mut rows);
+        Ok(rows)
     }
 }

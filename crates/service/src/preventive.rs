@@ -22,7 +22,12 @@ use fixdesk_repository::{
 use fixdesk_usecases::{PreventiveUseCases, ServiceDue, ServiceError, async_trait};
 use serde_json::json;
 
-use crate::{clock, context::Context, tickets::Tickets, trail};
+use crate::{
+    clock,
+    context::Context,
+    tickets::{Filer, Tickets},
+    trail,
+};
 
 /// How often each instance queues a sweep (unless one waits or runs already).
 const EVERY: Duration = Duration::from_secs(300);
@@ -262,11 +267,14 @@ async fn open_one(
     ) else {
         return Ok(false);
     };
-    let name = fixdesk_domain::user::display_name(creator.full_name.as_deref(), &creator.username);
+    let by = Filer {
+        id: creator.id,
+        name: fixdesk_domain::user::display_name(creator.full_name.as_deref(), &creator.username),
+        planned: true,
+    };
     let new = s.ticket_for(&e, due)?;
-    let client = ClientInfo::default();
     let ticket = tickets
-        .file(uow.conn(), creator.id, name, new, &client, now)
+        .file(uow.conn(), by, new, &ClientInfo::default(), now)
         .await?;
     plans::set_ticket(uow.conn(), occurrence, ticket.id).await?;
     uow.commit().await?;

@@ -22,6 +22,14 @@ use crate::{
     service_levels::clocks, trail,
 };
 
+/// Who files a ticket: their id and shown name, and whether it is planned maintenance.
+#[derive(Debug, Clone)]
+pub(crate) struct Filer {
+    pub id: UserId,
+    pub name: String,
+    pub planned: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct Tickets {
     ctx: Arc<Context>,
@@ -255,16 +263,16 @@ impl Tickets {
 
     /// Files a ticket in the caller's unit of work, with everything that goes with it: its
     /// service-level clocks, its assignee by rule, its item's status, the counters, the
-    /// notifications, the audit row. `creator`'s name is shown beside what they write.
+    /// notifications, the audit row.
     pub(crate) async fn file<C: ConnectionTrait>(
         &self,
         conn: &C,
-        creator: UserId,
-        creator_name: String,
+        by: Filer,
         new: NewTicket,
         client: &ClientInfo,
         now: chrono::NaiveDateTime,
     ) -> Result<Ticket, ServiceError> {
+        let creator = by.id;
         if let Some(c) = new.category_id {
             ensure_category(conn, c).await?;
         }
@@ -285,8 +293,9 @@ impl Tickets {
             category_id: new.category_id,
             equipment_id: new.equipment_id,
             creator_id: creator,
-            creator_name,
+            creator_name: by.name,
             assignee,
+            planned: by.planned,
         };
         let ticket = tickets::insert(conn, row, sla, now).await?;
         equipment_state::follow(conn, creator, None, Some(&ticket), client, now).await?;
@@ -332,9 +341,12 @@ impl TicketUseCases for Tickets {
     ) -> Result<Ticket, ServiceError> {
         let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
-        let ticket = self
-            .file(uow.conn(), actor.id, actor.display_name(), new, client, now)
-            .await?;
+        let by = Filer {
+            id: actor.id,
+            name: actor.display_name(),
+            planned: false,
+        };
+        let ticket = self.file(uow.conn(), by, new, client, now).await?;
         uow.commit().await?;
         Ok(ticket.seen_by(actor))
     }

@@ -1,4 +1,5 @@
 use async_trait::async_trait;
+use fixdesk_domain::reliability::{Figures, GroupBy};
 use fixdesk_domain::{
     Actor, CategoryId, ClientInfo, Equipment, EquipmentChanges, EquipmentFilter, EquipmentId,
     Maintenance, NewEquipment, NewMaintenance, Page, Removal, TicketQuery,
@@ -65,4 +66,12 @@ pub trait EquipmentUseCases: Send + Sync {
         id: EquipmentId,
         query: TicketQuery,
     ) -> Result<TicketPage, ServiceError>;
+    /// Reliability over the last `days` days (today included), per item or summed over a
+    /// model, category or location, the most failing first (staff). Read from counters.
+    async fn reliability(
+        &self,
+        actor: &Actor,
+        by: GroupBy,
+        days: u32,
+    ) -> Result<Vec<Figures>, ServiceError>;
 }

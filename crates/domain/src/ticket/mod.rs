@@ -46,6 +46,8 @@ pub struct Ticket {
     /// How many of the messages are internal notes (staff only).
     pub internal_messages_count: i64,
     /// Staff wait for the requester's answer: the service-level clocks are paused.
+    /// Opened by a preventive-maintenance schedule: service, not a failure.
+    pub planned: bool,
     pub waiting_on_requester: bool,
     /// The service-level clocks, when a policy applies.
     pub sla: Option<TicketSla>,

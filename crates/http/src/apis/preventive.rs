@@ -1,7 +1,7 @@
 //! `/maintenance-schedules/…`: preventive maintenance (staff read, admins change), and the
 //! items due for service.
 
-use fixdesk_usecases::domain::preventive::ScheduleId;
+use fixdesk_usecases::domain::{preventive::ScheduleId, reliability::GroupBy};
 use poem::web::Data;
 use poem_openapi::{
     ApiResponse, OpenApi,
@@ -12,7 +12,10 @@ use poem_openapi::{
 use super::{Tag, exports::ExportOut, json_list};
 use crate::{
     Service,
-    dto::preventive::{ScheduleIn, ScheduleOut, ServiceDueOut},
+    dto::{
+        params::query_value,
+        preventive::{ReliabilityOut, ScheduleIn, ScheduleOut, ServiceDueOut},
+    },
     error::ApiResult,
     extract::{AdminOnly, Client, JsonBody, StaffOnly, path_id},
 };
@@ -107,6 +110,27 @@ impl PreventiveApi {
     async fn run(&self, service: Data<&Service>, auth: AdminOnly) -> ApiResult<Accepted> {
         let job = service.preventive().sweep(&auth.0).await?;
         Ok(Accepted::Job(Json(job.into())))
+    }
+
+    /// Reliability over the last `days` days (default 90): failures, MTBF, MTTR, downtime and
+    /// maintenance cost per `by` (`item`, `model`, `category`, `location`), the most failing
+    /// first; `limit` keeps the first rows (staff).
+    #[oai(path = "/equipment/reliability", method = "get")]
+    async fn reliability(
+        &self,
+        service: Data<&Service>,
+        auth: StaffOnly,
+        by: Query<Option<String>>,
+        days: Query<Option<u32>>,
+        limit: Query<Option<u32>>,
+    ) -> ApiResult<Json<Vec<ReliabilityOut>>> {
+        let by = query_value("by", by.0, GroupBy::parse)?.unwrap_or_default();
+        let mut rows = service
+            .equipment()
+            .reliability(&auth.0, by, days.0.unwrap_or(90))
+            .await?;
+        rows.truncate(limit.0.map_or(usize::MAX, |l| l as usize));
+        Ok(json_list(rows))
     }
 
     /// Items due for service within `days` (default 30; 0–3660), soonest first (staff).

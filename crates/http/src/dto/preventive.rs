@@ -6,6 +6,7 @@ use fixdesk_usecases::{
     domain::{
         CategoryId, EquipmentId, FieldError,
         preventive::{Period, Schedule, ScheduleDraft},
+        reliability::Figures,
     },
 };
 use poem_openapi::Object;
@@ -124,6 +125,55 @@ impl From<ServiceDue> for ServiceDueOut {
             equipment_id: d.equipment_id.0,
             next_due: d.next_due.to_string(),
             open_ticket_id: d.open_ticket.map(|t| t.0),
+        }
+    }
+}
+
+/// One row of the reliability report.
+#[derive(Debug, Object)]
+pub struct ReliabilityOut {
+    /// The item's id, or the model, category id or location (empty: none given).
+    pub key: String,
+    pub label: String,
+    pub items: i64,
+    pub failures: i64,
+    pub repairs: i64,
+    /// Hours in use per failure; `null` without failures.
+    #[oai(nullable)]
+    pub mtbf_hours: Option<f64>,
+    /// Hours from filing to closing per repair; `null` without repairs.
+    #[oai(nullable)]
+    pub mttr_hours: Option<f64>,
+    pub downtime_hours: f64,
+    /// Maintenance cost per currency, as decimal strings.
+    pub costs: Vec<CostOut>,
+}
+
+#[derive(Debug, Object)]
+pub struct CostOut {
+    pub amount: String,
+    pub currency: String,
+}
+
+impl From<Figures> for ReliabilityOut {
+    fn from(f: Figures) -> Self {
+        Self {
+            key: f.key,
+            label: f.label,
+            items: f.tally.items,
+            failures: f.tally.failures,
+            repairs: f.tally.repairs,
+            mtbf_hours: f.mtbf_hours,
+            mttr_hours: f.mttr_hours,
+            downtime_hours: f.downtime_hours,
+            costs: f
+                .costs
+                .into_iter()
+                .map(|c| CostOut {
+                    amount: c.amount(),
+                    currency: c.currency,
+                })
+                .collect(),
         }
     }
 }

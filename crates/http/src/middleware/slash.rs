@@ -80,6 +80,7 @@ const DECLARED: &[&str] = &[
     "/api/v1/maintenance-schedules/{}",
     "/api/v1/maintenance-schedules/run",
     "/api/v1/equipment/due-for-service",
+    "/api/v1/equipment/reliability",
 ];
 
 fn matches(pattern: &str, path: &str) -> bool {

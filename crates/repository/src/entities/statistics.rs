@@ -125,3 +125,24 @@ pub mod service_times {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+pub mod equipment {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "stats_equipment")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub equipment_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub day: Date,
+        pub failures: i64,
+        pub repairs: i64,
+        pub repair_minutes: i64,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

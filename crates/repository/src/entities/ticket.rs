@@ -33,6 +33,7 @@ pub struct Model {
     pub sla_next_check_at: Option<DateTime>,
     pub sla_due_open: Option<DateTime>,
     pub waiting_on_requester: bool,
+    pub planned: bool,
     pub internal_messages_count: i64,
 }
 

@@ -99,6 +99,7 @@ pub(super) async fn import<C: ConnectionTrait>(
                 }
                 ids.insert(id);
                 out.push(rows::Ticket {
+                    planned: false,
                     id,
                     title: run.note(
                         "tickets",

@@ -126,6 +126,8 @@ async fn every_page_of_every_role_fits_the_screen_and_passes_axe() {
         format!("/ui/tickets/{t}"),
         "/ui/equipment/new".into(),
         "/ui/assignment".into(),
+        "/ui/equipment/health".into(),
+        format!("/ui/equipment/labels?ids={e}"),
         format!("/ui/equipment/{e}/edit"),
         "/ui/notifications".into(),
     ];

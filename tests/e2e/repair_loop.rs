@@ -658,3 +658,54 @@ async fn equipment_counters_stay_exact_through_a_random_day_at_the_desk() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_health_page_shows_the_numbers_and_downloads_them() {
+    let app = TestApp::spawn().await;
+    let user = app.user("user1", "user").await;
+    let agent = app.user("agent1", "agent").await;
+    app.category("Printers").await;
+    let a = app.equipment("HP 400", "Printers").await;
+    let id = failure(&app, &user.token, a).await;
+    app.service.advance_clock(chrono::Duration::hours(3));
+    close(&app, &agent.token, id).await;
+
+    let page = |path: &'static str, token: String| {
+        let app = &app;
+        async move {
+            let r = app.page(Method::GET, path, &token).send().await.unwrap();
+            let status = r.status();
+            let kind = r.headers()["content-type"].to_str().unwrap().to_string();
+            (status, kind, r.bytes().await.unwrap())
+        }
+    };
+    let (status, _, html) = page("/ui/equipment/health?by=item&days=30", agent.token.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    let html = String::from_utf8(html.to_vec()).unwrap();
+    assert!(
+        html.contains(&format!("<a href=\"/ui/equipment/{a}\">HP 400 (FD-")),
+        "{html}"
+    );
+    assert!(html.contains("<svg class=\"bars\""), "the chart is drawn");
+    // MTBF: (30 × 24 − 3) h per failure; MTTR 3 h.
+    assert!(
+        html.contains("<td data-label=\"MTBF\">717.0</td>"),
+        "{html}"
+    );
+    assert!(html.contains("<td data-label=\"MTTR\">3.0</td>"), "{html}");
+    let (status, kind, csv) = page(
+        "/ui/equipment/health.csv?by=category&days=30",
+        agent.token.clone(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(kind.starts_with("text/csv"));
+    let csv = String::from_utf8(csv.to_vec()).unwrap();
+    assert!(csv.contains("\nPrinters,1,1,1,717.0,3.0,3.0,\n"), "{csv}");
+    let (status, kind, xlsx) = page("/ui/equipment/health.xlsx", agent.token.clone()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(kind.contains("spreadsheetml"));
+    assert!(xlsx.starts_with(b"PK"));
+    let (status, _, _) = page("/ui/equipment/health", user.token.clone()).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+}

@@ -7,14 +7,15 @@ use std::{
 
 use fixdesk_domain::{
     Actor, CategoryId, ClientInfo, DomainError, Equipment, EquipmentChanges, EquipmentFilter,
-    EquipmentId, Maintenance, NewEquipment, NewMaintenance, Page, Removal, TicketQuery,
+    EquipmentId, ExportLayout, Maintenance, NewEquipment, NewMaintenance, Page, Removal,
+    TicketQuery,
     category::category_named,
     reliability::{self, Figures, GroupBy, Tally},
 };
 use fixdesk_repository::{categories, equipment, maintenance, statistics, tickets};
 use fixdesk_usecases::{EquipmentUseCases, ServiceError, TicketPage, async_trait};
 
-use crate::{Tickets, clock, context::Context, trail};
+use crate::{Tickets, clock, context::Context, reliability_file, trail};
 
 /// Types offered even before any item of them exists, as the old service did.
 const COMMON_KINDS: [&str; 4] = ["computer", "printer", "monitor", "projector"];
@@ -321,5 +322,16 @@ impl EquipmentUseCases for EquipmentRegister {
             .collect();
         reliability::rank(&mut rows);
         Ok(rows)
+    }
+
+    async fn reliability_file(
+        &self,
+        actor: &Actor,
+        by: GroupBy,
+        days: u32,
+        layout: ExportLayout,
+    ) -> Result<Vec<u8>, ServiceError> {
+        let rows = self.reliability(actor, by, days).await?;
+        reliability_file::write(rows, layout).await
     }
 }

@@ -28,6 +28,7 @@ mod operator;
 mod preventive;
 mod random;
 mod recipients;
+mod reliability_file;
 mod seed;
 mod service_levels;
 mod session_cache;

@@ -1,8 +1,11 @@
 use async_trait::async_trait;
-use fixdesk_domain::reliability::{Figures, GroupBy};
 use fixdesk_domain::{
     Actor, CategoryId, ClientInfo, Equipment, EquipmentChanges, EquipmentFilter, EquipmentId,
     Maintenance, NewEquipment, NewMaintenance, Page, Removal, TicketQuery,
+};
+use fixdesk_domain::{
+    ExportLayout,
+    reliability::{Figures, GroupBy},
 };
 
 use crate::{ServiceError, TicketPage};
@@ -74,4 +77,13 @@ pub trait EquipmentUseCases: Send + Sync {
         by: GroupBy,
         days: u32,
     ) -> Result<Vec<Figures>, ServiceError>;
+    /// The same as a file in `layout`'s format (CSV or XLSX) with its headers (8 columns:
+    /// name, items, failures, repairs, MTBF h, MTTR h, downtime h, cost).
+    async fn reliability_file(
+        &self,
+        actor: &Actor,
+        by: GroupBy,
+        days: u32,
+        layout: ExportLayout,
+    ) -> Result<Vec<u8>, ServiceError>;
 }

@@ -80,6 +80,9 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
         .at("/exports/:id/download", get(exports::download))
         .at("/equipment", get(equipment::list))
         .at("/equipment/labels", get(labels::sheets))
+        .at("/equipment/health", get(health::show))
+        .at("/equipment/health.csv", get(health::csv))
+        .at("/equipment/health.xlsx", get(health::xlsx))
         .at("/equipment/:id/label.svg", get(labels::one))
         .at("/r/:id", get(labels::report))
         .at(

@@ -8,6 +8,7 @@ mod rows;
 mod xlsx;
 
 pub(crate) use job::run;
+pub(crate) use rows::cell;
 
 use std::sync::Arc;
 

@@ -18,7 +18,7 @@ pub(super) type Row = [String; EXPORT_COLUMNS.len()];
 /// A cell of user-written text that a spreadsheet will not run as a formula: text starting
 /// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (OWASP's advice for
 /// CSV injection), which spreadsheets show as plain text.
-pub(super) fn cell(text: &str) -> String {
+pub(crate) fn cell(text: &str) -> String {
     match text.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
         _ => text.to_string(),

@@ -11,6 +11,7 @@ pub mod categories;
 pub mod equipment;
 pub mod equipment_form;
 pub mod exports;
+pub mod health;
 pub mod labels;
 pub mod new_ticket;
 pub mod notifications;

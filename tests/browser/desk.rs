@@ -727,3 +727,63 @@ async fn switch_rule_on(app: &TestApp, category: i64) {
         .await;
     assert!(status.is_success(), "{body}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_labels_address_opens_the_form_about_the_item_and_files_the_ticket() {
+    let app = TestApp::spawn().await;
+    let printers = app.category("Printers").await;
+    app.user("user1", "user").await;
+    let admin = app.admin_token().await;
+    let (status, item) = app
+        .call(
+            Method::POST,
+            "/api/v1/equipment/",
+            Some(&admin),
+            Some(json!({"name": "HP LaserJet 400", "category_id": printers, "inventory_number": "INV-0042", "location": "204"})),
+        )
+        .await;
+    assert!(status.is_success(), "{item}");
+    let id = item["id"].as_i64().unwrap();
+    let driver = Driver::start().await;
+    let b = driver.browser(&app.base, "en").await;
+    // What the phone's camera opens: the label's address, before anyone signed in.
+    b.open(&format!("/ui/r/{id}")).await;
+    b.find("#username").await;
+    b.fill("#username", "user1").await;
+    b.fill("#password", USER_PASSWORD).await;
+    b.click("form[action='/ui/login'] button[type=submit]")
+        .await;
+    b.find("#new-ticket").await;
+    assert_eq!(
+        b.js("return document.getElementById('equipment_id').value")
+            .await,
+        id.to_string()
+    );
+    assert_eq!(
+        b.js("return document.getElementById('category_id').value")
+            .await,
+        printers.to_string()
+    );
+    assert_eq!(
+        b.js("return document.getElementById('room_number').value")
+            .await,
+        "204"
+    );
+    b.fill("#title", "Streaks on every page").await;
+    b.fill("#description", "Since this morning").await;
+    b.click("#submit-ticket").await;
+    b.wait_for_text("#flash", "").await;
+    b.close().await;
+    let (_, tickets) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/equipment/{id}/tickets"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    let filed = &tickets.as_array().expect("tickets")[0];
+    assert_eq!(filed["title"], "Streaks on every page");
+    assert_eq!(filed["room_number"], "204");
+    assert_eq!(filed["category_id"], printers);
+}

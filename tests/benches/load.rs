@@ -46,15 +46,30 @@ async fn seed(url: &str, data: &std::path::Path, n: u64) {
             format!("datetime('2025-01-01', '+' || ((i % 600) + {offset}) || ' days')")
         }
     };
+    // 300 items, each with a third of a percent of the tickets: the health figures read the
+    // counters of all of them.
+    let items = format!(
+        "INSERT INTO equipment (name, type, model, location, status, created_at, created_by_id, search_text) \
+         SELECT 'Printer ' || i, 'printer', 'Model ' || (i % 12), 'Room ' || (i % 40), 'active', {created}, 1, 'printer ' || i \
+         FROM {series}",
+        created = day("0"),
+        series = series.replace(&n.to_string(), "300"),
+    );
+    fixdesk
+        .database()
+        .writer()
+        .execute_unprepared(&items)
+        .await
+        .unwrap();
     let sql = format!(
         "INSERT INTO tickets (title, description, status, priority, resolution, room_number, \
          created_at, updated_at, closed_at, status_changed_at, is_hidden_for_creator, creator_id, \
-         messages_count, search_text, sla_resolution_due_at, sla_due_open) \
+         messages_count, search_text, sla_resolution_due_at, sla_due_open, equipment_id) \
          SELECT 'Generated ticket ' || i, 'Printer in room ' || (i % 300) || ' does not work', \
          i % 3, (i / 3) % 3, CASE i % 3 WHEN 2 THEN 'Done' END, CAST(100 + i % 300 AS TEXT), \
          {created}, {updated}, CASE i % 3 WHEN 2 THEN {updated} END, {updated}, false, 1, 0, \
          'generated ticket ' || i || ' printer in room ' || (i % 300) || ' does not work', \
-         {due}, CASE i % 3 WHEN 2 THEN NULL ELSE {due} END \
+         {due}, CASE i % 3 WHEN 2 THEN NULL ELSE {due} END, 1 + i % 300 \
          FROM {series}",
         created = day("0"),
         updated = day("1"),
@@ -276,7 +291,7 @@ wrk.body = '{"title": "Benchmark ticket", "description": "The projector flickers
 "#,
         )
         .unwrap();
-        let runs: [(&str, String, Option<&std::path::Path>); 9] = [
+        let runs: [(&str, String, Option<&std::path::Path>); 11] = [
             (
                 "list, 100 rows",
                 format!("{}/api/v1/tickets/?limit=100", server.base),
@@ -316,6 +331,22 @@ wrk.body = '{"title": "Benchmark ticket", "description": "The projector flickers
             (
                 "web list page, overdue view",
                 format!("{}/ui/tickets?view=overdue", server.base),
+                None,
+            ),
+            (
+                "equipment health, per item, 365 days",
+                format!(
+                    "{}/api/v1/equipment/reliability?by=item&days=365",
+                    server.base
+                ),
+                None,
+            ),
+            (
+                "equipment health, per location, 365 days",
+                format!(
+                    "{}/api/v1/equipment/reliability?by=location&days=365",
+                    server.base
+                ),
                 None,
             ),
         ];

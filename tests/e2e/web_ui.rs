@@ -460,3 +460,96 @@ async fn the_pages_live_updates_end_with_the_session() {
         "signed out elsewhere"
     );
 }
+
+#[tokio::test]
+async fn an_items_page_keeps_its_schedules_and_records_costs() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let agent = app.user("agent1", "agent").await;
+    app.category("Printers").await;
+    let item = app.equipment("HP 400", "Printers").await;
+    let path = format!("/ui/equipment/{item}");
+    let (_, html) = get(&app, &path, &admin).await;
+    assert!(html.contains("id=\"no-schedules\""), "{html}");
+    let csrf = csrf_of(&html);
+    // A quarterly cleaning of the whole category, a week ahead.
+    let r = page(&app, Method::POST, &format!("{path}/schedules"), &admin)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("title", "Чистка"),
+            ("every", "3"),
+            ("unit", "months"),
+            ("starts_on", "2027-01-15"),
+            ("lead_days", "7"),
+            ("checklist", "Продуть\nПроверить ролик"),
+            ("scope", "category"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, schedules) = app
+        .call(
+            Method::GET,
+            "/api/v1/maintenance-schedules/",
+            Some(&admin),
+            None,
+        )
+        .await;
+    let s = &schedules[0];
+    assert_eq!(
+        (s["every"].clone(), s["unit"].clone()),
+        (json!(3), json!("months"))
+    );
+    assert!(
+        s["equipment_id"].is_null() && !s["category_id"].is_null(),
+        "{s}"
+    );
+    assert_eq!(s["checklist"], json!(["Продуть", "Проверить ролик"]));
+    let (_, html) = get(&app, &path, &agent.token).await;
+    assert!(html.contains("2027-01-15"), "the next due date shows");
+    assert!(
+        !html.contains("id=\"new-schedule\""),
+        "agents do not add schedules"
+    );
+    // An agent records a repair with parts, cost and downtime; a bad cost is refused.
+    let csrf = csrf_of(&html);
+    for (cost, want) in [("12.345", "refused"), ("1250,50", "kept")] {
+        let r = page(
+            &app,
+            Method::POST,
+            &format!("{path}/maintenance"),
+            &agent.token,
+        )
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("kind", "repair"),
+            ("description", "Замена ролика"),
+            ("parts", "Ролик подачи"),
+            ("cost", cost),
+            ("currency", "rub"),
+            ("downtime_minutes", "45"),
+        ])
+        .send()
+        .await
+        .unwrap();
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{want}");
+    }
+    let (_, history) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/equipment/{item}/history"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(history.as_array().unwrap().len(), 1, "{history}");
+    assert_eq!(history[0]["cost"], "1250.50");
+    assert_eq!(history[0]["currency"], "RUB");
+    assert_eq!(history[0]["downtime_minutes"], 45);
+    let (_, html) = get(&app, &path, &agent.token).await;
+    assert!(
+        html.contains("Ролик подачи · 1250.50 RUB · 45 min"),
+        "{html}"
+    );
+}

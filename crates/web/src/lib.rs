@@ -95,6 +95,11 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
             get(equipment_form::edit_form).post(equipment_form::update),
         )
         .at("/equipment/:id/delete", post(equipment_form::delete))
+        .at("/equipment/:id/schedules", post(schedules::add))
+        .at(
+            "/equipment/:id/schedules/:schedule/delete",
+            post(schedules::delete),
+        )
         .at(
             "/equipment/:id/maintenance",
             post(equipment::add_maintenance),

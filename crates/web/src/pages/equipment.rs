@@ -3,8 +3,8 @@
 
 use askama::Template;
 use fixdesk_usecases::domain::{
-    EquipmentFilter, EquipmentId, EquipmentStatus, MaintenanceKind, NewMaintenance, Page,
-    TicketQuery,
+    EquipmentFilter, EquipmentId, EquipmentStatus, FieldError, MaintenanceKind, NewMaintenance,
+    Page, TicketQuery, equipment::MaintenanceWork, money::Money,
 };
 use poem::{
     Request, Response, handler,
@@ -19,7 +19,10 @@ use crate::{
     form::{given, invalid, page_number},
     i18n::Texts,
     layout::{Layout, page},
-    pages::tickets::{SortLinks, TicketRow, category_names},
+    pages::{
+        schedules::{self, ScheduleRow},
+        tickets::{SortLinks, TicketRow, category_names},
+    },
     session::Session,
     view::{self, Choice, PAGE_SIZE, Pager},
 };
@@ -147,6 +150,8 @@ pub struct MaintenanceRow {
     pub kind: &'static str,
     pub description: String,
     pub at: When,
+    /// Parts, cost and downtime, where given.
+    pub extra: String,
 }
 
 #[derive(Template)]
@@ -164,6 +169,10 @@ struct DetailPage {
     sort: Option<SortLinks>,
     bulk: bool,
     kinds: Vec<Choice>,
+    schedules: Vec<ScheduleRow>,
+    units: Vec<Choice>,
+    /// The item belongs to a category (a schedule may cover the whole category).
+    has_category: bool,
 }
 
 #[handler]
@@ -183,8 +192,12 @@ pub async fn show(
     let names = category_names(service, actor).await?;
     let l = Layout::new(req, &session, service).await;
     let t = l.t;
+    let schedules = schedules::for_item(service, &session, t, item.id, item.category_id).await?;
     let text = |v: Option<String>| v.unwrap_or_default();
     page(&DetailPage {
+        schedules,
+        units: schedules::unit_choices(t),
+        has_category: item.category_id.is_some(),
         id,
         facts: vec![
             (t.asset_tag, item.asset_tag()),
@@ -211,6 +224,17 @@ pub async fn show(
                 kind: view::maintenance_label(t, m.kind),
                 description: m.description,
                 at: l.clock.when(&m.performed_at),
+                extra: [
+                    m.work.parts.clone(),
+                    m.work.cost.as_ref().map(ToString::to_string),
+                    m.work
+                        .downtime_minutes
+                        .map(|d| format!("{d} {}", t.minutes_short)),
+                ]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" · "),
             })
             .collect(),
         sort: None,
@@ -232,6 +256,39 @@ pub struct MaintenanceForm {
     csrf: String,
     kind: String,
     description: String,
+    #[serde(default)]
+    parts: String,
+    #[serde(default)]
+    cost: String,
+    #[serde(default)]
+    currency: String,
+    #[serde(default)]
+    downtime_minutes: String,
+}
+
+impl MaintenanceForm {
+    /// Parts, cost and downtime as typed (each may be left empty).
+    fn work(&self) -> Result<MaintenanceWork, fixdesk_usecases::ServiceError> {
+        let cost = match given(&self.cost) {
+            Some(amount) => Some(Money::parse(amount, &self.currency).map_err(invalid)?),
+            None => None,
+        };
+        let downtime_minutes = match given(&self.downtime_minutes) {
+            Some(raw) => Some(raw.parse::<i64>().ok().filter(|m| *m >= 0).ok_or_else(|| {
+                invalid(FieldError::new(
+                    "downtime_minutes",
+                    "int_parsing",
+                    "Minutes, a whole number",
+                ))
+            })?),
+            None => None,
+        };
+        Ok(MaintenanceWork {
+            parts: given(&self.parts).map(str::to_string),
+            cost,
+            downtime_minutes,
+        })
+    }
 }
 
 #[handler]
@@ -248,6 +305,7 @@ pub async fn add_maintenance(
         .kind
         .parse()
         .map_err(|e| WebError::back(&back)(invalid(e)))?;
+    let work = form.work().map_err(WebError::back(&back))?;
     service
         .equipment()
         .add_maintenance(
@@ -257,7 +315,7 @@ pub async fn add_maintenance(
                 kind,
                 description: form.description,
                 performed_at: None,
-                work: Default::default(),
+                work,
             },
             &session.client,
         )

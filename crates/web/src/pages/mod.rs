@@ -15,6 +15,7 @@ pub mod health;
 pub mod labels;
 pub mod new_ticket;
 pub mod notifications;
+pub mod schedules;
 pub mod service_levels;
 pub mod stats;
 pub mod ticket;

@@ -12,6 +12,7 @@ pub struct Migration;
 enum Tickets {
     Table,
     Planned,
+    DowntimeMinutes,
 }
 
 #[derive(DeriveIden)]
@@ -22,6 +23,7 @@ enum StatsEquipment {
     Failures,
     Repairs,
     RepairMinutes,
+    DowntimeMinutes,
 }
 
 #[async_trait::async_trait]
@@ -35,6 +37,15 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        // Staff's correction of the item's downtime for a ticket (else filing to closing).
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(Tickets::Table)
+                    .add_column(big_integer_null(Tickets::DowntimeMinutes))
+                    .to_owned(),
+            )
+            .await?;
         manager
             .create_table(
                 Table::create()
@@ -44,6 +55,7 @@ impl MigrationTrait for Migration {
                     .col(big_integer(StatsEquipment::Failures).default(0))
                     .col(big_integer(StatsEquipment::Repairs).default(0))
                     .col(big_integer(StatsEquipment::RepairMinutes).default(0))
+                    .col(big_integer(StatsEquipment::DowntimeMinutes).default(0))
                     .primary_key(
                         Index::create()
                             .col(StatsEquipment::EquipmentId)
@@ -75,13 +87,16 @@ impl MigrationTrait for Migration {
         manager
             .drop_table(Table::drop().table(StatsEquipment::Table).to_owned())
             .await?;
-        manager
-            .alter_table(
-                Table::alter()
-                    .table(Tickets::Table)
-                    .drop_column(Tickets::Planned)
-                    .to_owned(),
-            )
-            .await
+        for column in [Tickets::Planned, Tickets::DowntimeMinutes] {
+            manager
+                .alter_table(
+                    Table::alter()
+                        .table(Tickets::Table)
+                        .drop_column(column)
+                        .to_owned(),
+                )
+                .await?;
+        }
+        Ok(())
     }
 }

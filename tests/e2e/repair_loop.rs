@@ -487,8 +487,9 @@ async fn mtbf_and_mttr_come_out_as_counted_by_hand() {
         (ra["failures"].clone(), ra["repairs"].clone()),
         (json!(2), json!(2))
     );
-    // In use: 30 days (43,200 min) less 360 min of repairs, over 2 failures = 357 h.
-    assert_eq!(ra["mtbf_hours"], 357.0);
+    // In use: 30 days (43,200 min) less 360 min of repairs and 30 of maintenance, over 2
+    // failures = 356.75 h.
+    assert_eq!(ra["mtbf_hours"], 356.75);
     assert_eq!(ra["mttr_hours"], 3.0);
     assert_eq!(ra["downtime_hours"], 6.5);
     assert_eq!(
@@ -591,7 +592,7 @@ async fn equipment_counters_stay_exact_through_a_random_day_at_the_desk() {
     for _ in 0..60 {
         app.service
             .advance_clock(chrono::Duration::minutes(rng.random_range(1..600)));
-        match rng.random_range(0..6) {
+        match rng.random_range(0..7) {
             0 | 1 => open.push(failure(&app, &user.token, items[rng.random_range(0..3)]).await),
             2 if !open.is_empty() => {
                 let id = open.swap_remove(rng.random_range(0..open.len()));
@@ -613,6 +614,19 @@ async fn equipment_counters_stay_exact_through_a_random_day_at_the_desk() {
                         &format!("/api/v1/tickets/{id}"),
                         Some(&agent.token),
                         Some(json!({"equipment_id": items[rng.random_range(0..3)]})),
+                    )
+                    .await;
+                assert_eq!(status, StatusCode::OK, "seed {seed}: {body}");
+            }
+            6 if !closed.is_empty() => {
+                let id = closed[rng.random_range(0..closed.len())];
+                let minutes = rng.random_range(0..2000);
+                let (status, body) = app
+                    .call(
+                        Method::PUT,
+                        &format!("/api/v1/tickets/{id}"),
+                        Some(&agent.token),
+                        Some(json!({"downtime_minutes": minutes})),
                     )
                     .await;
                 assert_eq!(status, StatusCode::OK, "seed {seed}: {body}");
@@ -708,4 +722,86 @@ async fn the_health_page_shows_the_numbers_and_downloads_them() {
     assert!(xlsx.starts_with(b"PK"));
     let (status, _, _) = page("/ui/equipment/health", user.token.clone()).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn staff_correct_a_repairs_downtime_and_the_numbers_follow() {
+    let app = TestApp::spawn().await;
+    let user = app.user("user1", "user").await;
+    let agent = app.user("agent1", "agent").await;
+    app.category("Printers").await;
+    let a = app.equipment("HP 400", "Printers").await;
+    let id = failure(&app, &user.token, a).await;
+    app.service.advance_clock(chrono::Duration::hours(10));
+    close(&app, &agent.token, id).await;
+    let path = format!("/api/v1/tickets/{id}");
+    // The printer was usable after half an hour (a spare was lent): 30 minutes, not 10 hours.
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &path,
+            Some(&user.token),
+            Some(json!({"downtime_minutes": 30})),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "requesters do not correct downtime"
+    );
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &path,
+            Some(&agent.token),
+            Some(json!({"downtime_minutes": -5})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, t) = app
+        .call(
+            Method::PUT,
+            &path,
+            Some(&agent.token),
+            Some(json!({"downtime_minutes": 30})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    assert_eq!(t["downtime_minutes"], 30);
+    let (_, rows) = app
+        .call(
+            Method::GET,
+            "/api/v1/equipment/reliability?days=30",
+            Some(&agent.token),
+            None,
+        )
+        .await;
+    assert_eq!(rows[0]["downtime_hours"], 0.5, "{rows}");
+    assert_eq!(rows[0]["mttr_hours"], 10.0, "the repair still took 10 h");
+    assert!(
+        app.service
+            .operator()
+            .verify_statistics()
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Cleared, it is filing to closing again.
+    let (_, _) = app
+        .call(
+            Method::PUT,
+            &path,
+            Some(&agent.token),
+            Some(json!({"downtime_minutes": null})),
+        )
+        .await;
+    let (_, rows) = app
+        .call(
+            Method::GET,
+            "/api/v1/equipment/reliability?days=30",
+            Some(&agent.token),
+            None,
+        )
+        .await;
+    assert_eq!(rows[0]["downtime_hours"], 10.0, "{rows}");
 }

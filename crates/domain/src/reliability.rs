@@ -1,6 +1,6 @@
 //! How reliable equipment is over a period: failures (tickets filed about it, planned
 //! maintenance aside), MTBF (mean time between failures: the time in use, the period less the
-//! time under repair, per failure) and MTTR (mean time to repair: filing to closing), downtime
+//! time it was down, per failure) and MTTR (mean time to repair: filing to closing), downtime
 //! (repairs plus the downtime maintenance records give) and maintenance cost — per item, or
 //! summed over a model, category or location.
 
@@ -63,7 +63,9 @@ pub struct Tally {
     pub failures: i64,
     pub repairs: i64,
     pub repair_minutes: i64,
-    /// Downtime recorded on maintenance (planned service, corrections).
+    /// The items' downtime under those repairs (filing to closing unless staff corrected it).
+    pub downtime_minutes: i64,
+    /// Downtime recorded on maintenance (planned service).
     pub maintenance_minutes: i64,
     /// Maintenance cost per currency, in minor units.
     pub costs: BTreeMap<String, i64>,
@@ -75,6 +77,7 @@ impl Tally {
         self.failures += other.failures;
         self.repairs += other.repairs;
         self.repair_minutes += other.repair_minutes;
+        self.downtime_minutes += other.downtime_minutes;
         self.maintenance_minutes += other.maintenance_minutes;
         for (currency, minor) in &other.costs {
             *self.costs.entry(currency.clone()).or_default() += minor;
@@ -101,12 +104,13 @@ pub struct Figures {
 impl Figures {
     /// The figures of `tally` over a period of `period_minutes`.
     pub fn of(key: String, label: String, tally: Tally, period_minutes: i64) -> Self {
-        let in_use = (tally.items * period_minutes - tally.repair_minutes).max(0);
+        let down = tally.downtime_minutes + tally.maintenance_minutes;
+        let in_use = (tally.items * period_minutes - down).max(0);
         let hours = |minutes: i64, per: i64| (per > 0).then(|| minutes as f64 / per as f64 / 60.0);
         Figures {
             mtbf_hours: hours(in_use, tally.failures),
             mttr_hours: hours(tally.repair_minutes, tally.repairs),
-            downtime_hours: (tally.repair_minutes + tally.maintenance_minutes) as f64 / 60.0,
+            downtime_hours: down as f64 / 60.0,
             costs: tally
                 .costs
                 .iter()
@@ -149,12 +153,13 @@ mod tests {
             failures: 2,
             repairs: 2,
             repair_minutes: 360,
+            downtime_minutes: 360,
             maintenance_minutes: 30,
             costs: BTreeMap::from([("EUR".to_string(), 12_550)]),
         };
         let f = Figures::of("1".into(), "HP 400".into(), tally, 30 * 24 * 60);
-        // (43,200 − 360) min in use / 2 failures = 21,420 min = 357 h.
-        assert_eq!(f.mtbf_hours, Some(357.0));
+        // (43,200 − 360 − 30) min in use / 2 failures = 21,405 min = 356.75 h.
+        assert_eq!(f.mtbf_hours, Some(356.75));
         assert_eq!(f.mttr_hours, Some(3.0));
         assert_eq!(f.downtime_hours, 6.5);
         assert_eq!(f.costs[0].to_string(), "125.50 EUR");
@@ -169,6 +174,7 @@ mod tests {
                 items: 1,
                 failures,
                 repair_minutes: minutes,
+                downtime_minutes: minutes,
                 ..Tally::default()
             };
             Figures::of(label.into(), label.into(), tally, 1000)

@@ -40,6 +40,7 @@ pub(crate) fn ticket(creator: i64, assignee: Option<i64>, status: TicketStatus) 
         internal_messages_count: 0,
         waiting_on_requester: false,
         planned: false,
+        downtime_minutes: None,
         sla: None,
     }
 }

@@ -106,6 +106,8 @@ mod tests {
             assigned_to: assigned.then_some(PersonOut { id: 2, name: None }),
             messages_count: 1,
             waiting_on_requester: false,
+            planned: false,
+            downtime_minutes: None,
             sla: None,
         }
     }

@@ -51,14 +51,16 @@ pub enum Counter {
         bucket: i16,
     },
     /// An item's failures (tickets filed about it, planned maintenance aside) per day filed,
-    /// and its repairs (those closed) and their minutes from filing to closing per day closed.
+    /// and its repairs (those closed), their minutes from filing to closing and the item's
+    /// downtime (as staff corrected it, else the same) per day closed.
     Equipment { item: i64, day: NaiveDate },
 }
 
 /// The values of a counter row, in the order of its table's columns:
 /// `Tickets`: tickets, resolution seconds; `Creator`: tickets; `Agent`: assigned, resolved,
 /// resolution seconds; `Day`: created, created-and-resolved, resolved, entered in progress;
-/// `Sla`: stopped, met; `SlaTime`: tickets; `Equipment`: failures, repairs, repair minutes.
+/// `Sla`: stopped, met; `SlaTime`: tickets; `Equipment`: failures, repairs, repair minutes,
+/// downtime minutes.
 pub type Values = [i64; 4];
 
 /// Counter rows and their values.
@@ -136,12 +138,13 @@ fn equipment(t: &Ticket) -> Vec<(Counter, Values)> {
         [1, 0, 0, 0],
     )];
     if let (TicketStatus::Closed, Some(at)) = (t.status, t.closed_at) {
+        let minutes = Ord::max((at - t.created_at).num_minutes(), 0);
         out.push((
             Counter::Equipment {
                 item: item.0,
                 day: at.date(),
             },
-            [0, 1, Ord::max((at - t.created_at).num_minutes(), 0), 0],
+            [0, 1, minutes, t.downtime_minutes.unwrap_or(minutes)],
         ));
     }
     out
@@ -304,10 +307,11 @@ fn bump(batch: &mut Batch, counter: Counter, v: Values) {
                 day: Set(day),
                 failures: Set(v[0]),
                 repairs: Set(v[1]),
-                repair_minutes: Set(v[2])
+                repair_minutes: Set(v[2]),
+                downtime_minutes: Set(v[3])
             },
             [EquipmentId, Day],
-            [Failures, Repairs, RepairMinutes]
+            [Failures, Repairs, RepairMinutes, DowntimeMinutes]
         ),
         Counter::SlaTime { day, clock, bucket } => upsert!(
             sla_times,
@@ -385,7 +389,7 @@ pub async fn stored<C: ConnectionTrait>(conn: &C) -> Result<Counters, RepoError>
                 item: r.equipment_id,
                 day: r.day,
             },
-            [r.failures, r.repairs, r.repair_minutes, 0],
+            [r.failures, r.repairs, r.repair_minutes, r.downtime_minutes],
         );
     }
     out.retain(|_, v| v.iter().any(|x| *x != 0));
@@ -592,18 +596,23 @@ pub async fn service_times_since<C: ConnectionTrait>(
         .collect())
 }
 
-/// Per item, from `from` to `to` (both days included): failures, repairs, repair minutes.
+/// An item's summed counters as the database returns them.
+type ItemSums = (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+
+/// Per item, from `from` to `to` (both days included): failures, repairs, repair minutes,
+/// downtime minutes.
 pub async fn equipment_between<C: ConnectionTrait>(
     conn: &C,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<(i64, i64, i64, i64)>, RepoError> {
-    let rows: Vec<Sums3> = by_item::Entity::find()
+) -> Result<Vec<(i64, [i64; 4])>, RepoError> {
+    let rows: Vec<ItemSums> = by_item::Entity::find()
         .select_only()
         .column(by_item::Column::EquipmentId)
         .column_as(bigint(by_item::Column::Failures.sum()), "failures")
         .column_as(bigint(by_item::Column::Repairs.sum()), "repairs")
         .column_as(bigint(by_item::Column::RepairMinutes.sum()), "minutes")
+        .column_as(bigint(by_item::Column::DowntimeMinutes.sum()), "downtime")
         .filter(by_item::Column::Day.gte(from))
         .filter(by_item::Column::Day.lte(to))
         .group_by(by_item::Column::EquipmentId)
@@ -612,6 +621,6 @@ pub async fn equipment_between<C: ConnectionTrait>(
         .await?;
     Ok(rows
         .into_iter()
-        .map(|(item, f, r, m)| (item, f.unwrap_or(0), r.unwrap_or(0), m.unwrap_or(0)))
+        .map(|(item, f, r, m, d)| (item, [f, r, m, d].map(|v| v.unwrap_or(0))))
         .collect())
 }

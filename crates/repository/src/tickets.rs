@@ -55,6 +55,7 @@ pub struct TicketUpdate {
     pub resolution: Option<Option<String>>,
     pub hidden_for_creator: Option<bool>,
     pub waiting_on_requester: Option<bool>,
+    pub downtime_minutes: Option<Option<i64>>,
     /// New clocks (`Some(None)`: no policy applies any more) and when the sweep looks next.
     pub sla: Option<Option<SlaColumns>>,
 }
@@ -142,6 +143,7 @@ fn to_domain(m: ticket::Model, names: Names) -> Result<Ticket, RepoError> {
         internal_messages_count: m.internal_messages_count,
         waiting_on_requester: m.waiting_on_requester,
         planned: m.planned,
+        downtime_minutes: m.downtime_minutes,
         sla,
     })
 }
@@ -207,6 +209,7 @@ pub async fn insert<C: ConnectionTrait>(
         last_message_by: Set(None),
         waiting_on_requester: Set(false),
         planned: Set(row.planned),
+        downtime_minutes: Set(None),
         internal_messages_count: Set(0),
         ..Default::default()
     };
@@ -545,6 +548,9 @@ pub async fn update<C: ConnectionTrait>(
     }
     if let Some(v) = change.hidden_for_creator {
         m.is_hidden_for_creator = Set(v);
+    }
+    if let Some(v) = change.downtime_minutes {
+        m.downtime_minutes = Set(v);
     }
     if let Some(v) = change.waiting_on_requester {
         m.waiting_on_requester = Set(v);

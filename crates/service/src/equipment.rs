@@ -262,11 +262,12 @@ impl EquipmentUseCases for EquipmentRegister {
         let from = to - chrono::Days::new(u64::from(days - 1));
         let conn = self.ctx.db.reader();
         let mut per_item: HashMap<i64, Tally> = HashMap::new();
-        for (item, failures, repairs, minutes) in
+        for (item, [failures, repairs, minutes, downtime]) in
             statistics::equipment_between(conn, from, to).await?
         {
             let t = per_item.entry(item).or_default();
             (t.failures, t.repairs, t.repair_minutes) = (failures, repairs, minutes);
+            t.downtime_minutes = downtime;
         }
         let start = from.and_hms_opt(0, 0, 0).unwrap_or(now);
         for (item, currency, downtime, cost) in

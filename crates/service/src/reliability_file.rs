@@ -99,6 +99,7 @@ mod tests {
             failures: 2,
             repairs: 2,
             repair_minutes: 360,
+            downtime_minutes: 360,
             ..Tally::default()
         };
         let rows = vec![Figures::of("1".into(), "=HP 400".into(), tally, 43_200)];

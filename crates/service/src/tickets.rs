@@ -425,6 +425,7 @@ impl TicketUseCases for Tickets {
         if changes.waiting_on_requester.is_some() {
             change.waiting_on_requester = changes.waiting_on_requester;
         }
+        change.downtime_minutes = changes.downtime_minutes.into_change();
         change.resolution = changes
             .resolution
             .into_change()

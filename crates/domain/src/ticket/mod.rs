@@ -48,6 +48,8 @@ pub struct Ticket {
     /// Staff wait for the requester's answer: the service-level clocks are paused.
     /// Opened by a preventive-maintenance schedule: service, not a failure.
     pub planned: bool,
+    /// The item's downtime for this ticket as staff corrected it; else filing to closing.
+    pub downtime_minutes: Option<i64>,
     pub waiting_on_requester: bool,
     /// The service-level clocks, when a policy applies.
     pub sla: Option<TicketSla>,
@@ -101,6 +103,9 @@ pub struct TicketChanges {
     pub assigned_to_id: Patch<UserId>,
     pub resolution: Patch<Resolution>,
     pub waiting_on_requester: Option<bool>,
+    /// Staff: the item's real downtime for this ticket, in minutes (`Null`: back to filing to
+    /// closing).
+    pub downtime_minutes: Patch<i64>,
 }
 
 impl TicketChanges {
@@ -160,6 +165,10 @@ impl TicketChanges {
             self.waiting_on_requester
                 .is_some_and(|v| v != t.waiting_on_requester),
             TicketField::WaitingOnRequester,
+        );
+        note(
+            differs(&self.downtime_minutes, t.downtime_minutes.as_ref()),
+            TicketField::DowntimeMinutes,
         );
         let current_resolution = t.resolution.clone().map(Resolution::from_stored);
         note(

@@ -28,6 +28,7 @@ pub enum TicketField {
     AssignedToId,
     Resolution,
     WaitingOnRequester,
+    DowntimeMinutes,
 }
 
 impl TicketField {
@@ -43,6 +44,7 @@ impl TicketField {
             TicketField::AssignedToId => "assigned_to_id",
             TicketField::Resolution => "resolution",
             TicketField::WaitingOnRequester => "waiting_on_requester",
+            TicketField::DowntimeMinutes => "downtime_minutes",
         }
     }
 

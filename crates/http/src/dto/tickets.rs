@@ -3,8 +3,8 @@
 //! looks for), `closed_at` and `messages_count`: additions only.
 
 use fixdesk_usecases::domain::{
-    CategoryId, Description, EquipmentId, MessageText, NewTicket, Priority, Resolution, RoomNumber,
-    Ticket, TicketChanges, TicketMessage, TicketStatus, Title, UserId,
+    CategoryId, Description, EquipmentId, FieldError, MessageText, NewTicket, Priority, Resolution,
+    RoomNumber, Ticket, TicketChanges, TicketMessage, TicketStatus, Title, UserId,
     sla::{ClockReading, SlaReading},
     timeline::{TimelineEntry, TimelineEvent},
 };
@@ -52,6 +52,11 @@ pub struct TicketOut {
     pub messages_count: i64,
     /// Staff wait for the requester's answer (the service-level clocks stand still).
     pub waiting_on_requester: bool,
+    /// Opened by a preventive-maintenance schedule (not a failure of its item).
+    pub planned: bool,
+    /// The item's downtime for this ticket as staff corrected it (`null`: filing to closing).
+    #[oai(nullable)]
+    pub downtime_minutes: Option<i64>,
     /// The service-level clocks (staff only; `null` when no policy applies).
     #[oai(nullable)]
     pub sla: Option<SlaOut>,
@@ -153,6 +158,8 @@ impl From<Ticket> for TicketOut {
             }),
             messages_count: t.messages_count,
             waiting_on_requester: t.waiting_on_requester,
+            planned: t.planned,
+            downtime_minutes: t.downtime_minutes,
             sla: None,
         }
     }
@@ -235,6 +242,11 @@ pub struct UpdateTicketIn {
     #[serde(default)]
     #[oai(nullable)]
     pub waiting_on_requester: Option<bool>,
+    /// Staff: the item's real downtime for this ticket in minutes, when it differs from filing
+    /// to closing (`null`: back to that).
+    #[serde(default, deserialize_with = "present")]
+    #[oai(nullable)]
+    pub downtime_minutes: Option<Option<i64>>,
 }
 
 impl UpdateTicketIn {
@@ -269,8 +281,20 @@ impl UpdateTicketIn {
             &self.resolution,
             patch(self.resolution.clone()).try_map(|r| Resolution::parse(&r)),
         );
+        let downtime = c.check(
+            &self.downtime_minutes,
+            match self.downtime_minutes {
+                Some(Some(m)) if !(0..=5_256_000).contains(&m) => Err(FieldError::new(
+                    "downtime_minutes",
+                    "value_error",
+                    "Downtime is 0 to 10 years in minutes",
+                )),
+                _ => Ok(patch(self.downtime_minutes)),
+            },
+        );
         c.finish(|| {
             Some(TicketChanges {
+                downtime_minutes: downtime?,
                 title: title?,
                 description: description?,
                 room_number: room_number?,

@@ -139,6 +139,7 @@ pub mod equipment {
         pub failures: i64,
         pub repairs: i64,
         pub repair_minutes: i64,
+        pub downtime_minutes: i64,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

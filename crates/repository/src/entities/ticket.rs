@@ -34,6 +34,7 @@ pub struct Model {
     pub sla_due_open: Option<DateTime>,
     pub waiting_on_requester: bool,
     pub planned: bool,
+    pub downtime_minutes: Option<i64>,
     pub internal_messages_count: i64,
 }
 

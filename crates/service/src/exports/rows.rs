@@ -123,6 +123,7 @@ mod tests {
             internal_messages_count: 0,
             waiting_on_requester: false,
             planned: false,
+            downtime_minutes: None,
             sla: None,
         };
         let layout = ExportLayout {

@@ -100,6 +100,7 @@ pub(super) async fn import<C: ConnectionTrait>(
                 ids.insert(id);
                 out.push(rows::Ticket {
                     planned: false,
+                    downtime_minutes: None,
                     id,
                     title: run.note(
                         "tickets",

@@ -1,5 +1,5 @@
 //! Preventive maintenance: schedules (one item or a category's items, every N days/weeks/months
-//! from a first date, a checklist, a lead time), the occurrences they opened (one per schedule,
+//! from a first date or on dates of every year, a checklist, a lead time), the occurrences they opened (one per schedule,
 //! item and due date — the unique key is what makes a due date open exactly one ticket across
 //! instances), and what a maintenance record carries: parts, cost (minor units and a currency
 //! code, never a float) and downtime.
@@ -19,6 +19,7 @@ enum MaintenanceSchedules {
     Checklist,
     PeriodUnit,
     PeriodCount,
+    Dates,
     StartsOn,
     LeadDays,
     Enabled,
@@ -64,6 +65,7 @@ impl MigrationTrait for Migration {
                     .col(text(MaintenanceSchedules::Checklist).default(""))
                     .col(string_len(MaintenanceSchedules::PeriodUnit, 10))
                     .col(integer(MaintenanceSchedules::PeriodCount))
+                    .col(text(MaintenanceSchedules::Dates).default(""))
                     .col(date(MaintenanceSchedules::StartsOn))
                     .col(integer(MaintenanceSchedules::LeadDays).default(0))
                     .col(boolean(MaintenanceSchedules::Enabled).default(true))

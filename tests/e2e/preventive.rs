@@ -246,3 +246,56 @@ async fn a_category_schedule_covers_its_items_and_only_admins_keep_schedules() {
         .await;
     assert_eq!(audited, 2, "created and deleted");
 }
+
+#[tokio::test]
+async fn a_schedule_on_dates_of_the_year_opens_its_ticket_ahead_of_each() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    app.category("Heating").await;
+    let boiler = app.equipment("Boiler", "Heating").await;
+    let today = chrono::Utc::now().date_naive();
+    // Two dates a year: 20 and 200 days from now (as month-day), with a week's lead.
+    let first = today + Days::new(20);
+    let second = today + Days::new(200);
+    let dates = [first, second].map(|d| d.format("%m-%d").to_string());
+    let (status, s) = app
+        .call(
+            Method::POST,
+            "/api/v1/maintenance-schedules/",
+            Some(&admin),
+            Some(
+                json!({"title": "Проверка котла", "equipment_id": boiler, "unit": "dates",
+                "dates": dates, "starts_on": today.to_string(), "lead_days": 7}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{s}");
+    assert_eq!(s["unit"], "dates");
+    let (status, bad) = app
+        .call(
+            Method::POST,
+            "/api/v1/maintenance-schedules/",
+            Some(&admin),
+            Some(
+                json!({"title": "x", "equipment_id": boiler, "unit": "dates", "dates": ["02-29"],
+                "starts_on": today.to_string()}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    assert_eq!(bad["detail"][0]["loc"][1], "dates");
+    app.jobs_settled().await;
+    let sweep = || app.service.operator().maintenance_sweep();
+    assert_eq!(sweep().await.unwrap(), 0, "20 days ahead, 7 days' lead");
+    app.service.advance_clock(Duration::days(13));
+    assert_eq!(sweep().await.unwrap(), 1, "a week before the first date");
+    let (_, due) = app
+        .call(
+            Method::GET,
+            "/api/v1/equipment/due-for-service?days=30",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(due[0]["next_due"], first.to_string(), "{due}");
+}

@@ -7,7 +7,7 @@
 //! After downtime the sweep opens one ticket for the latest due date that has come, not one per
 //! missed date: a backlog of identical tickets helps nobody.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::{
     CategoryId, Description, DomainError, Equipment, EquipmentId, FieldError, NewTicket, Priority,
@@ -17,12 +17,64 @@ use crate::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ScheduleId(pub i64);
 
-/// How far apart a schedule's due dates are.
+/// How far apart a schedule's due dates are, or on which dates of every year they fall.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Period {
     Days(u32),
     Weeks(u32),
     Months(u32),
+    /// The same calendar dates every year (a heating check on 15 September, say).
+    Dates(YearDays),
+}
+
+/// Days of the year, month and day (29 February is not one: it is not in every year).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearDays([u32; 12]);
+
+impl YearDays {
+    /// `MM-DD` each, at least one and at most 24.
+    pub fn parse(list: &[String]) -> Result<Self, FieldError> {
+        let wrong = || {
+            FieldError::new(
+                "dates",
+                "value_error",
+                "One to 24 dates of the year as MM-DD (not 02-29)",
+            )
+        };
+        let mut days = [0u32; 12];
+        let list: Vec<&str> = list
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect();
+        if list.is_empty() || list.len() > 24 {
+            return Err(wrong());
+        }
+        for raw in list {
+            // A year that is not a leap year: every date of it comes back every year.
+            let d = NaiveDate::parse_from_str(&format!("2025-{raw}"), "%Y-%m-%d")
+                .map_err(|_| wrong())?;
+            days[d.month0() as usize] |= 1 << d.day();
+        }
+        Ok(Self(days))
+    }
+
+    /// The dates as `MM-DD`, in the year's order.
+    pub fn to_list(self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (m, bits) in self.0.iter().enumerate() {
+            for d in 1..=31 {
+                if bits & (1 << d) != 0 {
+                    out.push(format!("{:02}-{d:02}", m + 1));
+                }
+            }
+        }
+        out
+    }
+
+    fn contains(self, day: NaiveDate) -> bool {
+        self.0[day.month0() as usize] & (1 << day.day()) != 0
+    }
 }
 
 impl Period {
@@ -49,12 +101,14 @@ impl Period {
             Period::Days(_) => "days",
             Period::Weeks(_) => "weeks",
             Period::Months(_) => "months",
+            Period::Dates(_) => "dates",
         }
     }
 
     pub fn count(self) -> u32 {
         match self {
             Period::Days(n) | Period::Weeks(n) | Period::Months(n) => n,
+            Period::Dates(_) => 0,
         }
     }
 
@@ -65,6 +119,7 @@ impl Period {
             Period::Days(n) => start.checked_add_days(Days::new(u64::from(n) * u64::from(k))),
             Period::Weeks(n) => start.checked_add_days(Days::new(7 * u64::from(n) * u64::from(k))),
             Period::Months(n) => start.checked_add_months(Months::new(n.checked_mul(k)?)),
+            Period::Dates(_) => None,
         }
     }
 
@@ -79,6 +134,7 @@ impl Period {
             Period::Days(n) => f64::from(n),
             Period::Weeks(n) => 7.0 * f64::from(n),
             Period::Months(n) => 30.436_875 * f64::from(n),
+            Period::Dates(_) => return None,
         };
         let mut k = (days / length) as u32;
         while k > 0 && self.nth(start, k).is_none_or(|d| d > day) {
@@ -92,11 +148,24 @@ impl Period {
 
     /// The latest date of the series on or before `day` (none before `start`).
     pub fn last_on_or_before(self, start: NaiveDate, day: NaiveDate) -> Option<NaiveDate> {
+        if let Period::Dates(dates) = self {
+            // Every year holds one of the dates: at most a year back.
+            return day
+                .iter_days()
+                .rev()
+                .take(367)
+                .take_while(|d| *d >= start)
+                .find(|d| dates.contains(*d));
+        }
         self.nth(start, self.index_on_or_before(start, day)?)
     }
 
     /// The first date of the series after `day` (`start` itself when `day` is before it).
     pub fn first_after(self, start: NaiveDate, day: NaiveDate) -> Option<NaiveDate> {
+        if let Period::Dates(dates) = self {
+            let from = start.max(day.succ_opt()?);
+            return from.iter_days().take(367).find(|d| dates.contains(*d));
+        }
         match self.index_on_or_before(start, day) {
             None => Some(start),
             Some(k) => self.nth(start, k + 1),
@@ -134,7 +203,11 @@ impl Schedule {
     pub fn next_due(&self, done: Option<NaiveDate>) -> Option<NaiveDate> {
         match done {
             Some(d) => self.period.first_after(self.starts_on, d),
-            None => Some(self.starts_on),
+            // The series' first date: the start itself, or for dates of the year the first of
+            // them on or after it.
+            None => self
+                .period
+                .first_after(self.starts_on, self.starts_on.pred_opt()?),
         }
     }
 
@@ -280,13 +353,38 @@ mod tests {
     }
 
     #[test]
+    fn yearly_dates_come_back_every_year() {
+        let dates = YearDays::parse(&["09-15".into(), " 03-01".into()]).unwrap();
+        assert_eq!(dates.to_list(), ["03-01", "09-15"]);
+        let p = Period::Dates(dates);
+        let start = day("2026-04-01");
+        assert_eq!(p.last_on_or_before(start, day("2026-09-14")), None);
+        assert_eq!(
+            p.last_on_or_before(start, day("2027-02-28")),
+            Some(day("2026-09-15"))
+        );
+        assert_eq!(
+            p.first_after(start, day("2026-09-15")),
+            Some(day("2027-03-01"))
+        );
+        assert_eq!(
+            p.first_after(start, day("2026-01-01")),
+            Some(day("2026-09-15"))
+        );
+        for bad in [vec![], vec!["02-29".to_string()], vec!["13-01".to_string()]] {
+            assert!(YearDays::parse(&bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn a_ticket_opens_ahead_and_after_downtime_only_for_the_latest_date() {
         let s = schedule(2);
         assert_eq!(s.due_to_open(day("2026-02-27")), None);
         assert_eq!(s.due_to_open(day("2026-02-28")), Some(day("2026-03-02")));
-        assert_eq!(s.due_to_open(day("2026-03-06")), Some(day("2026-03-09")));
+        assert_eq!(s.due_to_open(day("2026-03-06")), Some(day("2026-03-02")));
+        assert_eq!(s.due_to_open(day("2026-03-07")), Some(day("2026-03-09")));
         // A month down: one ticket, for the date whose lead time runs now.
-        assert_eq!(s.due_to_open(day("2026-04-03")), Some(day("2026-04-06")));
+        assert_eq!(s.due_to_open(day("2026-04-04")), Some(day("2026-04-06")));
         assert_eq!(s.next_due(Some(day("2026-03-02"))), Some(day("2026-03-09")));
         assert_eq!(s.next_due(None), Some(day("2026-03-02")));
         assert!(s.ticket_text(day("2026-03-02")).contains("☐ Продуть"));

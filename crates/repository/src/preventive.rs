@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use fixdesk_domain::{
     CategoryId, EquipmentId, EquipmentStatus, TicketId, UserId,
-    preventive::{Period, Schedule, ScheduleDraft, ScheduleId},
+    preventive::{Period, Schedule, ScheduleDraft, ScheduleId, YearDays},
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
@@ -16,11 +16,15 @@ use crate::{
 };
 
 fn to_domain(m: schedule::Model) -> Result<Schedule, RepoError> {
-    let period = Period::parse(&m.period_unit, i64::from(m.period_count)).map_err(|e| {
-        RepoError::InvalidRow {
-            table: "maintenance_schedules",
-            reason: format!("schedule {}: {}", m.id, e.message),
-        }
+    let period = if m.period_unit == "dates" {
+        let dates: Vec<String> = m.dates.split(',').map(str::to_string).collect();
+        YearDays::parse(&dates).map(Period::Dates)
+    } else {
+        Period::parse(&m.period_unit, i64::from(m.period_count))
+    }
+    .map_err(|e| RepoError::InvalidRow {
+        table: "maintenance_schedules",
+        reason: format!("schedule {}: {}", m.id, e.message),
     })?;
     Ok(Schedule {
         id: ScheduleId(m.id),
@@ -48,6 +52,10 @@ fn fill(m: &mut schedule::ActiveModel, d: ScheduleDraft) {
     m.checklist = Set(d.checklist.join("\n"));
     m.period_unit = Set(d.period.unit().to_string());
     m.period_count = Set(d.period.count() as i32);
+    m.dates = Set(match d.period {
+        Period::Dates(days) => days.to_list().join(","),
+        _ => String::new(),
+    });
     m.starts_on = Set(d.starts_on);
     m.lead_days = Set(d.lead_days as i32);
     m.enabled = Set(d.enabled);

@@ -5,7 +5,7 @@ use fixdesk_usecases::{
     ServiceDue,
     domain::{
         CategoryId, EquipmentId, FieldError,
-        preventive::{Period, Schedule, ScheduleDraft},
+        preventive::{Period, Schedule, ScheduleDraft, YearDays},
         reliability::Figures,
     },
 };
@@ -15,8 +15,9 @@ use serde::Deserialize;
 use crate::{error::ApiError, validation::Checker};
 
 /// A schedule: one item (`equipment_id`) or every item of a category (`category_id`), every
-/// `every` `unit`s (`days`, `weeks`, `months`) from `starts_on`; its ticket opens `lead_days`
-/// before each due date.
+/// `every` `unit`s (`days`, `weeks`, `months`) from `starts_on`, or (`unit`: `dates`) on the
+/// `dates` of every year (`MM-DD`) from `starts_on`; its ticket opens `lead_days` before each
+/// due date.
 #[derive(Debug, Object, Deserialize)]
 pub struct ScheduleIn {
     pub title: String,
@@ -29,8 +30,14 @@ pub struct ScheduleIn {
     #[serde(default)]
     #[oai(default)]
     pub checklist: Vec<String>,
+    #[serde(default)]
+    #[oai(default)]
     pub every: i64,
     pub unit: String,
+    /// With `unit` `dates`: `["03-01", "09-15"]`.
+    #[serde(default)]
+    #[oai(default)]
+    pub dates: Vec<String>,
     /// The first due date, `YYYY-MM-DD`.
     pub starts_on: String,
     #[serde(default)]
@@ -48,7 +55,11 @@ fn on() -> bool {
 impl ScheduleIn {
     pub fn into_domain(self) -> Result<ScheduleDraft, ApiError> {
         let mut c = Checker::default();
-        let period = c.check(&self.every, Period::parse(&self.unit, self.every));
+        let period = if self.unit.trim() == "dates" {
+            c.check(&self.dates, YearDays::parse(&self.dates).map(Period::Dates))
+        } else {
+            c.check(&self.every, Period::parse(&self.unit, self.every))
+        };
         let starts_on = c.check(
             &self.starts_on,
             NaiveDate::parse_from_str(self.starts_on.trim(), "%Y-%m-%d")
@@ -81,6 +92,8 @@ pub struct ScheduleOut {
     pub checklist: Vec<String>,
     pub every: u32,
     pub unit: String,
+    /// The dates of the year (`unit` `dates`), else empty.
+    pub dates: Vec<String>,
     pub starts_on: String,
     pub lead_days: u32,
     pub enabled: bool,
@@ -96,6 +109,10 @@ impl From<Schedule> for ScheduleOut {
             category_id: s.category_id.map(|c| c.0),
             checklist: s.checklist,
             every: s.period.count(),
+            dates: match s.period {
+                Period::Dates(days) => days.to_list(),
+                _ => Vec::new(),
+            },
             unit: s.period.unit().into(),
             starts_on: s.starts_on.to_string(),
             lead_days: s.lead_days,

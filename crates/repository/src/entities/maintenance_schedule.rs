@@ -12,6 +12,8 @@ pub struct Model {
     pub checklist: String,
     pub period_unit: String,
     pub period_count: i32,
+    /// `MM-DD,MM-DD` for a schedule on dates of the year.
+    pub dates: String,
     pub starts_on: Date,
     pub lead_days: i32,
     pub enabled: bool,

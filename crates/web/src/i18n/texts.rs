@@ -184,6 +184,9 @@ texts! {
     currency => "Валюта", "Currency";
     default_currency => "RUB", "EUR";
     downtime_minutes => "Простой, мин", "Downtime, min";
+    unit_dates => "в даты года", "on dates of the year";
+    on_dates => "ежегодно", "every year on";
+    dates_hint => "Даты (ММ-ДД)", "Dates (MM-DD)";
     day_mon => "Пн", "Mon";
     day_tue => "Вт", "Tue";
     day_wed => "Ср", "Wed";

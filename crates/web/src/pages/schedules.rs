@@ -7,7 +7,7 @@ use fixdesk_usecases::{
     ServiceError,
     domain::{
         EquipmentId, FieldError,
-        preventive::{Period, Schedule, ScheduleDraft, ScheduleId},
+        preventive::{Period, Schedule, ScheduleDraft, ScheduleId, YearDays},
     },
 };
 use poem::{
@@ -36,14 +36,29 @@ fn unit_label(t: &Texts, p: Period) -> &'static str {
         Period::Days(_) => t.unit_days,
         Period::Weeks(_) => t.unit_weeks,
         Period::Months(_) => t.unit_months,
+        Period::Dates(_) => t.unit_dates,
     }
 }
 
 pub fn unit_choices(t: &Texts) -> Vec<Choice> {
-    [Period::Days(1), Period::Weeks(1), Period::Months(1)]
-        .into_iter()
-        .map(|p| Choice::new(p.unit(), unit_label(t, p), "months"))
-        .collect()
+    [
+        ("days", t.unit_days),
+        ("weeks", t.unit_weeks),
+        ("months", t.unit_months),
+        ("dates", t.unit_dates),
+    ]
+    .into_iter()
+    .map(|(unit, label)| Choice::new(unit, label, "months"))
+    .collect()
+}
+
+/// "every 3 months · from 2027-01-15", or "on 03-01, 09-15 · from 2027-01-15".
+fn rhythm(t: &Texts, s: &Schedule) -> String {
+    let how = match s.period {
+        Period::Dates(days) => format!("{} {}", t.on_dates, days.to_list().join(", ")),
+        p => format!("{} {} {}", t.every, p.count(), unit_label(t, p)),
+    };
+    format!("{how} · {} {}", t.from_day, s.starts_on)
 }
 
 /// The schedules servicing `item` (in `category`), with their next due dates.
@@ -75,14 +90,7 @@ pub async fn for_item(
                 .find(|d| d.schedule_id == s.id && d.equipment_id == item)
                 .map(|d| d.next_due.to_string())
                 .unwrap_or_default(),
-            rhythm: format!(
-                "{} {} {} · {} {}",
-                t.every,
-                s.period.count(),
-                unit_label(t, s.period),
-                t.from_day,
-                s.starts_on
-            ),
+            rhythm: rhythm(t, &s),
             for_category: s.equipment_id.is_none(),
             id: s.id.0,
             title: s.title,
@@ -95,8 +103,12 @@ pub struct ScheduleForm {
     #[serde(default)]
     csrf: String,
     title: String,
+    #[serde(default)]
     every: String,
     unit: String,
+    /// With `unit` `dates`: `03-01, 09-15`.
+    #[serde(default)]
+    dates: String,
     starts_on: String,
     #[serde(default)]
     lead_days: String,
@@ -113,8 +125,13 @@ impl ScheduleForm {
         item: EquipmentId,
         category: Option<fixdesk_usecases::domain::CategoryId>,
     ) -> Result<ScheduleDraft, ServiceError> {
-        let every = self.every.trim().parse::<i64>().unwrap_or(0);
-        let period = Period::parse(&self.unit, every).map_err(invalid)?;
+        let period = if self.unit == "dates" {
+            let dates: Vec<String> = self.dates.split([',', ' ']).map(str::to_string).collect();
+            YearDays::parse(&dates).map(Period::Dates)
+        } else {
+            Period::parse(&self.unit, self.every.trim().parse::<i64>().unwrap_or(0))
+        }
+        .map_err(invalid)?;
         let starts_on =
             NaiveDate::parse_from_str(self.starts_on.trim(), "%Y-%m-%d").map_err(|_| {
                 invalid(FieldError::new(

@@ -104,8 +104,7 @@
     if (i === 0) field.focus();
   });
 
-  // On the new-ticket form, offer only the equipment of the chosen category (and items of no
-  // category), narrowed further by what is typed in the finder (inventory number, serial,
+  // On the new-ticket form, offer only the equipment of the chosen category, narrowed further by what is typed in the finder (inventory number, serial,
   // model, room).
   var category = document.querySelector("select[data-filters]");
   if (category) {
@@ -115,8 +114,11 @@
     var narrow = function () {
       var chosen = category.value;
       var term = finder ? finder.value.trim().toLowerCase() : "";
+      // A category without items of its own offers the items of no category (imported ones
+      // waiting to be sorted), so the list is never empty while there is equipment.
+      var own = chosen && equipment.querySelector("optgroup[data-category='" + chosen.replace(/'/g, "") + "']");
       equipment.querySelectorAll("optgroup").forEach(function (group) {
-        var show = !chosen || !group.dataset.category || group.dataset.category === chosen;
+        var show = !chosen || group.dataset.category === chosen || (!own && !group.dataset.category);
         var any = false;
         group.querySelectorAll("option").forEach(function (option) {
           var fits = show && (!term || option.dataset.search.indexOf(term) !== -1);

@@ -5,6 +5,9 @@
 # that no answer is a server error and every answer is documented with the right schema.
 #   scripts/schemathesis.sh [path to the fixdesk binary]     (default: target/debug/fixdesk)
 # Needs `st` (pip install schemathesis), curl and python3.
+# The server closes a kept-alive connection idle for `header_timeout_secs` (10 s by default);
+# schemathesis reuses pooled connections without retrying, so on a slow machine a pause while
+# it generates cases ends as "connection aborted": the fuzzing server waits 5 minutes instead.
 # Left out: POST /auth/logout (it would end the run's own session), the admin's PUT on users
 # (it may change its own password mid-run), and the notification stream (it never ends; the
 # end-to-end tests cover it).
@@ -22,7 +25,8 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 base=http://127.0.0.1:$port
 (cd "$work" && FIXDESK_BIND=127.0.0.1:$port FIXDESK_DATABASE_URL=$work/fixdesk.db \
   FIXDESK_DATA_DIR=$work/data FIXDESK_ADMIN_PASSWORD=schemathesis-admin \
-  FIXDESK_RATE_LIMIT_PER_MINUTE=100000000 RUST_LOG=error exec "$bin" >"$work/server.log" 2>&1) &
+  FIXDESK_RATE_LIMIT_PER_MINUTE=100000000 FIXDESK_HEADER_TIMEOUT_SECS=300 \
+  RUST_LOG=error exec "$bin" >"$work/server.log" 2>&1) &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 150); do curl -fsS "$base/health" >/dev/null 2>&1 && break; sleep 0.2; done

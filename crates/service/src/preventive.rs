@@ -113,8 +113,7 @@ impl PreventiveUseCases for Preventive {
         Self::ensure_valid(uow.conn(), &draft).await?;
         let s = plans::insert(uow.conn(), draft, actor.id, now).await?;
         trail::commit(uow, changed(actor.id, None, Some(&s), client), now).await?;
-        // A schedule whose first date is near opens its tickets now, not at the next round.
-        enqueue(&self.ctx).await?;
+        sweep_soon(&self.ctx).await;
         Ok(s)
     }
 
@@ -136,7 +135,7 @@ impl PreventiveUseCases for Preventive {
         let after = plans::update(uow.conn(), id, draft).await?;
         let entry = changed(actor.id, Some(&before), Some(&after), client);
         trail::commit(uow, entry, now).await?;
-        enqueue(&self.ctx).await?;
+        sweep_soon(&self.ctx).await;
         Ok(after)
     }
 
@@ -198,6 +197,15 @@ impl PreventiveUseCases for Preventive {
         enqueue(&self.ctx)
             .await?
             .ok_or_else(|| DomainError::SweepPending.into())
+    }
+}
+
+/// After a schedule changed (and committed): a sweep now, so a near due date opens its ticket
+/// without waiting for the next round. Failing to queue it does not undo the change the caller
+/// is told of — the periodic sweep catches up.
+async fn sweep_soon(ctx: &Context) {
+    if let Err(e) = enqueue(ctx).await {
+        tracing::debug!(error = %e, "could not queue a maintenance sweep after a schedule change");
     }
 }
 

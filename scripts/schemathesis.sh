@@ -8,6 +8,10 @@
 # The server closes a kept-alive connection idle for `header_timeout_secs` (10 s by default);
 # schemathesis reuses pooled connections without retrying, so on a slow machine a pause while
 # it generates cases ends as "connection aborted": the fuzzing server waits 5 minutes instead.
+# A request the server answers without reading its body (a refusal, a redirect) makes hyper
+# close the connection; the server says `Connection: close` then, but a request already sent
+# on the pooled connection can still meet the closing socket, so a network-level failure is
+# retried twice (a server that crashed or hangs fails the retries too).
 # Left out: POST /auth/logout (it would end the run's own session), the admin's PUT on users
 # (it may change its own password mid-run), and the notification stream (it never ends; the
 # end-to-end tests cover it).
@@ -54,7 +58,7 @@ run() {  # ROLE TOKEN [extra st arguments]
   local role=$1 tok=$2; shift 2
   echo "== schemathesis as $role"
   if ! "${st[@]}" run "$base/api/v1/openapi.json" -H "Authorization: Bearer $tok" \
-      --max-examples 25 --seed 20261202 --no-shrink --workers 2 \
+      --max-examples 25 --seed 20261202 --no-shrink --workers 2 --request-retries 2 \
       --checks not_a_server_error,status_code_conformance,response_schema_conformance \
       --exclude-path /auth/logout --exclude-path /notifications/stream "$@"; then
     status=1

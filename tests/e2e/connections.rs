@@ -126,3 +126,55 @@ async fn one_address_holding_many_connections_cannot_crowd_out_others() {
     let again = app.client.get(app.url("/health")).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::OK);
 }
+
+/// Reads one answer's head (up to the blank line) from `stream`, lower-cased.
+async fn answer_head(stream: &mut TcpStream) -> String {
+    let mut got = Vec::new();
+    let mut byte = [0u8; 1];
+    while !got.ends_with(b"\r\n\r\n") {
+        let n = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut byte))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(n, 1, "the server closed before answering");
+        got.push(byte[0]);
+    }
+    String::from_utf8_lossy(&got).to_lowercase()
+}
+
+#[tokio::test]
+async fn an_answer_given_before_the_body_arrived_tells_the_client_to_reconnect() {
+    let app = app(|_| {}).await;
+    let addr = format!("127.0.0.1:{}", port(&app));
+
+    // Refused (no token) while the body is still on its way: hyper cannot keep this
+    // connection, and the answer says so instead of leaving the client to find out.
+    let mut refused = TcpStream::connect(&addr).await.unwrap();
+    refused
+        .write_all(
+            b"POST /api/v1/tickets/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+              Content-Length: 200\r\n\r\n{\"title\":",
+        )
+        .await
+        .unwrap();
+    let head = answer_head(&mut refused).await;
+    assert!(head.starts_with("http/1.1 401"), "{head}");
+    assert!(head.contains("connection: close"), "{head}");
+
+    // A request whose body was read keeps its connection for the next one.
+    let mut kept = TcpStream::connect(&addr).await.unwrap();
+    let body = format!("username=admin&password={ADMIN_PASSWORD}");
+    kept.write_all(
+        format!(
+            "POST /api/v1/auth/token HTTP/1.1\r\nHost: x\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let head = answer_head(&mut kept).await;
+    assert!(head.starts_with("http/1.1 200"), "{head}");
+    assert!(!head.contains("connection: close"), "{head}");
+}

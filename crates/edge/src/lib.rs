@@ -15,6 +15,7 @@ mod probes;
 mod rate_limit;
 mod security_headers;
 mod status;
+mod unread_body;
 
 use std::{net::IpAddr, sync::Arc, time::Duration};
 
@@ -99,7 +100,7 @@ impl Edge {
     }
 
     /// `app` (the transports' routes) behind the probes and every layer of the edge. From the
-    /// outside in: security headers, CORS, client address, metrics, rate limit, backpressure,
+    /// outside in: the unread-body watch, security headers, CORS, client address, metrics, rate limit, backpressure,
     /// compression, deadline — so a refused request is still counted, and a shed one costs
     /// nothing but its refusal.
     pub fn wrap(self, app: impl Endpoint + 'static) -> Result<impl Endpoint, prometheus::Error> {
@@ -128,6 +129,7 @@ impl Edge {
             .data(self.config)
             // What the layers themselves refuse (CORS) becomes `{"detail": …}`.
             .catch_all_error(|e| async move { status::error_response(e) })
-            .with(security_headers::SecurityHeaders))
+            .with(security_headers::SecurityHeaders)
+            .with(unread_body::UnreadBody))
     }
 }

@@ -28,6 +28,7 @@ mod m20261202_000021_service_level_counters;
 mod m20261202_000022_equipment_categories;
 mod m20261202_000023_preventive_maintenance;
 mod m20261202_000024_equipment_reliability;
+mod m20261202_000025_search_index;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000022_equipment_categories::Migration),
             Box::new(m20261202_000023_preventive_maintenance::Migration),
             Box::new(m20261202_000024_equipment_reliability::Migration),
+            Box::new(m20261202_000025_search_index::Migration),
         ]
     }
 }

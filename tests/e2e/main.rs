@@ -21,6 +21,7 @@ mod permissions;
 mod preventive;
 mod repair_loop;
 mod resilience;
+mod search;
 mod server_process;
 mod service_levels;
 mod sessions;

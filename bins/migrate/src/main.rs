@@ -49,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         action: StatsAction,
     },
+    /// The full-text index: `rebuild` fills it anew from tickets, messages and equipment.
+    Search {
+        #[command(subcommand)]
+        action: SearchAction,
+    },
     /// The audit log: `verify` checks the hash chain for edited or deleted rows.
     Audit {
         #[command(subcommand)]
@@ -88,6 +93,12 @@ enum StatsAction {
     /// Recount every figure from the tickets; exit 1 if any counter differs.
     Verify,
     /// Replace every counter with a recount.
+    Rebuild,
+}
+
+#[derive(Debug, Subcommand)]
+enum SearchAction {
+    /// Empty the index and fill it from the tables (after a restore, or to be sure).
     Rebuild,
 }
 
@@ -190,6 +201,13 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
                     println!("statistics rebuilt ({rows} counter rows)");
                 }
             }
+        }
+        Command::Search {
+            action: SearchAction::Rebuild,
+        } => {
+            let service = Fixdesk::open(settings.service()).await?;
+            let documents = service.operator().rebuild_search().await?;
+            println!("search index rebuilt ({documents} documents)");
         }
         Command::Audit {
             action: AuditAction::Verify,

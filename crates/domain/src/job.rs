@@ -50,16 +50,19 @@ pub enum JobKind {
     SlaRecount,
     /// Open the maintenance tickets whose due dates' lead time has begun.
     MaintenanceSweep,
+    /// Fill the full-text index anew from the tables.
+    SearchRebuild,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 6] = [
+    pub const ALL: [JobKind; 7] = [
         JobKind::ExportTickets,
         JobKind::StatsRebuild,
         JobKind::NotifyNewTicket,
         JobKind::SlaSweep,
         JobKind::SlaRecount,
         JobKind::MaintenanceSweep,
+        JobKind::SearchRebuild,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -70,6 +73,7 @@ impl JobKind {
             JobKind::SlaSweep => "sla_sweep",
             JobKind::SlaRecount => "sla_recount",
             JobKind::MaintenanceSweep => "maintenance_sweep",
+            JobKind::SearchRebuild => "search_rebuild",
         }
     }
 

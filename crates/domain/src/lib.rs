@@ -27,6 +27,7 @@ pub mod readiness;
 pub mod reliability;
 pub mod removal;
 pub mod role;
+pub mod search;
 pub mod service_error;
 pub mod sla;
 pub mod statistics;
@@ -60,6 +61,9 @@ pub use preferences::{Language, Preferences, PreferencesChange, TimeZone};
 pub use readiness::{NotReady, StorageProblem};
 pub use removal::Removal;
 pub use role::Role;
+pub use search::{
+    HitSubject, MatchedIn, SearchHit, SearchQuery, SearchScope, SearchTerms, Snippet,
+};
 pub use service_error::ServiceError;
 pub use statistics::{AgentPerformance, PeriodStats, StatsPeriod, TicketSummary, UserActivity};
 pub use ticket::{

@@ -71,6 +71,7 @@ pub fn api(service: Service, config: HttpConfig) -> impl Endpoint {
             apis::AssignmentApi,
             apis::CannedRepliesApi,
             apis::PreventiveApi,
+            apis::SearchApi,
         ),
         "fixdesk",
         API_VERSION,

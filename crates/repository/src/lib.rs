@@ -23,6 +23,7 @@ pub mod notifications;
 pub mod preferences;
 pub mod preventive;
 pub mod probe;
+pub mod search;
 pub mod secrets;
 pub mod sessions;
 pub mod sla;

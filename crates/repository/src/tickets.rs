@@ -3,16 +3,16 @@
 
 use chrono::NaiveDateTime;
 use fixdesk_domain::{
-    CategoryId, EquipmentId, Page, Priority, Ticket, TicketFilter, TicketId, TicketQuery,
-    TicketSort, TicketSortKey, TicketStatus, UserId,
+    CategoryId, EquipmentId, Page, Priority, SearchTerms, Ticket, TicketFilter, TicketId,
+    TicketQuery, TicketSort, TicketSortKey, TicketStatus, UserId,
     sla::{PolicyId, SlaStage, TicketSla},
 };
 use sea_orm::{
     ActiveModelTrait,
     ActiveValue::Set,
-    ColumnTrait, Condition, ConnectionTrait, EntityTrait, FromQueryResult, Iterable, JoinType,
-    Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
-    sea_query::{Alias, Expr, ExprTrait, Func, NullOrdering},
+    ColumnTrait, Condition, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Iterable,
+    JoinType, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+    sea_query::{Alias, Expr, ExprTrait, NullOrdering},
 };
 
 use crate::{
@@ -296,7 +296,7 @@ async fn read_named<C: ConnectionTrait>(
         .collect()
 }
 
-fn condition(filter: &TicketFilter) -> Condition {
+fn condition(backend: DbBackend, filter: &TicketFilter) -> Condition {
     let mut c = Condition::all();
     if let Some(s) = filter.status {
         c = c.add(ticket::Column::Status.eq(s.rank()));
@@ -340,11 +340,20 @@ fn condition(filter: &TicketFilter) -> Condition {
         .map(str::trim)
         .filter(|t| !t.is_empty())
     {
-        let pattern = || crate::like::contains(term);
-        let mut any = Condition::any()
-            .add(Expr::col(ticket::Column::SearchText).like(pattern()))
-            .add(Func::lower(Expr::col(ticket::Column::RoomNumber)).like(pattern()));
-        if let Ok(id) = term.trim_start_matches('#').parse::<i64>() {
+        let mut any = Condition::any().add(ticket::Column::RoomNumber.eq(term));
+        let terms = SearchTerms::parse(term);
+        match terms
+            .as_ref()
+            .and_then(|t| crate::search::matching_tickets(backend, t, filter.search_notes))
+        {
+            Some(indexed) => any = any.add(indexed),
+            // Only words too short for the index: looked for as typed.
+            None => {
+                any =
+                    any.add(Expr::col(ticket::Column::SearchText).like(crate::like::contains(term)))
+            }
+        }
+        if let Some(id) = terms.and_then(|t| t.number) {
             any = any.add(ticket::Column::Id.eq(id));
         }
         if !filter.search_authors.is_empty() {
@@ -446,7 +455,7 @@ pub async fn list<C: ConnectionTrait>(
         TicketSortKey::Id => ticket::Column::Id,
         TicketSortKey::DueAt => ticket::Column::SlaDueOpen,
     };
-    let mut select = named().filter(condition(&query.filter));
+    let mut select = named().filter(condition(conn.get_database_backend(), &query.filter));
     // Tickets whose clock does not run have no due time and come last; within a due window
     // every ticket has one, and the index gives the order.
     select = if query.sort.key == TicketSortKey::DueAt && query.filter.due_between.is_none() {
@@ -479,7 +488,7 @@ pub async fn count<C: ConnectionTrait>(
         }
         return Ok(total);
     }
-    let matching = ticket::Entity::find().filter(condition(filter));
+    let matching = ticket::Entity::find().filter(condition(conn.get_database_backend(), filter));
     Ok(match limit {
         Some(n) => {
             matching

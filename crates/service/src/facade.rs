@@ -11,8 +11,8 @@ use fixdesk_repository::secrets;
 use fixdesk_usecases::{
     AssignmentUseCases, AttachmentUseCases, AuditUseCases, AuthUseCases, CannedReplyUseCases,
     CategoryUseCases, EquipmentUseCases, ExportUseCases, Gauge, Helpdesk, NotificationUseCases,
-    PreventiveUseCases, ServiceError, ServiceLevelUseCases, StatisticsUseCases, TicketUseCases,
-    UserUseCases, async_trait,
+    PreventiveUseCases, SearchUseCases, ServiceError, ServiceLevelUseCases, StatisticsUseCases,
+    TicketUseCases, UserUseCases, async_trait,
 };
 
 use crate::{
@@ -26,7 +26,9 @@ use crate::{
     live::LiveFeed,
     login_attempts::LoginAttempts,
     preventive::Preventive,
-    random, seed,
+    random,
+    search::Search,
+    seed,
     service_levels::{BookCache, ServiceLevels},
     session_cache::SessionCache,
     tokens::TokenIssuer,
@@ -52,6 +54,7 @@ pub struct Fixdesk {
     assignment: Assignment,
     canned_replies: CannedReplies,
     preventive: Preventive,
+    search: Search,
     operator: Operator,
 }
 
@@ -126,6 +129,7 @@ impl Fixdesk {
             assignment: Assignment::new(ctx.clone()),
             canned_replies: CannedReplies::new(ctx.clone()),
             preventive: Preventive::new(ctx.clone()),
+            search: Search::new(ctx.clone()),
             ctx,
         })
     }
@@ -206,6 +210,10 @@ impl Helpdesk for Fixdesk {
 
     fn canned_replies(&self) -> &dyn CannedReplyUseCases {
         &self.canned_replies
+    }
+
+    fn search(&self) -> &dyn SearchUseCases {
+        &self.search
     }
 
     fn preventive(&self) -> &dyn PreventiveUseCases {

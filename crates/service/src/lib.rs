@@ -29,6 +29,7 @@ mod preventive;
 mod random;
 mod recipients;
 mod reliability_file;
+mod search;
 mod seed;
 mod service_levels;
 mod session_cache;

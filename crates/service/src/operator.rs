@@ -147,6 +147,11 @@ impl Operator {
         crate::preventive::sweep(&self.ctx).await
     }
 
+    /// Fills the full-text index anew from the tables; returns how many documents it holds.
+    pub async fn rebuild_search(&self) -> Result<u64, ServiceError> {
+        crate::search::reindex(&self.ctx).await
+    }
+
     /// Walks the audit chain and reports every edited row, broken link or missing tail.
     pub async fn verify_audit(&self) -> Result<Vec<ChainProblem>, ServiceError> {
         let uow = self.ctx.db.begin_read().await?;

@@ -12,7 +12,7 @@ use fixdesk_repository::jobs;
 use fixdesk_usecases::ServiceError;
 
 use crate::{
-    clock, context::Context, exports, lease, lease::Lease, preventive, random, recipients,
+    clock, context::Context, exports, lease, lease::Lease, preventive, random, recipients, search,
     service_levels, statistics,
 };
 
@@ -68,6 +68,7 @@ async fn run(ctx: &Arc<Context>, lease: &Lease) -> Result<String, ServiceError> 
         Some(JobKind::SlaSweep) => service_levels::sweep::run(ctx).await,
         Some(JobKind::SlaRecount) => service_levels::recount::run(ctx).await,
         Some(JobKind::MaintenanceSweep) => preventive::run(ctx).await,
+        Some(JobKind::SearchRebuild) => search::rebuild(ctx).await,
         None => Err(ServiceError::Internal(
             format!("unknown job kind {}", job.kind).into(),
         )),

@@ -5,7 +5,8 @@ use fixdesk_domain::NotReady;
 use crate::{
     AssignmentUseCases, AttachmentUseCases, AuditUseCases, AuthUseCases, CannedReplyUseCases,
     CategoryUseCases, EquipmentUseCases, ExportUseCases, Gauge, NotificationUseCases,
-    PreventiveUseCases, ServiceLevelUseCases, StatisticsUseCases, TicketUseCases, UserUseCases,
+    PreventiveUseCases, SearchUseCases, ServiceLevelUseCases, StatisticsUseCases, TicketUseCases,
+    UserUseCases,
 };
 
 /// The whole of fixdesk as a transport sees it: one handle per area.
@@ -25,6 +26,7 @@ pub trait Helpdesk: Send + Sync {
     fn assignment(&self) -> &dyn AssignmentUseCases;
     fn canned_replies(&self) -> &dyn CannedReplyUseCases;
     fn preventive(&self) -> &dyn PreventiveUseCases;
+    fn search(&self) -> &dyn SearchUseCases;
     /// Whether the database answers.
     async fn healthy(&self) -> bool;
     /// Whether this instance should take traffic: the storage takes a write that will

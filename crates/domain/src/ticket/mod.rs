@@ -271,11 +271,15 @@ pub struct TicketFilter {
     pub assigned_to_id: Option<UserId>,
     pub creator_id: Option<UserId>,
     pub equipment_id: Option<EquipmentId>,
-    /// Text looked for in title and description and room; a number also finds the ticket
-    /// with that id; the service adds the people whose name matches (`search_authors`).
+    /// Text looked for in title, description, room and messages (the full-text index; words
+    /// shorter than the index takes, in title and description as typed); a number also finds
+    /// the ticket with that id, a room its tickets exactly; the service adds the people whose
+    /// name matches (`search_authors`).
     pub search: Option<String>,
     /// Filed by one of these people (a name search's matches), as an alternative to the text.
     pub search_authors: Vec<UserId>,
+    /// The text search also looks in internal notes (set by the service for staff).
+    pub search_notes: bool,
     /// Only tickets nobody holds.
     pub unassigned: bool,
     /// Only tickets not closed.

@@ -10,6 +10,7 @@ mod equipment;
 mod exports;
 mod notifications;
 mod preventive;
+mod search;
 mod service_levels;
 mod statistics;
 mod tickets;
@@ -25,6 +26,7 @@ pub use equipment::EquipmentApi;
 pub use exports::{ExportsApi, download as download_export};
 pub use notifications::NotificationsApi;
 pub use preventive::PreventiveApi;
+pub use search::SearchApi;
 pub use service_levels::ServiceLevelsApi;
 pub use statistics::StatisticsApi;
 pub use tickets::{AsyncTicketsApi, TicketsApi};
@@ -65,4 +67,6 @@ pub enum Tag {
     CannedReplies,
     /// Preventive maintenance schedules and what is due.
     Maintenance,
+    /// Full-text search across tickets and equipment.
+    Search,
 }

@@ -12,6 +12,7 @@ pub mod equipment;
 pub mod notifications;
 pub mod params;
 pub mod preventive;
+pub mod search;
 pub mod service_levels;
 pub mod statistics;
 pub mod tickets;

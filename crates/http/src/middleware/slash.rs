@@ -38,6 +38,8 @@ const DECLARED: &[&str] = &[
     "/api/v1/equipment/locations",
     "/api/v1/equipment/debug/by-category/{}",
     "/api/v1/equipment/{}",
+    "/api/v1/search",
+    "/api/v1/search/rebuild",
     "/api/v1/equipment/{}/maintenance",
     "/api/v1/equipment/{}/history",
     "/api/v1/equipment/{}/tickets",

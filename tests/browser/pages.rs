@@ -117,6 +117,7 @@ async fn every_page_of_every_role_fits_the_screen_and_passes_axe() {
         format!("/ui/equipment/{e}"),
         "/ui/notifications".into(),
         "/ui/account".into(),
+        "/ui/search?q=%D1%80%D0%BE%D0%BB%D0%B8%D0%BA".into(),
         "/ui/users".into(), // refused: the error page is a page too
     ];
     let agent_pages: Vec<String> = vec![
@@ -130,6 +131,7 @@ async fn every_page_of_every_role_fits_the_screen_and_passes_axe() {
         format!("/ui/equipment/labels?ids={e}"),
         format!("/ui/equipment/{e}/edit"),
         "/ui/notifications".into(),
+        "/ui/search?q=%D1%80%D0%BE%D0%BB%D0%B8%D0%BA".into(),
     ];
     let admin_pages: Vec<String> = vec![
         "/ui/tickets?view=all".into(),
@@ -179,6 +181,7 @@ async fn every_page_of_every_role_fits_the_screen_and_passes_axe() {
         "/ui/tickets".to_string(),
         format!("/ui/tickets/{t}"),
         format!("/ui/equipment/{e}"),
+        "/ui/search?q=%D1%80%D0%BE%D0%BB%D0%B8%D0%BA".into(),
     ];
     check(&dark, &dark_pages, "dark", &mut failures).await;
     assert_eq!(

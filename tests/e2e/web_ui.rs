@@ -553,3 +553,46 @@ async fn an_items_page_keeps_its_schedules_and_records_costs() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn the_search_page_shows_what_each_role_may_find_highlighted() {
+    let app = TestApp::spawn().await;
+    let user = app.user("web_fts_user", "user").await;
+    let other = app.user("web_fts_other", "user").await;
+    let agent = app.user("web_fts_agent", "agent").await;
+    let mine = app.ticket(&user.token, "Сломался <проектор>").await["id"]
+        .as_i64()
+        .unwrap();
+    let theirs = app.ticket(&other.token, "Проекторы в зале").await["id"]
+        .as_i64()
+        .unwrap();
+    let (status, html) = get(
+        &app,
+        "/ui/search?q=%D0%BF%D1%80%D0%BE%D0%B5%D0%BA%D1%82%D0%BE%D1%80",
+        &user.token,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(&format!("href=\"/ui/tickets/{mine}\"")),
+        "{html}"
+    );
+    assert!(!html.contains(&format!("/ui/tickets/{theirs}\"")));
+    // The title is text, the found word marked: nothing typed becomes markup.
+    assert!(html.contains("&lt;<mark>проектор</mark>"), "{html}");
+    let (_, html) = get(
+        &app,
+        "/ui/search?q=%D0%BF%D1%80%D0%BE%D0%B5%D0%BA%D1%82%D0%BE%D1%80",
+        &agent.token,
+    )
+    .await;
+    assert!(html.contains(&format!("/ui/tickets/{theirs}\"")));
+    assert!(html.contains(&format!("/ui/tickets/{mine}\"")));
+    // An empty box asks for words instead of listing everything.
+    let (status, html) = get(&app, "/ui/search?q=", &user.token).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("id=\"search-hits\""));
+    // Every page carries the search box.
+    let (_, html) = get(&app, "/ui/tickets", &user.token).await;
+    assert!(html.contains("action=\"/ui/search\""));
+}

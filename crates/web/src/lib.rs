@@ -142,6 +142,7 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
         .at("/audit", get(audit::list))
         .at("/stats", get(stats::dashboard))
         .at("/stats/rebuild", post(stats::rebuild))
+        .at("/search", get(search::search))
         .at("/notifications", get(notifications::list))
         .at("/notifications/read-all", post(notifications::read_all))
         .at(

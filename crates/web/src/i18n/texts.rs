@@ -242,6 +242,17 @@ texts! {
     search => "Поиск", "Search";
     user_search_hint => "Имя, ФИО или почта", "Username, name or e-mail";
     search_hint => "Номер, тема, кабинет или автор", "Number, title, room or author";
+    search_everywhere => "Поиск по заявкам и оборудованию", "Search tickets and equipment";
+    search_results => "Результаты поиска", "Search results";
+    search_nothing => "Ничего не найдено. Попробуйте другие слова или номер заявки.", "Nothing found. Try other words or a ticket number.";
+    search_type_something => "Введите слова, номер заявки, кабинет или инвентарный номер.", "Type words, a ticket number, a room or an inventory number.";
+    scope_all => "Везде", "Everywhere";
+    found_in_number => "по номеру", "by its number";
+    found_in_room => "по кабинету", "by its room";
+    found_in_ticket => "в заявке", "in the ticket";
+    found_in_message => "в переписке", "in a message";
+    found_in_note => "во внутренней заметке", "in an internal note";
+    found_in_equipment => "в карточке оборудования", "in the equipment record";
     apply => "Применить", "Apply";
     no_tickets => "Заявок не найдено.", "No tickets found.";
     export_csv => "Выгрузка заявок", "Ticket export";

@@ -16,6 +16,7 @@ pub mod labels;
 pub mod new_ticket;
 pub mod notifications;
 pub mod schedules;
+pub mod search;
 pub mod service_levels;
 pub mod stats;
 pub mod ticket;

@@ -365,35 +365,40 @@ async fn subjects<C: ConnectionTrait>(
     Ok(hits)
 }
 
-/// `tickets.id IN (tickets whose text, messages — and, with `notes`, internal notes — match)`,
-/// for the lists' `search=`; `None` when the terms have nothing for the index.
+/// The lists' `search=`: tickets whose text or messages match (internal notes too, for
+/// staff); `None` when the terms have nothing for the index. A requester's list (`own`) asks
+/// the index about each of their tickets — a seek per ticket, however common the word; staff
+/// lists take the tickets of the newest [`CANDIDATES`] matching documents.
 pub(crate) fn matching_tickets(
     backend: DbBackend,
     terms: &SearchTerms,
-    notes: bool,
+    own: bool,
 ) -> Option<SimpleExpr> {
-    let kinds = if notes {
-        "('t', 'm', 'n')"
-    } else {
-        "('t', 'm')"
-    };
-    let (sql, text) = match backend {
+    let (text, doc, matches) = match backend {
         DbBackend::Postgres => (
-            format!(
-                "tickets.id IN (SELECT ticket_id FROM search_index \
-                 WHERE tsv @@ to_tsquery('simple', $1) AND kind IN {kinds})"
-            ),
             terms.tsquery()?,
+            "doc_id",
+            "tsv @@ to_tsquery('simple', $1)",
         ),
-        _ => (
-            format!(
-                "tickets.id IN (SELECT ticket_id FROM search_index \
-                 WHERE search_index MATCH ? AND kind IN {kinds})"
-            ),
-            terms.fts5()?,
-        ),
+        _ => (terms.fts5()?, "rowid", "search_index MATCH ?"),
     };
-    Some(Expr::cust_with_values(sql, [text]))
+    if own {
+        let second = matches.replace("$1", "$2");
+        let sql = format!(
+            "(EXISTS (SELECT 1 FROM search_index WHERE {matches} AND {doc} = tickets.id * 4) \
+             OR EXISTS (SELECT 1 FROM search_index WHERE {second} AND {doc} IN \
+             (SELECT m.id * 4 + 1 FROM ticket_messages m WHERE m.ticket_id = tickets.id \
+             AND m.is_internal = FALSE)))"
+        );
+        return Some(Expr::cust_with_values(sql, [text.clone(), text]));
+    }
+    Some(Expr::cust_with_values(
+        format!(
+            "tickets.id IN (SELECT ticket_id FROM (SELECT ticket_id FROM search_index \
+             WHERE {matches} AND {doc} % 4 <> 3 ORDER BY {doc} DESC LIMIT {CANDIDATES}) c)"
+        ),
+        [text],
+    ))
 }
 
 /// Fills the index anew from the tickets, messages and equipment; returns how many documents

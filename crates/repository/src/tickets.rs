@@ -342,10 +342,9 @@ fn condition(backend: DbBackend, filter: &TicketFilter) -> Condition {
     {
         let mut any = Condition::any().add(ticket::Column::RoomNumber.eq(term));
         let terms = SearchTerms::parse(term);
-        match terms
-            .as_ref()
-            .and_then(|t| crate::search::matching_tickets(backend, t, filter.search_notes))
-        {
+        match terms.as_ref().and_then(|t| {
+            crate::search::matching_tickets(backend, t, filter.visible_to_creator.is_some())
+        }) {
             Some(indexed) => any = any.add(indexed),
             // Only words too short for the index: looked for as typed.
             None => {

@@ -134,7 +134,6 @@ impl Tickets {
         if actor.role == Role::User {
             query.filter.visible_to_creator = Some(actor.id);
         }
-        query.filter.search_notes = actor.role.is_staff();
         query
     }
 

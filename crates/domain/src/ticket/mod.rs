@@ -278,8 +278,6 @@ pub struct TicketFilter {
     pub search: Option<String>,
     /// Filed by one of these people (a name search's matches), as an alternative to the text.
     pub search_authors: Vec<UserId>,
-    /// The text search also looks in internal notes (set by the service for staff).
-    pub search_notes: bool,
     /// Only tickets nobody holds.
     pub unassigned: bool,
     /// Only tickets not closed.

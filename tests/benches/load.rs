@@ -2,7 +2,8 @@
 //! on databases of 10,000 and 1,000,000 tickets (`FIXDESK_BENCH_SIZES`, comma-separated). It
 //! measures the ticket list (100 rows), one ticket, the statistics summary, creating a ticket
 //! (with its audit row and counters), `/health`, and the web interface's ticket list (all
-//! tickets, and the agent's landing view: the queue and their open tickets): requests per
+//! tickets, and the agent's landing view: the queue and their open tickets), full-text search
+//! (three messages a ticket: a common word, one act number; the list's `search=`): requests per
 //! second, p50 and p99 latency, and the server's peak memory. SQLite by default; `FIXDESK_BENCH_DATABASE_URL` (a
 //! PostgreSQL server's `postgres://…/postgres`) runs it there, each size in a fresh database.
 //!
@@ -82,6 +83,23 @@ async fn seed(url: &str, data: &std::path::Path, n: u64) {
         .execute_unprepared(&sql)
         .await
         .unwrap();
+    // Three messages a ticket (the full-text index takes each through its trigger): a part
+    // named in a fifth of them, a room, and an act number found in one.
+    let messages = format!(
+        "INSERT INTO ticket_messages (ticket_id, user_id, message, created_at, is_internal) \
+         SELECT 1 + (i - 1) / 3, 1, 'Заменили ' || CASE i % 5 WHEN 0 THEN 'картридж' \
+         WHEN 1 THEN 'ролик подачи' WHEN 2 THEN 'блок питания' WHEN 3 THEN 'лампу проектора' \
+         ELSE 'кабель' END || ' в кабинете ' || (100 + i % 300) || ', акт ' || i, {created}, false \
+         FROM {series}",
+        created = day("1"),
+        series = series.replace(&n.to_string(), &(3 * n).to_string()),
+    );
+    fixdesk
+        .database()
+        .writer()
+        .execute_unprepared(&messages)
+        .await
+        .unwrap();
     fixdesk.operator().rebuild_statistics().await.unwrap();
     if pg {
         fixdesk
@@ -92,7 +110,8 @@ async fn seed(url: &str, data: &std::path::Path, n: u64) {
             .unwrap();
     }
     println!(
-        "seeded {n} tickets in {:.1} s",
+        "seeded {n} tickets and {} messages in {:.1} s",
+        3 * n,
         started.elapsed().as_secs_f64()
     );
     fixdesk.database().clone().close().await;
@@ -291,7 +310,7 @@ wrk.body = '{"title": "Benchmark ticket", "description": "The projector flickers
 "#,
         )
         .unwrap();
-        let runs: [(&str, String, Option<&std::path::Path>); 11] = [
+        let runs: [(&str, String, Option<&std::path::Path>); 14] = [
             (
                 "list, 100 rows",
                 format!("{}/api/v1/tickets/?limit=100", server.base),
@@ -345,6 +364,31 @@ wrk.body = '{"title": "Benchmark ticket", "description": "The projector flickers
                 "equipment health, per location, 365 days",
                 format!(
                     "{}/api/v1/equipment/reliability?by=location&days=365",
+                    server.base
+                ),
+                None,
+            ),
+            (
+                "search, a word in a fifth of the messages",
+                format!(
+                    "{}/api/v1/search?q=%D0%BA%D0%B0%D1%80%D1%82%D1%80%D0%B8%D0%B4%D0%B6%D0%B8",
+                    server.base
+                ),
+                None,
+            ),
+            (
+                "search, one act number",
+                format!(
+                    "{}/api/v1/search?q=%D0%B0%D0%BA%D1%82%20{}",
+                    server.base,
+                    3 * n / 2 + 1
+                ),
+                None,
+            ),
+            (
+                "list search=, a word in a fifth of the messages",
+                format!(
+                    "{}/api/v1/tickets/?limit=100&search=%D0%BA%D0%B0%D1%80%D1%82%D1%80%D0%B8%D0%B4%D0%B6",
                     server.base
                 ),
                 None,

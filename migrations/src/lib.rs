@@ -29,6 +29,7 @@ mod m20261202_000022_equipment_categories;
 mod m20261202_000023_preventive_maintenance;
 mod m20261202_000024_equipment_reliability;
 mod m20261202_000025_search_index;
+mod m20261202_000026_inbound_mail;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000023_preventive_maintenance::Migration),
             Box::new(m20261202_000024_equipment_reliability::Migration),
             Box::new(m20261202_000025_search_index::Migration),
+            Box::new(m20261202_000026_inbound_mail::Migration),
         ]
     }
 }

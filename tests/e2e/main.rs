@@ -16,6 +16,7 @@ mod jobs;
 mod legacy_bugs;
 mod lifecycle;
 mod live;
+mod mail_gateway;
 mod notifications;
 mod permissions;
 mod preventive;

@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use fixdesk_app::Settings;
 use fixdesk_migration::{Migrator, MigratorTrait};
-use fixdesk_service::{Fixdesk, PoolSettings};
+use fixdesk_service::{Fixdesk, PoolSettings, domain::mail::MailOutcome};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -54,6 +54,12 @@ enum Command {
         #[command(subcommand)]
         action: SearchAction,
     },
+    /// Deliver one e-mail message, read on standard input (an MTA's pipe, a fetchmail or
+    /// getmail rule): a ticket from its sender, or a message on the ticket it answers. Exits
+    /// 67 when the sender has no account and 77 when the desk refuses it otherwise (the MTA
+    /// then tells the sender), 65 when it is too large to read; 0 otherwise — handled, a
+    /// duplicate, ignored (written by a machine) or kept for an admin.
+    Mailgate,
     /// The audit log: `verify` checks the hash chain for edited or deleted rows.
     Audit {
         #[command(subcommand)]
@@ -200,6 +206,26 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
                     let rows = service.operator().rebuild_statistics().await?;
                     println!("statistics rebuilt ({rows} counter rows)");
                 }
+            }
+        }
+        Command::Mailgate => {
+            use std::io::Read as _;
+            let limit = fixdesk_service::MAX_MESSAGE_BYTES;
+            let mut raw = Vec::new();
+            std::io::stdin()
+                .take(u64::try_from(2 * limit).unwrap_or(u64::MAX))
+                .read_to_end(&mut raw)?;
+            if raw.len() >= 2 * limit {
+                eprintln!("fixdesk-migrate mailgate: the message is larger than {limit} bytes");
+                std::process::exit(65);
+            }
+            let service = Fixdesk::open(settings.service()).await?;
+            let outcome = service.operator().deliver_mail(&raw).await?;
+            println!("{outcome}");
+            match outcome {
+                MailOutcome::UnknownSender(_) => std::process::exit(67),
+                MailOutcome::Refused(_) => std::process::exit(77),
+                _ => {}
             }
         }
         Command::Search {

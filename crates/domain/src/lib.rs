@@ -15,6 +15,7 @@ pub mod export;
 pub mod ids;
 pub mod job;
 pub mod login_guard;
+pub mod mail;
 pub mod message;
 pub mod money;
 pub mod notification;

@@ -17,6 +17,7 @@ pub mod import;
 pub mod jobs;
 pub mod legacy;
 pub mod login_failures;
+pub mod mail;
 pub mod maintenance;
 pub mod messages;
 pub mod notifications;

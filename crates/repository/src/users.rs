@@ -4,8 +4,11 @@
 use chrono::NaiveDateTime;
 use fixdesk_domain::{Page, Role, User, UserId};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, sea_query::Expr,
+    ActiveModelTrait,
+    ActiveValue::Set,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+    sea_query::{Expr, ExprTrait, Func},
 };
 
 use crate::{RepoError, entities::user};
@@ -83,6 +86,21 @@ pub async fn insert<C: ConnectionTrait>(
 pub async fn find<C: ConnectionTrait>(conn: &C, id: UserId) -> Result<Option<User>, RepoError> {
     user::Entity::find_by_id(id.0)
         .filter(live())
+        .one(conn)
+        .await?
+        .map(to_domain)
+        .transpose()
+}
+
+/// The live account with this e-mail address (compared without case), for mail delivered to
+/// the desk.
+pub async fn find_by_email<C: ConnectionTrait>(
+    conn: &C,
+    email: &str,
+) -> Result<Option<User>, RepoError> {
+    user::Entity::find()
+        .filter(live())
+        .filter(Expr::expr(Func::lower(Expr::col(user::Column::Email))).eq(email.to_lowercase()))
         .one(conn)
         .await?
         .map(to_domain)

@@ -23,6 +23,7 @@ mod import;
 mod lease;
 mod live;
 mod login_attempts;
+mod mailgate;
 mod notifications;
 mod operator;
 mod preventive;
@@ -58,6 +59,7 @@ pub use fixdesk_usecases::{
 };
 pub use hashing::{HashingLimits, PasswordHasher};
 pub use import::{ImportOptions, ImportReport, Progress, Repair};
+pub use mailgate::MAX_MESSAGE_BYTES;
 pub use notifications::Notifications;
 pub use operator::{CounterDifference, Operator};
 pub use seed::SeededAdmin;

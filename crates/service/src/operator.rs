@@ -147,6 +147,15 @@ impl Operator {
         crate::preventive::sweep(&self.ctx).await
     }
 
+    /// Delivers one raw e-mail message to the desk (see `mailgate`): a ticket, a message on
+    /// one, or why not.
+    pub async fn deliver_mail(
+        &self,
+        raw: &[u8],
+    ) -> Result<fixdesk_domain::mail::MailOutcome, ServiceError> {
+        crate::mailgate::deliver(&self.ctx, raw).await
+    }
+
     /// Fills the full-text index anew from the tables; returns how many documents it holds.
     pub async fn rebuild_search(&self) -> Result<u64, ServiceError> {
         crate::search::reindex(&self.ctx).await

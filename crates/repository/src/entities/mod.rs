@@ -8,6 +8,7 @@ pub mod audit_log;
 pub mod canned_reply;
 pub mod category;
 pub mod equipment;
+pub mod inbound_mail;
 pub mod job;
 pub mod login_failure;
 pub mod maintenance;

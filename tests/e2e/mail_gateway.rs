@@ -1,0 +1,218 @@
+//! Mail into tickets (`fixdesk-migrate mailgate`, here through the operator handle it calls):
+//! fixture messages — plain, HTML only, with attachments, replies by tag and by
+//! `In-Reply-To`, an auto-reply, a duplicate, a malformed one, strangers — become the right
+//! tickets and messages, and nothing is lost or done twice.
+
+use fixdesk_service::domain::mail::MailOutcome;
+use fixdesk_tests::{TestApp, USER_PASSWORD};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// A user with an e-mail address; returns (id, token).
+async fn person(app: &TestApp, name: &str, role: &str) -> (i64, String) {
+    let admin = app.admin_token().await;
+    let (status, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/users/",
+            Some(&admin),
+            Some(json!({"username": name, "password": USER_PASSWORD, "role": role,
+                "email": format!("{name}@school.example")})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    (body["id"].as_i64().unwrap(), app.token(name, USER_PASSWORD).await)
+}
+
+async fn deliver(app: &TestApp, raw: &str) -> MailOutcome {
+    app.service
+        .operator()
+        .deliver_mail(raw.replace('\n', "\r\n").as_bytes())
+        .await
+        .unwrap()
+}
+
+async fn ticket(app: &TestApp, token: &str, id: i64) -> Value {
+    let (status, t) = app
+        .call(Method::GET, &format!("/api/v1/tickets/{id}"), Some(token), None)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{t}");
+    t
+}
+
+async fn messages(app: &TestApp, token: &str, id: i64) -> Vec<String> {
+    let (_, body) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/tickets/{id}/messages"),
+            Some(token),
+            None,
+        )
+        .await;
+    body.as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["message"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+const PLAIN: &str = "From: Anna <Anna_Mail@School.example>
+To: desk@school.example
+Subject: =?UTF-8?B?0J/RgNC40L3RgtC10YAg0L3QtSDQv9C10YfQsNGC0LDQtdGC?=
+Message-ID: <first@mail.school.example>
+Date: Wed, 02 Dec 2026 09:00:00 +0300
+MIME-Version: 1.0
+Content-Type: text/plain; charset=utf-8
+
+Горит красная лампа, кабинет 214.
+";
+
+#[tokio::test]
+async fn mail_opens_tickets_and_replies_become_messages() {
+    let app = TestApp::spawn().await;
+    let (anna, anna_token) = person(&app, "anna_mail", "user").await;
+    let (_, boris_token) = person(&app, "boris_mail", "user").await;
+    let (_, agent_token) = person(&app, "agent_mail", "agent").await;
+
+    // A plain message from a known address (any case): a ticket in the sender's name, the
+    // encoded subject decoded.
+    let MailOutcome::Ticket(id) = deliver(&app, PLAIN).await else {
+        panic!("a ticket")
+    };
+    let t = ticket(&app, &anna_token, id).await;
+    assert_eq!(t["title"], "Принтер не печатает");
+    assert_eq!(t["description"], "Горит красная лампа, кабинет 214.");
+    assert_eq!(t["creator_id"], anna);
+
+    // The same message delivered again does nothing again.
+    assert!(matches!(deliver(&app, PLAIN).await, MailOutcome::Duplicate(_)));
+    let (_, list) = app
+        .call(Method::GET, "/api/v1/tickets/", Some(&anna_token), None)
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+
+    // A reply by tag: a message without the quoted history and the signature.
+    let reply = format!(
+        "From: anna_mail@school.example
+Subject: Re: [#{id}] Принтер не печатает
+Message-ID: <second@mail.school.example>
+Content-Type: text/plain; charset=utf-8
+
+Лампа снова горит.
+
+2 дек. 2026 г., в 10:00, Desk <desk@school.example> пишет:
+> Проверьте картридж
+-- 
+Анна
+"
+    );
+    assert_eq!(deliver(&app, &reply).await, MailOutcome::Message(id));
+    assert_eq!(messages(&app, &anna_token, id).await, ["Лампа снова горит."]);
+
+    // A reply by In-Reply-To alone (the agent's client dropped the tag).
+    let threaded = "From: agent_mail@school.example
+Subject: Re: your printer
+In-Reply-To: <first@mail.school.example>
+Message-ID: <third@mail.school.example>
+Content-Type: text/plain
+
+Coming at 2 pm.
+";
+    assert_eq!(deliver(&app, threaded).await, MailOutcome::Message(id));
+    assert_eq!(messages(&app, &agent_token, id).await.len(), 2);
+
+    // Someone else's ticket: refused, nothing written.
+    let intruder = format!(
+        "From: boris_mail@school.example\nSubject: [#{id}] mine now\nMessage-ID: <x1@b>\n\nHello\n"
+    );
+    assert!(matches!(deliver(&app, &intruder).await, MailOutcome::Refused(_)));
+    assert_eq!(messages(&app, &agent_token, id).await.len(), 2);
+    let (_, list) = app
+        .call(Method::GET, "/api/v1/tickets/", Some(&boris_token), None)
+        .await;
+    assert!(list.as_array().unwrap().is_empty());
+
+    // A stranger is refused; an auto-reply is recorded and ignored.
+    assert_eq!(
+        deliver(&app, "From: who@else.example\nSubject: hi\nMessage-ID: <s@x>\n\nhi\n").await,
+        MailOutcome::UnknownSender("who@else.example".into())
+    );
+    let auto = "From: anna_mail@school.example
+Subject: Out of office
+Auto-Submitted: auto-replied
+Message-ID: <ooo@mail.school.example>
+
+I am away.
+";
+    assert!(matches!(deliver(&app, auto).await, MailOutcome::Ignored(_)));
+    let (_, list) = app
+        .call(Method::GET, "/api/v1/tickets/", Some(&anna_token), None)
+        .await;
+    assert_eq!(list.as_array().unwrap().len(), 1, "no ticket from the auto-reply");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM inbound_mail").await,
+        6,
+        "each message is recorded once (its duplicate delivery adds nothing)"
+    );
+}
+
+#[tokio::test]
+async fn html_attachments_and_broken_mail() {
+    let app = TestApp::spawn().await;
+    let (_, token) = person(&app, "html_mail", "user").await;
+    let html = "From: html_mail@school.example
+Subject: Projector
+Message-ID: <html@x>
+MIME-Version: 1.0
+Content-Type: multipart/mixed; boundary=\"b1\"
+
+--b1
+Content-Type: text/html; charset=utf-8
+
+<html><body><p>The <b>projector</b> in the hall flickers.</p><script>alert(1)</script></body></html>
+--b1
+Content-Type: text/plain; name=\"log.txt\"
+Content-Disposition: attachment; filename=\"log.txt\"
+
+lamp hours: 4312
+--b1
+Content-Type: application/octet-stream; name=\"tool.exe\"
+Content-Disposition: attachment; filename=\"tool.exe\"
+Content-Transfer-Encoding: base64
+
+TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
+--b1--
+";
+    let MailOutcome::Ticket(id) = deliver(&app, html).await else {
+        panic!("a ticket")
+    };
+    let t = ticket(&app, &token, id).await;
+    let description = t["description"].as_str().unwrap();
+    assert!(description.contains("projector in the hall flickers"), "{description}");
+    assert!(!description.contains('<'), "no markup: {description}");
+    // The text file went through the upload checks onto the ticket; the program did not.
+    let (_, files) = app
+        .call(
+            Method::GET,
+            &format!("/api/v1/attachments/{id}"),
+            Some(&token),
+            None,
+        )
+        .await;
+    let names: Vec<&str> = files
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["filename"].as_str())
+        .collect();
+    assert_eq!(names, ["log.txt"], "{files}");
+
+    // Not a message at all: kept whole for an admin, the same bytes twice kept once.
+    let garbage = "this is not\u{0} an e-mail";
+    assert!(matches!(deliver(&app, garbage).await, MailOutcome::Kept(_)));
+    assert!(matches!(deliver(&app, garbage).await, MailOutcome::Duplicate(_)));
+    let kept = app
+        .sql("SELECT outcome, length(raw) AS n FROM inbound_mail WHERE outcome = 'kept'")
+        .await;
+    assert_eq!(kept.len(), 1, "{kept:?}");
+}

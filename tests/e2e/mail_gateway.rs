@@ -16,12 +16,17 @@ async fn person(app: &TestApp, name: &str, role: &str) -> (i64, String) {
             Method::POST,
             "/api/v1/users/",
             Some(&admin),
-            Some(json!({"username": name, "password": USER_PASSWORD, "role": role,
-                "email": format!("{name}@school.example")})),
+            Some(
+                json!({"username": name, "password": USER_PASSWORD, "role": role,
+                "email": format!("{name}@school.example")}),
+            ),
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
-    (body["id"].as_i64().unwrap(), app.token(name, USER_PASSWORD).await)
+    (
+        body["id"].as_i64().unwrap(),
+        app.token(name, USER_PASSWORD).await,
+    )
 }
 
 async fn deliver(app: &TestApp, raw: &str) -> MailOutcome {
@@ -34,7 +39,12 @@ async fn deliver(app: &TestApp, raw: &str) -> MailOutcome {
 
 async fn ticket(app: &TestApp, token: &str, id: i64) -> Value {
     let (status, t) = app
-        .call(Method::GET, &format!("/api/v1/tickets/{id}"), Some(token), None)
+        .call(
+            Method::GET,
+            &format!("/api/v1/tickets/{id}"),
+            Some(token),
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{t}");
     t
@@ -85,7 +95,10 @@ async fn mail_opens_tickets_and_replies_become_messages() {
     assert_eq!(t["creator_id"], anna);
 
     // The same message delivered again does nothing again.
-    assert!(matches!(deliver(&app, PLAIN).await, MailOutcome::Duplicate(_)));
+    assert!(matches!(
+        deliver(&app, PLAIN).await,
+        MailOutcome::Duplicate(_)
+    ));
     let (_, list) = app
         .call(Method::GET, "/api/v1/tickets/", Some(&anna_token), None)
         .await;
@@ -107,7 +120,10 @@ Content-Type: text/plain; charset=utf-8
 "
     );
     assert_eq!(deliver(&app, &reply).await, MailOutcome::Message(id));
-    assert_eq!(messages(&app, &anna_token, id).await, ["Лампа снова горит."]);
+    assert_eq!(
+        messages(&app, &anna_token, id).await,
+        ["Лампа снова горит."]
+    );
 
     // A reply by In-Reply-To alone (the agent's client dropped the tag).
     let threaded = "From: agent_mail@school.example
@@ -125,7 +141,10 @@ Coming at 2 pm.
     let intruder = format!(
         "From: boris_mail@school.example\nSubject: [#{id}] mine now\nMessage-ID: <x1@b>\n\nHello\n"
     );
-    assert!(matches!(deliver(&app, &intruder).await, MailOutcome::Refused(_)));
+    assert!(matches!(
+        deliver(&app, &intruder).await,
+        MailOutcome::Refused(_)
+    ));
     assert_eq!(messages(&app, &agent_token, id).await.len(), 2);
     let (_, list) = app
         .call(Method::GET, "/api/v1/tickets/", Some(&boris_token), None)
@@ -134,7 +153,11 @@ Coming at 2 pm.
 
     // A stranger is refused; an auto-reply is recorded and ignored.
     assert_eq!(
-        deliver(&app, "From: who@else.example\nSubject: hi\nMessage-ID: <s@x>\n\nhi\n").await,
+        deliver(
+            &app,
+            "From: who@else.example\nSubject: hi\nMessage-ID: <s@x>\n\nhi\n"
+        )
+        .await,
         MailOutcome::UnknownSender("who@else.example".into())
     );
     let auto = "From: anna_mail@school.example
@@ -148,7 +171,11 @@ I am away.
     let (_, list) = app
         .call(Method::GET, "/api/v1/tickets/", Some(&anna_token), None)
         .await;
-    assert_eq!(list.as_array().unwrap().len(), 1, "no ticket from the auto-reply");
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "no ticket from the auto-reply"
+    );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM inbound_mail").await,
         6,
@@ -188,7 +215,10 @@ TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
     };
     let t = ticket(&app, &token, id).await;
     let description = t["description"].as_str().unwrap();
-    assert!(description.contains("projector in the hall flickers"), "{description}");
+    assert!(
+        description.contains("projector in the hall flickers"),
+        "{description}"
+    );
     assert!(!description.contains('<'), "no markup: {description}");
     // The text file went through the upload checks onto the ticket; the program did not.
     let (_, files) = app
@@ -210,9 +240,104 @@ TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
     // Not a message at all: kept whole for an admin, the same bytes twice kept once.
     let garbage = "this is not\u{0} an e-mail";
     assert!(matches!(deliver(&app, garbage).await, MailOutcome::Kept(_)));
-    assert!(matches!(deliver(&app, garbage).await, MailOutcome::Duplicate(_)));
+    assert!(matches!(
+        deliver(&app, garbage).await,
+        MailOutcome::Duplicate(_)
+    ));
     let kept = app
         .sql("SELECT outcome, length(raw) AS n FROM inbound_mail WHERE outcome = 'kept'")
         .await;
     assert_eq!(kept.len(), 1, "{kept:?}");
+}
+
+#[tokio::test]
+async fn the_mail_host_delivers_over_http_and_admins_see_what_became_of_it() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (_, user) = person(&app, "http_mail", "user").await;
+    let (_, agent) = person(&app, "http_mail_agent", "agent").await;
+    let post = |token: Option<String>, raw: &'static str| {
+        app.req(Method::POST, "/api/v1/mail/inbound", token.as_deref())
+            .header("Content-Type", "application/octet-stream")
+            .body(raw.replace('\n', "\r\n"))
+            .send()
+    };
+    let raw = "From: http_mail@school.example\nSubject: Kettle\nMessage-ID: <k@x>\n\nBroken\n";
+    for (who, want) in [
+        (None, StatusCode::UNAUTHORIZED),
+        (Some(user.clone()), StatusCode::FORBIDDEN),
+        (Some(agent.clone()), StatusCode::FORBIDDEN),
+    ] {
+        assert_eq!(post(who, raw).await.unwrap().status(), want);
+    }
+    let r = post(Some(admin.clone()), raw).await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["outcome"], "ticket", "{body}");
+    let id = body["ticket_id"].as_i64().unwrap();
+    assert_eq!(ticket(&app, &user, id).await["title"], "Kettle");
+
+    // Something unreadable is kept; admins list it and read it whole.
+    let r = post(Some(admin.clone()), "\u{1}\u{2} not mail")
+        .await
+        .unwrap();
+    let body: Value = r.json().await.unwrap();
+    assert_eq!(body["outcome"], "kept", "{body}");
+    for (token, want) in [
+        (&user, StatusCode::FORBIDDEN),
+        (&agent, StatusCode::FORBIDDEN),
+    ] {
+        assert_eq!(
+            app.status(Method::GET, "/api/v1/mail/inbound", Some(token), None)
+                .await,
+            want
+        );
+    }
+    let (status, list) = app
+        .call(
+            Method::GET,
+            "/api/v1/mail/inbound?outcome=kept",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let kept = list.as_array().unwrap();
+    assert_eq!(kept.len(), 1, "{list}");
+    assert_eq!(kept[0]["kept"], true);
+    let mail_id = kept[0]["id"].as_i64().unwrap();
+    let r = app
+        .req(
+            Method::GET,
+            &format!("/api/v1/mail/inbound/{mail_id}/raw"),
+            Some(&admin),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.bytes().await.unwrap().as_ref(),
+        "\u{1}\u{2} not mail".as_bytes()
+    );
+    // A handled message is not kept whole.
+    let (_, all) = app
+        .call(
+            Method::GET,
+            "/api/v1/mail/inbound?outcome=ticket",
+            Some(&admin),
+            None,
+        )
+        .await;
+    let handled = all[0]["id"].as_i64().unwrap();
+    assert_eq!(
+        app.status(
+            Method::GET,
+            &format!("/api/v1/mail/inbound/{handled}/raw"),
+            Some(&admin),
+            None
+        )
+        .await,
+        StatusCode::NOT_FOUND
+    );
 }

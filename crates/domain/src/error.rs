@@ -67,6 +67,8 @@ pub enum DomainError {
     ExportTooLarge,
     #[error("Задача не найдена")]
     JobNotFound,
+    #[error("Письмо не найдено или не сохранено целиком")]
+    MailNotFound,
 
     #[error("Заявка не найдена")]
     TicketNotFound,
@@ -214,6 +216,7 @@ impl DomainError {
             | D::AttachmentNotFound
             | D::ExportNotFound
             | D::JobNotFound
+            | D::MailNotFound
             | D::TicketNotFound
             | D::CategoryNotFound
             | D::EquipmentNotFound

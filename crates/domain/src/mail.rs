@@ -3,6 +3,10 @@
 //! signatures cut off, the way Request Tracker's mail gateway does it), which mail was written
 //! by a machine and must not be answered, and what became of a delivered message.
 
+/// The largest message the gateway reads (attachments included); beyond, it is kept, not
+/// handled.
+pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
+
 /// The ticket a subject's `[#123]` tag names.
 pub fn ticket_tag(subject: &str) -> Option<i64> {
     let mut rest = subject;
@@ -154,6 +158,23 @@ impl std::fmt::Display for MailOutcome {
             MailOutcome::Kept(r) => write!(f, "kept for an admin: {r}"),
         }
     }
+}
+
+/// A delivered message as the desk recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboundMail {
+    pub id: i64,
+    pub message_id: String,
+    pub sender: String,
+    pub subject: String,
+    pub received_at: chrono::NaiveDateTime,
+    /// `ticket`, `message`, `ignored`, `unknown_sender`, `refused`, `kept` (or `received`
+    /// while it is being handled).
+    pub outcome: String,
+    pub ticket_id: Option<i64>,
+    pub detail: Option<String>,
+    /// Whether the whole message is kept (unreadable or too large).
+    pub kept: bool,
 }
 
 #[cfg(test)]

@@ -2,9 +2,13 @@
 //! second delivery of the same message finds it, then marked with what became of it.
 
 use chrono::NaiveDateTime;
-use fixdesk_domain::mail::MailOutcome;
+use fixdesk_domain::{
+    Page,
+    mail::{InboundMail, MailOutcome},
+};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
 };
 
 use crate::{RepoError, entities::inbound_mail};
@@ -88,4 +92,73 @@ pub async fn ticket_of<C: ConnectionTrait>(
         .one(conn)
         .await?
         .and_then(|m| m.ticket_id))
+}
+
+/// The newest delivered messages, optionally with one outcome (without their raw bytes).
+pub async fn list<C: ConnectionTrait>(
+    conn: &C,
+    outcome: Option<&str>,
+    page: Page,
+) -> Result<Vec<InboundMail>, RepoError> {
+    let mut select = inbound_mail::Entity::find();
+    if let Some(o) = outcome {
+        select = select.filter(inbound_mail::Column::Outcome.eq(o));
+    }
+    let rows = select
+        .select_only()
+        .columns([
+            inbound_mail::Column::Id,
+            inbound_mail::Column::MessageId,
+            inbound_mail::Column::Sender,
+            inbound_mail::Column::Subject,
+            inbound_mail::Column::ReceivedAt,
+            inbound_mail::Column::Outcome,
+            inbound_mail::Column::TicketId,
+            inbound_mail::Column::Detail,
+        ])
+        .column_as(inbound_mail::Column::Raw.is_not_null(), "kept")
+        .order_by_desc(inbound_mail::Column::Id)
+        .offset(page.offset)
+        .limit(page.limit)
+        .into_model::<ListedMail>()
+        .all(conn)
+        .await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct ListedMail {
+    id: i64,
+    message_id: String,
+    sender: String,
+    subject: String,
+    received_at: NaiveDateTime,
+    outcome: String,
+    ticket_id: Option<i64>,
+    detail: Option<String>,
+    kept: bool,
+}
+
+impl From<ListedMail> for InboundMail {
+    fn from(m: ListedMail) -> Self {
+        Self {
+            id: m.id,
+            message_id: m.message_id,
+            sender: m.sender,
+            subject: m.subject,
+            received_at: m.received_at,
+            outcome: m.outcome,
+            ticket_id: m.ticket_id,
+            detail: m.detail,
+            kept: m.kept,
+        }
+    }
+}
+
+/// The whole kept message, if it was kept.
+pub async fn raw<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<Vec<u8>>, RepoError> {
+    Ok(inbound_mail::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .and_then(|m| m.raw))
 }

@@ -10,9 +10,9 @@ use fixdesk_repository::secrets;
 
 use fixdesk_usecases::{
     AssignmentUseCases, AttachmentUseCases, AuditUseCases, AuthUseCases, CannedReplyUseCases,
-    CategoryUseCases, EquipmentUseCases, ExportUseCases, Gauge, Helpdesk, NotificationUseCases,
-    PreventiveUseCases, SearchUseCases, ServiceError, ServiceLevelUseCases, StatisticsUseCases,
-    TicketUseCases, UserUseCases, async_trait,
+    CategoryUseCases, EquipmentUseCases, ExportUseCases, Gauge, Helpdesk, MailUseCases,
+    NotificationUseCases, PreventiveUseCases, SearchUseCases, ServiceError, ServiceLevelUseCases,
+    StatisticsUseCases, TicketUseCases, UserUseCases, async_trait,
 };
 
 use crate::{
@@ -25,6 +25,7 @@ use crate::{
     health::{HealthCheck, ReadinessCheck},
     live::LiveFeed,
     login_attempts::LoginAttempts,
+    mail::Mail,
     preventive::Preventive,
     random,
     search::Search,
@@ -55,6 +56,7 @@ pub struct Fixdesk {
     canned_replies: CannedReplies,
     preventive: Preventive,
     search: Search,
+    mail: Mail,
     operator: Operator,
 }
 
@@ -130,6 +132,7 @@ impl Fixdesk {
             canned_replies: CannedReplies::new(ctx.clone()),
             preventive: Preventive::new(ctx.clone()),
             search: Search::new(ctx.clone()),
+            mail: Mail::new(ctx.clone()),
             ctx,
         })
     }
@@ -210,6 +213,10 @@ impl Helpdesk for Fixdesk {
 
     fn canned_replies(&self) -> &dyn CannedReplyUseCases {
         &self.canned_replies
+    }
+
+    fn mail(&self) -> &dyn MailUseCases {
+        &self.mail
     }
 
     fn search(&self) -> &dyn SearchUseCases {

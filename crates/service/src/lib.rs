@@ -23,6 +23,7 @@ mod import;
 mod lease;
 mod live;
 mod login_attempts;
+mod mail;
 mod mailgate;
 mod notifications;
 mod operator;

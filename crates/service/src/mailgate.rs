@@ -22,9 +22,7 @@ use mail_parser::{Message, MessageParser, MimeHeaders};
 
 use crate::{attachments::Attachments, context::Context, tickets::Tickets};
 
-/// The largest message the gateway reads (attachments included); beyond, it is kept, not
-/// handled.
-pub const MAX_MESSAGE_BYTES: usize = 32 * 1024 * 1024;
+pub use fixdesk_domain::mail::MAX_MESSAGE_BYTES;
 
 /// What the ticket's room is when a mail does not say.
 const NO_ROOM: &str = "—";

@@ -4,7 +4,7 @@ use fixdesk_domain::NotReady;
 
 use crate::{
     AssignmentUseCases, AttachmentUseCases, AuditUseCases, AuthUseCases, CannedReplyUseCases,
-    CategoryUseCases, EquipmentUseCases, ExportUseCases, Gauge, NotificationUseCases,
+    CategoryUseCases, EquipmentUseCases, ExportUseCases, Gauge, MailUseCases, NotificationUseCases,
     PreventiveUseCases, SearchUseCases, ServiceLevelUseCases, StatisticsUseCases, TicketUseCases,
     UserUseCases,
 };
@@ -27,6 +27,7 @@ pub trait Helpdesk: Send + Sync {
     fn canned_replies(&self) -> &dyn CannedReplyUseCases;
     fn preventive(&self) -> &dyn PreventiveUseCases;
     fn search(&self) -> &dyn SearchUseCases;
+    fn mail(&self) -> &dyn MailUseCases;
     /// Whether the database answers.
     async fn healthy(&self) -> bool;
     /// Whether this instance should take traffic: the storage takes a write that will

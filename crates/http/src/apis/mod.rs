@@ -8,6 +8,7 @@ mod canned;
 mod categories;
 mod equipment;
 mod exports;
+mod mail;
 mod notifications;
 mod preventive;
 mod search;
@@ -24,6 +25,7 @@ pub use canned::CannedRepliesApi;
 pub use categories::CategoriesApi;
 pub use equipment::EquipmentApi;
 pub use exports::{ExportsApi, download as download_export};
+pub use mail::MailApi;
 pub use notifications::NotificationsApi;
 pub use preventive::PreventiveApi;
 pub use search::SearchApi;
@@ -69,4 +71,6 @@ pub enum Tag {
     Maintenance,
     /// Full-text search across tickets and equipment.
     Search,
+    /// Mail delivered to the desk (admins).
+    Mail,
 }

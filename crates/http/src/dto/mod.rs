@@ -9,6 +9,7 @@ pub mod canned;
 pub mod categories;
 pub mod common;
 pub mod equipment;
+pub mod mail;
 pub mod notifications;
 pub mod params;
 pub mod preventive;

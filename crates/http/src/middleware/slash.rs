@@ -40,6 +40,8 @@ const DECLARED: &[&str] = &[
     "/api/v1/equipment/{}",
     "/api/v1/search",
     "/api/v1/search/rebuild",
+    "/api/v1/mail/inbound",
+    "/api/v1/mail/inbound/{}/raw",
     "/api/v1/equipment/{}/maintenance",
     "/api/v1/equipment/{}/history",
     "/api/v1/equipment/{}/tickets",

@@ -81,6 +81,7 @@ fn english_domain(e: &DomainError) -> Cow<'static, str> {
             "Too many tickets for one Excel sheet: export CSV or narrow the filter."
         }
         D::JobNotFound => "Job not found.",
+        D::MailNotFound => "No such mail, or it was not kept whole.",
         D::TicketNotFound => "Ticket not found.",
         D::CannotViewTicket => "You may not view this ticket.",
         D::CannotChangeTicket => "You may not change this ticket.",

@@ -100,7 +100,7 @@ impl Edge {
     }
 
     /// `app` (the transports' routes) behind the probes and every layer of the edge. From the
-    /// outside in: the unread-body watch, security headers, CORS, client address, metrics, rate limit, backpressure,
+    /// outside in: the unread-body watch, a panic answered as a 500, security headers, CORS, client address, metrics, rate limit, backpressure,
     /// compression, deadline — so a refused request is still counted, and a shed one costs
     /// nothing but its refusal.
     pub fn wrap(self, app: impl Endpoint + 'static) -> Result<impl Endpoint, prometheus::Error> {
@@ -130,6 +130,7 @@ impl Edge {
             // What the layers themselves refuse (CORS) becomes `{"detail": …}`.
             .catch_all_error(|e| async move { status::error_response(e) })
             .with(security_headers::SecurityHeaders)
+            .with(poem::middleware::CatchPanic::new().with_handler(status::panicked))
             .with(unread_body::UnreadBody))
     }
 }

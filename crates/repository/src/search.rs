@@ -39,6 +39,10 @@ pub async fn find<C: ConnectionTrait>(
     query: &SearchQuery,
     requester: Option<UserId>,
 ) -> Result<Vec<SearchHit>, RepoError> {
+    // A staff search ranks at most CANDIDATES documents: nothing lies deeper.
+    if query.page.offset >= CANDIDATES {
+        return Ok(Vec::new());
+    }
     let backend = conn.get_database_backend();
     let mut hits = Vec::new();
     let tickets_too = query.scope != SearchScope::Equipment;

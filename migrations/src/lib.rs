@@ -30,6 +30,7 @@ mod m20261202_000023_preventive_maintenance;
 mod m20261202_000024_equipment_reliability;
 mod m20261202_000025_search_index;
 mod m20261202_000026_inbound_mail;
+mod m20261202_000027_mail_out;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000024_equipment_reliability::Migration),
             Box::new(m20261202_000025_search_index::Migration),
             Box::new(m20261202_000026_inbound_mail::Migration),
+            Box::new(m20261202_000027_mail_out::Migration),
         ]
     }
 }

@@ -4,30 +4,9 @@
 //! tickets and messages, and nothing is lost or done twice.
 
 use fixdesk_service::domain::mail::MailOutcome;
-use fixdesk_tests::{TestApp, USER_PASSWORD};
+use fixdesk_tests::TestApp;
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
-
-/// A user with an e-mail address; returns (id, token).
-async fn person(app: &TestApp, name: &str, role: &str) -> (i64, String) {
-    let admin = app.admin_token().await;
-    let (status, body) = app
-        .call(
-            Method::POST,
-            "/api/v1/users/",
-            Some(&admin),
-            Some(
-                json!({"username": name, "password": USER_PASSWORD, "role": role,
-                "email": format!("{name}@school.example")}),
-            ),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    (
-        body["id"].as_i64().unwrap(),
-        app.token(name, USER_PASSWORD).await,
-    )
-}
+use serde_json::Value;
 
 async fn deliver(app: &TestApp, raw: &str) -> MailOutcome {
     app.service
@@ -80,9 +59,9 @@ Content-Type: text/plain; charset=utf-8
 #[tokio::test]
 async fn mail_opens_tickets_and_replies_become_messages() {
     let app = TestApp::spawn().await;
-    let (anna, anna_token) = person(&app, "anna_mail", "user").await;
-    let (_, boris_token) = person(&app, "boris_mail", "user").await;
-    let (_, agent_token) = person(&app, "agent_mail", "agent").await;
+    let (anna, anna_token) = app.person("anna_mail", "user").await;
+    let (_, boris_token) = app.person("boris_mail", "user").await;
+    let (_, agent_token) = app.person("agent_mail", "agent").await;
 
     // A plain message from a known address (any case): a ticket in the sender's name, the
     // encoded subject decoded.
@@ -186,7 +165,7 @@ I am away.
 #[tokio::test]
 async fn html_attachments_and_broken_mail() {
     let app = TestApp::spawn().await;
-    let (_, token) = person(&app, "html_mail", "user").await;
+    let (_, token) = app.person("html_mail", "user").await;
     let html = "From: html_mail@school.example
 Subject: Projector
 Message-ID: <html@x>
@@ -254,8 +233,8 @@ TVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=
 async fn the_mail_host_delivers_over_http_and_admins_see_what_became_of_it() {
     let app = TestApp::spawn().await;
     let admin = app.admin_token().await;
-    let (_, user) = person(&app, "http_mail", "user").await;
-    let (_, agent) = person(&app, "http_mail_agent", "agent").await;
+    let (_, user) = app.person("http_mail", "user").await;
+    let (_, agent) = app.person("http_mail_agent", "agent").await;
     let post = |token: Option<String>, raw: &'static str| {
         app.req(Method::POST, "/api/v1/mail/inbound", token.as_deref())
             .header("Content-Type", "application/octet-stream")

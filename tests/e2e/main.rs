@@ -17,6 +17,7 @@ mod legacy_bugs;
 mod lifecycle;
 mod live;
 mod mail_gateway;
+mod mail_out;
 mod notifications;
 mod permissions;
 mod preventive;

@@ -3,6 +3,8 @@
 //! file, and hands out typed helpers for the requests tests make over and over.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+pub mod smtp_sink;
+
 use std::time::Duration;
 
 use fixdesk_app::{Application, Settings};
@@ -168,6 +170,28 @@ impl TestApp {
             password: USER_PASSWORD.into(),
             token,
         }
+    }
+
+    /// Creates a user with `role` and the address `<name>@school.example` (as admin) and signs
+    /// them in; returns (id, token).
+    pub async fn person(&self, name: &str, role: &str) -> (i64, String) {
+        let admin = self.admin_token().await;
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/api/v1/users/",
+                Some(&admin),
+                Some(
+                    json!({"username": name, "password": USER_PASSWORD, "role": role,
+                    "email": format!("{name}@school.example")}),
+                ),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        (
+            body["id"].as_i64().expect("id"),
+            self.token(name, USER_PASSWORD).await,
+        )
     }
 
     /// Waits (up to 10 s) until the job queue holds nothing queued or running, for checks of

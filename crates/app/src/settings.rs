@@ -11,7 +11,7 @@ use figment::{
 use fixdesk_edge::{CorsPolicy, EdgeConfig};
 use fixdesk_http::HttpConfig;
 use fixdesk_service::{DeskRules, TimeZone};
-use fixdesk_service::{HashingLimits, PoolSettings, ServiceSettings, SigningSecret};
+use fixdesk_service::{HashingLimits, MailConfig, PoolSettings, ServiceSettings, SigningSecret};
 use fixdesk_web::WebConfig;
 
 use crate::ConnectionLimits;
@@ -107,6 +107,16 @@ pub struct Settings {
     pub reopen_window_days: u32,
     /// Whether agents may hand a ticket they work to another staff member (admins always may).
     pub agents_may_hand_over: bool,
+    /// The SMTP server notifications are mailed through (`smtps://user:pass@host:465`,
+    /// `smtp://user:pass@host:587?tls=required`, `smtp://host:25`); unset: no mail is sent.
+    pub mail_smtp_url: Option<String>,
+    /// The sender of the desk's mails (`fixdesk <desk@example.org>`); required with
+    /// `mail_smtp_url`.
+    pub mail_from: Option<String>,
+    /// The address people open the desk at, for the links in mails.
+    pub public_url: String,
+    /// Seconds between turning notifications into mails.
+    pub mail_sweep_secs: u64,
 }
 
 impl std::fmt::Debug for Settings {
@@ -157,6 +167,10 @@ impl Default for Settings {
             default_time_zone: "UTC".into(),
             reopen_window_days: 7,
             agents_may_hand_over: true,
+            mail_smtp_url: None,
+            mail_from: None,
+            public_url: "http://127.0.0.1:8000".into(),
+            mail_sweep_secs: 10,
         }
     }
 }
@@ -223,6 +237,10 @@ impl Settings {
                 "trusted_proxies must be comma-separated IP addresses".into(),
             ));
         }
+        if let Some(mail) = self.mail() {
+            fixdesk_service::MailConfig::check(&mail)
+                .map_err(|e| SettingsError::Invalid(e.to_string()))?;
+        }
         match (&self.secret_key, self.environment) {
             (Some(s), _) if s == KNOWN_PUBLIC_SECRET => Err(SettingsError::Invalid(
                 "SECRET_KEY is the old service's published example value; choose your own".into(),
@@ -270,7 +288,22 @@ impl Settings {
             data_dir: self.data_dir.clone().into(),
             job_workers: self.job_workers,
             rules: DeskRules::new(self.reopen_window_days, self.agents_may_hand_over),
+            mail: self.mail(),
         }
+    }
+
+    /// Mail out, when an SMTP server is configured.
+    fn mail(&self) -> Option<MailConfig> {
+        let smtp_url = self
+            .mail_smtp_url
+            .clone()
+            .filter(|u| !u.trim().is_empty())?;
+        Some(MailConfig {
+            smtp_url,
+            from: self.mail_from.clone().unwrap_or_default(),
+            public_url: self.public_url.clone(),
+            sweep_every: Duration::from_secs(self.mail_sweep_secs.max(1)),
+        })
     }
 
     pub fn connections(&self) -> ConnectionLimits {

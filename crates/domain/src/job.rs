@@ -52,10 +52,14 @@ pub enum JobKind {
     MaintenanceSweep,
     /// Fill the full-text index anew from the tables.
     SearchRebuild,
+    /// Turn the notifications written since the last sweep into mails (and digests that are due).
+    MailSweep,
+    /// Send one mail (a notification or a digest) through SMTP.
+    MailSend,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 7] = [
+    pub const ALL: [JobKind; 9] = [
         JobKind::ExportTickets,
         JobKind::StatsRebuild,
         JobKind::NotifyNewTicket,
@@ -63,6 +67,8 @@ impl JobKind {
         JobKind::SlaRecount,
         JobKind::MaintenanceSweep,
         JobKind::SearchRebuild,
+        JobKind::MailSweep,
+        JobKind::MailSend,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -74,6 +80,8 @@ impl JobKind {
             JobKind::SlaRecount => "sla_recount",
             JobKind::MaintenanceSweep => "maintenance_sweep",
             JobKind::SearchRebuild => "search_rebuild",
+            JobKind::MailSweep => "mail_sweep",
+            JobKind::MailSend => "mail_send",
         }
     }
 

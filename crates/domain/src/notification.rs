@@ -4,7 +4,7 @@ use std::{collections::BTreeMap, str::FromStr};
 
 use chrono::NaiveDateTime;
 
-use crate::{FieldError, UserId};
+use crate::{FieldError, Language, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum NotificationKind {
@@ -48,6 +48,39 @@ impl NotificationKind {
             NotificationKind::SlaBreached => "sla_breached",
             NotificationKind::System => "system",
         }
+    }
+}
+
+impl NotificationKind {
+    /// What a notice of this kind says about ticket `ticket`, in `lang`: the web's titles and
+    /// the first line of a mail (the stored title is the old API's Russian sentence). `None`
+    /// for system notices, whose stored title is all there is.
+    pub fn headline(self, lang: Language, ticket: i64) -> Option<String> {
+        let (ru, en) = match self {
+            NotificationKind::TicketCreated => ("Новая заявка #{}", "New ticket #{}"),
+            NotificationKind::TicketAssigned => {
+                ("Вам назначена заявка #{}", "Ticket #{} was assigned to you")
+            }
+            NotificationKind::TicketUpdated => (
+                "Статус заявки #{} изменился",
+                "The status of ticket #{} changed",
+            ),
+            NotificationKind::TicketCompleted => ("Заявка #{} закрыта", "Ticket #{} was closed"),
+            NotificationKind::TicketMessage => {
+                ("Новое сообщение в заявке #{}", "New message on ticket #{}")
+            }
+            NotificationKind::SlaWarning => (
+                "Заявка #{}: срок скоро истекает",
+                "Ticket #{} is nearly due",
+            ),
+            NotificationKind::SlaBreached => ("Заявка #{}: срок нарушен", "Ticket #{} is overdue"),
+            NotificationKind::System => return None,
+        };
+        let pattern = match lang {
+            Language::Ru => ru,
+            Language::En => en,
+        };
+        Some(pattern.replace("{}", &ticket.to_string()))
     }
 }
 

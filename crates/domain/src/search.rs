@@ -235,26 +235,11 @@ impl Snippet {
         self.0
             .iter()
             .map(|(t, m)| {
-                let t = escape_html(t);
+                let t = crate::text::escape_html(t);
                 if *m { format!("<mark>{t}</mark>") } else { t }
             })
             .collect()
     }
-}
-
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod legacy;
 pub mod login_failures;
 pub mod mail;
+pub mod mail_out;
 pub mod maintenance;
 pub mod messages;
 pub mod notifications;

@@ -290,6 +290,23 @@ pub async fn newer_than<C: ConnectionTrait>(
     q.all(conn).await?.into_iter().map(to_domain).collect()
 }
 
+/// Those of `ids` that are `user`'s, oldest first.
+pub async fn of_user_with_ids<C: ConnectionTrait>(
+    conn: &C,
+    user: UserId,
+    ids: &[i64],
+) -> Result<Vec<Notification>, RepoError> {
+    notification::Entity::find()
+        .filter(notification::Column::UserId.eq(user.0))
+        .filter(notification::Column::Id.is_in(ids.iter().copied()))
+        .order_by_asc(notification::Column::Id)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
+
 /// The newest notification id (0 when there is none).
 pub async fn last_id<C: ConnectionTrait>(conn: &C) -> Result<i64, RepoError> {
     let id: Option<i64> = notification::Entity::find()

@@ -14,6 +14,7 @@ use crate::{
     health::{HealthCheck, ReadinessCheck},
     live::LiveFeed,
     login_attempts::LoginAttempts,
+    mailer::Mailer,
     service_levels::BookCache,
     session_cache::SessionCache,
     tokens::TokenIssuer,
@@ -37,4 +38,6 @@ pub(crate) struct Context {
     pub(crate) sla_book: BookCache,
     /// "Now" for the service-level clocks (tests move it forward).
     pub(crate) clock: Clock,
+    /// The SMTP side of mail out; `None` when no mail is configured (nothing is queued).
+    pub(crate) mailer: Option<Mailer>,
 }

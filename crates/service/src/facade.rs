@@ -26,6 +26,7 @@ use crate::{
     live::LiveFeed,
     login_attempts::LoginAttempts,
     mail::Mail,
+    mailer::Mailer,
     preventive::Preventive,
     random,
     search::Search,
@@ -110,6 +111,12 @@ impl Fixdesk {
             rules: settings.rules,
             sla_book: BookCache::default(),
             clock: Clock::default(),
+            mailer: settings
+                .mail
+                .as_ref()
+                .map(Mailer::new)
+                .transpose()
+                .map_err(ServiceError::internal)?,
             db,
             hasher,
             tokens: TokenIssuer::new(secret.as_bytes(), settings.token_ttl),

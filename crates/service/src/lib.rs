@@ -24,6 +24,9 @@ mod lease;
 mod live;
 mod login_attempts;
 mod mail;
+mod mail_send;
+mod mail_sweep;
+mod mailer;
 mod mailgate;
 mod notifications;
 mod operator;
@@ -60,6 +63,7 @@ pub use fixdesk_usecases::{
 };
 pub use hashing::{HashingLimits, PasswordHasher};
 pub use import::{ImportOptions, ImportReport, Progress, Repair};
+pub use mailer::{MailConfig, MailConfigError};
 pub use mailgate::MAX_MESSAGE_BYTES;
 pub use notifications::Notifications;
 pub use operator::{CounterDifference, Operator};

@@ -14,6 +14,7 @@ use fixdesk_domain::{
     Actor, ClientInfo, Description, DomainError, MessageText, NewTicket, Priority, RoomNumber,
     SessionId, TicketId, Title,
     mail::{MailOutcome, clean_subject, is_automatic, reply_text, ticket_tag},
+    mail_out::thread_ticket,
 };
 use fixdesk_repository::{mail, users};
 use fixdesk_usecases::{AttachmentUseCases, ServiceError, TicketUseCases};
@@ -122,9 +123,14 @@ async fn handle(
     };
     let body = message.body_text(0).unwrap_or_default();
     let tickets = Tickets::new(ctx.clone());
+    let answered = answered(message);
     let thread = match ticket_tag(subject) {
         Some(id) => Some(id),
-        None => mail::ticket_of(ctx.db.reader(), &answered(message)).await?,
+        // A reply to one of the desk's own mails names its ticket in the message id.
+        None => match answered.iter().find_map(|id| thread_ticket(id)) {
+            Some(id) => Some(id),
+            None => mail::ticket_of(ctx.db.reader(), &answered).await?,
+        },
     };
     if let Some(id) = thread {
         let text = reply_text(&body);

@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use fixdesk_domain::{
-    Actor, DomainError, NewNotification, Notification, NotificationKind, NotificationSettings,
-    Page, TicketId,
+    Actor, DomainError, MailChoices, MailSettings, NewNotification, Notification, NotificationKind,
+    NotificationSettings, Page, TicketId,
 };
-use fixdesk_repository::notifications;
+use fixdesk_repository::{mail_out, notifications, users};
 use fixdesk_usecases::{BoxStream, NotificationUseCases, ServiceError, async_trait};
 use futures::StreamExt;
 
@@ -96,6 +96,22 @@ impl NotificationUseCases for Notifications {
         Ok(all.get(&actor.id).cloned().unwrap_or_default())
     }
 
+    async fn mail_settings(&self, actor: &Actor) -> Result<MailSettings, ServiceError> {
+        mail_settings_of(&self.ctx, self.ctx.db.reader(), actor).await
+    }
+
+    async fn save_mail_choices(
+        &self,
+        actor: &Actor,
+        choices: MailChoices,
+    ) -> Result<MailSettings, ServiceError> {
+        let uow = self.ctx.db.begin_write().await?;
+        mail_out::save_choices(uow.conn(), actor.id, &choices.0).await?;
+        let settings = mail_settings_of(&self.ctx, uow.conn(), actor).await?;
+        uow.commit().await?;
+        Ok(settings)
+    }
+
     async fn send_test(&self, actor: &Actor) -> Result<(), ServiceError> {
         let note = NewNotification {
             user_id: actor.id,
@@ -118,4 +134,27 @@ impl NotificationUseCases for Notifications {
         let feed = self.ctx.feed.notifications_for(actor.id, last_seen).await?;
         Ok(feed.take_until(self.ctx.feed.session_ended(actor)).boxed())
     }
+}
+
+/// The actor's mail settings as `conn` sees them.
+async fn mail_settings_of<C: fixdesk_db::ConnectionTrait>(
+    ctx: &Context,
+    conn: &C,
+    actor: &Actor,
+) -> Result<MailSettings, ServiceError> {
+    let address = users::find(conn, actor.id)
+        .await?
+        .and_then(|u| u.email)
+        .unwrap_or_default();
+    let bounced = match address.is_empty() {
+        true => None,
+        false => mail_out::bounce_of(conn, &address).await?,
+    };
+    let choices = mail_out::choices(conn, &[actor.id]).await?;
+    Ok(MailSettings {
+        enabled: ctx.mailer.is_some(),
+        address,
+        bounced,
+        choices: choices.get(&actor.id).cloned().unwrap_or_default(),
+    })
 }

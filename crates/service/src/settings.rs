@@ -5,7 +5,7 @@ use std::{path::PathBuf, time::Duration};
 use fixdesk_db::PoolSettings;
 use fixdesk_domain::DeskRules;
 
-use crate::HashingLimits;
+use crate::{HashingLimits, MailConfig};
 
 /// Where the token-signing key comes from.
 #[derive(Clone)]
@@ -43,6 +43,8 @@ pub struct ServiceSettings {
     pub job_workers: usize,
     /// How the desk works: the creator's reopen window, whether agents may hand tickets over.
     pub rules: DeskRules,
+    /// Mail out; `None`: the desk sends no mail.
+    pub mail: Option<MailConfig>,
 }
 
 impl ServiceSettings {
@@ -59,6 +61,7 @@ impl ServiceSettings {
             data_dir: PathBuf::from("data"),
             job_workers: 1,
             rules: DeskRules::default(),
+            mail: None,
         }
     }
 }

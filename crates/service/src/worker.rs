@@ -12,9 +12,15 @@ use fixdesk_repository::jobs;
 use fixdesk_usecases::ServiceError;
 
 use crate::{
-    clock, context::Context, exports, lease, lease::Lease, preventive, random, recipients, search,
-    service_levels, statistics,
+    clock, context::Context, exports, lease, lease::Lease, mail_send, mail_sweep, preventive,
+    random, recipients, search, service_levels, statistics,
 };
+
+/// A job's failure whose text is fit for the job list (say, what the mail server answered),
+/// where any other internal error shows only as "internal error".
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub(crate) struct Shown(pub(crate) String);
 
 /// How often an idle worker looks for work.
 const POLL: Duration = Duration::from_millis(250);
@@ -28,6 +34,7 @@ pub(crate) fn start(ctx: &Arc<Context>, count: usize) {
     if count > 0 {
         tokio::spawn(service_levels::sweep::schedule(Arc::downgrade(ctx)));
         tokio::spawn(preventive::schedule(Arc::downgrade(ctx)));
+        tokio::spawn(mail_sweep::schedule(Arc::downgrade(ctx)));
     }
 }
 
@@ -69,6 +76,8 @@ async fn run(ctx: &Arc<Context>, lease: &Lease) -> Result<String, ServiceError> 
         Some(JobKind::SlaRecount) => service_levels::recount::run(ctx).await,
         Some(JobKind::MaintenanceSweep) => preventive::run(ctx).await,
         Some(JobKind::SearchRebuild) => search::rebuild(ctx).await,
+        Some(JobKind::MailSweep) => mail_sweep::run(ctx).await,
+        Some(JobKind::MailSend) => mail_send::run(ctx, job).await,
         None => Err(ServiceError::Internal(
             format!("unknown job kind {}", job.kind).into(),
         )),
@@ -87,8 +96,12 @@ async fn finish(
             jobs::complete(uow.conn(), job.id, worker, result, clock::now()).await?;
         }
         Err(e) => {
-            tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, error = %e, "job failed");
-            jobs::fail(uow.conn(), job, worker, &e.to_string(), clock::now()).await?;
+            let reason = match &e {
+                ServiceError::Internal(source) if source.is::<Shown>() => source.to_string(),
+                e => e.to_string(),
+            };
+            tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, error = %reason, "job failed");
+            jobs::fail(uow.conn(), job, worker, &reason, clock::now()).await?;
         }
     }
     uow.commit().await?;

@@ -1,5 +1,7 @@
 use async_trait::async_trait;
-use fixdesk_domain::{Actor, Notification, NotificationSettings, Page, TicketId};
+use fixdesk_domain::{
+    Actor, MailChoices, MailSettings, Notification, NotificationSettings, Page, TicketId,
+};
 use futures::stream::BoxStream;
 
 use crate::ServiceError;
@@ -29,6 +31,15 @@ pub trait NotificationUseCases: Send + Sync {
         actor: &Actor,
         choices: NotificationSettings,
     ) -> Result<NotificationSettings, ServiceError>;
+    /// Whether the desk sends mail, to which address, whether it bounced, and the actor's
+    /// choice per kind.
+    async fn mail_settings(&self, actor: &Actor) -> Result<MailSettings, ServiceError>;
+    /// Stores the given mail choices (the others stay) and returns the result.
+    async fn save_mail_choices(
+        &self,
+        actor: &Actor,
+        choices: MailChoices,
+    ) -> Result<MailSettings, ServiceError>;
     /// Sends the actor a system notification (to check that delivery works).
     async fn send_test(&self, actor: &Actor) -> Result<(), ServiceError>;
     /// The actor's notifications as they arrive: first those after `last_seen` (when a client

@@ -18,7 +18,9 @@ use super::{Tag, json_list};
 use crate::{
     Service,
     dto::{
-        notifications::{NotificationOut, SettingsOut, parse_settings},
+        notifications::{
+            MailSettingsOut, NotificationOut, SettingsOut, parse_mail_choices, parse_settings,
+        },
         tickets::CountOut,
     },
     error::ApiResult,
@@ -162,6 +164,37 @@ impl NotificationsApi {
             service
                 .notifications()
                 .save_settings(&auth.0, choices)
+                .await?
+                .into(),
+        ))
+    }
+
+    /// What the caller receives by e-mail, and whether the desk sends mail at all.
+    #[oai(path = "/notifications/mail", method = "get")]
+    async fn mail_settings(
+        &self,
+        service: Data<&Service>,
+        auth: Authed,
+    ) -> ApiResult<Json<MailSettingsOut>> {
+        Ok(Json(
+            service.notifications().mail_settings(&auth.0).await?.into(),
+        ))
+    }
+
+    /// Choose per kind how it is mailed: `{"ticket_message": "instant", "ticket_created":
+    /// "daily", "sla_warning": "off"}` (also `hourly`). Kinds left out stay as they were.
+    #[oai(path = "/notifications/mail", method = "put")]
+    async fn save_mail_settings(
+        &self,
+        service: Data<&Service>,
+        auth: Authed,
+        body: JsonBody<BTreeMap<String, Value>>,
+    ) -> ApiResult<Json<MailSettingsOut>> {
+        let choices = parse_mail_choices(body.parse()?)?;
+        Ok(Json(
+            service
+                .notifications()
+                .save_mail_choices(&auth.0, choices)
                 .await?
                 .into(),
         ))

@@ -2,7 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use fixdesk_usecases::domain::{FieldError, Notification, NotificationKind, NotificationSettings};
+use fixdesk_usecases::domain::{
+    FieldError, MailChannel, MailChoices, MailSettings, Notification, NotificationKind,
+    NotificationSettings,
+};
 use poem_openapi::Object;
 use serde_json::Value;
 
@@ -71,30 +74,79 @@ fn lax_bool(v: &Value) -> Option<bool> {
     }
 }
 
-/// Turns `{"ticket_created": true, …}` into settings, naming every bad key or value.
-pub fn parse_settings(body: BTreeMap<String, Value>) -> Result<NotificationSettings, ApiError> {
+/// Turns `{"<kind>": <value>, …}` into a choice per kind, naming every bad key or value.
+fn parse_choices<V>(
+    body: BTreeMap<String, Value>,
+    read: impl Fn(&Value) -> Result<V, FieldError>,
+) -> Result<BTreeMap<NotificationKind, V>, ApiError> {
     let mut choices = BTreeMap::new();
     let mut items = Vec::new();
     for (key, value) in body {
         let loc = vec![Value::from("body"), Value::from(key.clone())];
-        match (key.parse::<NotificationKind>(), lax_bool(&value)) {
-            (Ok(kind), Some(on)) => {
-                choices.insert(kind, on);
+        match (key.parse::<NotificationKind>(), read(&value)) {
+            (Ok(kind), Ok(choice)) => {
+                choices.insert(kind, choice);
             }
             (Err(FieldError { kind, message, .. }), _) => {
                 items.push(ValidationItem::new(kind, loc, &message, Value::String(key)))
             }
-            (Ok(_), None) => items.push(ValidationItem::new(
-                "bool_parsing",
-                loc,
-                "Input should be a valid boolean",
-                value,
-            )),
+            (Ok(_), Err(FieldError { kind, message, .. })) => {
+                items.push(ValidationItem::new(kind, loc, &message, value))
+            }
         }
     }
     if items.is_empty() {
-        Ok(NotificationSettings(choices))
+        Ok(choices)
     } else {
         Err(ApiError::Validation(items))
+    }
+}
+
+/// Turns `{"ticket_created": true, …}` into settings.
+pub fn parse_settings(body: BTreeMap<String, Value>) -> Result<NotificationSettings, ApiError> {
+    parse_choices(body, |v| {
+        lax_bool(v).ok_or_else(|| {
+            FieldError::new(
+                "settings",
+                "bool_parsing",
+                "Input should be a valid boolean",
+            )
+        })
+    })
+    .map(NotificationSettings)
+}
+
+/// Turns `{"ticket_message": "daily", …}` into mail choices.
+pub fn parse_mail_choices(body: BTreeMap<String, Value>) -> Result<MailChoices, ApiError> {
+    parse_choices(body, |v| MailChannel::parse(v.as_str().unwrap_or_default())).map(MailChoices)
+}
+
+/// What the caller receives by e-mail.
+#[derive(Debug, Object)]
+pub struct MailSettingsOut {
+    /// Whether this desk sends mail at all (an SMTP server is configured).
+    pub enabled: bool,
+    /// The caller's address (empty: none, so nothing is mailed).
+    pub address: String,
+    /// Why mail to the address was refused for good; while set, nothing is mailed to it.
+    #[oai(nullable)]
+    pub bounced: Option<String>,
+    /// Per kind: `off`, `instant`, `hourly` or `daily`.
+    pub mail: BTreeMap<String, String>,
+}
+
+impl From<MailSettings> for MailSettingsOut {
+    fn from(s: MailSettings) -> Self {
+        Self {
+            enabled: s.enabled,
+            address: s.address,
+            bounced: s.bounced,
+            mail: s
+                .choices
+                .effective()
+                .into_iter()
+                .map(|(k, c)| (k.as_str().to_string(), c.as_str().to_string()))
+                .collect(),
+        }
     }
 }

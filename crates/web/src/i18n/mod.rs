@@ -34,6 +34,14 @@ impl Lang {
         }
     }
 
+    /// The same language as the service knows it (a person's saved choice, mail templates).
+    pub fn language(self) -> fixdesk_usecases::domain::Language {
+        match self {
+            Lang::Ru => fixdesk_usecases::domain::Language::Ru,
+            Lang::En => fixdesk_usecases::domain::Language::En,
+        }
+    }
+
     pub fn texts(self) -> &'static Texts {
         match self {
             Lang::Ru => &texts::RU,

@@ -385,19 +385,12 @@ texts! {
     show_all => "Показать все", "Show all";
     show_unread => "Только непрочитанные", "Unread only";
     notification_settings => "Какие уведомления получать", "Which notifications to receive";
-    notice_created => "Новая заявка #{}", "New ticket #{}";
-    notice_assigned => "Вам назначена заявка #{}", "Ticket #{} was assigned to you";
-    notice_updated => "Статус заявки #{} изменился", "The status of ticket #{} changed";
-    notice_completed => "Заявка #{} закрыта", "Ticket #{} was closed";
-    notice_message => "Новое сообщение в заявке #{}", "New message on ticket #{}";
     kind_ticket_created => "Новая заявка (сотрудникам)", "A new ticket (staff)";
     kind_ticket_assigned => "Заявка назначена мне", "A ticket assigned to me";
     kind_ticket_updated => "Статус моей заявки изменился", "My ticket's status changed";
     kind_ticket_completed => "Моя заявка закрыта", "My ticket was closed";
     kind_ticket_message => "Новое сообщение в заявке", "A new message on a ticket";
     kind_system => "Системные", "System";
-    notice_sla_warning => "Заявка #{}: срок скоро истекает", "Ticket #{} is nearly due";
-    notice_sla_breached => "Заявка #{}: срок нарушен", "Ticket #{} is overdue";
     kind_sla_warning => "Срок заявки скоро истекает", "A ticket is nearly due";
     kind_sla_breached => "Срок заявки нарушен", "A ticket is overdue";
     no_notifications => "Уведомлений нет.", "No notifications.";
@@ -429,4 +422,13 @@ texts! {
     too_large => "Запрос слишком большой.", "The request is too large.";
     server_error => "Внутренняя ошибка сервера. Попробуйте ещё раз позже.", "Something went wrong on the server. Please try again later.";
     csrf_failed => "Форма устарела или отправлена с другого сайта. Обновите страницу и попробуйте ещё раз.", "This form has expired or was sent from another site. Reload the page and try again.";
+    // Mail out
+    by_mail => "Письмом", "By e-mail";
+    mail_off => "Эта служба не отправляет писем: почтовый сервер не настроен.", "This desk sends no mail: no mail server is configured.";
+    mail_bounced => "Почтовый сервер отказался принимать письма на ваш адрес, и мы больше их не отправляем. Исправьте адрес в профиле.", "Your mail server refused mail to your address, so no more is sent. Correct the address in your profile.";
+    mail_no_address => "В вашей учётной записи нет адреса почты, писем не будет.", "Your account has no e-mail address, so no mail is sent.";
+    mail_channel_off => "не присылать", "never";
+    mail_channel_instant => "сразу", "at once";
+    mail_channel_hourly => "сводкой раз в час", "hourly digest";
+    mail_channel_daily => "сводкой раз в день", "daily digest";
 }

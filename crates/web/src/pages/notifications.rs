@@ -5,7 +5,9 @@
 use askama::Template;
 use std::collections::HashMap;
 
-use fixdesk_usecases::domain::{NotificationKind, NotificationSettings, Page};
+use fixdesk_usecases::domain::{
+    MailChannel, MailChoices, MailSettings, NotificationKind, NotificationSettings, Page,
+};
 use futures::StreamExt;
 use poem::{
     Request, Response, handler,
@@ -21,7 +23,7 @@ use crate::{
     Service, WebError,
     clock::When,
     flash::done,
-    form::page_number,
+    form::{invalid, page_number},
     layout::{Layout, page},
     pages::auth::CsrfOnly,
     session::Session,
@@ -45,8 +47,30 @@ struct ListPage {
     rows: Vec<NotificationRow>,
     pager: Pager,
     unread_only: bool,
-    /// Each kind with its label and whether the visitor receives it.
-    kinds: Vec<(&'static str, &'static str, bool)>,
+    /// Each kind: how the visitor receives it.
+    kinds: Vec<KindRow>,
+    mail: MailSettings,
+    /// Each mail channel with its label.
+    channels: Vec<(&'static str, &'static str)>,
+}
+
+/// One kind of notification in the settings form.
+struct KindRow {
+    name: &'static str,
+    label: &'static str,
+    /// Shown in the list (and the bell).
+    on: bool,
+    /// How it is mailed.
+    mail: &'static str,
+}
+
+fn channel_label(t: &crate::i18n::Texts, channel: MailChannel) -> &'static str {
+    match channel {
+        MailChannel::Off => t.mail_channel_off,
+        MailChannel::Instant => t.mail_channel_instant,
+        MailChannel::Hourly => t.mail_channel_hourly,
+        MailChannel::Daily => t.mail_channel_daily,
+    }
 }
 
 fn kind_label(t: &crate::i18n::Texts, kind: NotificationKind) -> &'static str {
@@ -60,23 +84,6 @@ fn kind_label(t: &crate::i18n::Texts, kind: NotificationKind) -> &'static str {
         NotificationKind::SlaBreached => t.kind_sla_breached,
         NotificationKind::System => t.kind_system,
     }
-}
-
-/// A notification's title in the reader's language, from what it is about (the stored title
-/// is the API's Russian sentence). `None` for system notices, whose stored title is all there
-/// is.
-fn title_of(t: &crate::i18n::Texts, kind: NotificationKind, ticket: Option<i64>) -> Option<String> {
-    let pattern = match kind {
-        NotificationKind::TicketCreated => t.notice_created,
-        NotificationKind::TicketAssigned => t.notice_assigned,
-        NotificationKind::TicketUpdated => t.notice_updated,
-        NotificationKind::TicketCompleted => t.notice_completed,
-        NotificationKind::TicketMessage => t.notice_message,
-        NotificationKind::SlaWarning => t.notice_sla_warning,
-        NotificationKind::SlaBreached => t.notice_sla_breached,
-        NotificationKind::System => return None,
-    };
-    ticket.map(|id| pattern.replace("{}", &id.to_string()))
 }
 
 #[derive(Debug, Default, Deserialize, serde::Serialize)]
@@ -111,19 +118,36 @@ pub async fn list(
     let has_more = items.len() as u64 > PAGE_SIZE;
     items.truncate(PAGE_SIZE as usize);
     let settings = service.notifications().settings(&session.actor).await?;
+    let mail = service
+        .notifications()
+        .mail_settings(&session.actor)
+        .await?;
     let l = Layout::new(req, &session, service).await;
     let t = l.t;
     page(&ListPage {
         kinds: settings
             .effective()
             .into_iter()
-            .map(|(kind, on)| (kind.as_str(), kind_label(t, kind), on))
+            .map(|(kind, on)| KindRow {
+                name: kind.as_str(),
+                label: kind_label(t, kind),
+                on,
+                mail: mail.choices.channel(kind).as_str(),
+            })
             .collect(),
+        channels: MailChannel::ALL
+            .into_iter()
+            .map(|c| (c.as_str(), channel_label(t, c)))
+            .collect(),
+        mail,
         rows: items
             .into_iter()
             .map(|n| NotificationRow {
                 id: n.id,
-                title: title_of(t, n.kind, n.related_id).unwrap_or(n.title),
+                title: n
+                    .related_id
+                    .and_then(|id| n.kind.headline(l.lang.language(), id))
+                    .unwrap_or(n.title),
                 message: n.message,
                 at: l.clock.when(&n.created_at),
                 read: n.is_read,
@@ -205,7 +229,8 @@ pub async fn events(
     Ok(SSE::new(events).keep_alive(std::time::Duration::from_secs(20)))
 }
 
-/// Which kinds of notification the visitor receives: a checkbox per kind, named after it.
+/// Which kinds of notification the visitor receives: a checkbox per kind, named after it, and
+/// (when the desk sends mail) a choice of mail per kind, `mail_<kind>`.
 #[handler]
 pub async fn save_settings(
     req: &Request,
@@ -228,6 +253,22 @@ pub async fn save_settings(
                 .notifications()
                 .save_settings(&session.actor, choices),
         )
+        .await?;
+    let mail = NotificationKind::ALL
+        .into_iter()
+        .filter_map(|kind| {
+            let raw = form.get(&format!("mail_{}", kind.as_str()))?;
+            Some(MailChannel::parse(raw).map(|c| (kind, c)))
+        })
+        .collect::<Result<_, _>>()
+        .map_err(invalid);
+    session
+        .act(csrf, "/ui/notifications", async {
+            service
+                .notifications()
+                .save_mail_choices(&session.actor, MailChoices(mail?))
+                .await
+        })
         .await?;
     Ok(done(req, session.lang.texts().saved, "/ui/notifications"))
 }

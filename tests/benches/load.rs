@@ -3,8 +3,9 @@
 //! measures the ticket list (100 rows), one ticket, the statistics summary, creating a ticket
 //! (with its audit row and counters), `/health`, and the web interface's ticket list (all
 //! tickets, and the agent's landing view: the queue and their open tickets), full-text search
-//! (three messages a ticket: a common word, one act number; the list's `search=`): requests per
-//! second, p50 and p99 latency, and the server's peak memory. SQLite by default; `FIXDESK_BENCH_DATABASE_URL` (a
+//! (three messages a ticket: a common word, one act number; the list's `search=`; the searches
+//! again with one connection, what one person waits): requests per second, p50 and p99
+//! latency, and the server's peak memory. SQLite by default; `FIXDESK_BENCH_DATABASE_URL` (a
 //! PostgreSQL server's `postgres://…/postgres`) runs it there, each size in a fresh database.
 //!
 //! `cargo bench -p fixdesk-tests --bench load` (needs `wrk`: `apt-get install wrk`). It
@@ -217,12 +218,24 @@ fn millis(v: &str) -> f64 {
     }
 }
 
-fn wrk(url: &str, token: &str, script: Option<&std::path::Path>, seconds: u64) -> Measured {
+fn wrk(
+    url: &str,
+    token: &str,
+    script: Option<&std::path::Path>,
+    seconds: u64,
+    clients: u32,
+) -> Measured {
     let mut cmd = Command::new("wrk");
-    cmd.args(["-t2", "-c64", &format!("-d{seconds}s"), "--latency"])
-        .args(["-H", &format!("Authorization: Bearer {token}")])
-        // The same session as the web interface's cookie, for its pages.
-        .args(["-H", &format!("Cookie: fixdesk_session={token}")]);
+    let threads = clients.min(2);
+    cmd.args([
+        &format!("-t{threads}"),
+        &format!("-c{clients}"),
+        &format!("-d{seconds}s"),
+        "--latency",
+    ])
+    .args(["-H", &format!("Authorization: Bearer {token}")])
+    // The same session as the web interface's cookie, for its pages.
+    .args(["-H", &format!("Cookie: fixdesk_session={token}")]);
     if let Some(s) = script {
         cmd.arg("-s").arg(s);
     }
@@ -310,6 +323,15 @@ wrk.body = '{"title": "Benchmark ticket", "description": "The projector flickers
 "#,
         )
         .unwrap();
+        let search_word = format!(
+            "{}/api/v1/search?q=%D0%BA%D0%B0%D1%80%D1%82%D1%80%D0%B8%D0%B4%D0%B6%D0%B8",
+            server.base
+        );
+        let search_act = format!(
+            "{}/api/v1/search?q=%D0%B0%D0%BA%D1%82%20{}",
+            server.base,
+            3 * n / 2 + 1
+        );
         let runs: [(&str, String, Option<&std::path::Path>); 14] = [
             (
                 "list, 100 rows",
@@ -370,21 +392,10 @@ wrk.body = '{"title": "Benchmark ticket", "description": "The projector flickers
             ),
             (
                 "search, a word in a fifth of the messages",
-                format!(
-                    "{}/api/v1/search?q=%D0%BA%D0%B0%D1%80%D1%82%D1%80%D0%B8%D0%B4%D0%B6%D0%B8",
-                    server.base
-                ),
+                search_word.clone(),
                 None,
             ),
-            (
-                "search, one act number",
-                format!(
-                    "{}/api/v1/search?q=%D0%B0%D0%BA%D1%82%20{}",
-                    server.base,
-                    3 * n / 2 + 1
-                ),
-                None,
-            ),
+            ("search, one act number", search_act.clone(), None),
             (
                 "list search=, a word in a fifth of the messages",
                 format!(
@@ -394,8 +405,21 @@ wrk.body = '{"title": "Benchmark ticket", "description": "The projector flickers
                 None,
             ),
         ];
-        for (name, url, script) in runs {
-            let m = wrk(&url, &token, script, seconds);
+        // Searches once more with one connection: what one person waits, where 64 connections
+        // on two cores mostly measure the queue.
+        let one_client = [
+            (
+                "search, a word in a fifth of the messages, one client",
+                search_word,
+            ),
+            ("search, one act number, one client", search_act),
+        ];
+        let runs = runs
+            .into_iter()
+            .map(|(name, url, script)| (name, url, script, 64))
+            .chain(one_client.map(|(name, url)| (name, url, None, 1)));
+        for (name, url, script, clients) in runs {
+            let m = wrk(&url, &token, script, seconds, clients);
             let line = format!(
                 "| | {n} | {name} | {:.0} | {:.2} | {:.2} | {} |\n",
                 m.rps, m.p50_ms, m.p99_ms, m.errors

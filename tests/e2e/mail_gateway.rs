@@ -320,3 +320,66 @@ async fn the_mail_host_delivers_over_http_and_admins_see_what_became_of_it() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_desk_that_opens_accounts_for_strangers_files_their_mail_once_per_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = fixdesk_tests::settings_for(dir.path());
+    settings.mail_unknown_senders = "account".into();
+    let app = TestApp::spawn_with(settings, dir).await;
+    let (gone, _) = app.person("gone_mail", "user").await;
+    let admin = app.admin_token().await;
+    let (status, body) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/users/{gone}"),
+            Some(&admin),
+            Some(serde_json::json!({"is_active": false})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    let first = deliver(
+        &app,
+        "From: =?utf-8?B?0J/RkdGC0YAg0KHQuNC00L7RgNC+0LI=?= <P.Sidorov@plant.example>\nSubject: Станок 5 стоит\nMessage-ID: <s1@plant.example>\n\nНе запускается\n",
+    )
+    .await;
+    let MailOutcome::Ticket(ticket) = first else {
+        panic!("{first:?}")
+    };
+    let again = deliver(
+        &app,
+        "From: p.sidorov@plant.example\nSubject: Станок 6 тоже\nMessage-ID: <s2@plant.example>\n\nТоже\n",
+    )
+    .await;
+    assert!(
+        matches!(again, MailOutcome::Ticket(t) if t != ticket),
+        "{again:?}"
+    );
+    let accounts = app
+        .sql("SELECT username || '|' || role || '|' || COALESCE(full_name, '') FROM users WHERE email = 'p.sidorov@plant.example'")
+        .await;
+    assert_eq!(accounts, vec![Value::from("p.sidorov|user|Пётр Сидоров")]);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(DISTINCT creator_id) FROM tickets WHERE id >= {ticket}"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_logs WHERE description LIKE '%p.sidorov%'")
+            .await,
+        1
+    );
+    // A deactivated account is not replaced by a new one: its mail is refused.
+    let refused = deliver(
+        &app,
+        "From: gone_mail@school.example\nSubject: Hello\nMessage-ID: <g1@school.example>\n\nHi\n",
+    )
+    .await;
+    assert_eq!(
+        refused,
+        MailOutcome::UnknownSender("gone_mail@school.example".into())
+    );
+}

@@ -10,7 +10,7 @@ use figment::{
 };
 use fixdesk_edge::{CorsPolicy, EdgeConfig};
 use fixdesk_http::HttpConfig;
-use fixdesk_service::{DeskRules, TimeZone};
+use fixdesk_service::{DeskRules, TimeZone, domain::mail::UnknownSenders};
 use fixdesk_service::{HashingLimits, MailConfig, PoolSettings, ServiceSettings, SigningSecret};
 use fixdesk_web::WebConfig;
 
@@ -117,6 +117,9 @@ pub struct Settings {
     pub public_url: String,
     /// Seconds between turning notifications into mails.
     pub mail_sweep_secs: u64,
+    /// What mail in does with mail from an address no account has: `refuse` (the MTA bounces
+    /// it) or `account` (open an account for the sender and file it).
+    pub mail_unknown_senders: String,
 }
 
 impl std::fmt::Debug for Settings {
@@ -171,6 +174,7 @@ impl Default for Settings {
             mail_from: None,
             public_url: "http://127.0.0.1:8000".into(),
             mail_sweep_secs: 10,
+            mail_unknown_senders: "refuse".into(),
         }
     }
 }
@@ -237,6 +241,11 @@ impl Settings {
                 "trusted_proxies must be comma-separated IP addresses".into(),
             ));
         }
+        if UnknownSenders::parse(&self.mail_unknown_senders).is_none() {
+            return Err(SettingsError::Invalid(
+                "mail_unknown_senders must be refuse or account".into(),
+            ));
+        }
         if let Some(mail) = self.mail() {
             fixdesk_service::MailConfig::check(&mail)
                 .map_err(|e| SettingsError::Invalid(e.to_string()))?;
@@ -289,6 +298,7 @@ impl Settings {
             job_workers: self.job_workers,
             rules: DeskRules::new(self.reopen_window_days, self.agents_may_hand_over),
             mail: self.mail(),
+            unknown_senders: UnknownSenders::parse(&self.mail_unknown_senders).unwrap_or_default(),
         }
     }
 

@@ -177,9 +177,59 @@ pub struct InboundMail {
     pub kept: bool,
 }
 
+/// What the gateway does with mail from an address no account has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum UnknownSenders {
+    /// Refuse it (the MTA bounces it to the sender).
+    #[default]
+    Refuse,
+    /// Open an account for the sender (role user, a password nobody knows) and file the mail.
+    Account,
+}
+
+impl UnknownSenders {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim() {
+            "refuse" => Some(UnknownSenders::Refuse),
+            "account" => Some(UnknownSenders::Account),
+            _ => None,
+        }
+    }
+}
+
+/// The username of a placeholder account: the address's local part in lower case, with only
+/// letters, digits, `.`, `_` and `-` (at least 3 characters, at most 40).
+pub fn username_from(address: &str) -> String {
+    let local = address.split('@').next().unwrap_or_default();
+    let mut name: String = local
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        .take(40)
+        .collect();
+    while name.chars().count() < 3 {
+        name.push('_');
+    }
+    name
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_placeholder_is_named_after_the_local_part() {
+        assert_eq!(
+            username_from("Ivan.Petrov+desk@school.example"),
+            "ivan.petrovdesk"
+        );
+        assert_eq!(username_from("ab@x"), "ab_");
+        assert_eq!(
+            UnknownSenders::parse("account"),
+            Some(UnknownSenders::Account)
+        );
+        assert_eq!(UnknownSenders::parse("maybe"), None);
+    }
 
     #[test]
     fn the_tag_names_the_ticket() {

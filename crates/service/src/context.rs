@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use fixdesk_db::Database;
-use fixdesk_domain::DeskRules;
+use fixdesk_domain::{DeskRules, mail::UnknownSenders};
 
 use crate::{
     PasswordHasher,
@@ -40,4 +40,6 @@ pub(crate) struct Context {
     pub(crate) clock: Clock,
     /// The SMTP side of mail out; `None` when no mail is configured (nothing is queued).
     pub(crate) mailer: Option<Mailer>,
+    /// What mail in does with a stranger's mail.
+    pub(crate) unknown_senders: UnknownSenders,
 }

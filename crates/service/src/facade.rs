@@ -111,6 +111,7 @@ impl Fixdesk {
             rules: settings.rules,
             sla_book: BookCache::default(),
             clock: Clock::default(),
+            unknown_senders: settings.unknown_senders,
             mailer: settings
                 .mail
                 .as_ref()

@@ -11,9 +11,12 @@
 use std::sync::Arc;
 
 use fixdesk_domain::{
-    Actor, ClientInfo, Description, DomainError, MessageText, NewTicket, Priority, RoomNumber,
-    SessionId, TicketId, Title,
-    mail::{MailOutcome, clean_subject, is_automatic, reply_text, ticket_tag},
+    Actor, ClientInfo, Description, DomainError, Email, FullName, MessageText, NewTicket, Password,
+    Priority, Role, RoomNumber, SessionId, TicketId, Title, User,
+    mail::{
+        MailOutcome, UnknownSenders, clean_subject, is_automatic, reply_text, ticket_tag,
+        username_from,
+    },
     mail_out::thread_ticket,
 };
 use fixdesk_repository::{mail, users};
@@ -21,7 +24,7 @@ use fixdesk_usecases::{AttachmentUseCases, ServiceError, TicketUseCases};
 use futures::StreamExt;
 use mail_parser::{Message, MessageParser, MimeHeaders};
 
-use crate::{attachments::Attachments, context::Context, tickets::Tickets};
+use crate::{attachments::Attachments, clock, context::Context, random, tickets::Tickets, trail};
 
 pub use fixdesk_domain::mail::MAX_MESSAGE_BYTES;
 
@@ -108,10 +111,7 @@ async fn handle(
     ) {
         return Ok(MailOutcome::Ignored("written by a machine".into()));
     }
-    let Some(user) = users::find_by_email(ctx.db.reader(), sender)
-        .await?
-        .filter(|u| u.is_active)
-    else {
+    let Some(user) = sender_account(ctx, message, sender).await? else {
         return Ok(MailOutcome::UnknownSender(sender.to_owned()));
     };
     let actor = Actor {
@@ -172,6 +172,64 @@ async fn handle(
         Err(ServiceError::Domain(e)) => Ok(MailOutcome::Refused(e.to_string())),
         Err(e) => Err(e),
     }
+}
+
+/// The account a message is from: the active one of its address, or — when the desk opens
+/// accounts for strangers and no account has the address — a new one. A deactivated
+/// account's mail is refused like a stranger's.
+async fn sender_account(
+    ctx: &Arc<Context>,
+    message: &Message<'_>,
+    sender: &str,
+) -> Result<Option<User>, ServiceError> {
+    match users::find_by_email(ctx.db.reader(), sender).await? {
+        Some(user) => Ok(user.is_active.then_some(user)),
+        None if ctx.unknown_senders == UnknownSenders::Account => {
+            placeholder(ctx, message, sender).await
+        }
+        None => Ok(None),
+    }
+}
+
+/// Opens an account for a stranger: their address, the name their mail client gave, role
+/// user, and a random password nobody knows (they sign in once an admin sets one). The audit
+/// log records it as made by the account itself, through the gateway. `None` when the address
+/// is not one an account may have.
+async fn placeholder(
+    ctx: &Arc<Context>,
+    message: &Message<'_>,
+    sender: &str,
+) -> Result<Option<User>, ServiceError> {
+    let Ok(email) = Email::parse(sender) else {
+        return Ok(None);
+    };
+    let full_name = message
+        .from()
+        .and_then(|a| a.first())
+        .and_then(|a| a.name())
+        .and_then(|n| FullName::parse(n).ok());
+    let password = Password::parse(&random::hex(24)).map_err(DomainError::from)?;
+    let hash = ctx.hasher.hash(&password).await?;
+    let now = clock::now();
+    let uow = ctx.db.begin_write().await?;
+    let base = username_from(sender);
+    let mut username = base.clone();
+    let mut n = 1;
+    while users::username_taken(uow.conn(), &username, None).await? {
+        n += 1;
+        username = format!("{base}{n}");
+    }
+    let row = users::NewUserRow {
+        username,
+        email: Some(email.into_inner()),
+        hashed_password: hash,
+        full_name: full_name.map(FullName::into_inner),
+        role: Role::User,
+        is_active: true,
+    };
+    let user = users::insert(uow.conn(), row, now).await?;
+    trail::commit(uow, trail::user_created(user.id, &user, &client()), now).await?;
+    Ok(Some(user))
 }
 
 /// The message ids a reply answers (`In-Reply-To`, then `References`).

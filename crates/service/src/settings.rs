@@ -3,7 +3,7 @@
 use std::{path::PathBuf, time::Duration};
 
 use fixdesk_db::PoolSettings;
-use fixdesk_domain::DeskRules;
+use fixdesk_domain::{DeskRules, mail::UnknownSenders};
 
 use crate::{HashingLimits, MailConfig};
 
@@ -45,6 +45,8 @@ pub struct ServiceSettings {
     pub rules: DeskRules,
     /// Mail out; `None`: the desk sends no mail.
     pub mail: Option<MailConfig>,
+    /// What mail in does with a stranger's mail.
+    pub unknown_senders: UnknownSenders,
 }
 
 impl ServiceSettings {
@@ -62,6 +64,7 @@ impl ServiceSettings {
             job_workers: 1,
             rules: DeskRules::default(),
             mail: None,
+            unknown_senders: UnknownSenders::default(),
         }
     }
 }

@@ -138,48 +138,15 @@ const OWN_DOCUMENTS: &str = "SELECT id * 4 FROM tickets WHERE creator_id = \u{1}
      JOIN tickets t ON t.id = m.ticket_id WHERE t.creator_id = \u{1} \
      AND t.is_hidden_for_creator = FALSE AND m.is_internal = FALSE";
 
-/// How a backend finds and scores documents: the id column, and per way of matching, the
-/// score and the condition (with [`placeholder_mark`] where the search text goes) and the text
-/// it is given.
-struct Matching {
-    doc: &'static str,
-    ways: Vec<(String, &'static str, String)>,
-}
-
-/// PostgreSQL ranks each document on its own (`ts_rank`, the title weighted). SQLite's bm25
-/// would weigh each word by walking every document that holds it — seconds for a common word
-/// at a million tickets — so it scores without statistics instead: a match in a title first,
-/// then tickets' and equipment's own text before messages, then (in the caller) the newest.
-fn matching(backend: DbBackend, text: &str) -> Matching {
-    match backend {
-        DbBackend::Postgres => Matching {
-            doc: "doc_id",
-            ways: vec![(
-                "ts_rank(tsv, to_tsquery('simple', \u{1}))".into(),
-                "tsv @@ to_tsquery('simple', \u{1})",
-                text.to_owned(),
-            )],
-        },
-        _ => {
-            let own_text = "CASE WHEN kind IN ('m', 'n') THEN 0.0 ELSE 1.0 END";
-            Matching {
-                doc: "rowid",
-                ways: vec![
-                    (
-                        format!("2.0 + {own_text}"),
-                        "search_index MATCH \u{1}",
-                        format!("title : ({text})"),
-                    ),
-                    (own_text.into(), "search_index MATCH \u{1}", text.to_owned()),
-                ],
-            }
-        }
-    }
-}
-
 /// The candidate documents of a search, as `(doc, kind, ticket_id, score)` rows, higher scores
 /// better. Staff: the newest [`CANDIDATES`] matches in scope. A requester: the matches among
 /// their own documents, and the newest matching equipment.
+///
+/// PostgreSQL ranks each document on its own (`ts_rank`). SQLite's bm25 would weigh each word
+/// by walking every document that holds it (seconds for a common word at a million tickets),
+/// and a second, title-only match walks them too when few titles match; so SQLite scores each
+/// candidate by itself: a match in its title (seen in `highlight()` of that column) first,
+/// then tickets' and equipment's own text before messages, then (in the caller) the newest.
 fn candidates(
     backend: DbBackend,
     scope: SearchScope,
@@ -187,44 +154,54 @@ fn candidates(
     values: &mut Vec<Value>,
     text: &str,
 ) -> String {
-    let Matching { doc, ways } = matching(backend, text);
-    let mut parts = Vec::new();
-    for (score, matches, given) in &ways {
-        // Each branch passes the text wherever its score and match ask for it.
-        let asks =
-            score.matches(placeholder_mark()).count() + matches.matches(placeholder_mark()).count();
-        let mut branch = |values: &mut Vec<Value>, only: &str, tail: &str| {
-            values.extend(std::iter::repeat_n(Value::from(given.as_str()), asks));
-            parts.push(format!(
-                "SELECT * FROM (SELECT {doc} AS doc, kind, ticket_id, {score} AS score \
-                 FROM search_index WHERE {matches}{only} {tail}) b"
-            ));
-        };
-        let newest = format!("ORDER BY {doc} DESC LIMIT {CANDIDATES}");
-        let equipment = format!(" AND {doc} % 4 = 3");
-        match requester {
-            None => {
-                let only = match scope {
-                    SearchScope::All => String::new(),
-                    SearchScope::Tickets => format!(" AND {doc} % 4 <> 3"),
-                    SearchScope::Equipment => equipment,
-                };
-                branch(values, &only, &newest);
+    let (doc, score, matches) = match backend {
+        DbBackend::Postgres => (
+            "doc_id",
+            "ts_rank(tsv, to_tsquery('simple', \u{1}))",
+            "tsv @@ to_tsquery('simple', \u{1})",
+        ),
+        _ => (
+            "rowid",
+            "CASE WHEN instr(highlight(search_index, 0, char(1), ''), char(1)) > 0 \
+             THEN 2.0 ELSE 0.0 END + CASE WHEN kind IN ('m', 'n') THEN 0.0 ELSE 1.0 END",
+            "search_index MATCH \u{1}",
+        ),
+    };
+    // Each branch passes the text wherever its score and match ask for it.
+    let asks =
+        score.matches(placeholder_mark()).count() + matches.matches(placeholder_mark()).count();
+    let branch = |values: &mut Vec<Value>, only: &str, tail: &str| {
+        values.extend(std::iter::repeat_n(Value::from(text), asks));
+        format!(
+            "SELECT * FROM (SELECT {doc} AS doc, kind, ticket_id, {score} AS score \
+             FROM search_index WHERE {matches}{only} {tail}) b"
+        )
+    };
+    let newest = format!("ORDER BY {doc} DESC LIMIT {CANDIDATES}");
+    let equipment = format!(" AND {doc} % 4 = 3");
+    match requester {
+        None => {
+            let only = match scope {
+                SearchScope::All => String::new(),
+                SearchScope::Tickets => format!(" AND {doc} % 4 <> 3"),
+                SearchScope::Equipment => equipment,
+            };
+            branch(values, &only, &newest)
+        }
+        Some(me) => {
+            let mut parts = Vec::new();
+            if scope != SearchScope::Equipment {
+                let own = format!(" AND {doc} IN ({OWN_DOCUMENTS})");
+                parts.push(branch(values, &own, ""));
+                values.push(me.0.into());
+                values.push(me.0.into());
             }
-            Some(me) => {
-                if scope != SearchScope::Equipment {
-                    let own = format!(" AND {doc} IN ({OWN_DOCUMENTS})");
-                    branch(values, &own, "");
-                    values.push(me.0.into());
-                    values.push(me.0.into());
-                }
-                if scope != SearchScope::Tickets {
-                    branch(values, &equipment, &newest);
-                }
+            if scope != SearchScope::Tickets {
+                parts.push(branch(values, &equipment, &newest));
             }
+            parts.join(" UNION ALL ")
         }
     }
-    parts.join(" UNION ALL ")
 }
 
 /// Written where a value goes; turned into the backend's placeholders by [`numbered`].

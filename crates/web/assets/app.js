@@ -194,7 +194,8 @@
       if (event.key === "Escape") target.blur();
       return;
     }
-    var search = document.querySelector("input[type=search]");
+    // The page's own search (a list's filter) first, else the header's search everywhere.
+    var search = document.querySelector("main input[type=search]:not([hidden])") || document.getElementById("find-q");
     if (event.key === "/" && search) { event.preventDefault(); search.focus(); search.select(); }
     else if (event.key === "j") mark(current + 1);
     else if (event.key === "k") mark(current - 1);

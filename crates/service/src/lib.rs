@@ -40,6 +40,7 @@ mod service_levels;
 mod session_cache;
 mod settings;
 mod statistics;
+mod sweeps;
 mod tickets;
 mod tokens;
 mod trail;

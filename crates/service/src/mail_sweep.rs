@@ -8,10 +8,10 @@
 
 use std::{
     collections::{BTreeMap, HashMap},
-    sync::{Arc, Weak},
+    sync::Arc,
 };
 
-use fixdesk_domain::{JobKind, JobState, MailChannel, Notification, UserId};
+use fixdesk_domain::{JobKind, MailChannel, Notification, UserId};
 use fixdesk_repository::{
     RepoError, jobs,
     mail_out::{self, Held},
@@ -24,36 +24,6 @@ use crate::{clock, context::Context, mail_send::Send};
 
 /// Notifications read in one transaction.
 const BATCH: u64 = 500;
-
-/// Queues a sweep every [`crate::mailer::MailConfig::sweep_every`] while the service lives
-/// (and mail is configured).
-pub(crate) async fn schedule(ctx: Weak<Context>) {
-    let Some(every) = ctx
-        .upgrade()
-        .and_then(|c| c.mailer.as_ref().map(|m| m.sweep_every))
-    else {
-        return;
-    };
-    loop {
-        tokio::time::sleep(every).await;
-        let Some(ctx) = ctx.upgrade() else { return };
-        if let Err(e) = enqueue(&ctx).await {
-            tracing::debug!(error = %e, "could not queue the mail sweep");
-        }
-    }
-}
-
-/// Queues a sweep unless one is already waiting or running.
-async fn enqueue(ctx: &Context) -> Result<(), ServiceError> {
-    let uow = ctx.db.begin_write().await?;
-    let kind = JobKind::MailSweep;
-    if jobs::any_in(uow.conn(), kind, &[JobState::Queued, JobState::Running]).await? {
-        return Ok(());
-    }
-    jobs::enqueue(uow.conn(), kind, "{}".into(), None, clock::now()).await?;
-    uow.commit().await?;
-    Ok(())
-}
 
 /// Runs one sweep as a job: what it queued is the job's result.
 pub(crate) async fn run(ctx: &Arc<Context>) -> Result<String, ServiceError> {

@@ -6,31 +6,31 @@
 //! files it. After downtime the sweep files one ticket, for the latest date whose lead time has
 //! begun (see `Schedule::due_to_open`); while that ticket is open no other is filed for the item.
 
-use std::{sync::Arc, sync::Weak, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use chrono::NaiveDate;
 use fixdesk_db::ConnectionTrait;
 use fixdesk_domain::{
-    Actor, AuditAction, AuditEntity, ClientInfo, DomainError, Job, JobKind, JobState,
-    MaintenanceKind, NewAuditEntry, Ticket, UserId,
+    Actor, AuditAction, AuditEntity, ClientInfo, DomainError, Job, JobKind, MaintenanceKind,
+    NewAuditEntry, Ticket, UserId,
     equipment::MaintenanceWork,
     preventive::{Schedule, ScheduleDraft, ScheduleId},
 };
 use fixdesk_repository::{
-    batch::Batch, categories, equipment, jobs, maintenance, preventive as plans, users,
+    batch::Batch, categories, equipment, maintenance, preventive as plans, users,
 };
 use fixdesk_usecases::{PreventiveUseCases, ServiceDue, ServiceError, async_trait};
 use serde_json::json;
 
 use crate::{
-    clock,
     context::Context,
+    sweeps,
     tickets::{Filer, Tickets},
     trail,
 };
 
 /// How often each instance queues a sweep (unless one waits or runs already).
-const EVERY: Duration = Duration::from_secs(300);
+pub(crate) const EVERY: Duration = Duration::from_secs(300);
 
 #[derive(Debug, Clone)]
 pub struct Preventive {
@@ -194,7 +194,7 @@ impl PreventiveUseCases for Preventive {
 
     async fn sweep(&self, actor: &Actor) -> Result<Job, ServiceError> {
         actor.require_admin()?;
-        enqueue(&self.ctx)
+        sweeps::enqueue(&self.ctx, JobKind::MaintenanceSweep)
             .await?
             .ok_or_else(|| DomainError::SweepPending.into())
     }
@@ -204,32 +204,9 @@ impl PreventiveUseCases for Preventive {
 /// without waiting for the next round. Failing to queue it does not undo the change the caller
 /// is told of — the periodic sweep catches up.
 async fn sweep_soon(ctx: &Context) {
-    if let Err(e) = enqueue(ctx).await {
+    if let Err(e) = sweeps::enqueue(ctx, JobKind::MaintenanceSweep).await {
         tracing::debug!(error = %e, "could not queue a maintenance sweep after a schedule change");
     }
-}
-
-/// Queues a sweep every [`EVERY`] while the service lives.
-pub(crate) async fn schedule(ctx: Weak<Context>) {
-    loop {
-        tokio::time::sleep(EVERY).await;
-        let Some(ctx) = ctx.upgrade() else { return };
-        if let Err(e) = enqueue(&ctx).await {
-            tracing::debug!(error = %e, "could not queue the maintenance sweep");
-        }
-    }
-}
-
-/// Queues a sweep unless one is already waiting or running.
-async fn enqueue(ctx: &Context) -> Result<Option<Job>, ServiceError> {
-    let uow = ctx.db.begin_write().await?;
-    let kind = JobKind::MaintenanceSweep;
-    if jobs::any_in(uow.conn(), kind, &[JobState::Queued, JobState::Running]).await? {
-        return Ok(None);
-    }
-    let job = jobs::enqueue(uow.conn(), kind, "{}".into(), None, clock::now()).await?;
-    uow.commit().await?;
-    Ok(Some(job))
 }
 
 /// Runs one sweep as a job: what it did is the job's result.

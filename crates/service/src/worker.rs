@@ -13,7 +13,7 @@ use fixdesk_usecases::ServiceError;
 
 use crate::{
     clock, context::Context, exports, lease, lease::Lease, mail_send, mail_sweep, preventive,
-    random, recipients, search, service_levels, statistics,
+    random, recipients, search, service_levels, statistics, sweeps,
 };
 
 /// A job's failure whose text is fit for the job list (say, what the mail server answered),
@@ -32,9 +32,20 @@ pub(crate) fn start(ctx: &Arc<Context>, count: usize) {
         tokio::spawn(work(Arc::downgrade(ctx), name));
     }
     if count > 0 {
-        tokio::spawn(service_levels::sweep::schedule(Arc::downgrade(ctx)));
-        tokio::spawn(preventive::schedule(Arc::downgrade(ctx)));
-        tokio::spawn(mail_sweep::schedule(Arc::downgrade(ctx)));
+        let sweeps = [
+            (JobKind::SlaSweep, Some(service_levels::sweep::EVERY)),
+            (JobKind::MaintenanceSweep, Some(preventive::EVERY)),
+            // Mail is swept only where it is configured.
+            (
+                JobKind::MailSweep,
+                ctx.mailer.as_ref().map(|m| m.sweep_every),
+            ),
+        ];
+        for (kind, every) in sweeps {
+            if let Some(every) = every {
+                tokio::spawn(sweeps::schedule(Arc::downgrade(ctx), kind, every));
+            }
+        }
     }
 }
 

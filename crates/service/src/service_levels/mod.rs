@@ -248,7 +248,7 @@ impl ServiceLevelUseCases for ServiceLevels {
 
     async fn check_now(&self, actor: &Actor) -> Result<Job, ServiceError> {
         actor.require_admin()?;
-        match sweep::enqueue(&self.ctx).await? {
+        match crate::sweeps::enqueue(&self.ctx, fixdesk_domain::JobKind::SlaSweep).await? {
             Some(job) => Ok(job),
             None => Err(DomainError::SweepPending.into()),
         }

@@ -5,16 +5,15 @@
 //! conditional update (`advance_stage`), in the same unit of work as the notices, the
 //! escalation and the audit rows, so of two sweeps on one ticket only one writes anything.
 
-use std::{sync::Weak, time::Duration};
+use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use fixdesk_domain::{
-    JobKind, JobState, NotificationKind, Ticket, TicketId,
+    NotificationKind, Ticket, TicketId,
     sla::{SlaBook, SlaEvent},
 };
 use fixdesk_repository::{
     batch::Batch,
-    jobs,
     notifications::{self, Audience, Notice},
     sla, statistics, tickets,
     tickets::TicketUpdate,
@@ -23,48 +22,13 @@ use fixdesk_repository::{
 use fixdesk_usecases::ServiceError;
 use serde_json::json;
 
-use crate::{clock, context::Context, service_levels::clocks, trail};
+use crate::{context::Context, service_levels::clocks, trail};
 
 /// Tickets looked at per run; the next run takes the rest.
 const BATCH: u64 = 500;
 
 /// How often each instance queues a sweep (unless one waits or runs already).
-const EVERY: Duration = Duration::from_secs(30);
-
-/// Queues a sweep every [`EVERY`] while the service lives.
-pub(crate) async fn schedule(ctx: Weak<Context>) {
-    loop {
-        tokio::time::sleep(EVERY).await;
-        let Some(ctx) = ctx.upgrade() else { return };
-        if let Err(e) = enqueue(&ctx).await {
-            tracing::debug!(error = %e, "could not queue the service-level sweep");
-        }
-    }
-}
-
-/// Queues a sweep unless one is already waiting or running.
-pub(crate) async fn enqueue(ctx: &Context) -> Result<Option<fixdesk_domain::Job>, ServiceError> {
-    let uow = ctx.db.begin_write().await?;
-    if jobs::any_in(
-        uow.conn(),
-        JobKind::SlaSweep,
-        &[JobState::Queued, JobState::Running],
-    )
-    .await?
-    {
-        return Ok(None);
-    }
-    let job = jobs::enqueue(
-        uow.conn(),
-        JobKind::SlaSweep,
-        "{}".into(),
-        None,
-        clock::now(),
-    )
-    .await?;
-    uow.commit().await?;
-    Ok(Some(job))
-}
+pub(crate) const EVERY: Duration = Duration::from_secs(30);
 
 /// Runs one sweep: returns what it saw, as the job's result.
 pub(crate) async fn run(ctx: &Context) -> Result<String, ServiceError> {

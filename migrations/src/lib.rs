@@ -31,6 +31,7 @@ mod m20261202_000024_equipment_reliability;
 mod m20261202_000025_search_index;
 mod m20261202_000026_inbound_mail;
 mod m20261202_000027_mail_out;
+mod m20261203_000028_scale_out;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -66,6 +67,28 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000025_search_index::Migration),
             Box::new(m20261202_000026_inbound_mail::Migration),
             Box::new(m20261202_000027_mail_out::Migration),
+            Box::new(m20261203_000028_scale_out::Migration),
         ]
     }
+}
+
+/// The advisory lock migrations run under on PostgreSQL (any fixed number of our own).
+const MIGRATION_LOCK: i64 = 0x6669_7864_6573_6b;
+
+/// Applies every pending migration, one instance at a time. On PostgreSQL the run is one
+/// transaction holding an advisory lock: instances started together (a rolling upgrade, or
+/// `migrate_on_start` everywhere) queue on the lock, the first migrates, the rest find nothing
+/// pending, and a run that fails leaves the schema as it was. SQLite serialises writers itself.
+pub async fn up_exclusively(
+    db: &sea_orm_migration::sea_orm::DatabaseConnection,
+) -> Result<(), DbErr> {
+    use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, TransactionTrait};
+    if db.get_database_backend() != DbBackend::Postgres {
+        return Migrator::up(db, None).await;
+    }
+    let txn = db.begin().await?;
+    txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+        .await?;
+    Migrator::up(&txn, None).await?;
+    txn.commit().await
 }

@@ -37,8 +37,10 @@ async fn upload(
     fixdesk_tests::status_json(r).await
 }
 
-/// Every file under the app's attachment store.
-fn stored_files(app: &TestApp) -> Vec<std::path::PathBuf> {
+/// The key of every file in the app's attachment store (complete or not): paths under the
+/// attachments directory on SQLite, rows of `stored_files` on PostgreSQL (whose default store
+/// is the database).
+async fn stored_files(app: &TestApp) -> Vec<String> {
     fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             let p = entry.path();
@@ -49,9 +51,24 @@ fn stored_files(app: &TestApp) -> Vec<std::path::PathBuf> {
             }
         }
     }
+    if fixdesk_tests::on_postgres() {
+        let rows = app.sql("SELECT file_key FROM stored_files").await;
+        return rows
+            .iter()
+            .map(|r| r.as_str().unwrap().to_string())
+            .collect();
+    }
+    let root = app.data_dir().join("attachments");
     let mut out = Vec::new();
-    walk(&app.data_dir().join("attachments"), &mut out);
-    out
+    walk(&root, &mut out);
+    out.iter()
+        .map(|p| {
+            p.strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect()
 }
 
 #[tokio::test]
@@ -213,8 +230,8 @@ async fn abuse_is_refused_and_leaves_nothing_behind() {
     assert_eq!(no_file.status(), StatusCode::BAD_REQUEST);
     assert_eq!(app.count("SELECT COUNT(*) FROM attachments").await, 0);
     assert_eq!(
-        stored_files(&app),
-        Vec::<std::path::PathBuf>::new(),
+        stored_files(&app).await,
+        Vec::<String>::new(),
         "no file, not even a partial one"
     );
     // A traversal name with an allowed extension keeps only its last part.
@@ -231,7 +248,7 @@ async fn abuse_is_refused_and_leaves_nothing_behind() {
         (s, a["filename"].clone()),
         (StatusCode::CREATED, json!("win.txt"))
     );
-    assert!(stored_files(&app)[0].starts_with(app.data_dir().join("attachments")));
+    assert!(stored_files(&app).await[0].starts_with("uploads/"));
 }
 
 #[tokio::test]
@@ -244,7 +261,7 @@ async fn reading_and_deleting_follow_the_tickets_rules_and_files_go_after_commit
     let id = app.ticket(&u.token, "t").await["id"].as_i64().unwrap();
     let (_, mine) = upload(&app, &u, id, "a.txt", b"mine".to_vec(), None).await;
     let (_, staff) = upload(&app, &agent, id, "b.txt", b"staff".to_vec(), None).await;
-    assert_eq!(stored_files(&app).len(), 2);
+    assert_eq!(stored_files(&app).await.len(), 2);
     // Someone who cannot see the ticket cannot see its files, or learn they exist.
     assert_eq!(
         app.status(
@@ -296,7 +313,7 @@ async fn reading_and_deleting_follow_the_tickets_rules_and_files_go_after_commit
         .await,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(stored_files(&app).len(), 1);
+    assert_eq!(stored_files(&app).await.len(), 1);
     // Deleting the ticket removes the rest.
     assert_eq!(
         app.status(
@@ -308,7 +325,7 @@ async fn reading_and_deleting_follow_the_tickets_rules_and_files_go_after_commit
         .await,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(stored_files(&app), Vec::<std::path::PathBuf>::new());
+    assert_eq!(stored_files(&app).await, Vec::<String>::new());
     assert_eq!(app.count("SELECT COUNT(*) FROM attachments").await, 0);
 }
 

@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use fixdesk_app::Settings;
 use fixdesk_migration::{Migrator, MigratorTrait};
-use fixdesk_service::{Fixdesk, PoolSettings, domain::mail::MailOutcome};
+use fixdesk_service::{FileStorage, Fixdesk, PoolSettings, domain::mail::MailOutcome};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -60,6 +60,12 @@ enum Command {
     /// then tells the sender), 65 when it is too large to read; 0 otherwise — handled, a
     /// duplicate, ignored (written by a machine) or kept for an admin.
     Mailgate,
+    /// Attachments' files: `move --to database|local` moves every file into that store (then
+    /// set `file_storage` to match). Safe to run again after an interruption.
+    Files {
+        #[command(subcommand)]
+        action: FilesAction,
+    },
     /// The audit log: `verify` checks the hash chain for edited or deleted rows.
     Audit {
         #[command(subcommand)]
@@ -109,6 +115,16 @@ enum SearchAction {
 }
 
 #[derive(Debug, Subcommand)]
+enum FilesAction {
+    /// Copy each attachment's file into the store named, then remove it from the other.
+    Move {
+        /// `database` or `local`.
+        #[arg(long)]
+        to: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
 enum AuditAction {
     /// Recompute every row's hash; exit 1 if any row was edited or deleted.
     Verify,
@@ -154,7 +170,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             println!("database: {}", db.location());
             let conn = db.writer();
             match args.command {
-                Command::Up => Migrator::up(conn, None).await?,
+                Command::Up => fixdesk_migration::up_exclusively(conn).await?,
                 Command::Down { n } => Migrator::down(conn, Some(n)).await?,
                 Command::Status => {
                     for m in Migrator::get_migration_with_status(conn).await? {
@@ -234,6 +250,20 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             let service = Fixdesk::open(settings.service()).await?;
             let documents = service.operator().rebuild_search().await?;
             println!("search index rebuilt ({documents} documents)");
+        }
+        Command::Files {
+            action: FilesAction::Move { to },
+        } => {
+            let to = FileStorage::parse(&to).ok_or("--to must be database or local")?;
+            let service = Fixdesk::open(settings.service()).await?;
+            let report = service
+                .operator()
+                .move_files(to, std::path::Path::new(&settings.data_dir))
+                .await?;
+            println!(
+                "files moved: {}, missing in both stores: {}",
+                report.moved, report.missing
+            );
         }
         Command::Audit {
             action: AuditAction::Verify,

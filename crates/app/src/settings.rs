@@ -10,7 +10,7 @@ use figment::{
 };
 use fixdesk_edge::{CorsPolicy, EdgeConfig};
 use fixdesk_http::HttpConfig;
-use fixdesk_service::{DeskRules, TimeZone, domain::mail::UnknownSenders};
+use fixdesk_service::{DeskRules, FileStorage, TimeZone, domain::mail::UnknownSenders};
 use fixdesk_service::{HashingLimits, MailConfig, PoolSettings, ServiceSettings, SigningSecret};
 use fixdesk_web::WebConfig;
 
@@ -50,6 +50,9 @@ pub struct Settings {
     pub database_url: String,
     /// Directory for files (attachments, exports), created when needed.
     pub data_dir: String,
+    /// Where attachments and exports are kept: `local` (in `data_dir`) or `database`; empty:
+    /// `database` on PostgreSQL (instances then share no disk), `local` on SQLite.
+    pub file_storage: String,
     /// Background workers of the job queue (0: this instance runs no jobs).
     pub job_workers: usize,
     /// Token-signing secret; required outside development.
@@ -140,6 +143,7 @@ impl Default for Settings {
             bind: "127.0.0.1:8000".into(),
             database_url: "sqlite://fixdesk.db".into(),
             data_dir: "data".into(),
+            file_storage: String::new(),
             job_workers: 1,
             secret_key: None,
             access_token_expire_minutes: 24 * 60,
@@ -241,6 +245,11 @@ impl Settings {
                 "trusted_proxies must be comma-separated IP addresses".into(),
             ));
         }
+        if !self.file_storage.is_empty() && FileStorage::parse(&self.file_storage).is_none() {
+            return Err(SettingsError::Invalid(
+                "file_storage must be local or database (or empty: by the database)".into(),
+            ));
+        }
         if UnknownSenders::parse(&self.mail_unknown_senders).is_none() {
             return Err(SettingsError::Invalid(
                 "mail_unknown_senders must be refuse or account".into(),
@@ -295,6 +304,7 @@ impl Settings {
                 queue: self.hash_queue,
             },
             data_dir: self.data_dir.clone().into(),
+            file_storage: FileStorage::parse(&self.file_storage),
             job_workers: self.job_workers,
             rules: DeskRules::new(self.reopen_window_days, self.agents_may_hand_over),
             mail: self.mail(),

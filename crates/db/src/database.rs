@@ -80,6 +80,8 @@ pub struct Database {
     backend: Backend,
     /// Signalled after every successful commit, so live feeds look for new rows at once.
     commits: Arc<Notify>,
+    /// Signalled when jobs were queued (on PostgreSQL, by any instance; see `listener`).
+    jobs: Arc<Notify>,
     /// The SQLite file, watched so that writes stop when it is deleted, replaced or made
     /// read-only under the running server.
     file: Option<FileWatch>,
@@ -201,6 +203,7 @@ impl Database {
             write,
             backend,
             commits: Arc::new(Notify::new()),
+            jobs: Arc::new(Notify::new()),
             file: None,
             max_pages: None,
             location: "".into(),
@@ -223,6 +226,22 @@ impl Database {
     /// Signalled after each commit of a write unit of work (at most one wake-up is stored).
     pub fn commits(&self) -> Arc<Notify> {
         self.commits.clone()
+    }
+
+    /// Wakes the job workers of this process when any instance queues a job (PostgreSQL; on
+    /// SQLite nothing signals it and workers rely on their poll).
+    pub fn job_wakeups(&self) -> Arc<Notify> {
+        self.jobs.clone()
+    }
+
+    /// On PostgreSQL, starts hearing other instances' commits (see `listener`), so the live
+    /// feed and the workers react within moments instead of at their next poll. For processes
+    /// with background work; it stops when the last handle of this database is dropped.
+    pub fn hear_other_instances(&self) {
+        if self.backend == Backend::Postgres {
+            let pool = self.write.get_postgres_connection_pool().clone();
+            crate::listener::start(pool, &self.commits, &self.jobs);
+        }
     }
 
     /// Opens an existing database for reading only (an SQLite file is never created or

@@ -4,6 +4,7 @@
 
 mod database;
 mod error;
+mod listener;
 mod storage;
 mod unit_of_work;
 mod url;

@@ -121,6 +121,7 @@ impl Edge {
             ))
             .with(rate_limit::RateLimit::new(
                 self.config.rate_limit_per_minute,
+                self.service.clone(),
             ))
             .with(metrics)
             .with(ClientAddress::new(&self.config.trusted_proxies))

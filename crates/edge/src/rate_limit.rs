@@ -2,7 +2,11 @@
 //! bearer token (so one user cannot hide behind many addresses, nor a busy school behind one
 //! NAT starve another). Every counted answer carries `X-RateLimit-Limit`, `-Remaining` and
 //! `-Reset`; past the limit the answer is 429 with `Retry-After`. CORS preflights and the
-//! probes are not counted. State is per process and bounded in size.
+//! probes are not counted. State is per process and bounded in size; where the service offers
+//! a budget shared by the deployment (`RateBudget`, on PostgreSQL), an instance spends slices
+//! of it taken in one statement each, so the limit holds across instances while the hot path
+//! stays in memory. The shared budget is kept per minute of the wall clock (the one a local
+//! window began in), which every instance names alike.
 
 use std::{
     collections::HashMap,
@@ -12,6 +16,7 @@ use std::{
     time::{SystemTime, UNIX_EPOCH},
 };
 
+use crate::Service;
 use poem::{
     Endpoint, IntoResponse, Middleware, Request, Response, Result,
     http::{HeaderValue, Method, StatusCode, header},
@@ -27,13 +32,40 @@ const PER_SHARD: usize = 4096;
 struct Window {
     started: u64,
     count: u64,
+    /// Requests of the shared budget this instance holds for the window.
+    granted: u64,
+}
+
+/// One counted request.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    hash: u64,
+    count: u64,
+    started: u64,
+    granted: u64,
 }
 
 /// Who is counted: an address, or a bearer token (by its hash alone, never kept).
-#[derive(Hash)]
+#[derive(Hash, Clone, Copy)]
 enum Key<'a> {
     Address(Option<IpAddr>),
     Token(&'a str),
+}
+
+impl Key<'_> {
+    /// The key under which every instance counts this client in the shared budget: the same
+    /// in every process (unlike the seeded in-memory hash), and no token in the clear.
+    fn shared(self) -> i64 {
+        use sha2::{Digest, Sha256};
+        let digest = match self {
+            Key::Address(Some(ip)) => Sha256::digest(format!("a:{ip}")),
+            Key::Address(None) => Sha256::digest("a:"),
+            Key::Token(t) => Sha256::digest(format!("t:{t}")),
+        };
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        i64::from_be_bytes(first)
+    }
 }
 
 /// The current window of every client, keyed by a seeded hash: one lock of one shard and no
@@ -52,13 +84,16 @@ impl Windows {
         }
     }
 
-    /// Counts one request of `key`; returns its count in the window and when the window ends.
-    fn hit(&self, key: Key<'_>, now: u64) -> (u64, u64) {
-        let hash = self.seed.hash_one(key);
-        let shard = &self.shards[(hash % SHARDS as u64) as usize];
-        let mut windows = shard
+    fn shard(&self, hash: u64) -> std::sync::MutexGuard<'_, HashMap<u64, Window>> {
+        self.shards[(hash % SHARDS as u64) as usize]
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Counts one request of `key` in the minute of `now`.
+    fn hit(&self, key: Key<'_>, now: u64) -> Hit {
+        let hash = self.seed.hash_one(key);
+        let mut windows = self.shard(hash);
         if windows.len() >= PER_SHARD && !windows.contains_key(&hash) {
             windows.retain(|_, w| now < w.started + WINDOW_SECS);
             // Still full of live windows (a flood of new addresses): forget one at random
@@ -69,32 +104,95 @@ impl Windows {
                 windows.remove(&k);
             }
         }
-        let w = windows.entry(hash).or_insert(Window {
+        let fresh = Window {
             started: now,
             count: 0,
-        });
+            granted: 0,
+        };
+        let w = windows.entry(hash).or_insert(fresh);
         if now >= w.started + WINDOW_SECS {
-            *w = Window {
-                started: now,
-                count: 0,
-            };
+            *w = fresh;
         }
         w.count += 1;
-        (w.count, w.started + WINDOW_SECS)
+        Hit {
+            hash,
+            count: w.count,
+            started: w.started,
+            granted: w.granted,
+        }
+    }
+
+    /// Adds `n` requests of the shared budget to the window `hit` counted in, if it is still
+    /// the current one.
+    fn grant(&self, hit: Hit, n: u64) {
+        if let Some(w) = self.shard(hit.hash).get_mut(&hit.hash)
+            && w.started == hit.started
+        {
+            w.granted += n;
+        }
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct RateLimit {
     per_minute: u64,
     windows: Arc<Windows>,
+    /// Where the shared budget comes from, if the service has one.
+    service: Service,
+}
+
+impl std::fmt::Debug for RateLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RateLimit")
+            .field("per_minute", &self.per_minute)
+            .finish_non_exhaustive()
+    }
 }
 
 impl RateLimit {
-    pub fn new(per_minute: u64) -> Self {
+    pub fn new(per_minute: u64, service: Service) -> Self {
         Self {
             per_minute: per_minute.max(1),
             windows: Arc::new(Windows::new()),
+            service,
+        }
+    }
+
+    /// How many of the shared budget an instance takes at a time: a twentieth of the limit,
+    /// so a busy client costs one shared write per twenty requests and an instance holds
+    /// back little of the budget from the others.
+    fn slice(&self) -> u64 {
+        (self.per_minute / 20).max(1)
+    }
+
+    /// Counts one request of `key`; returns its count and its window's start, the count
+    /// past the limit where the deployment's shared budget is spent.
+    async fn count(&self, key: Key<'_>, now: u64) -> (u64, u64) {
+        let hit = self.windows.hit(key, now);
+        let Some(budget) = self.service.rate_budget() else {
+            return (hit.count, hit.started);
+        };
+        if hit.count <= hit.granted || hit.count > self.per_minute {
+            return (hit.count, hit.started);
+        }
+        let minute = hit.started - hit.started % WINDOW_SECS;
+        let window = i64::try_from(minute).unwrap_or(i64::MAX);
+        let granted = match budget
+            .take(key.shared(), window, self.slice(), self.per_minute)
+            .await
+        {
+            Ok(n) => n,
+            Err(e) => {
+                // The shared state is out of reach: this instance's own count still limits.
+                tracing::debug!(error = %e, "shared rate budget unavailable");
+                self.slice()
+            }
+        };
+        self.windows.grant(hit, granted);
+        if hit.count > hit.granted + granted {
+            (self.per_minute + 1, hit.started)
+        } else {
+            (hit.count, hit.started)
         }
     }
 }
@@ -145,18 +243,15 @@ impl<E: Endpoint> Endpoint for RateLimitEndpoint<E> {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         let ip = crate::client::client_ip_of(&req);
-        let mut worst = self.limit.windows.hit(Key::Address(ip), now);
+        let (mut used, started) = self.limit.count(Key::Address(ip), now).await;
         let token = req
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok());
         if let Some(token) = token {
-            let by_token = self.limit.windows.hit(Key::Token(token), now);
-            if by_token.0 > worst.0 {
-                worst = by_token;
-            }
+            used = used.max(self.limit.count(Key::Token(token), now).await.0);
         }
-        let (used, reset) = worst;
+        let reset = started + WINDOW_SECS;
         let limit = self.limit.per_minute;
         if used > limit {
             let mut r = crate::status::detail_retry_after(

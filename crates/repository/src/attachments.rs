@@ -112,3 +112,21 @@ pub async fn delete<C: ConnectionTrait>(conn: &C, id: i64) -> Result<(), RepoErr
     attachment::Entity::delete_by_id(id).exec(conn).await?;
     Ok(())
 }
+
+/// `(id, file_path)` of attachments after `after`, in id order: for walking every file.
+pub async fn paths_after<C: ConnectionTrait>(
+    conn: &C,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<(i64, String)>, RepoError> {
+    Ok(attachment::Entity::find()
+        .select_only()
+        .column(attachment::Column::Id)
+        .column(attachment::Column::FilePath)
+        .filter(attachment::Column::Id.gt(after))
+        .order_by_asc(attachment::Column::Id)
+        .limit(limit)
+        .into_tuple()
+        .all(conn)
+        .await?)
+}

@@ -25,11 +25,13 @@ pub mod notifications;
 pub mod preferences;
 pub mod preventive;
 pub mod probe;
+pub mod rate_windows;
 pub mod search;
 pub mod secrets;
 pub mod sessions;
 pub mod sla;
 pub mod statistics;
+pub mod stored_files;
 pub mod tickets;
 pub mod users;
 

@@ -3,16 +3,15 @@
 
 use std::sync::Arc;
 
-use fixdesk_db::Database;
+use fixdesk_db::{Backend, Database};
 use fixdesk_domain::NotReady;
-use fixdesk_migration::{Migrator, MigratorTrait};
 use fixdesk_repository::secrets;
 
 use fixdesk_usecases::{
     AssignmentUseCases, AttachmentUseCases, AuditUseCases, AuthUseCases, CannedReplyUseCases,
     CategoryUseCases, EquipmentUseCases, ExportUseCases, Gauge, Helpdesk, MailUseCases,
-    NotificationUseCases, PreventiveUseCases, SearchUseCases, ServiceError, ServiceLevelUseCases,
-    StatisticsUseCases, TicketUseCases, UserUseCases, async_trait,
+    NotificationUseCases, PreventiveUseCases, RateBudget, SearchUseCases, ServiceError,
+    ServiceLevelUseCases, StatisticsUseCases, TicketUseCases, UserUseCases, async_trait,
 };
 
 use crate::{
@@ -21,7 +20,7 @@ use crate::{
     Statistics, Tickets, Users, clock,
     clock::Clock,
     context::Context,
-    files::LocalDisk,
+    files,
     health::{HealthCheck, ReadinessCheck},
     live::LiveFeed,
     login_attempts::LoginAttempts,
@@ -29,6 +28,7 @@ use crate::{
     mailer::Mailer,
     preventive::Preventive,
     random,
+    rate_budget::SharedBudget,
     search::Search,
     seed,
     service_levels::{BookCache, ServiceLevels},
@@ -59,18 +59,21 @@ pub struct Fixdesk {
     search: Search,
     mail: Mail,
     operator: Operator,
+    /// On PostgreSQL, the rate budget every instance shares.
+    rate_budget: Option<SharedBudget>,
 }
 
 const SIGNING_SECRET: &str = "jwt_signing_key";
 
 impl Fixdesk {
     /// Connects, applies pending migrations (unless disabled), loads the signing secret and
-    /// starts the background work of a server: the job workers, the live feed and (on SQLite)
-    /// the write-ahead log's checkpoints.
+    /// starts the background work of a server: the job workers, the live feed, (on SQLite)
+    /// the write-ahead log's checkpoints and (on PostgreSQL) hearing other instances' commits.
     pub async fn start(settings: ServiceSettings) -> Result<Self, ServiceError> {
         let service = Self::build(settings.clone(), true).await?;
         worker::start(&service.ctx, settings.job_workers);
         service.ctx.db.start_checkpoints();
+        service.ctx.db.hear_other_instances();
         Ok(service)
     }
 
@@ -83,7 +86,7 @@ impl Fixdesk {
     async fn build(settings: ServiceSettings, live: bool) -> Result<Self, ServiceError> {
         let db = Database::connect_with(&settings.database_url, &settings.pool).await?;
         if settings.migrate_on_start {
-            Migrator::up(db.writer(), None)
+            fixdesk_migration::up_exclusively(db.writer())
                 .await
                 .map_err(ServiceError::internal)?;
         }
@@ -97,14 +100,15 @@ impl Fixdesk {
         };
         let hasher = PasswordHasher::new(settings.hashing);
         let sessions = SessionCache::new(settings.session_cache_ttl);
+        let (files, exports) = files::stores(&db, settings.file_storage, &settings.data_dir);
         let ctx = Arc::new(Context {
             feed: if live {
                 LiveFeed::start(db.clone(), sessions.clone())
             } else {
                 LiveFeed::idle(db.clone())
             },
-            files: Arc::new(LocalDisk::new(settings.data_dir.join("attachments"))),
-            exports: Arc::new(LocalDisk::new(settings.data_dir.join("exports"))),
+            files,
+            exports,
             health: HealthCheck::new(),
             readiness: ReadinessCheck::default(),
             login_attempts: LoginAttempts::default(),
@@ -124,6 +128,8 @@ impl Fixdesk {
             sessions,
         });
         Ok(Self {
+            rate_budget: (ctx.db.backend() == Backend::Postgres)
+                .then(|| SharedBudget::new(ctx.db.clone())),
             exports: Exports::new(ctx.clone()),
             auth: Auth::new(ctx.clone()),
             users: Users::new(ctx.clone()),
@@ -233,6 +239,10 @@ impl Helpdesk for Fixdesk {
 
     fn preventive(&self) -> &dyn PreventiveUseCases {
         &self.preventive
+    }
+
+    fn rate_budget(&self) -> Option<&dyn RateBudget> {
+        self.rate_budget.as_ref().map(|b| b as &dyn RateBudget)
     }
 
     async fn healthy(&self) -> bool {

@@ -1,9 +1,13 @@
-//! File storage, as a port: local disk today, object storage later. Keys are chosen by the
-//! service (`<ticket>/<uuid>.<ext>`), never by a client.
+//! File storage, as a port: a local directory or the database (`database_files`), object
+//! storage later. Keys are chosen by the service (`uploads/<uuid>.<ext>`), never by a client.
 
-use std::{io, path::PathBuf};
+use std::{io, path::PathBuf, sync::Arc};
+
+use fixdesk_db::{Backend, Database};
 
 use fixdesk_usecases::{ByteStream, async_trait};
+
+use crate::{FileStorage, database_files::DatabaseFiles};
 use futures::{StreamExt, TryStreamExt};
 use tokio::io::AsyncWriteExt;
 
@@ -114,6 +118,28 @@ impl FileStore for LocalDisk {
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
             Err(e) => Err(e.into()),
         }
+    }
+}
+
+/// The attachment and export stores `storage` names (`None`: by the database's kind).
+pub(crate) fn stores(
+    db: &Database,
+    storage: Option<FileStorage>,
+    data_dir: &std::path::Path,
+) -> (Arc<dyn FileStore>, Arc<dyn FileStore>) {
+    let storage = storage.unwrap_or(match db.backend() {
+        Backend::Postgres => FileStorage::Database,
+        Backend::Sqlite => FileStorage::Local,
+    });
+    match storage {
+        FileStorage::Local => (
+            Arc::new(LocalDisk::new(data_dir.join("attachments"))),
+            Arc::new(LocalDisk::new(data_dir.join("exports"))),
+        ),
+        FileStorage::Database => (
+            Arc::new(DatabaseFiles::new(db.clone(), "")),
+            Arc::new(DatabaseFiles::new(db.clone(), "exports/")),
+        ),
     }
 }
 

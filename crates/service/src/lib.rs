@@ -12,10 +12,12 @@ mod canned;
 mod categories;
 mod clock;
 mod context;
+mod database_files;
 mod equipment;
 mod equipment_state;
 mod exports;
 mod facade;
+mod file_move;
 mod files;
 mod hashing;
 mod health;
@@ -32,6 +34,7 @@ mod notifications;
 mod operator;
 mod preventive;
 mod random;
+mod rate_budget;
 mod recipients;
 mod reliability_file;
 mod search;
@@ -56,6 +59,7 @@ pub use categories::Categories;
 pub use equipment::EquipmentRegister;
 pub use exports::Exports;
 pub use facade::Fixdesk;
+pub use file_move::MoveReport;
 pub use fixdesk_usecases::{
     AssignmentUseCases, AttachmentUseCases, AuditPage, AuditUseCases, AuthUseCases, ByteStream,
     CannedReplyUseCases, CategoryUseCases, EquipmentUseCases, ExportUseCases, Helpdesk,
@@ -70,7 +74,7 @@ pub use notifications::Notifications;
 pub use operator::{CounterDifference, Operator};
 pub use seed::SeededAdmin;
 pub use service_levels::ServiceLevels;
-pub use settings::{ServiceSettings, SigningSecret};
+pub use settings::{FileStorage, ServiceSettings, SigningSecret};
 pub use statistics::Statistics;
 pub use tickets::Tickets;
 pub use users::Users;

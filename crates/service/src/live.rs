@@ -241,6 +241,7 @@ async fn run(
             if let Err(e) = sessions::prune_revocations(db.writer(), before).await {
                 tracing::debug!(error = %e, "could not prune revocations");
             }
+            crate::rate_budget::prune(&db).await;
         }
         last_notification = relay(
             &n_tx,

@@ -178,6 +178,16 @@ impl Operator {
         crate::import::import(&self.ctx.db, self.ctx.files.as_ref(), options, progress).await
     }
 
+    /// Moves every attachment's file into the `to` store (see `file_move`); `data_dir` is
+    /// where local files are.
+    pub async fn move_files(
+        &self,
+        to: crate::FileStorage,
+        data_dir: &std::path::Path,
+    ) -> Result<crate::MoveReport, ServiceError> {
+        crate::file_move::move_files(&self.ctx, to, data_dir).await
+    }
+
     /// The newest jobs, optionally in one state.
     pub async fn jobs(
         &self,

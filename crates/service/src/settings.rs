@@ -37,8 +37,11 @@ pub struct ServiceSettings {
     /// made through this process apply at once regardless.
     pub session_cache_ttl: Duration,
     pub hashing: HashingLimits,
-    /// Where files are kept (attachments under `attachments/`, exports under `exports/`).
+    /// Where local files are kept (attachments under `attachments/`, exports under `exports/`).
     pub data_dir: PathBuf,
+    /// Where attachments and exports are kept; `None`: in the database on PostgreSQL (so
+    /// instances need no shared disk), in `data_dir` on SQLite.
+    pub file_storage: Option<FileStorage>,
     /// Background workers of the job queue (0: this instance runs no jobs).
     pub job_workers: usize,
     /// How the desk works: the creator's reopen window, whether agents may hand tickets over.
@@ -61,10 +64,30 @@ impl ServiceSettings {
             session_cache_ttl: Duration::from_secs(30),
             hashing: HashingLimits::default(),
             data_dir: PathBuf::from("data"),
+            file_storage: None,
             job_workers: 1,
             rules: DeskRules::default(),
             mail: None,
             unknown_senders: UnknownSenders::default(),
+        }
+    }
+}
+
+/// Where attachments and exports are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileStorage {
+    /// Files in `data_dir` (several instances then need a shared disk).
+    Local,
+    /// Files in the database, in chunks.
+    Database,
+}
+
+impl FileStorage {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "local" => Some(Self::Local),
+            "database" => Some(Self::Database),
+            _ => None,
         }
     }
 }

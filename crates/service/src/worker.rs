@@ -64,8 +64,13 @@ async fn work(ctx: Weak<Context>, worker: String) {
             Ok(None) => {}
             Err(e) => tracing::debug!(error = %e, "job queue not reachable"),
         }
+        // Queued jobs wake the workers at once where the database tells (PostgreSQL).
+        let queued = ctx.db.job_wakeups();
         drop(ctx);
-        tokio::time::sleep(POLL).await;
+        tokio::select! {
+            () = queued.notified() => {}
+            () = tokio::time::sleep(POLL) => {}
+        }
     }
 }
 

@@ -5,8 +5,8 @@ use fixdesk_domain::NotReady;
 use crate::{
     AssignmentUseCases, AttachmentUseCases, AuditUseCases, AuthUseCases, CannedReplyUseCases,
     CategoryUseCases, EquipmentUseCases, ExportUseCases, Gauge, MailUseCases, NotificationUseCases,
-    PreventiveUseCases, SearchUseCases, ServiceLevelUseCases, StatisticsUseCases, TicketUseCases,
-    UserUseCases,
+    PreventiveUseCases, RateBudget, SearchUseCases, ServiceLevelUseCases, StatisticsUseCases,
+    TicketUseCases, UserUseCases,
 };
 
 /// The whole of fixdesk as a transport sees it: one handle per area.
@@ -28,6 +28,9 @@ pub trait Helpdesk: Send + Sync {
     fn preventive(&self) -> &dyn PreventiveUseCases;
     fn search(&self) -> &dyn SearchUseCases;
     fn mail(&self) -> &dyn MailUseCases;
+    /// The rate budget shared with other instances, where the deployment shares one
+    /// (PostgreSQL); `None`: limits are this process's own.
+    fn rate_budget(&self) -> Option<&dyn RateBudget>;
     /// Whether the database answers.
     async fn healthy(&self) -> bool;
     /// Whether this instance should take traffic: the storage takes a write that will

@@ -75,20 +75,27 @@ impl MigratorTrait for Migrator {
 /// The advisory lock migrations run under on PostgreSQL (any fixed number of our own).
 const MIGRATION_LOCK: i64 = 0x6669_7864_6573_6b;
 
-/// Applies every pending migration, one instance at a time. On PostgreSQL the run is one
-/// transaction holding an advisory lock: instances started together (a rolling upgrade, or
-/// `migrate_on_start` everywhere) queue on the lock, the first migrates, the rest find nothing
-/// pending, and a run that fails leaves the schema as it was. SQLite serialises writers itself.
+/// Applies every pending migration, one instance at a time, in one transaction: instances
+/// started together (a rolling upgrade, or `migrate_on_start` everywhere) queue for it — on
+/// PostgreSQL behind an advisory lock, on SQLite behind the write lock (`BEGIN IMMEDIATE`) —
+/// the first migrates, the rest find nothing pending, and a run that fails leaves the schema
+/// as it was.
 pub async fn up_exclusively(
     db: &sea_orm_migration::sea_orm::DatabaseConnection,
 ) -> Result<(), DbErr> {
-    use sea_orm_migration::sea_orm::{ConnectionTrait, DbBackend, TransactionTrait};
-    if db.get_database_backend() != DbBackend::Postgres {
-        return Migrator::up(db, None).await;
+    use sea_orm_migration::sea_orm::{
+        ConnectionTrait, DbBackend, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+    };
+    let postgres = db.get_database_backend() == DbBackend::Postgres;
+    let options = TransactionOptions {
+        sqlite_transaction_mode: (!postgres).then_some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    };
+    let txn = db.begin_with_options(options).await?;
+    if postgres {
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
+            .await?;
     }
-    let txn = db.begin().await?;
-    txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
-        .await?;
     Migrator::up(&txn, None).await?;
     txn.commit().await
 }

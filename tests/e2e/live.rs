@@ -2,70 +2,11 @@
 
 use std::time::Duration;
 
-use fixdesk_tests::{TestApp, TestUser};
+use fixdesk_tests::{Sse, TestApp, TestUser};
 use futures::{SinkExt, StreamExt};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
-
-/// Reads Server-Sent Events from a response, as `(id, data)` pairs.
-struct Sse {
-    body: reqwest::Response,
-    buffer: String,
-}
-
-impl Sse {
-    async fn open(app: &TestApp, u: &TestUser, last_event_id: Option<i64>) -> Self {
-        let mut r = app
-            .client
-            .get(app.url(&format!("/api/v1/notifications/stream?token={}", u.token)))
-            .timeout(Duration::from_secs(60));
-        if let Some(id) = last_event_id {
-            r = r.header("Last-Event-ID", id.to_string());
-        }
-        let resp = r.send().await.unwrap();
-        assert_eq!(resp.status(), StatusCode::OK);
-        assert!(
-            resp.headers()["content-type"]
-                .to_str()
-                .unwrap()
-                .starts_with("text/event-stream")
-        );
-        Self {
-            body: resp,
-            buffer: String::new(),
-        }
-    }
-
-    /// Whether the server ends the stream within `wait` (events before the end are skipped).
-    async fn ends_within(&mut self, wait: Duration) -> bool {
-        fixdesk_tests::ends_within(&mut self.body, wait).await
-    }
-
-    /// The next notification event, or `None` if none comes within `wait`.
-    async fn next(&mut self, wait: Duration) -> Option<(i64, Value)> {
-        let deadline = tokio::time::Instant::now() + wait;
-        loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let block: String = self.buffer.drain(..end + 2).collect();
-                let field = |name: &str| {
-                    block
-                        .lines()
-                        .find_map(|l| l.strip_prefix(name))
-                        .map(|v| v.trim().to_string())
-                };
-                if let (Some(id), Some(data)) = (field("id:"), field("data:")) {
-                    return Some((id.parse().unwrap(), serde_json::from_str(&data).unwrap()));
-                }
-                continue;
-            }
-            match tokio::time::timeout_at(deadline, self.body.chunk()).await {
-                Ok(Ok(Some(chunk))) => self.buffer.push_str(&String::from_utf8_lossy(&chunk)),
-                _ => return None,
-            }
-        }
-    }
-}
 
 #[tokio::test]
 async fn notifications_arrive_within_a_second_and_a_reconnect_misses_nothing() {

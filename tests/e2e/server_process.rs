@@ -21,6 +21,11 @@ impl ServerProcess {
     /// Starts a server on a free port of 127.0.0.1 with its files in `dir` and the database
     /// at `database_url`, and waits until it serves.
     pub async fn start(dir: &Path, database_url: &str) -> Self {
+        Self::start_with(dir, database_url, &[]).await
+    }
+
+    /// Like [`ServerProcess::start`], with further `FIXDESK_*` settings (which win).
+    pub async fn start_with(dir: &Path, database_url: &str, settings: &[(&str, &str)]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_fixdesk-e2e-server"))
             .current_dir(dir)
             .env("FIXDESK_BIND", "127.0.0.1:0")
@@ -30,6 +35,7 @@ impl ServerProcess {
             .env("FIXDESK_ADMIN_PASSWORD", ADMIN_PASSWORD)
             .env("FIXDESK_RATE_LIMIT_PER_MINUTE", "1000000")
             .env("RUST_LOG", "error")
+            .envs(settings.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .kill_on_drop(true)

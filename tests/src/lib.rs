@@ -4,6 +4,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 pub mod smtp_sink;
+mod sse;
+
+pub use sse::Sse;
 
 use std::time::Duration;
 

@@ -389,3 +389,88 @@ async fn phone_photos_are_taken_and_pictures_open_in_the_browser_but_nothing_tha
         .unwrap();
     assert!(fixdesk_tests::header(&r, "content-disposition").starts_with("attachment;"));
 }
+
+#[tokio::test]
+async fn an_operator_moves_the_files_between_disk_and_database_and_they_stay_downloadable() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = fixdesk_tests::settings_for(dir.path());
+    settings.file_storage = "local".into();
+    let app = TestApp::spawn_with(settings, dir).await;
+    let u = app.user("teacher", "user").await;
+    let id = app.ticket(&u.token, "t").await["id"].as_i64().unwrap();
+    let (_, photo) = upload(&app, &u, id, "photo.png", PNG.to_vec(), None).await;
+    let big = "строка акта\n".repeat(60_000).into_bytes(); // several chunks
+    let (_, act) = upload(&app, &u, id, "act.txt", big.clone(), None).await;
+    let files = [
+        (photo["id"].clone(), PNG.to_vec()),
+        (act["id"].clone(), big),
+    ];
+    let mut settings = app.settings.clone();
+    let data_dir = app.data_dir();
+    let dir = app.stop().await;
+
+    let moved = |to: fixdesk_service::FileStorage, settings: fixdesk_app::Settings| {
+        let data_dir = data_dir.clone();
+        async move {
+            let service = fixdesk_service::Fixdesk::open(settings.service())
+                .await
+                .unwrap();
+            let report = service.operator().move_files(to, &data_dir).await.unwrap();
+            service.database().clone().close().await;
+            (report.moved, report.missing)
+        }
+    };
+    assert_eq!(
+        moved(fixdesk_service::FileStorage::Database, settings.clone()).await,
+        (2, 0)
+    );
+    assert_eq!(
+        std::fs::read_dir(data_dir.join("attachments/uploads"))
+            .unwrap()
+            .count(),
+        0,
+        "nothing is left on the disk"
+    );
+    assert_eq!(
+        moved(fixdesk_service::FileStorage::Database, settings.clone()).await,
+        (0, 0),
+        "a second run finds nothing to do"
+    );
+
+    settings.file_storage = "database".into();
+    let app = TestApp::spawn_with(settings.clone(), dir).await;
+    for (id, bytes) in &files {
+        let r = app
+            .req(
+                Method::GET,
+                &format!("/api/v1/attachments/download/{id}"),
+                Some(&u.token),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(&r.bytes().await.unwrap()[..], &bytes[..]);
+    }
+    let chunks = 1 + files[1].1.len().div_ceil(256 * 1024) as i64;
+    assert_eq!(app.count("SELECT COUNT(*) FROM file_chunks").await, chunks);
+    let dir = app.stop().await;
+
+    assert_eq!(
+        moved(fixdesk_service::FileStorage::Local, settings.clone()).await,
+        (2, 0)
+    );
+    settings.file_storage = "local".into();
+    let app = TestApp::spawn_with(settings, dir).await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM stored_files").await, 0);
+    let r = app
+        .req(
+            Method::GET,
+            &format!("/api/v1/attachments/download/{}", files[1].0),
+            Some(&u.token),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(&r.bytes().await.unwrap()[..], &files[1].1[..]);
+}

@@ -426,3 +426,43 @@ async fn the_audit_websocket_closes_when_its_admin_is_demoted_deactivated_or_del
     assert!(deleted.is_success(), "{deleted}");
     assert!(closes(&mut socket).await, "deleted");
 }
+
+#[tokio::test]
+async fn on_postgresql_a_dropped_commit_listener_comes_back_and_nothing_is_missed() {
+    if !fixdesk_tests::on_postgres() {
+        return; // LISTEN/NOTIFY is PostgreSQL's; SQLite instances poll
+    }
+    let a = TestApp::spawn().await;
+    let b = second_instance(&a).await;
+    let u = a.user("teacher", "user").await;
+    let agent = b.user("agent", "agent").await;
+    let listeners = "SELECT COUNT(*) FROM pg_stat_activity \
+                     WHERE datname = current_database() AND query LIKE 'LISTEN%fixdesk_commits%'";
+    assert_eq!(a.count(listeners).await, 2, "each instance listens");
+    let mut stream = Sse::open(&b, &agent, None).await;
+
+    // The database drops both listeners' connections (a restart, a network cut).
+    let dropped = a
+        .count(
+            "SELECT COUNT(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = current_database() AND query LIKE 'LISTEN%fixdesk_commits%') t",
+        )
+        .await;
+    assert_eq!(dropped, 2);
+    let id = a.ticket(&u.token, "Пока никто не слушал").await["id"]
+        .as_i64()
+        .unwrap();
+    let (_, note) = stream
+        .next(Duration::from_secs(10))
+        .await
+        .expect("the notification still reaches B");
+    assert_eq!(note["related_id"], id);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while a.count(listeners).await < 2 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the listeners did not come back"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}

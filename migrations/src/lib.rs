@@ -75,27 +75,48 @@ impl MigratorTrait for Migrator {
 /// The advisory lock migrations run under on PostgreSQL (any fixed number of our own).
 const MIGRATION_LOCK: i64 = 0x6669_7864_6573_6b;
 
-/// Applies every pending migration, one instance at a time, in one transaction: instances
-/// started together (a rolling upgrade, or `migrate_on_start` everywhere) queue for it — on
-/// PostgreSQL behind an advisory lock, on SQLite behind the write lock (`BEGIN IMMEDIATE`) —
-/// the first migrates, the rest find nothing pending, and a run that fails leaves the schema
-/// as it was.
+/// Applies every pending migration, one instance at a time: instances started together (a
+/// rolling upgrade, or `migrate_on_start` everywhere) queue, the first migrates, the rest find
+/// nothing pending.
+///
+/// On PostgreSQL the queue is a session-level advisory lock held on a connection of its own
+/// (released by the database if the process dies), and each migration commits on its own, so
+/// the tables a migration locks are free again as soon as it is done — instances of the
+/// previous version keep serving in between. On SQLite the run is one `BEGIN IMMEDIATE`
+/// transaction (the write lock is the queue; readers go on under WAL).
 pub async fn up_exclusively(
     db: &sea_orm_migration::sea_orm::DatabaseConnection,
 ) -> Result<(), DbErr> {
     use sea_orm_migration::sea_orm::{
-        ConnectionTrait, DbBackend, SqliteTransactionMode, TransactionOptions, TransactionTrait,
+        DbBackend, SqliteTransactionMode, TransactionOptions, TransactionTrait, sqlx,
     };
-    let postgres = db.get_database_backend() == DbBackend::Postgres;
+    if db.get_database_backend() == DbBackend::Postgres {
+        let mut holder = db
+            .get_postgres_connection_pool()
+            .acquire()
+            .await
+            .map_err(sqlx_err)?;
+        let lock = |sql: &'static str| sqlx::query(sql).bind(MIGRATION_LOCK);
+        lock("SELECT pg_advisory_lock($1)")
+            .execute(&mut *holder)
+            .await
+            .map_err(sqlx_err)?;
+        let result = Migrator::up(db, None).await;
+        lock("SELECT pg_advisory_unlock($1)")
+            .execute(&mut *holder)
+            .await
+            .map_err(sqlx_err)?;
+        return result;
+    }
     let options = TransactionOptions {
-        sqlite_transaction_mode: (!postgres).then_some(SqliteTransactionMode::Immediate),
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
         ..Default::default()
     };
     let txn = db.begin_with_options(options).await?;
-    if postgres {
-        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))
-            .await?;
-    }
     Migrator::up(&txn, None).await?;
     txn.commit().await
+}
+
+fn sqlx_err(e: sea_orm_migration::sea_orm::sqlx::Error) -> DbErr {
+    DbErr::Conn(sea_orm_migration::sea_orm::RuntimeErr::SqlxError(e.into()))
 }

@@ -23,6 +23,7 @@ mod permissions;
 mod preventive;
 mod repair_loop;
 mod resilience;
+mod rolling_upgrade;
 mod scale_out;
 mod search;
 mod server_process;

@@ -2,6 +2,7 @@
 //! abuse (oversize, wrong extension, content that lies about its type, path-traversal names,
 //! someone else's ticket) leaving no file and no row behind.
 
+use fixdesk_service::FileStorage;
 use fixdesk_tests::{TestApp, TestUser};
 use reqwest::{
     Method, StatusCode,
@@ -409,7 +410,7 @@ async fn an_operator_moves_the_files_between_disk_and_database_and_they_stay_dow
     let data_dir = app.data_dir();
     let dir = app.stop().await;
 
-    let moved = |to: fixdesk_service::FileStorage, settings: fixdesk_app::Settings| {
+    let moved = |to: FileStorage, settings: fixdesk_app::Settings| {
         let data_dir = data_dir.clone();
         async move {
             let service = fixdesk_service::Fixdesk::open(settings.service())
@@ -420,10 +421,32 @@ async fn an_operator_moves_the_files_between_disk_and_database_and_they_stay_dow
             (report.moved, report.missing)
         }
     };
-    assert_eq!(
-        moved(fixdesk_service::FileStorage::Database, settings.clone()).await,
-        (2, 0)
-    );
+    let all_download = |app: TestApp| {
+        let (files, token) = (files.clone(), u.token.clone());
+        async move {
+            for (id, bytes) in &files {
+                let r = app
+                    .req(
+                        Method::GET,
+                        &format!("/api/v1/attachments/download/{id}"),
+                        Some(&token),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), StatusCode::OK, "attachment {id}");
+                assert_eq!(&r.bytes().await.unwrap()[..], &bytes[..], "attachment {id}");
+            }
+            app
+        }
+    };
+
+    // Switched to the database before the move: the files on the disk still download.
+    settings.file_storage = "database".into();
+    let app = all_download(TestApp::spawn_with(settings.clone(), dir).await).await;
+    let dir = app.stop().await;
+
+    assert_eq!(moved(FileStorage::Database, settings.clone()).await, (2, 0));
     assert_eq!(
         std::fs::read_dir(data_dir.join("attachments/uploads"))
             .unwrap()
@@ -432,45 +455,18 @@ async fn an_operator_moves_the_files_between_disk_and_database_and_they_stay_dow
         "nothing is left on the disk"
     );
     assert_eq!(
-        moved(fixdesk_service::FileStorage::Database, settings.clone()).await,
+        moved(FileStorage::Database, settings.clone()).await,
         (0, 0),
         "a second run finds nothing to do"
     );
-
-    settings.file_storage = "database".into();
-    let app = TestApp::spawn_with(settings.clone(), dir).await;
-    for (id, bytes) in &files {
-        let r = app
-            .req(
-                Method::GET,
-                &format!("/api/v1/attachments/download/{id}"),
-                Some(&u.token),
-            )
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
-        assert_eq!(&r.bytes().await.unwrap()[..], &bytes[..]);
-    }
+    let app = all_download(TestApp::spawn_with(settings.clone(), dir).await).await;
     let chunks = 1 + files[1].1.len().div_ceil(256 * 1024) as i64;
     assert_eq!(app.count("SELECT COUNT(*) FROM file_chunks").await, chunks);
     let dir = app.stop().await;
 
-    assert_eq!(
-        moved(fixdesk_service::FileStorage::Local, settings.clone()).await,
-        (2, 0)
-    );
+    // And back.
+    assert_eq!(moved(FileStorage::Local, settings.clone()).await, (2, 0));
     settings.file_storage = "local".into();
-    let app = TestApp::spawn_with(settings, dir).await;
+    let app = all_download(TestApp::spawn_with(settings, dir).await).await;
     assert_eq!(app.count("SELECT COUNT(*) FROM stored_files").await, 0);
-    let r = app
-        .req(
-            Method::GET,
-            &format!("/api/v1/attachments/download/{}", files[1].0),
-            Some(&u.token),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(&r.bytes().await.unwrap()[..], &files[1].1[..]);
 }

@@ -9,7 +9,7 @@ use futures::StreamExt;
 
 use crate::{
     clock,
-    files::{FileStore, HEAD_BYTES, StoreError, Stored},
+    files::{FileStore, HEAD_BYTES, LocalDisk, StoreError, Stored},
 };
 
 /// Bytes per stored chunk: large enough that a 20 MiB file is 80 rows, small enough that a
@@ -23,11 +23,25 @@ pub(crate) struct DatabaseFiles {
     /// use none: their key is the attachment row's `file_path`, which the row's deletion
     /// trigger removes.
     prefix: &'static str,
+    /// Where files stored before the desk kept them in the database are read from (and
+    /// removed from), under the same key without the prefix.
+    fallback: Option<LocalDisk>,
 }
 
 impl DatabaseFiles {
     pub(crate) fn new(db: Database, prefix: &'static str) -> Self {
-        Self { db, prefix }
+        Self {
+            db,
+            prefix,
+            fallback: None,
+        }
+    }
+
+    pub(crate) fn falling_back_to(self, local: LocalDisk) -> Self {
+        Self {
+            fallback: Some(local),
+            ..self
+        }
     }
 
     fn key(&self, key: &str) -> String {
@@ -85,10 +99,14 @@ impl FileStore for DatabaseFiles {
     }
 
     async fn open(&self, key: &str) -> Result<ByteStream, StoreError> {
+        let local = key;
         let key = self.key(key);
         let reader = self.db.reader().clone();
         if !stored_files::exists(&reader, &key).await? {
-            return Err(StoreError::NotFound);
+            return match &self.fallback {
+                Some(disk) => disk.open(local).await,
+                None => Err(StoreError::NotFound),
+            };
         }
         let chunks = futures::stream::unfold(Some(None), move |after| {
             let (reader, key) = (reader.clone(), key.clone());
@@ -105,6 +123,10 @@ impl FileStore for DatabaseFiles {
     }
 
     async fn remove(&self, key: &str) -> Result<(), StoreError> {
-        Ok(stored_files::remove(self.db.writer(), &self.key(key)).await?)
+        stored_files::remove(self.db.writer(), &self.key(key)).await?;
+        match &self.fallback {
+            Some(disk) => disk.remove(key).await,
+            None => Ok(()),
+        }
     }
 }

@@ -34,8 +34,8 @@ pub(crate) async fn move_files(
         FileStorage::Local => FileStorage::Database,
         FileStorage::Database => FileStorage::Local,
     };
-    let (source, _) = files::stores(&ctx.db, Some(from), data_dir);
-    let (target, _) = files::stores(&ctx.db, Some(to), data_dir);
+    let source = files::attachment_store(&ctx.db, from, data_dir);
+    let target = files::attachment_store(&ctx.db, to, data_dir);
     let mut report = MoveReport::default();
     let mut after = 0;
     loop {

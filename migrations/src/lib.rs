@@ -72,8 +72,8 @@ impl MigratorTrait for Migrator {
     }
 }
 
-/// The advisory lock migrations run under on PostgreSQL (any fixed number of our own).
-const MIGRATION_LOCK: i64 = 0x6669_7864_6573_6b;
+/// The advisory lock migrations run under on PostgreSQL ("fixdesk" in ASCII).
+const MIGRATION_LOCK: i64 = 0x0066_6978_6465_736b;
 
 /// Applies every pending migration, one instance at a time: instances started together (a
 /// rolling upgrade, or `migrate_on_start` everywhere) queue, the first migrates, the rest find

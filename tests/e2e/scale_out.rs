@@ -135,113 +135,118 @@ struct Acked {
     refused: Vec<(String, StatusCode)>,
 }
 
-/// One requester's share of the load until `until`.
-async fn requester(
+/// One requester of the load: their number, token and address, and what they got acknowledged.
+struct Requester {
     lb: Balancer,
     n: usize,
     token: String,
-    until: Instant,
+    from: String,
     acked: Arc<Mutex<Acked>>,
-) {
-    let from = format!("10.0.0.{n}");
-    let name = format!("requester{n}");
-    let mut last_ticket = None;
-    let mut round = 0u64;
-    while Instant::now() < until {
-        round += 1;
-        let title = format!("Проектор {n}-{round} не включается");
-        if let Some((i, status, body)) = lb
-            .call(Method::POST, "/api/v1/tickets/", &token, &from, |r| {
-                r.json(
-                    &json!({"title": title, "description": "Мигает лампа", "room_number": "204"}),
-                )
+}
+
+impl Requester {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        build: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+    ) -> Option<(usize, StatusCode, Value)> {
+        self.lb
+            .call(method, path, &self.token, &self.from, build)
+            .await
+    }
+
+    fn refused(&self, what: &str, status: StatusCode, body: &Value) {
+        let mut acked = self.acked.lock().unwrap();
+        acked.refused.push((format!("{what}: {body}"), status));
+    }
+
+    async fn file_ticket(&self, round: u64) -> Option<i64> {
+        let title = format!("Проектор {}-{round} не включается", self.n);
+        let body = json!({"title": title, "description": "Мигает лампа", "room_number": "204"});
+        let (i, status, body) = self
+            .call(Method::POST, "/api/v1/tickets/", |r| r.json(&body))
+            .await?;
+        if status != StatusCode::CREATED {
+            self.refused("ticket", status, &body);
+            return None;
+        }
+        let id = body["id"].as_i64().unwrap();
+        let mut acked = self.acked.lock().unwrap();
+        acked.tickets.insert(id, (i, Instant::now()));
+        Some(id)
+    }
+
+    /// A text file of a size that varies with the round.
+    async fn upload(&self, ticket: i64, round: u64) {
+        let line = format!("акт осмотра {}-{round}\n", self.n);
+        let bytes = line.repeat(50 * (round as usize % 7 + 1)).into_bytes();
+        let part = Part::bytes(bytes.clone()).file_name(format!("act-{round}.txt"));
+        let path = format!("/api/v1/attachments/upload/{ticket}");
+        let Some((_, status, body)) = self
+            .call(Method::POST, &path, |r| {
+                r.multipart(Form::new().part("file", part))
             })
             .await
-        {
-            if status == StatusCode::CREATED {
-                let id = body["id"].as_i64().unwrap();
-                last_ticket = Some(id);
-                acked
-                    .lock()
-                    .unwrap()
-                    .tickets
-                    .insert(id, (i, Instant::now()));
-            } else {
-                acked
-                    .lock()
-                    .unwrap()
-                    .refused
-                    .push((format!("ticket {body}"), status));
+        else {
+            return;
+        };
+        if status != StatusCode::CREATED {
+            return self.refused("upload", status, &body);
+        }
+        let id = body["id"].as_i64().unwrap();
+        self.acked.lock().unwrap().files.insert(id, (self.n, bytes));
+    }
+
+    async fn sign_in(&self) {
+        let (_, base) = self.lb.pick();
+        let name = format!("requester{}", self.n);
+        let form = [("username", name.as_str()), ("password", USER_PASSWORD)];
+        let path = "/api/v1/auth/token";
+        let request = self.lb.on(&base, Method::POST, path, "", &self.from);
+        if let Some(r) = self.lb.send(request.form(&form)).await {
+            assert_eq!(r.status(), StatusCode::OK, "sign-in during the load");
+            self.acked.lock().unwrap().sign_ins += 1;
+        }
+    }
+
+    async fn export(&self) {
+        let Some((_, status, body)) = self
+            .call(Method::POST, "/api/v1/exports/tickets", |r| {
+                r.json(&json!({}))
+            })
+            .await
+        else {
+            return;
+        };
+        assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+        let id = body["id"].as_i64().unwrap();
+        self.acked.lock().unwrap().exports.insert(id);
+    }
+
+    /// Works until `until`: a ticket each round, a file every third, a list every fourth, a
+    /// sign-in every tenth, and (requester 0) an export every eighth.
+    async fn work(self, until: Instant) {
+        let mut last_ticket = None;
+        let mut round = 0u64;
+        while Instant::now() < until {
+            round += 1;
+            last_ticket = self.file_ticket(round).await.or(last_ticket);
+            if let (true, Some(ticket)) = (round.is_multiple_of(3), last_ticket) {
+                self.upload(ticket, round).await;
             }
-        }
-        if let (0, Some(ticket)) = (round % 3, last_ticket) {
-            let bytes = format!("акт осмотра {n}-{round}\n").repeat(50 * (round as usize % 7 + 1));
-            let form = Form::new().part(
-                "file",
-                Part::bytes(bytes.clone().into_bytes()).file_name(format!("act-{round}.txt")),
-            );
-            let path = format!("/api/v1/attachments/upload/{ticket}");
-            if let Some((_, status, body)) = lb
-                .call(Method::POST, &path, &token, &from, |r| r.multipart(form))
-                .await
-            {
-                if status == StatusCode::CREATED {
-                    let id = body["id"].as_i64().unwrap();
-                    acked
-                        .lock()
-                        .unwrap()
-                        .files
-                        .insert(id, (n, bytes.into_bytes()));
-                } else {
-                    acked
-                        .lock()
-                        .unwrap()
-                        .refused
-                        .push((format!("upload {body}"), status));
-                }
+            if round.is_multiple_of(4) {
+                self.call(Method::GET, "/api/v1/tickets/?limit=20", |r| r)
+                    .await;
             }
-        }
-        if round % 4 == 0 {
-            lb.call(
-                Method::GET,
-                "/api/v1/tickets/?limit=20",
-                &token,
-                &from,
-                |r| r,
-            )
-            .await;
-        }
-        if round % 10 == 5 {
-            let (_, base) = lb.pick();
-            let form = [("username", name.as_str()), ("password", USER_PASSWORD)];
-            if let Some(r) = lb
-                .send(
-                    lb.on(&base, Method::POST, "/api/v1/auth/token", "", &from)
-                        .form(&form),
-                )
-                .await
-            {
-                assert_eq!(r.status(), StatusCode::OK, "sign-in during the load");
-                acked.lock().unwrap().sign_ins += 1;
+            if round % 10 == 5 {
+                self.sign_in().await;
             }
-        }
-        if n == 0 && round % 8 == 0 {
-            if let Some((_, status, body)) = lb
-                .call(
-                    Method::POST,
-                    "/api/v1/exports/tickets",
-                    &token,
-                    &from,
-                    |r| r.json(&json!({})),
-                )
-                .await
-            {
-                assert_eq!(status, StatusCode::ACCEPTED, "{body}");
-                let id = body["id"].as_i64().unwrap();
-                acked.lock().unwrap().exports.insert(id);
+            if self.n == 0 && round.is_multiple_of(8) {
+                self.export().await;
             }
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
@@ -376,13 +381,14 @@ async fn three_instances_lose_nothing_when_one_is_killed_mid_load() {
     let mut load = Vec::new();
     for n in 0..REQUESTERS {
         let token = sign_in(&http, &first, &format!("requester{n}"), USER_PASSWORD).await;
-        load.push(tokio::spawn(requester(
-            lb.clone(),
+        let requester = Requester {
+            lb: lb.clone(),
             n,
             token,
-            until,
-            acked.clone(),
-        )));
+            from: format!("10.0.0.{n}"),
+            acked: acked.clone(),
+        };
+        load.push(tokio::spawn(requester.work(until)));
     }
     tokio::time::sleep(LOAD / 2).await;
     // Killed first, then taken out of the rotation: requests in flight or sent in between

@@ -470,3 +470,44 @@ async fn an_operator_moves_the_files_between_disk_and_database_and_they_stay_dow
     let app = all_download(TestApp::spawn_with(settings, dir).await).await;
     assert_eq!(app.count("SELECT COUNT(*) FROM stored_files").await, 0);
 }
+
+#[tokio::test]
+async fn in_the_database_an_upload_abandoned_half_way_is_cleared_away_by_later_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = fixdesk_tests::settings_for(dir.path());
+    settings.file_storage = "database".into();
+    let app = TestApp::spawn_with(settings, dir).await;
+    let u = app.user("teacher", "user").await;
+    let id = app.ticket(&u.token, "t").await["id"].as_i64().unwrap();
+    // What an instance killed mid-upload leaves: a file never marked complete. One from a
+    // moment ago may still be under way and stays.
+    app.exec(
+        "INSERT INTO stored_files (file_key, size, complete, created_at) VALUES \
+         ('uploads/abandoned.txt', 0, FALSE, '2020-01-01 00:00:00'), \
+         ('uploads/under-way.txt', 0, FALSE, CURRENT_TIMESTAMP)",
+    )
+    .await;
+    let (status, _) = upload(&app, &u, id, "a.txt", b"fresh".to_vec(), None).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let keys: Vec<_> = app
+        .sql("SELECT file_key FROM stored_files")
+        .await
+        .into_iter()
+        .map(|k| k.as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert!(
+        keys.contains(&"uploads/under-way.txt".to_string()),
+        "{keys:?}"
+    );
+    assert!(
+        !keys.contains(&"uploads/abandoned.txt".to_string()),
+        "{keys:?}"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM stored_files WHERE complete")
+            .await,
+        1,
+        "the new file is whole"
+    );
+}

@@ -6,7 +6,7 @@
 use chrono::NaiveDateTime;
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    QuerySelect, sea_query::Expr,
 };
 
 use crate::{
@@ -14,13 +14,28 @@ use crate::{
     entities::{file_chunk, stored_file},
 };
 
-/// Starts a file under `key`, replacing any earlier incomplete attempt.
+/// Starts a file under `key`, replacing any earlier incomplete attempt, and clears away the
+/// remains of uploads abandoned before `abandoned_before` (an instance killed mid-upload
+/// leaves an incomplete file nobody will finish).
 pub async fn begin<C: ConnectionTrait>(
     conn: &C,
     key: &str,
     now: NaiveDateTime,
+    abandoned_before: NaiveDateTime,
 ) -> Result<(), RepoError> {
-    remove(conn, key).await?;
+    let abandoned: Vec<String> = stored_file::Entity::find()
+        .select_only()
+        .column(stored_file::Column::FileKey)
+        // Spelled as the partial index's predicate, so both databases read only that index.
+        .filter(Expr::cust("NOT complete"))
+        .filter(stored_file::Column::CreatedAt.lt(abandoned_before))
+        .limit(10)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for old in abandoned.iter().map(String::as_str).chain([key]) {
+        remove(conn, old).await?;
+    }
     stored_file::Entity::insert(stored_file::ActiveModel {
         file_key: Set(key.to_string()),
         size: Set(0),

@@ -16,6 +16,10 @@ use crate::{
 /// chunk in flight costs little memory.
 const CHUNK: usize = 256 * 1024;
 
+/// How old an incomplete file must be to count as abandoned: far longer than any upload may
+/// take (`upload_timeout_secs`).
+const ABANDONED: chrono::TimeDelta = chrono::TimeDelta::hours(6);
+
 #[derive(Debug, Clone)]
 pub(crate) struct DatabaseFiles {
     db: Database,
@@ -50,7 +54,8 @@ impl DatabaseFiles {
 
     async fn write(&self, key: &str, mut body: ByteStream, max: u64) -> Result<Stored, StoreError> {
         let conn = self.db.writer();
-        stored_files::begin(conn, key, clock::now()).await?;
+        let now = clock::now();
+        stored_files::begin(conn, key, now, now - ABANDONED).await?;
         let (mut size, mut head, mut seq) = (0u64, Vec::new(), 0i32);
         let mut buffer = Vec::with_capacity(CHUNK);
         loop {

@@ -27,13 +27,26 @@ impl Sse {
         token: &str,
         last_event_id: Option<i64>,
     ) -> Self {
+        Self::try_connect(client, base, token, last_event_id)
+            .await
+            .unwrap()
+    }
+
+    /// Like [`Sse::connect`], but a server that cannot be reached (killed, say) is an error
+    /// to retry rather than a failed test.
+    pub async fn try_connect(
+        client: &reqwest::Client,
+        base: &str,
+        token: &str,
+        last_event_id: Option<i64>,
+    ) -> Result<Self, reqwest::Error> {
         let mut r = client
             .get(format!("{base}/api/v1/notifications/stream?token={token}"))
             .timeout(Duration::from_secs(600));
         if let Some(id) = last_event_id {
             r = r.header("Last-Event-ID", id.to_string());
         }
-        let resp = r.send().await.unwrap();
+        let resp = r.send().await?;
         assert_eq!(resp.status(), StatusCode::OK);
         assert!(
             resp.headers()["content-type"]
@@ -41,11 +54,11 @@ impl Sse {
                 .unwrap()
                 .starts_with("text/event-stream")
         );
-        Self {
+        Ok(Self {
             body: resp,
             buffer: String::new(),
             ended: false,
-        }
+        })
     }
 
     /// Whether the server ends the stream within `wait` (events before the end are skipped).

@@ -239,7 +239,7 @@ impl Database {
     /// with background work; it stops when the last handle of this database is dropped.
     pub fn hear_other_instances(&self) {
         if self.backend == Backend::Postgres {
-            let pool = self.write.get_postgres_connection_pool().clone();
+            let pool = self.write.get_postgres_connection_pool();
             crate::listener::start(pool, &self.commits, &self.jobs);
         }
     }

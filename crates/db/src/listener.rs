@@ -10,7 +10,10 @@ use std::{
     time::Duration,
 };
 
-use sea_orm::sqlx::{PgPool, postgres::PgListener};
+use sea_orm::sqlx::{
+    PgPool,
+    postgres::{PgListener, PgPoolOptions},
+};
 use tokio::sync::Notify;
 
 /// The channel the triggers of migration 28 notify.
@@ -102,11 +105,16 @@ async fn connect(pool: &PgPool) -> Result<PgListener, sea_orm::sqlx::Error> {
     Ok(listener)
 }
 
-/// Starts listening on `pool` for as long as the wakers' owners live.
-pub(crate) fn start(pool: PgPool, commits: &Arc<Notify>, jobs: &Arc<Notify>) {
+/// Starts listening, with the connection settings of `pool`, for as long as the wakers'
+/// owners live. The listener has a connection of its own (a one-connection pool), so it takes
+/// none from the requests' pool nor keeps that pool from closing.
+pub(crate) fn start(pool: &PgPool, commits: &Arc<Notify>, jobs: &Arc<Notify>) {
+    let own = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_lazy_with((*pool.connect_options()).clone());
     let wakers = Wakers {
         commits: Arc::downgrade(commits),
         jobs: Arc::downgrade(jobs),
     };
-    tokio::spawn(listen(pool, wakers));
+    tokio::spawn(listen(own, wakers));
 }

@@ -34,6 +34,9 @@ struct Window {
     count: u64,
     /// Requests of the shared budget this instance holds for the window.
     granted: u64,
+    /// Whether the shared budget had no more to give: further requests past `granted` are
+    /// refused from memory, so a flood costs the database nothing.
+    spent: bool,
 }
 
 /// One counted request.
@@ -43,6 +46,7 @@ struct Hit {
     count: u64,
     started: u64,
     granted: u64,
+    spent: bool,
 }
 
 /// Who is counted: an address, or a bearer token (by its hash alone, never kept).
@@ -90,7 +94,8 @@ impl Windows {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Counts one request of `key` in the minute of `now`.
+    /// Counts one request of `key` in its current window (which begins with its first
+    /// request and lasts a minute).
     fn hit(&self, key: Key<'_>, now: u64) -> Hit {
         let hash = self.seed.hash_one(key);
         let mut windows = self.shard(hash);
@@ -108,6 +113,7 @@ impl Windows {
             started: now,
             count: 0,
             granted: 0,
+            spent: false,
         };
         let w = windows.entry(hash).or_insert(fresh);
         if now >= w.started + WINDOW_SECS {
@@ -119,16 +125,18 @@ impl Windows {
             count: w.count,
             started: w.started,
             granted: w.granted,
+            spent: w.spent,
         }
     }
 
     /// Adds `n` requests of the shared budget to the window `hit` counted in, if it is still
-    /// the current one.
-    fn grant(&self, hit: Hit, n: u64) {
+    /// the current one; `spent`: the budget gave all it had.
+    fn grant(&self, hit: Hit, n: u64, spent: bool) {
         if let Some(w) = self.shard(hit.hash).get_mut(&hit.hash)
             && w.started == hit.started
         {
             w.granted += n;
+            w.spent |= spent;
         }
     }
 }
@@ -175,6 +183,9 @@ impl RateLimit {
         if hit.count <= hit.granted || hit.count > self.per_minute {
             return (hit.count, hit.started);
         }
+        if hit.spent {
+            return (self.per_minute + 1, hit.started);
+        }
         let minute = hit.started - hit.started % WINDOW_SECS;
         let window = i64::try_from(minute).unwrap_or(i64::MAX);
         let granted = match budget
@@ -188,7 +199,7 @@ impl RateLimit {
                 self.slice()
             }
         };
-        self.windows.grant(hit, granted);
+        self.windows.grant(hit, granted, granted < self.slice());
         if hit.count > hit.granted + granted {
             (self.per_minute + 1, hit.started)
         } else {
@@ -243,14 +254,18 @@ impl<E: Endpoint> Endpoint for RateLimitEndpoint<E> {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         let ip = crate::client::client_ip_of(&req);
-        let (mut used, started) = self.limit.count(Key::Address(ip), now).await;
+        let mut worst = self.limit.count(Key::Address(ip), now).await;
         let token = req
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok());
         if let Some(token) = token {
-            used = used.max(self.limit.count(Key::Token(token), now).await.0);
+            let by_token = self.limit.count(Key::Token(token), now).await;
+            if by_token.0 > worst.0 {
+                worst = by_token;
+            }
         }
+        let (used, started) = worst;
         let reset = started + WINDOW_SECS;
         let limit = self.limit.per_minute;
         if used > limit {

@@ -20,7 +20,7 @@ use crate::{
     Statistics, Tickets, Users, clock,
     clock::Clock,
     context::Context,
-    files,
+    file_stores,
     health::{HealthCheck, ReadinessCheck},
     live::LiveFeed,
     login_attempts::LoginAttempts,
@@ -100,7 +100,7 @@ impl Fixdesk {
         };
         let hasher = PasswordHasher::new(settings.hashing);
         let sessions = SessionCache::new(settings.session_cache_ttl);
-        let (files, exports) = files::stores(&db, settings.file_storage, &settings.data_dir);
+        let (files, exports) = file_stores::stores(&db, settings.file_storage, &settings.data_dir);
         let ctx = Arc::new(Context {
             feed: if live {
                 LiveFeed::start(db.clone(), sessions.clone())

@@ -9,11 +9,7 @@ use fixdesk_domain::attachment::MAX_ATTACHMENT_BYTES;
 use fixdesk_repository::attachments;
 use fixdesk_usecases::ServiceError;
 
-use crate::{
-    FileStorage,
-    context::Context,
-    files::{self, StoreError},
-};
+use crate::{FileStorage, context::Context, file_stores, files::StoreError};
 
 /// What a move did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -34,8 +30,8 @@ pub(crate) async fn move_files(
         FileStorage::Local => FileStorage::Database,
         FileStorage::Database => FileStorage::Local,
     };
-    let source = files::attachment_store(&ctx.db, from, data_dir);
-    let target = files::attachment_store(&ctx.db, to, data_dir);
+    let source = file_stores::attachment_store(&ctx.db, from, data_dir);
+    let target = file_stores::attachment_store(&ctx.db, to, data_dir);
     let mut report = MoveReport::default();
     let mut after = 0;
     loop {

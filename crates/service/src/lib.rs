@@ -18,6 +18,7 @@ mod equipment_state;
 mod exports;
 mod facade;
 mod file_move;
+mod file_stores;
 mod files;
 mod hashing;
 mod health;

@@ -427,6 +427,24 @@ mod tests {
     }
 
     #[test]
+    fn file_storage_is_local_database_or_chosen_by_the_database() {
+        let with = |v: &str| Settings {
+            file_storage: v.into(),
+            ..Settings::default()
+        };
+        assert!(with("s3").validate().is_err());
+        assert_eq!(with("").service().file_storage, None);
+        assert_eq!(
+            with("database").service().file_storage,
+            Some(FileStorage::Database)
+        );
+        assert_eq!(
+            with("local").service().file_storage,
+            Some(FileStorage::Local)
+        );
+    }
+
+    #[test]
     #[allow(clippy::result_large_err)] // figment's Jail dictates the closure's error type
     fn old_and_new_variable_names_are_read() {
         figment::Jail::expect_with(|jail| {

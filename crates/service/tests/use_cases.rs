@@ -496,7 +496,13 @@ async fn staff_find_a_ticket_by_number_room_or_author() {
 async fn a_refused_file_leaves_nothing_behind_and_a_discarded_one_is_gone() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_path_buf();
-    let desk = Desk::with(|s| s.data_dir = data.clone()).await;
+    // Files on the disk, where they can be counted (on PostgreSQL the default is the database;
+    // the end-to-end tests count those rows).
+    let desk = Desk::with(|s| {
+        s.data_dir = data.clone();
+        s.file_storage = Some(fixdesk_service::FileStorage::Local);
+    })
+    .await;
     let anna = desk.person("anna", Role::User).await;
     let files = desk.service.attachments();
     let body = |bytes: &'static [u8]| -> fixdesk_service::ByteStream {

@@ -1,6 +1,7 @@
 //! The durable job queue, through ticket exports: the export has the list's rows, a job whose
 //! worker died is taken again and completes once, a job is never run twice at once, and one
-//! that keeps failing ends dead until an operator retries it.
+//! that keeps failing ends dead until an operator retries it; finished jobs are removed after
+//! the kept days, exports with their files.
 
 use std::time::Duration;
 
@@ -97,15 +98,9 @@ async fn an_export_has_exactly_the_rows_of_the_list_its_requester_sees() {
             .await;
         }
     }
-    let (status, job) = app
-        .call(
-            Method::POST,
-            "/api/v1/exports/tickets",
-            Some(&admin),
-            Some(json!({"priority": "high", "sort": "id"})),
-        )
+    let job = app
+        .export(&admin, json!({"priority": "high", "sort": "id"}))
         .await;
-    assert_eq!(status, StatusCode::ACCEPTED);
     assert_eq!(job["state"], "queued");
     let id = job["id"].as_i64().unwrap();
     let done = finished(&app, &admin, id).await;
@@ -118,14 +113,7 @@ async fn an_export_has_exactly_the_rows_of_the_list_its_requester_sees() {
         list_ids(&app, &admin, "?priority=high&sort=id").await
     );
 
-    let (_, mine) = app
-        .call(
-            Method::POST,
-            "/api/v1/exports/tickets",
-            Some(&a.token),
-            Some(json!({})),
-        )
-        .await;
+    let mine = app.export(&a.token, json!({})).await;
     let mine_id = mine["id"].as_i64().unwrap();
     finished(&app, &a.token, mine_id).await;
     let exported = csv_ids(&app, &a.token, mine_id).await;
@@ -205,14 +193,7 @@ async fn a_job_whose_worker_died_is_taken_again_and_completes_once() {
     for i in 0..3 {
         app.ticket(&u.token, &format!("t{i}")).await;
     }
-    let (_, job) = app
-        .call(
-            Method::POST,
-            "/api/v1/exports/tickets",
-            Some(&admin),
-            Some(json!({})),
-        )
-        .await;
+    let job = app.export(&admin, json!({})).await;
     let id = job["id"].as_i64().unwrap();
     finished(&app, &admin, id).await;
     // A worker that claimed it and died: its lease has run out, half the work is done.
@@ -306,15 +287,7 @@ async fn operator_tools_open_the_service_without_running_queued_jobs() {
     settings.job_workers = 0;
     let app = TestApp::spawn_with(settings, dir).await;
     let admin = app.admin_token().await;
-    let (status, job) = app
-        .call(
-            Method::POST,
-            "/api/v1/exports/tickets",
-            Some(&admin),
-            Some(json!({})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::ACCEPTED);
+    let job = app.export(&admin, json!({})).await;
     let id = job["id"].as_i64().unwrap();
     let state = format!("SELECT state FROM jobs WHERE id = {id}");
 
@@ -344,14 +317,7 @@ async fn an_export_never_hands_a_spreadsheet_a_formula() {
     let u = app.user("teacher", "user").await;
     app.ticket(&u.token, "=HYPERLINK(\"http://evil.example\",\"click\")")
         .await;
-    let (_, job) = app
-        .call(
-            Method::POST,
-            "/api/v1/exports/tickets",
-            Some(&admin),
-            Some(json!({})),
-        )
-        .await;
+    let job = app.export(&admin, json!({})).await;
     let id = job["id"].as_i64().unwrap();
     finished(&app, &admin, id).await;
     let csv = app
@@ -370,5 +336,102 @@ async fn an_export_never_hands_a_spreadsheet_a_formula() {
     assert!(
         !csv.contains(",\"=HYPERLINK(") && !csv.contains(",=HYPERLINK("),
         "{csv}"
+    );
+}
+
+/// Whether an export's CSV is kept anywhere: in the data directory or in the database.
+async fn export_file_kept(app: &TestApp, id: i64) -> bool {
+    let on_disk = app
+        .data_dir()
+        .join(format!("exports/tickets/{id}.csv"))
+        .exists();
+    let in_database = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM stored_files WHERE file_key = 'exports/tickets/{id}.csv'"
+        ))
+        .await;
+    on_disk || in_database > 0
+}
+
+#[tokio::test]
+async fn finished_jobs_are_removed_after_the_kept_days_exports_with_their_files() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let mut exports = Vec::new();
+    for _ in 0..2 {
+        let job = app.export(&admin, json!({})).await;
+        let id = job["id"].as_i64().unwrap();
+        finished(&app, &admin, id).await;
+        assert!(export_file_kept(&app, id).await);
+        exports.push(id);
+    }
+    let (old, fresh) = (exports[0], exports[1]);
+    let long_ago = "'2000-01-01 00:00:00'";
+    app.exec(&format!(
+        "UPDATE jobs SET run_after = {long_ago}, updated_at = {long_ago} WHERE id = {old}"
+    ))
+    .await;
+    let insert = |kind: &str, state: &str| {
+        format!(
+            "INSERT INTO jobs (kind, payload, state, attempts, max_attempts, run_after, progress, created_at, updated_at) VALUES ('{kind}', '{{}}', '{state}', 0, 5, {long_ago}, 0, {long_ago}, {long_ago})"
+        )
+    };
+    for state in ["done", "dead"] {
+        app.exec(&insert("stats_rebuild", state)).await;
+    }
+    let jobs_before = app.count("SELECT COUNT(*) FROM jobs").await;
+
+    let week = Duration::from_secs(7 * 24 * 60 * 60);
+    let done = app.service.operator().prune_jobs(week).await.unwrap();
+    assert_eq!(
+        (done.jobs, done.exports),
+        (2, 1),
+        "the old export and the old done job; the dead one stays for the operator"
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM jobs").await,
+        jobs_before - 2
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM jobs WHERE state = 'dead'")
+            .await,
+        1
+    );
+    assert!(!export_file_kept(&app, old).await, "its file went with it");
+    for path in [
+        format!("/api/v1/exports/{old}"),
+        format!("/api/v1/exports/{old}/download"),
+    ] {
+        let (status, body) = app.call(Method::GET, &path, Some(&admin), None).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+    }
+    assert!(export_file_kept(&app, fresh).await);
+    // The fresh one still downloads (`csv_ids` checks the answer).
+    csv_ids(&app, &admin, fresh).await;
+    let again = app.service.operator().prune_jobs(week).await.unwrap();
+    assert_eq!(
+        (again.jobs, again.exports),
+        (0, 0),
+        "nothing more is that old"
+    );
+
+    // The queued housekeeping job (hourly) does the same with the desk's seven days.
+    app.exec(&insert("stats_rebuild", "done")).await;
+    app.exec(&insert("housekeeping", "queued")).await;
+    let id = app.count("SELECT MAX(id) FROM jobs").await;
+    for _ in 0..100 {
+        if app
+            .sql(&format!("SELECT state FROM jobs WHERE id = {id}"))
+            .await
+            == vec![json!("done")]
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        app.sql(&format!("SELECT result FROM jobs WHERE id = {id}"))
+            .await,
+        vec![json!(r#"{"jobs":1,"exports":0}"#)]
     );
 }

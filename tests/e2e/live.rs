@@ -282,15 +282,7 @@ async fn two_instances_on_one_database_behave_as_one_service() {
     );
 
     // A job is claimed by exactly one of them.
-    let (status, job) = a
-        .call(
-            Method::POST,
-            "/api/v1/exports/tickets",
-            Some(&admin),
-            Some(json!({})),
-        )
-        .await;
-    assert_eq!(status, StatusCode::ACCEPTED);
+    let job = a.export(&admin, json!({})).await;
     let job_id = job["id"].as_i64().unwrap();
     let mut state = String::new();
     for _ in 0..100 {

@@ -364,14 +364,7 @@ async fn an_admin_rebuilds_the_counters_in_the_job_queue() {
     assert_eq!(state, "done");
     assert_eq!(stat(&app, &admin, "tickets-summary").await["total"], 2);
     // Another kind of job is not a rebuild.
-    let (_, export) = app
-        .call(
-            Method::POST,
-            "/api/v1/exports/tickets",
-            Some(&admin),
-            Some(json!({})),
-        )
-        .await;
+    let export = app.export(&admin, json!({})).await;
     let (status, _) = app
         .call(
             Method::GET,

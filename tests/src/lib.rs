@@ -524,4 +524,18 @@ impl TestApp {
         assert_eq!(status, StatusCode::CREATED, "{body}");
         body
     }
+
+    /// Requests an export of the tickets `filters` select; the queued job.
+    pub async fn export(&self, token: &str, filters: Value) -> Value {
+        let (status, job) = self
+            .call(
+                Method::POST,
+                "/api/v1/exports/tickets",
+                Some(token),
+                Some(filters),
+            )
+            .await;
+        assert_eq!(status, StatusCode::ACCEPTED, "{job}");
+        job
+    }
 }

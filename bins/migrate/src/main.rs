@@ -141,6 +141,12 @@ enum JobsAction {
     },
     /// Put a dead job back in the queue with fresh attempts.
     Retry { id: i64 },
+    /// Remove finished jobs (exports with their files) older than `--days` (default: the
+    /// configured `job_history_days`), as the hourly housekeeping does.
+    Prune {
+        #[arg(long)]
+        days: Option<u64>,
+    },
 }
 
 #[tokio::main]
@@ -355,6 +361,15 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
                             j.last_error.unwrap_or_default()
                         );
                     }
+                }
+                JobsAction::Prune { days } => {
+                    let days = days.unwrap_or(settings.job_history_days);
+                    let keep = std::time::Duration::from_secs(days.saturating_mul(86_400));
+                    let done = service.operator().prune_jobs(keep).await?;
+                    println!(
+                        "removed {} jobs finished more than {days} day(s) ago ({} exports with their files)",
+                        done.jobs, done.exports
+                    );
                 }
                 JobsAction::Retry { id } => {
                     if service.operator().retry_job(id).await? {

@@ -55,6 +55,8 @@ pub struct Settings {
     pub file_storage: String,
     /// Background workers of the job queue (0: this instance runs no jobs).
     pub job_workers: usize,
+    /// Days a finished job, and an export's file, is kept (0: for ever).
+    pub job_history_days: u64,
     /// Token-signing secret; required outside development.
     pub secret_key: Option<String>,
     pub access_token_expire_minutes: u64,
@@ -145,6 +147,7 @@ impl Default for Settings {
             data_dir: "data".into(),
             file_storage: String::new(),
             job_workers: 1,
+            job_history_days: 7,
             secret_key: None,
             access_token_expire_minutes: 24 * 60,
             admin_password: None,
@@ -190,6 +193,9 @@ pub enum SettingsError {
     #[error("cannot read configuration: {0}")]
     Read(#[from] Box<figment::Error>),
 }
+
+/// Ten years: any longer is "for ever", which 0 says.
+const MAX_JOB_HISTORY_DAYS: u64 = 3650;
 
 /// The secret the old service shipped in its committed `.env`: anyone can forge tokens with it.
 const KNOWN_PUBLIC_SECRET: &str = "your-super-secret-key-here-change-for-production";
@@ -250,6 +256,11 @@ impl Settings {
                 "file_storage must be local or database (or empty: by the database)".into(),
             ));
         }
+        if self.job_history_days > MAX_JOB_HISTORY_DAYS {
+            return Err(SettingsError::Invalid(format!(
+                "job_history_days must be at most {MAX_JOB_HISTORY_DAYS} (0 keeps finished jobs for ever)"
+            )));
+        }
         if UnknownSenders::parse(&self.mail_unknown_senders).is_none() {
             return Err(SettingsError::Invalid(
                 "mail_unknown_senders must be refuse or account".into(),
@@ -306,6 +317,8 @@ impl Settings {
             data_dir: self.data_dir.clone().into(),
             file_storage: FileStorage::parse(&self.file_storage),
             job_workers: self.job_workers,
+            job_history: (self.job_history_days > 0)
+                .then(|| Duration::from_secs(self.job_history_days * 24 * 60 * 60)),
             rules: DeskRules::new(self.reopen_window_days, self.agents_may_hand_over),
             mail: self.mail(),
             unknown_senders: UnknownSenders::parse(&self.mail_unknown_senders).unwrap_or_default(),
@@ -424,6 +437,21 @@ mod tests {
         };
         assert!(good.validate().is_ok());
         assert!(Settings::default().validate().is_ok());
+    }
+
+    #[test]
+    fn finished_jobs_are_kept_the_days_given_or_for_ever() {
+        let with = |days: u64| Settings {
+            job_history_days: days,
+            ..Settings::default()
+        };
+        assert_eq!(
+            with(7).service().job_history,
+            Some(Duration::from_secs(7 * 86_400))
+        );
+        assert_eq!(with(0).service().job_history, None);
+        assert!(with(MAX_JOB_HISTORY_DAYS).validate().is_ok());
+        assert!(with(MAX_JOB_HISTORY_DAYS + 1).validate().is_err());
     }
 
     #[test]

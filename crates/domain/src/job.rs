@@ -56,10 +56,12 @@ pub enum JobKind {
     MailSweep,
     /// Send one mail (a notification or a digest) through SMTP.
     MailSend,
+    /// Remove finished jobs, and exports' files, kept longer than the desk keeps them.
+    Housekeeping,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 9] = [
+    pub const ALL: [JobKind; 10] = [
         JobKind::ExportTickets,
         JobKind::StatsRebuild,
         JobKind::NotifyNewTicket,
@@ -69,6 +71,7 @@ impl JobKind {
         JobKind::SearchRebuild,
         JobKind::MailSweep,
         JobKind::MailSend,
+        JobKind::Housekeeping,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -82,6 +85,7 @@ impl JobKind {
             JobKind::SearchRebuild => "search_rebuild",
             JobKind::MailSweep => "mail_sweep",
             JobKind::MailSend => "mail_send",
+            JobKind::Housekeeping => "housekeeping",
         }
     }
 

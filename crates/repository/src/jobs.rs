@@ -267,3 +267,34 @@ pub async fn any_in<C: ConnectionTrait>(
         .await?
         > 0)
 }
+
+/// Up to `limit` jobs done before `before`, oldest first: what housekeeping removes. A done
+/// job ran after its `run_after`, so the index on (state, run_after) finds them without reading
+/// every done job.
+pub async fn done_before<C: ConnectionTrait>(
+    conn: &C,
+    before: NaiveDateTime,
+    limit: u64,
+) -> Result<Vec<Job>, RepoError> {
+    job::Entity::find()
+        .filter(job::Column::State.eq(JobState::Done.as_str()))
+        .filter(job::Column::RunAfter.lt(before))
+        .filter(job::Column::UpdatedAt.lt(before))
+        .order_by_asc(job::Column::RunAfter)
+        .limit(limit)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(to_domain)
+        .collect()
+}
+
+/// Removes the jobs `ids` that are done; how many went.
+pub async fn remove_done<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<u64, RepoError> {
+    let r = job::Entity::delete_many()
+        .filter(job::Column::Id.is_in(ids.iter().copied()))
+        .filter(job::Column::State.eq(JobState::Done.as_str()))
+        .exec(conn)
+        .await?;
+    Ok(r.rows_affected)
+}

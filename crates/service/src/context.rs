@@ -42,4 +42,6 @@ pub(crate) struct Context {
     pub(crate) mailer: Option<Mailer>,
     /// What mail in does with a stranger's mail.
     pub(crate) unknown_senders: UnknownSenders,
+    /// How long finished jobs and export files are kept; `None`: for ever.
+    pub(crate) job_history: Option<std::time::Duration>,
 }

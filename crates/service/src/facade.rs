@@ -116,6 +116,7 @@ impl Fixdesk {
             sla_book: BookCache::default(),
             clock: Clock::default(),
             unknown_senders: settings.unknown_senders,
+            job_history: settings.job_history,
             mailer: settings
                 .mail
                 .as_ref()

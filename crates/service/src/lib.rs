@@ -22,6 +22,7 @@ mod file_stores;
 mod files;
 mod hashing;
 mod health;
+mod housekeeping;
 mod import;
 mod lease;
 mod live;
@@ -68,6 +69,7 @@ pub use fixdesk_usecases::{
     TicketUseCases, UserBasic, UserUseCases,
 };
 pub use hashing::{HashingLimits, PasswordHasher};
+pub use housekeeping::Housekept;
 pub use import::{ImportOptions, ImportReport, Progress, Repair};
 pub use mailer::{MailConfig, MailConfigError};
 pub use mailgate::MAX_MESSAGE_BYTES;

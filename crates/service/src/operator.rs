@@ -197,6 +197,15 @@ impl Operator {
         Ok(fixdesk_repository::jobs::list(self.ctx.db.reader(), state, limit).await?)
     }
 
+    /// Removes the jobs that finished more than `keep` ago, exports with their files (what the
+    /// hourly housekeeping does with the desk's `job_history`).
+    pub async fn prune_jobs(
+        &self,
+        keep: std::time::Duration,
+    ) -> Result<crate::Housekept, ServiceError> {
+        crate::housekeeping::prune(&self.ctx, keep).await
+    }
+
     /// Puts a dead job back in the queue; false if it was not dead.
     pub async fn retry_job(&self, id: i64) -> Result<bool, ServiceError> {
         let uow = self.ctx.db.begin_write().await?;

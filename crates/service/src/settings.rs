@@ -50,6 +50,10 @@ pub struct ServiceSettings {
     pub mail: Option<MailConfig>,
     /// What mail in does with a stranger's mail.
     pub unknown_senders: UnknownSenders,
+    /// How long a finished job is kept (an export with its file, so its requester can still
+    /// download it), before housekeeping removes it; `None`: for ever. Dead jobs stay until an
+    /// operator retries them.
+    pub job_history: Option<Duration>,
 }
 
 impl ServiceSettings {
@@ -69,6 +73,7 @@ impl ServiceSettings {
             rules: DeskRules::default(),
             mail: None,
             unknown_senders: UnknownSenders::default(),
+            job_history: Some(Duration::from_secs(7 * 24 * 60 * 60)),
         }
     }
 }

@@ -12,8 +12,8 @@ use fixdesk_repository::jobs;
 use fixdesk_usecases::ServiceError;
 
 use crate::{
-    clock, context::Context, exports, lease, lease::Lease, mail_send, mail_sweep, preventive,
-    random, recipients, search, service_levels, statistics, sweeps,
+    clock, context::Context, exports, housekeeping, lease, lease::Lease, mail_send, mail_sweep,
+    preventive, random, recipients, search, service_levels, statistics, sweeps,
 };
 
 /// A job's failure whose text is fit for the job list (say, what the mail server answered),
@@ -35,6 +35,10 @@ pub(crate) fn start(ctx: &Arc<Context>, count: usize) {
         let sweeps = [
             (JobKind::SlaSweep, Some(service_levels::sweep::EVERY)),
             (JobKind::MaintenanceSweep, Some(preventive::EVERY)),
+            (
+                JobKind::Housekeeping,
+                ctx.job_history.map(|_| housekeeping::EVERY),
+            ),
             // Mail is swept only where it is configured.
             (
                 JobKind::MailSweep,
@@ -94,6 +98,7 @@ async fn run(ctx: &Arc<Context>, lease: &Lease) -> Result<String, ServiceError> 
         Some(JobKind::SearchRebuild) => search::rebuild(ctx).await,
         Some(JobKind::MailSweep) => mail_sweep::run(ctx).await,
         Some(JobKind::MailSend) => mail_send::run(ctx, job).await,
+        Some(JobKind::Housekeeping) => housekeeping::run(ctx).await,
         None => Err(ServiceError::Internal(
             format!("unknown job kind {}", job.kind).into(),
         )),

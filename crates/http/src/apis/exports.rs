@@ -123,7 +123,8 @@ impl ExportsApi {
         Ok(Accepted::Job(Json(job.into())))
     }
 
-    /// An export's state (its requester or an admin).
+    /// An export's state (its requester or an admin). A finished export is kept for the desk's
+    /// `job_history_days` (7 by default), then removed with its file: 404.
     #[oai(path = "/exports/:export_id", method = "get")]
     async fn get(
         &self,

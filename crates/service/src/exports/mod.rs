@@ -83,6 +83,20 @@ impl Request {
     }
 }
 
+/// The format an export job writes (CSV for jobs of versions that knew no other).
+fn format_of(job: &Job) -> ExportFormat {
+    serde_json::from_str::<Request>(&job.payload)
+        .map(|r| r.layout.format)
+        .unwrap_or_default()
+}
+
+/// Removes an export job's file (housekeeping, before the job's row goes).
+pub(crate) async fn remove_file(ctx: &Context, job: &Job) -> Result<(), StoreError> {
+    ctx.exports
+        .remove(&job::file_key(job.id, format_of(job)))
+        .await
+}
+
 #[derive(Debug, Clone)]
 pub struct Exports {
     ctx: Arc<Context>,
@@ -141,9 +155,7 @@ impl ExportUseCases for Exports {
         if job.state != JobState::Done {
             return Err(DomainError::ExportNotReady.into());
         }
-        let format = serde_json::from_str::<Request>(&job.payload)
-            .map(|r| r.layout.format)
-            .unwrap_or_default();
+        let format = format_of(&job);
         match self.ctx.exports.open(&job::file_key(id, format)).await {
             Ok(s) => Ok((format, s)),
             Err(StoreError::NotFound) => Err(DomainError::ExportNotFound.into()),

@@ -1,13 +1,12 @@
-//! Fair assignment: who of a category's group gets a new ticket, the rules and absences behind
-//! it, and "next ticket" for staff.
+//! Fair assignment's use cases: the rules and absences behind it, and "next ticket" for staff
+//! (who of a group gets a new ticket at filing is `fair_pick`).
 
-use std::{collections::HashSet, sync::Arc};
+use std::sync::Arc;
 
-use chrono::NaiveDate;
 use fixdesk_db::ConnectionTrait;
 use fixdesk_domain::{
-    Actor, CategoryId, ClientInfo, DomainError, Role, Ticket, TicketStatus, UserId,
-    assignment::{self, Absence, AssignmentRule, NewAbsence, RuleDraft, RuleId, Strategy},
+    Actor, ClientInfo, DomainError, Role, Ticket, TicketStatus, UserId,
+    assignment::{Absence, AssignmentRule, NewAbsence, RuleDraft, RuleId},
 };
 use fixdesk_repository::{RepoError, assignment as rules, categories, tickets, users};
 use fixdesk_usecases::{AssignmentUseCases, ServiceError, async_trait};
@@ -20,40 +19,6 @@ use crate::{
 
 /// Tickets looked at when taking the next one (others may take some of them meanwhile).
 const NEXT_CANDIDATES: u64 = 10;
-
-/// Who a ticket of `category` goes to by its rule, on `today`: `None` when no rule is on,
-/// nobody of the group is available, or `current` already belongs to the group.
-pub(crate) async fn pick<C: ConnectionTrait>(
-    conn: &C,
-    category: CategoryId,
-    today: NaiveDate,
-    current: Option<UserId>,
-) -> Result<Option<UserId>, ServiceError> {
-    let Some(rule) = rules::enabled_rule_for(conn, category).await? else {
-        return Ok(None);
-    };
-    if current.is_some_and(|c| rule.agents.contains(&c)) {
-        return Ok(None);
-    }
-    // First: it serialises filings under this rule (see `take_turn`).
-    let turn = rules::take_turn(conn, rule.id).await?;
-    let away = rules::away_on(conn, &rule.agents, today).await?;
-    let mut available = HashSet::new();
-    for a in &rule.agents {
-        if !away.contains(a)
-            && users::find(conn, *a)
-                .await?
-                .is_some_and(|u| u.is_active && u.role.is_staff())
-        {
-            available.insert(*a);
-        }
-    }
-    let open = match rule.strategy {
-        Strategy::LeastOpen => rules::open_counts(conn, &rule.agents).await?,
-        Strategy::RoundRobin => Default::default(),
-    };
-    Ok(assignment::choose(&rule, &available, turn, &open))
-}
 
 #[derive(Debug, Clone)]
 pub struct Assignment {

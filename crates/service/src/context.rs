@@ -15,7 +15,7 @@ use crate::{
     live::LiveFeed,
     login_attempts::LoginAttempts,
     mailer::Mailer,
-    service_levels::BookCache,
+    service_levels::book::BookCache,
     session_cache::SessionCache,
     tokens::TokenIssuer,
 };

@@ -31,7 +31,7 @@ use crate::{
     rate_budget::SharedBudget,
     search::Search,
     seed,
-    service_levels::{BookCache, ServiceLevels},
+    service_levels::{ServiceLevels, book::BookCache},
     session_cache::SessionCache,
     tokens::TokenIssuer,
     worker,

@@ -1,5 +1,6 @@
-//! Preventive maintenance: the schedules (admins), what is due (staff), the sweep that opens
-//! maintenance tickets through the job queue, and the record a completed one leaves.
+//! Preventive maintenance: the schedules (admins), what is due (staff) and the sweep that opens
+//! maintenance tickets through the job queue (the record a completed one leaves is
+//! `planned_completion`).
 //!
 //! Exactly once across instances: a due date is claimed by inserting its occurrence (unique per
 //! schedule, item and date) in the same unit of work as the ticket, so of two sweeps only one
@@ -11,14 +12,10 @@ use std::{sync::Arc, time::Duration};
 use chrono::NaiveDate;
 use fixdesk_db::ConnectionTrait;
 use fixdesk_domain::{
-    Actor, AuditAction, AuditEntity, ClientInfo, DomainError, Job, JobKind, MaintenanceKind,
-    NewAuditEntry, Ticket, UserId,
-    equipment::MaintenanceWork,
+    Actor, AuditAction, AuditEntity, ClientInfo, DomainError, Job, JobKind, NewAuditEntry, UserId,
     preventive::{Schedule, ScheduleDraft, ScheduleId},
 };
-use fixdesk_repository::{
-    batch::Batch, categories, equipment, maintenance, preventive as plans, users,
-};
+use fixdesk_repository::{categories, equipment, preventive as plans, users};
 use fixdesk_usecases::{PreventiveUseCases, ServiceDue, ServiceError, async_trait};
 use serde_json::json;
 
@@ -264,48 +261,4 @@ async fn open_one(
     plans::set_ticket(uow.conn(), occurrence, ticket.id).await?;
     uow.commit().await?;
     Ok(true)
-}
-
-/// A closed ticket that served a schedule's due date records the maintenance on its item (in
-/// the closing's unit of work); the item's next due date moves with it.
-pub(crate) async fn completed<C: ConnectionTrait>(
-    conn: &C,
-    actor: UserId,
-    t: &Ticket,
-    client: &ClientInfo,
-    now: chrono::NaiveDateTime,
-) -> Result<(), ServiceError> {
-    let Some((occurrence, schedule, due)) = plans::open_for_ticket(conn, t.id).await? else {
-        return Ok(());
-    };
-    plans::complete(conn, occurrence, now).await?;
-    let (Some(s), Some(item)) = (
-        plans::find(conn, schedule).await?,
-        match t.equipment_id {
-            Some(e) => equipment::find(conn, e).await?,
-            None => None,
-        },
-    ) else {
-        return Ok(());
-    };
-    let mut description = format!("{} (план, срок {due})", s.title);
-    if let Some(r) = t.resolution.as_ref().filter(|r| !r.as_str().is_empty()) {
-        description.push_str(": ");
-        description.push_str(r.as_str());
-    }
-    let m = maintenance::insert(
-        conn,
-        item.id,
-        MaintenanceKind::Maintenance,
-        description,
-        now,
-        actor,
-        MaintenanceWork::default(),
-    )
-    .await?;
-    let newest = maintenance::newest(conn, item.id).await?;
-    equipment::set_last_maintenance(conn, item.id, newest).await?;
-    let entry = trail::maintenance_recorded(actor, &item, &m, client);
-    trail::append(conn, Batch::on(conn), entry, now).await?;
-    Ok(())
 }

@@ -18,8 +18,8 @@ use fixdesk_repository::{
 use fixdesk_usecases::{ServiceError, TicketPage, TicketUseCases, async_trait};
 
 use crate::{
-    assignment, context::Context, equipment_state, files::remove_all, preventive, recipients,
-    service_levels::clocks, trail,
+    context::Context, equipment_state, fair_pick, files::remove_all, planned_completion,
+    recipients, service_levels::clocks, trail,
 };
 
 /// Who files a ticket: their id and shown name, and whether it is planned maintenance.
@@ -282,7 +282,7 @@ impl Tickets {
         let book = self.ctx.sla_book.get(conn).await?;
         let sla = clocks::at_filing(&book, new.category_id, new.priority, now);
         let assignee = match new.category_id {
-            Some(c) => assignment::pick(conn, c, now.date(), None).await?,
+            Some(c) => fair_pick::pick(conn, c, now.date(), None).await?,
             None => None,
         };
         let row = tickets::NewTicketRow {
@@ -321,7 +321,7 @@ impl Tickets {
     ) -> Result<(), ServiceError> {
         equipment_state::follow(conn, actor.id, Some(before), Some(after), client, now).await?;
         if after.status == TicketStatus::Closed && before.status != TicketStatus::Closed {
-            preventive::completed(conn, actor.id, after, client, now).await?;
+            planned_completion::completed(conn, actor.id, after, client, now).await?;
         }
         let mut batch = Batch::on(conn);
         statistics::record(&mut batch, Some(before), Some(after));
@@ -386,8 +386,7 @@ impl TicketUseCases for Tickets {
                 && before.status != TicketStatus::Closed
                 && matches!(changes.assigned_to_id, Patch::Absent)
             {
-                by_rule =
-                    assignment::pick(uow.conn(), c, now.date(), before.assigned_to_id).await?;
+                by_rule = fair_pick::pick(uow.conn(), c, now.date(), before.assigned_to_id).await?;
             }
         }
         if let Patch::Value(e) = changes.equipment_id {

@@ -12,15 +12,10 @@ use fixdesk_repository::jobs;
 use fixdesk_usecases::ServiceError;
 
 use crate::{
-    clock, context::Context, exports, housekeeping, lease, lease::Lease, mail_send, mail_sweep,
-    preventive, random, recipients, search, service_levels, statistics, sweeps,
+    clock, context::Context, exports, housekeeping, job_failure::Shown, lease, lease::Lease,
+    mail_send, mail_sweep, preventive, random, recipients, search, service_levels, statistics,
+    sweeps,
 };
-
-/// A job's failure whose text is fit for the job list (say, what the mail server answered),
-/// where any other internal error shows only as "internal error".
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub(crate) struct Shown(pub(crate) String);
 
 /// How often an idle worker looks for work.
 const POLL: Duration = Duration::from_millis(250);

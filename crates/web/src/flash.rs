@@ -37,7 +37,7 @@ impl Flash {
         let mut pairs = vec![("ok", if self.ok { "1" } else { "0" }), ("t", &self.text)];
         pairs.extend(self.fields.iter().map(|(f, m)| (f.as_str(), m.as_str())));
         let value = serde_urlencoded::to_string(pairs).unwrap_or_default();
-        let mut cookie = crate::session::ui_cookie(COOKIE, value);
+        let mut cookie = crate::cookies::ui_cookie(COOKIE, value);
         cookie.set_max_age(std::time::Duration::from_secs(60));
         jar.add(cookie);
     }
@@ -45,7 +45,7 @@ impl Flash {
     /// The waiting message, if any, which is then gone.
     pub fn take(jar: &CookieJar) -> Option<Self> {
         let raw = jar.get(COOKIE)?.value_str().to_string();
-        crate::session::expire(jar, COOKIE);
+        crate::cookies::expire(jar, COOKIE);
         let mut pairs = serde_urlencoded::from_str::<Vec<(String, String)>>(&raw)
             .ok()?
             .into_iter();

@@ -63,7 +63,10 @@ impl Layout {
             Some(c) if !c.value_str().is_empty() => c.value_str().to_string(),
             _ => {
                 let secret = csrf::new_secret();
-                session::store(req, session::ui_cookie(PRE_SESSION_COOKIE, secret.clone()));
+                session::store(
+                    req,
+                    crate::cookies::ui_cookie(PRE_SESSION_COOKIE, secret.clone()),
+                );
                 secret
             }
         };
@@ -151,5 +154,5 @@ impl ErrorPage {
 
 /// The browser's session cookie for a freshly issued token.
 pub fn session_cookie(token: String) -> Cookie {
-    session::ui_cookie(session::SESSION_COOKIE, token)
+    crate::cookies::ui_cookie(session::SESSION_COOKIE, token)
 }

@@ -9,6 +9,7 @@
 
 mod assets;
 mod clock;
+mod cookies;
 mod csrf;
 mod due;
 mod error;

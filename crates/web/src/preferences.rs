@@ -14,7 +14,7 @@ const A_YEAR: std::time::Duration = std::time::Duration::from_secs(365 * 24 * 36
 
 /// Stores a setting in a cookie that outlives the browser session.
 pub fn remember(req: &Request, name: &str, value: &str) {
-    let mut cookie = session::ui_cookie(name, value.to_string());
+    let mut cookie = crate::cookies::ui_cookie(name, value.to_string());
     cookie.set_max_age(A_YEAR);
     session::store(req, cookie);
 }
@@ -30,6 +30,6 @@ pub fn apply(req: &Request, prefs: &Preferences) {
     }
     match prefs.ticket_filters.as_deref() {
         Some(f) if !f.is_empty() => remember(req, FILTERS_COOKIE, f),
-        _ => session::expire(req.cookie(), FILTERS_COOKIE),
+        _ => crate::cookies::expire(req.cookie(), FILTERS_COOKIE),
     }
 }

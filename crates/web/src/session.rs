@@ -7,33 +7,13 @@ use fixdesk_usecases::{
     ServiceError,
     domain::{Actor, ClientInfo, DomainError, Role},
 };
-use poem::{
-    FromRequest, Request, RequestBody,
-    http::Method,
-    web::cookie::{Cookie, CookieJar, SameSite},
-};
+use poem::{FromRequest, Request, RequestBody, http::Method, web::cookie::Cookie};
 
-use crate::{Service, WebConfig, WebError, csrf, i18n::Lang};
+use crate::{Service, WebConfig, WebError, cookies::expire, csrf, i18n::Lang};
 
 pub const SESSION_COOKIE: &str = "fixdesk_session";
 /// Holds the pre-session CSRF secret of a visitor who has not signed in yet.
 pub const PRE_SESSION_COOKIE: &str = "fixdesk_pre";
-
-/// A cookie scoped to the interface, hidden from scripts, not sent on cross-site requests.
-pub fn ui_cookie(name: &str, value: String) -> Cookie {
-    let mut cookie = Cookie::new_with_str(name, value);
-    cookie.set_path("/ui");
-    cookie.set_http_only(true);
-    cookie.set_same_site(SameSite::Lax);
-    cookie
-}
-
-/// Tells the browser to drop the cookie.
-pub fn expire(jar: &CookieJar, name: &str) {
-    let mut cookie = ui_cookie(name, String::new());
-    cookie.set_max_age(std::time::Duration::ZERO);
-    jar.add(cookie);
-}
 
 /// Stores a cookie with the `Secure` flag the configuration asks for.
 pub fn store(req: &Request, mut cookie: Cookie) {

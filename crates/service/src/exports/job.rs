@@ -12,21 +12,13 @@ use fixdesk_usecases::{ByteStream, ServiceError};
 use futures::StreamExt;
 
 use super::{
-    Request,
+    request::{Request, file_key},
     rows::{self, Names, Row},
     xlsx,
 };
 use crate::{Tickets, context::Context, lease::Lease};
 
 const PAGE: u64 = 1000;
-
-pub(super) fn file_key(job: i64, format: ExportFormat) -> String {
-    match format {
-        // Exports of earlier versions were all CSV and kept under this name.
-        ExportFormat::Csv => format!("tickets/{job}.csv"),
-        ExportFormat::Xlsx => format!("tickets/{job}.xlsx"),
-    }
-}
 
 /// What a job needs while it pages through the tickets.
 struct Pager {

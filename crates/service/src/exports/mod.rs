@@ -4,6 +4,7 @@
 //! and file conventions the requester asked for.
 
 mod job;
+mod request;
 mod rows;
 mod xlsx;
 
@@ -13,87 +14,19 @@ pub(crate) use rows::cell;
 use std::sync::Arc;
 
 use fixdesk_domain::{
-    Actor, CategoryId, DomainError, EquipmentId, ExportFormat, ExportLayout, Job, JobKind,
-    JobState, Page, Priority, Role, TicketFilter, TicketQuery, TicketSort, TicketStatus, TimeZone,
-    UserId,
+    Actor, DomainError, ExportFormat, ExportLayout, Job, JobKind, JobState, Role, TicketQuery,
+    TimeZone,
 };
 use fixdesk_repository::jobs;
 use fixdesk_usecases::{ByteStream, ExportUseCases, ServiceError, async_trait};
-use serde::{Deserialize, Serialize};
+use request::{Request, format_of};
 
 use crate::{clock, context::Context, files::StoreError};
-
-/// What an export job remembers of its request.
-#[derive(Debug, Serialize, Deserialize)]
-struct Request {
-    user_id: i64,
-    status: Option<String>,
-    priority: Option<String>,
-    category_id: Option<i64>,
-    assigned_to_id: Option<i64>,
-    creator_id: Option<i64>,
-    equipment_id: Option<i64>,
-    search: Option<String>,
-    sort: String,
-    /// Absent in jobs queued by earlier versions: the codes and plain CSV they wrote.
-    #[serde(default)]
-    layout: ExportLayout,
-}
-
-impl Request {
-    fn new(actor: &Actor, q: &TicketQuery, layout: ExportLayout) -> Self {
-        let f = &q.filter;
-        let sort = q.sort.to_string();
-        Self {
-            user_id: actor.id.0,
-            status: f.status.map(|s| s.as_str().into()),
-            priority: f.priority.map(|p| p.as_str().into()),
-            category_id: f.category_id.map(|c| c.0),
-            assigned_to_id: f.assigned_to_id.map(|u| u.0),
-            creator_id: f.creator_id.map(|u| u.0),
-            equipment_id: f.equipment_id.map(|e| e.0),
-            search: f.search.clone(),
-            sort,
-            layout,
-        }
-    }
-
-    fn query(&self, page: Page) -> TicketQuery {
-        TicketQuery {
-            filter: TicketFilter {
-                status: self
-                    .status
-                    .as_deref()
-                    .and_then(|s| s.parse::<TicketStatus>().ok()),
-                priority: self
-                    .priority
-                    .as_deref()
-                    .and_then(|p| p.parse::<Priority>().ok()),
-                category_id: self.category_id.map(CategoryId),
-                assigned_to_id: self.assigned_to_id.map(UserId),
-                creator_id: self.creator_id.map(UserId),
-                equipment_id: self.equipment_id.map(EquipmentId),
-                search: self.search.clone(),
-                ..TicketFilter::default()
-            },
-            sort: self.sort.parse::<TicketSort>().unwrap_or_default(),
-            page,
-            count_limit: None,
-        }
-    }
-}
-
-/// The format an export job writes (CSV for jobs of versions that knew no other).
-fn format_of(job: &Job) -> ExportFormat {
-    serde_json::from_str::<Request>(&job.payload)
-        .map(|r| r.layout.format)
-        .unwrap_or_default()
-}
 
 /// Removes an export job's file (housekeeping, before the job's row goes).
 pub(crate) async fn remove_file(ctx: &Context, job: &Job) -> Result<(), StoreError> {
     ctx.exports
-        .remove(&job::file_key(job.id, format_of(job)))
+        .remove(&request::file_key(job.id, format_of(job)))
         .await
 }
 
@@ -156,7 +89,7 @@ impl ExportUseCases for Exports {
             return Err(DomainError::ExportNotReady.into());
         }
         let format = format_of(&job);
-        match self.ctx.exports.open(&job::file_key(id, format)).await {
+        match self.ctx.exports.open(&request::file_key(id, format)).await {
             Ok(s) => Ok((format, s)),
             Err(StoreError::NotFound) => Err(DomainError::ExportNotFound.into()),
             Err(e) => Err(ServiceError::internal(e)),

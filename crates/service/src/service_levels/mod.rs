@@ -1,12 +1,10 @@
 //! Service levels: the calendars and policies admins keep, the clocks on each ticket
 //! ([`clocks`]), and the sweep that warns and escalates ([`sweep`]).
 
-mod book;
+pub(crate) mod book;
 pub(crate) mod clocks;
 pub(crate) mod recount;
 pub(crate) mod sweep;
-
-pub(crate) use book::BookCache;
 
 use std::sync::Arc;
 

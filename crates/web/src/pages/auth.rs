@@ -114,7 +114,7 @@ pub async fn login(
             let left = (issued.expires_at - Utc::now().naive_utc()).num_seconds();
             cookie.set_max_age(std::time::Duration::from_secs(left.max(0).unsigned_abs()));
             session::store(req, cookie);
-            session::expire(req.cookie(), PRE_SESSION_COOKIE);
+            crate::cookies::expire(req.cookie(), PRE_SESSION_COOKIE);
             // The account's zone, language and list filters follow it to this browser. Not
             // having them is no reason to refuse the sign-in.
             if let Ok(actor) = service.auth().authenticate(&issued.access_token).await
@@ -172,7 +172,7 @@ pub async fn logout(
         .auth()
         .logout(&session.actor, &session.client)
         .await?;
-    session::expire(req.cookie(), SESSION_COOKIE);
+    crate::cookies::expire(req.cookie(), SESSION_COOKIE);
     Ok(Redirect::see_other("/ui/login").into_response())
 }
 

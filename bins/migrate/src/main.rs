@@ -339,7 +339,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         Command::Jobs { action } => {
             let mut service_settings = settings.service();
             service_settings.job_workers = 0;
-            let service = Fixdesk::open(service_settings).await?;
+            let service = Fixdesk::open(service_settings.clone()).await?;
             match action {
                 JobsAction::List { state, limit } => {
                     let state = match state.as_deref() {
@@ -363,12 +363,23 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
                     }
                 }
                 JobsAction::Prune { days } => {
-                    let days = days.unwrap_or(settings.job_history_days);
-                    let keep = std::time::Duration::from_secs(days.saturating_mul(86_400));
+                    // Without --days, the desk's own setting, whose 0 keeps jobs for ever.
+                    let keep = match days {
+                        Some(d) => std::time::Duration::from_secs(d.saturating_mul(86_400)),
+                        None => match service_settings.job_history {
+                            Some(keep) => keep,
+                            None => {
+                                println!("job_history_days is 0: finished jobs are kept for ever");
+                                return Ok(());
+                            }
+                        },
+                    };
                     let done = service.operator().prune_jobs(keep).await?;
                     println!(
-                        "removed {} jobs finished more than {days} day(s) ago ({} exports with their files)",
-                        done.jobs, done.exports
+                        "removed {} jobs finished more than {} day(s) ago ({} exports with their files)",
+                        done.jobs,
+                        keep.as_secs() / 86_400,
+                        done.exports
                     );
                 }
                 JobsAction::Retry { id } => {

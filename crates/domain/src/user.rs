@@ -133,6 +133,11 @@ pub struct User {
 }
 
 impl User {
+    /// Whether tickets may be given to this account: active staff (an agent or an admin).
+    pub fn takes_tickets(&self) -> bool {
+        self.is_active && self.role.is_staff()
+    }
+
     /// Whether the username, full name or e-mail holds `term`, in any case and any script
     /// (compared here: SQLite's `lower()` knows only ASCII, and a desk has hundreds of people,
     /// not millions).

@@ -35,13 +35,13 @@ impl Assignment {
         if categories::find(conn, d.category_id).await?.is_none() {
             return Err(DomainError::UnknownCategory.into());
         }
-        for a in &d.agents {
-            if !users::find(conn, *a)
-                .await?
-                .is_some_and(|u| u.is_active && u.role.is_staff())
-            {
-                return Err(DomainError::InvalidAssignee.into());
-            }
+        let staff = users::with_ids(conn, d.agents.iter().copied())
+            .await?
+            .into_iter()
+            .filter(|u| u.takes_tickets())
+            .count();
+        if staff < d.agents.len() {
+            return Err(DomainError::InvalidAssignee.into());
         }
         Ok(())
     }

@@ -27,16 +27,12 @@ pub(crate) async fn pick<C: ConnectionTrait>(
     // First: it serialises filings under this rule (see `take_turn`).
     let turn = rules::take_turn(conn, rule.id).await?;
     let away = rules::away_on(conn, &rule.agents, today).await?;
-    let mut available = HashSet::new();
-    for a in &rule.agents {
-        if !away.contains(a)
-            && users::find(conn, *a)
-                .await?
-                .is_some_and(|u| u.is_active && u.role.is_staff())
-        {
-            available.insert(*a);
-        }
-    }
+    let available: HashSet<UserId> = users::with_ids(conn, rule.agents.iter().copied())
+        .await?
+        .into_iter()
+        .filter(|u| u.takes_tickets() && !away.contains(&u.id))
+        .map(|u| u.id)
+        .collect();
     let open = match rule.strategy {
         Strategy::LeastOpen => rules::open_counts(conn, &rule.agents).await?,
         Strategy::RoundRobin => Default::default(),

@@ -57,7 +57,7 @@ async fn ensure_equipment<C: ConnectionTrait>(
 async fn is_assignable<C: ConnectionTrait>(conn: &C, user: UserId) -> Result<bool, ServiceError> {
     Ok(users::find(conn, user)
         .await?
-        .is_some_and(|u| u.is_active && u.role.is_staff()))
+        .is_some_and(|u| u.takes_tickets()))
 }
 
 /// The people a ticket search's `term` names (see [`fixdesk_domain::User::matches`]); one
@@ -496,7 +496,7 @@ impl TicketUseCases for Tickets {
         ensure_can_work(actor, &before)?;
         self.ctx.rules.ensure_can_hand_over(actor, assignee)?;
         let target = users::find(uow.conn(), assignee).await?;
-        let Some(target) = target.filter(|u| u.is_active && u.role.is_staff()) else {
+        let Some(target) = target.filter(|u| u.takes_tickets()) else {
             return Err(DomainError::AgentNotFound.into());
         };
         let change = assignment(&before, assignee, now);

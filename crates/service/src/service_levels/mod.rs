@@ -44,7 +44,7 @@ impl ServiceLevels {
         if let Some(u) = draft.escalation.reassign_to
             && !users::find(conn, u)
                 .await?
-                .is_some_and(|u| u.is_active && u.role.is_staff())
+                .is_some_and(|u| u.takes_tickets())
         {
             return Err(DomainError::InvalidAssignee.into());
         }

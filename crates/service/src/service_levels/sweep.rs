@@ -82,7 +82,7 @@ async fn check(
             && before.assigned_to_id != Some(to)
             && users::find(uow.conn(), to)
                 .await?
-                .is_some_and(|u| u.is_active && u.role.is_staff())
+                .is_some_and(|u| u.takes_tickets())
         {
             change.assigned_to_id = Some(Some(to));
         }

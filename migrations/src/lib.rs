@@ -32,6 +32,7 @@ mod m20261202_000025_search_index;
 mod m20261202_000026_inbound_mail;
 mod m20261202_000027_mail_out;
 mod m20261203_000028_scale_out;
+mod m20261207_000029_mail_keys;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000026_inbound_mail::Migration),
             Box::new(m20261202_000027_mail_out::Migration),
             Box::new(m20261203_000028_scale_out::Migration),
+            Box::new(m20261207_000029_mail_keys::Migration),
         ]
     }
 }

@@ -104,17 +104,60 @@ Content-Type: text/plain; charset=utf-8
         ["Лампа снова горит."]
     );
 
-    // A reply by In-Reply-To alone (the agent's client dropped the tag).
-    let threaded = "From: agent_mail@school.example
+    // A reply by In-Reply-To alone (the requester's client dropped the tag).
+    let threaded = "From: anna_mail@school.example
 Subject: Re: your printer
 In-Reply-To: <first@mail.school.example>
 Message-ID: <third@mail.school.example>
 Content-Type: text/plain
 
-Coming at 2 pm.
+It jams on page two.
 ";
     assert_eq!(deliver(&app, threaded).await, MailOutcome::Message(id));
     assert_eq!(messages(&app, &agent_token, id).await.len(), 2);
+
+    // Staff mail without proof of its sender is kept for an admin, not posted as staff.
+    let unproven = "From: agent_mail@school.example
+Subject: Re: your printer
+In-Reply-To: <first@mail.school.example>
+Message-ID: <fourth@mail.school.example>
+Content-Type: text/plain
+
+Coming at 2 pm.
+";
+    assert!(matches!(
+        deliver(&app, unproven).await,
+        MailOutcome::Kept(why) if why.contains("without proof")
+    ));
+    assert_eq!(messages(&app, &agent_token, id).await.len(), 2);
+    // An admin who checked with the agent delivers it after all.
+    let admin = app.admin_token().await;
+    let (_, kept) = app
+        .call(
+            Method::GET,
+            "/api/v1/mail/inbound?outcome=kept",
+            Some(&admin),
+            None,
+        )
+        .await;
+    let kept_id = kept[0]["id"].as_i64().unwrap();
+    let (status, outcome) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/mail/inbound/{kept_id}/redeliver"),
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{outcome}");
+    assert_eq!(outcome["outcome"], "message");
+    assert_eq!(
+        messages(&app, &agent_token, id)
+            .await
+            .last()
+            .map(String::as_str),
+        Some("Coming at 2 pm.")
+    );
 
     // Someone else's ticket: refused, nothing written.
     let intruder = format!(
@@ -124,7 +167,7 @@ Coming at 2 pm.
         deliver(&app, &intruder).await,
         MailOutcome::Refused(_)
     ));
-    assert_eq!(messages(&app, &agent_token, id).await.len(), 2);
+    assert_eq!(messages(&app, &agent_token, id).await.len(), 3);
     let (_, list) = app
         .call(Method::GET, "/api/v1/tickets/", Some(&boris_token), None)
         .await;
@@ -157,7 +200,7 @@ I am away.
     );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM inbound_mail").await,
-        6,
+        7,
         "each message is recorded once (its duplicate delivery adds nothing)"
     );
 }

@@ -13,11 +13,7 @@ use serde_json::{Value, json};
 /// An app that mails through `sink`, sweeping every second.
 async fn app_mailing_to(sink: &SmtpSink) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
-    let mut settings = settings_for(dir.path());
-    settings.mail_smtp_url = Some(sink.url());
-    settings.mail_from = Some("fixdesk <desk@example.org>".into());
-    settings.public_url = "https://desk.example.org".into();
-    settings.mail_sweep_secs = 1;
+    let settings = sink.mailing(settings_for(dir.path()));
     TestApp::spawn_with(settings, dir).await
 }
 

@@ -18,6 +18,7 @@ mod lifecycle;
 mod live;
 mod mail_gateway;
 mod mail_out;
+mod mail_trust;
 mod notifications;
 mod permissions;
 mod preventive;

@@ -292,7 +292,10 @@ fn decode(size: usize, modules: &[(usize, usize)]) -> String {
 
 #[tokio::test]
 async fn a_labels_code_opens_the_ticket_form_about_the_item() {
-    let app = TestApp::spawn().await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut settings = fixdesk_tests::settings_for(dir.path());
+    settings.public_url = "https://desk.school.example".into();
+    let app = TestApp::spawn_with(settings, dir).await;
     let admin = app.admin_token().await;
     let user = app.user("user1", "user").await;
     let printers = app.category("Printers").await;
@@ -311,6 +314,9 @@ async fn a_labels_code_opens_the_ticket_form_about_the_item() {
             &format!("/ui/equipment/{id}/label.svg"),
             &admin,
         )
+        // What a request claims of its host does not go onto a sticker.
+        .header("Host", "evil.example")
+        .header("X-Forwarded-Proto", "gopher")
         .send()
         .await
         .unwrap();
@@ -328,10 +334,11 @@ async fn a_labels_code_opens_the_ticket_form_about_the_item() {
     );
     let (size, modules) = qr_modules(&svg);
     let url = decode(size, &modules);
-    assert_eq!(url, app.url(&format!("/ui/r/{id}")));
+    assert_eq!(url, format!("https://desk.school.example/ui/r/{id}"));
 
     // Followed without a session, the address asks for sign-in and comes back to itself.
-    let path = url.trim_start_matches(&app.url(""));
+    let path = url.trim_start_matches("https://desk.school.example");
+    let url = app.url(path);
     let r = app.client.get(&url).send().await.unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert!(location(&r).starts_with("/ui/login"), "{}", location(&r));

@@ -92,9 +92,11 @@ async fn behind_a_trusted_proxy_each_client_and_each_token_has_its_own_window() 
         s.trusted_proxies = "127.0.0.1".into();
     })
     .await;
+    // The proxy appends the address it was called from; what stands left of it is the
+    // client's own writing and is not believed.
     let from = |ip: &'static str| {
         app.req(Method::GET, "/", None)
-            .header("X-Forwarded-For", format!("{ip}, 10.9.9.9"))
+            .header("X-Forwarded-For", format!("10.9.9.9, {ip}"))
             .send()
     };
     for _ in 0..3 {
@@ -131,11 +133,11 @@ async fn behind_a_trusted_proxy_each_client_and_each_token_has_its_own_window() 
             StatusCode::TOO_MANY_REQUESTS
         ]
     );
-    // The audit log records the forwarded address.
+    // The audit log records the forwarded address (the one the proxy appended).
     let r = app
         .client
         .post(app.url("/api/v1/auth/token"))
-        .header("X-Forwarded-For", "10.5.5.5")
+        .header("X-Forwarded-For", "6.6.6.6, 10.5.5.5")
         .form(&[
             ("username", "admin"),
             ("password", fixdesk_tests::ADMIN_PASSWORD),
@@ -148,6 +150,89 @@ async fn behind_a_trusted_proxy_each_client_and_each_token_has_its_own_window() 
         .sql("SELECT ip_address FROM audit_logs WHERE action_type = 'LOGIN' ORDER BY id")
         .await;
     assert_eq!(ips, vec![json!("127.0.0.1"), json!("10.5.5.5")]);
+}
+
+#[tokio::test]
+async fn a_client_behind_a_trusted_proxy_cannot_choose_its_own_address() {
+    let app = app_with(|s| {
+        s.rate_limit_per_minute = 60;
+        s.trusted_proxies = "127.0.0.1, 10.200.0.0/16".into();
+    })
+    .await;
+    app.user("victim", "user").await;
+    // A new invented entry on the left every time, as an attacker would write it; the proxies
+    // (a trusted network, then the local one) append the real client.
+    let mut statuses = Vec::new();
+    for i in 0..150 {
+        let r = app
+            .req(Method::GET, "/", None)
+            .header(
+                "X-Forwarded-For",
+                format!("10.9.{}.{}, 198.51.100.7, 10.200.0.1", i % 250, i % 7),
+            )
+            .send()
+            .await
+            .unwrap();
+        statuses.push(r.status());
+    }
+    let limited = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(limited, 90, "one client, one window: {statuses:?}");
+    // Nor can it get past the sign-in bound by rotating the invented entry.
+    let mut answers = Vec::new();
+    for i in 0..12 {
+        let r = app
+            .client
+            .post(app.url("/api/v1/auth/token"))
+            .header("X-Forwarded-For", format!("10.8.{i}.{i}, 198.51.100.8"))
+            .form(&[("username", "victim"), ("password", "wrong-guess")])
+            .send()
+            .await
+            .unwrap();
+        answers.push(r.status());
+    }
+    assert_eq!(answers[9], StatusCode::UNAUTHORIZED);
+    assert_eq!(answers[10], StatusCode::TOO_MANY_REQUESTS, "{answers:?}");
+    let recorded = app
+        .sql("SELECT DISTINCT ip_address FROM audit_logs WHERE action_type = 'LOGIN_FAILED'")
+        .await;
+    assert_eq!(
+        recorded,
+        vec![json!("198.51.100.8")],
+        "the audit log has the real address"
+    );
+}
+
+#[tokio::test]
+async fn metrics_behind_a_local_proxy_answer_only_local_clients() {
+    let app = app_with(|s| s.trusted_proxies = "127.0.0.1".into()).await;
+    let metrics = |forwarded: Option<&'static str>| {
+        let mut r = app.req(Method::GET, "/metrics", None);
+        if let Some(f) = forwarded {
+            r = r.header("X-Forwarded-For", f);
+        }
+        r.send()
+    };
+    assert_eq!(
+        metrics(Some("203.0.113.5")).await.unwrap().status(),
+        StatusCode::NOT_FOUND,
+        "a remote client through the local proxy"
+    );
+    assert_eq!(
+        metrics(Some("203.0.113.5, 127.0.0.1"))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(metrics(None).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        metrics(Some("127.0.0.1")).await.unwrap().status(),
+        StatusCode::OK,
+        "a scraper on the proxy's own machine"
+    );
 }
 
 #[tokio::test]

@@ -57,6 +57,16 @@ impl SmtpSink {
         sink
     }
 
+    /// `settings` made to mail through this sink as `desk@example.org`, with links to
+    /// `https://desk.example.org`, sweeping every second.
+    pub fn mailing(&self, mut settings: fixdesk_app::Settings) -> fixdesk_app::Settings {
+        settings.mail_smtp_url = Some(self.url());
+        settings.mail_from = Some("fixdesk <desk@example.org>".into());
+        settings.public_url = "https://desk.example.org".into();
+        settings.mail_sweep_secs = 1;
+        settings
+    }
+
     /// The URL a desk sends through this sink with.
     pub fn url(&self) -> String {
         format!("smtp://{}", self.addr)

@@ -57,8 +57,9 @@ enum Command {
     /// Deliver one e-mail message, read on standard input (an MTA's pipe, a fetchmail or
     /// getmail rule): a ticket from its sender, or a message on the ticket it answers. Exits
     /// 67 when the sender has no account and 77 when the desk refuses it otherwise (the MTA
-    /// then tells the sender), 65 when it is too large to read; 0 otherwise — handled, a
-    /// duplicate, ignored (written by a machine) or kept for an admin.
+    /// then tells the sender), 65 when it is too large to read, 75 when it could not be
+    /// stored now (the MTA tries again later); 0 otherwise — handled, a duplicate, ignored
+    /// (written by a machine) or kept for an admin.
     Mailgate,
     /// Attachments' files: `move --to database|local` moves every file into that store (then
     /// set `file_storage` to match). Safe to run again after an interruption.
@@ -241,8 +242,19 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
                 eprintln!("fixdesk-migrate mailgate: the message is larger than {limit} bytes");
                 std::process::exit(65);
             }
-            let service = Fixdesk::open(settings.service()).await?;
-            let outcome = service.operator().deliver_mail(&raw).await?;
+            // Nothing is recorded of a message whose handling failed: the mail host is told to
+            // try again later (EX_TEMPFAIL), and its next delivery is handled afresh.
+            let delivered = match Fixdesk::open(settings.service()).await {
+                Ok(service) => service.operator().deliver_mail(&raw).await,
+                Err(e) => Err(e),
+            };
+            let outcome = match delivered {
+                Ok(outcome) => outcome,
+                Err(e) => {
+                    eprintln!("fixdesk-migrate mailgate: not delivered, try again later: {e}");
+                    std::process::exit(75);
+                }
+            };
             println!("{outcome}");
             match outcome {
                 MailOutcome::UnknownSender(_) => std::process::exit(67),

@@ -15,6 +15,7 @@ use std::{
     time::Duration,
 };
 
+use fixdesk_edge::TrustedProxies;
 use hyper::{server::conn::http1, service::service_fn};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use poem::{
@@ -32,7 +33,7 @@ pub struct ConnectionLimits {
     /// many clients).
     pub per_client: usize,
     pub total: usize,
-    pub trusted_proxies: Vec<IpAddr>,
+    pub trusted_proxies: TrustedProxies,
 }
 
 /// Open connections per client address, and in all.

@@ -8,10 +8,12 @@ use figment::{
     Figment,
     providers::{Env, Format, Serialized, Toml},
 };
-use fixdesk_edge::{CorsPolicy, EdgeConfig};
+use fixdesk_edge::{CorsPolicy, EdgeConfig, TrustedProxies};
 use fixdesk_http::HttpConfig;
 use fixdesk_service::{DeskRules, FileStorage, TimeZone, domain::mail::UnknownSenders};
-use fixdesk_service::{HashingLimits, MailConfig, PoolSettings, ServiceSettings, SigningSecret};
+use fixdesk_service::{
+    HashingLimits, MailConfig, MailIn, PoolSettings, ServiceSettings, SigningSecret,
+};
 use fixdesk_web::WebConfig;
 
 use crate::ConnectionLimits;
@@ -84,7 +86,8 @@ pub struct Settings {
     pub queue_wait_ms: u64,
     /// Requests per minute per client address and per bearer token (429 beyond).
     pub rate_limit_per_minute: u64,
-    /// Comma-separated proxy addresses whose `X-Forwarded-For` is believed.
+    /// Comma-separated proxy addresses or networks (`10.0.0.0/8`) whose `X-Forwarded-For` is
+    /// believed.
     pub trusted_proxies: String,
     /// Bearer token that opens `/metrics` to non-loopback scrapers (loopback only if unset).
     pub metrics_token: Option<String>,
@@ -125,6 +128,13 @@ pub struct Settings {
     /// What mail in does with mail from an address no account has: `refuse` (the MTA bounces
     /// it) or `account` (open an account for the sender and file it).
     pub mail_unknown_senders: String,
+    /// The authserv-id of the receiving mail host (`mx.school.example`) whose
+    /// `Authentication-Results` header is believed: its DMARC, DKIM or SPF pass for the
+    /// sender's domain lets a mail from a staff address act as staff. Unset: only replies to
+    /// the desk's own mails (which carry a token for their recipient) do.
+    pub mail_trusted_authserv_id: Option<String>,
+    /// Attachments one inbound mail may carry; a mail with more is refused whole.
+    pub mail_max_attachments: usize,
 }
 
 impl std::fmt::Debug for Settings {
@@ -182,6 +192,8 @@ impl Default for Settings {
             public_url: "http://127.0.0.1:8000".into(),
             mail_sweep_secs: 10,
             mail_unknown_senders: "refuse".into(),
+            mail_trusted_authserv_id: None,
+            mail_max_attachments: 20,
         }
     }
 }
@@ -241,15 +253,10 @@ impl Settings {
                 "max_connections_per_client must be positive".into(),
             ));
         }
-        if self
-            .trusted_proxies
-            .split(',')
-            .map(str::trim)
-            .any(|p| !p.is_empty() && p.parse::<std::net::IpAddr>().is_err())
-        {
-            return Err(SettingsError::Invalid(
-                "trusted_proxies must be comma-separated IP addresses".into(),
-            ));
+        if let Err(entry) = TrustedProxies::parse(&self.trusted_proxies) {
+            return Err(SettingsError::Invalid(format!(
+                "trusted_proxies: {entry:?} is neither an IP address nor a network (10.0.0.0/8)"
+            )));
         }
         if !self.file_storage.is_empty() && FileStorage::parse(&self.file_storage).is_none() {
             return Err(SettingsError::Invalid(
@@ -321,7 +328,16 @@ impl Settings {
                 .then(|| Duration::from_secs(self.job_history_days * 24 * 60 * 60)),
             rules: DeskRules::new(self.reopen_window_days, self.agents_may_hand_over),
             mail: self.mail(),
-            unknown_senders: UnknownSenders::parse(&self.mail_unknown_senders).unwrap_or_default(),
+            mail_in: MailIn {
+                unknown_senders: UnknownSenders::parse(&self.mail_unknown_senders)
+                    .unwrap_or_default(),
+                trusted_authserv_id: self
+                    .mail_trusted_authserv_id
+                    .clone()
+                    .map(|id| id.trim().to_owned())
+                    .filter(|id| !id.is_empty()),
+                max_attachments: self.mail_max_attachments,
+            },
         }
     }
 
@@ -371,11 +387,8 @@ impl Settings {
         }
     }
 
-    fn trusted_proxies(&self) -> Vec<std::net::IpAddr> {
-        self.trusted_proxies
-            .split(',')
-            .filter_map(|s| s.trim().parse().ok())
-            .collect()
+    fn trusted_proxies(&self) -> TrustedProxies {
+        TrustedProxies::parse(&self.trusted_proxies).unwrap_or_default()
     }
 
     pub fn web(&self) -> WebConfig {
@@ -384,6 +397,7 @@ impl Settings {
                 .secure_cookies
                 .unwrap_or(self.environment != Environment::Development),
             default_time_zone: TimeZone::parse(&self.default_time_zone).unwrap_or(TimeZone::UTC),
+            public_url: self.public_url.clone(),
         }
     }
 

@@ -96,6 +96,34 @@ pub struct Database {
     failures: Arc<WriteFailures>,
 }
 
+/// Creates the database file (and its directory) for its owner alone — mode 0600 in a 0700
+/// directory — unless it exists: the file holds every password hash and ticket, and SQLite
+/// gives its write-ahead log and shared-memory files the same mode as the database.
+async fn create_private(path: &std::path::Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+    let path = path.to_owned();
+    tokio::task::spawn_blocking(move || {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)?;
+        }
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
+        {
+            Ok(_) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+            Err(e) => Err(e),
+        }
+    })
+    .await
+    .map_err(std::io::Error::other)?
+}
+
 impl Database {
     pub async fn connect(url: &str) -> Result<Self, DbError> {
         Self::connect_with(url, &PoolSettings::default()).await
@@ -112,11 +140,9 @@ impl Database {
     async fn connect_parsed(parsed: DbUrl, settings: &PoolSettings) -> Result<Self, DbError> {
         match parsed {
             DbUrl::SqliteFile(path) => {
-                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    tokio::fs::create_dir_all(dir).await.map_err(|e| {
-                        DbError::InvalidUrl(format!("cannot create {}: {e}", dir.display()))
-                    })?;
-                }
+                create_private(&path).await.map_err(|e| {
+                    DbError::InvalidUrl(format!("cannot create {}: {e}", path.display()))
+                })?;
                 let options = SqliteConnectOptions::new()
                     .filename(&path)
                     .create_if_missing(true)

@@ -59,6 +59,8 @@ pub enum AuditEntity {
     Absence,
     CannedReply,
     MaintenanceSchedule,
+    /// A delivered mail an admin re-delivered or discarded.
+    InboundMail,
     /// A request that was refused.
     Request,
 }
@@ -80,6 +82,7 @@ impl AuditEntity {
             AuditEntity::Absence => "absence",
             AuditEntity::CannedReply => "canned_reply",
             AuditEntity::MaintenanceSchedule => "maintenance_schedule",
+            AuditEntity::InboundMail => "inbound_mail",
             AuditEntity::Request => "request",
         }
     }

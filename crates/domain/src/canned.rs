@@ -31,7 +31,7 @@ pub struct CannedDraft {
 
 impl CannedDraft {
     pub fn parse(title: &str, body: &str, shared: bool) -> Result<Self, DomainError> {
-        let title = bounded("title", title, 1, 100);
+        let title = crate::text::line("title", title, 1, 100);
         let body = bounded("body", body, 1, 5000);
         match (title, body) {
             (Ok(title), Ok(body)) => Ok(Self {

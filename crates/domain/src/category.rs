@@ -11,7 +11,7 @@ pub struct CategoryName(String);
 
 impl CategoryName {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        Ok(Self(bounded("name", raw, 1, 100)?))
+        Ok(Self(crate::text::line("name", raw, 1, 100)?))
     }
 
     pub fn as_str(&self) -> &str {

@@ -72,9 +72,15 @@ impl FromStr for EquipmentStatus {
     }
 }
 
-/// The text of an equipment field, trimmed and at most `max` characters (`name` at least 1).
+/// The text of an equipment field, trimmed and at most `max` characters (`name` at least 1);
+/// the short fields (name, type, model, numbers, location) on one line.
 pub fn equipment_text(field: &'static str, raw: &str, max: usize) -> Result<String, FieldError> {
-    bounded(field, raw, usize::from(field == "name"), max)
+    let min = usize::from(field == "name");
+    if max <= 200 {
+        crate::text::line(field, raw, min, max)
+    } else {
+        bounded(field, raw, min, max)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -17,6 +17,7 @@ pub mod job;
 pub mod login_guard;
 pub mod mail;
 pub mod mail_out;
+pub mod mail_proof;
 pub mod message;
 pub mod money;
 pub mod notification;

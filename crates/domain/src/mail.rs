@@ -54,26 +54,107 @@ pub fn clean_subject(subject: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// What a reply adds: the text before the quoted history (`>` lines, "On … wrote:",
-/// "… пишет:", an "Original Message" divider) and before the signature (`-- `).
+/// What a reply adds: the person's own lines, wherever they stand relative to the quote —
+/// above it, below it or between its pieces (an answer written under `> Which printer?`).
+/// Quoted lines (`>`) and the attribution before them ("On … wrote:", "… пишет:") are left
+/// out; everything from the signature (`-- `) or a forwarded-history divider ("Original
+/// Message", Outlook's `From:`/`Sent:` block or its underscore rule) on is history and cut.
 pub fn reply_text(body: &str) -> String {
+    let lines: Vec<&str> = body.lines().collect();
     let mut kept: Vec<&str> = Vec::new();
-    for line in body.lines() {
+    for (i, line) in lines.iter().enumerate() {
         let trimmed = line.trim();
-        let history = trimmed.starts_with('>')
-            || (trimmed.starts_with("On ") && trimmed.ends_with("wrote:"))
-            || trimmed.ends_with("пишет:")
-            || trimmed.ends_with("написал:")
-            || trimmed.ends_with("написала:")
-            || trimmed.contains("Original Message")
-            || trimmed.contains("Исходное сообщение");
-        if history || line == "-- " || line == "--" {
+        let next = lines.get(i + 1).map_or("", |l| l.trim());
+        if *line == "-- " || *line == "--" || starts_history(trimmed, next) {
             break;
+        }
+        if trimmed.starts_with('>') {
+            continue;
+        }
+        if is_attribution(trimmed) {
+            // An attribution a mail client wrapped: "On Tue, … Desk <d@x>" / "wrote:".
+            let wrapped = !starts_attribution(trimmed);
+            if wrapped && kept.last().is_some_and(|l| starts_attribution(l.trim())) {
+                kept.pop();
+            }
+            continue;
         }
         kept.push(line);
     }
-    kept.join("\n").trim().to_owned()
+    // Blank lines left where quotes were removed collapse to one.
+    let mut text = String::new();
+    let mut blank = false;
+    for line in kept {
+        if line.trim().is_empty() {
+            blank = !text.is_empty();
+            continue;
+        }
+        if blank {
+            text.push('\n');
+            blank = false;
+        }
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(line.trim_end());
+    }
+    text
 }
+
+/// The line that introduces a quote: "On … wrote:", "… пишет:", "… написал(а):".
+fn is_attribution(line: &str) -> bool {
+    line.ends_with("wrote:")
+        || line.ends_with("пишет:")
+        || line.ends_with("написал:")
+        || line.ends_with("написала:")
+}
+
+/// How an attribution begins, for one that a mail client wrapped onto two lines.
+fn starts_attribution(line: &str) -> bool {
+    line.starts_with("On ") || line.chars().next().is_some_and(|c| c.is_ascii_digit())
+}
+
+/// Whether the forwarded or top-posted history starts at this line (given the next one).
+fn starts_history(line: &str, next: &str) -> bool {
+    let outlook_block = (line.starts_with("From:") || line.starts_with("От:"))
+        && (next.starts_with("Sent:")
+            || next.starts_with("Date:")
+            || next.starts_with("Отправлено:")
+            || next.starts_with("Дата:"));
+    line.contains("Original Message")
+        || line.contains("Исходное сообщение")
+        || line.contains("Forwarded message")
+        || line.contains("Пересылаемое сообщение")
+        || (line.len() >= 20 && line.chars().all(|c| c == '_'))
+        || outlook_block
+}
+
+/// A header's decoded text as the desk keeps it: control characters (NUL, BEL, line
+/// breaks) become spaces, runs of spaces one, at most `max` characters.
+pub fn header_text(raw: &str, max: usize) -> String {
+    raw.split(|c: char| c.is_control() || c.is_whitespace())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(max)
+        .collect()
+}
+
+/// A body's decoded text as the desk keeps it: control characters other than tab and line
+/// breaks removed (PostgreSQL cannot store NUL; the others are invisible garbage).
+pub fn body_text(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .collect()
+}
+
+/// The longest `Message-ID` the desk keeps (RFC 5322's line limit); a longer one is replaced
+/// by the message's content digest.
+pub const MAX_MESSAGE_ID: usize = 998;
+
+/// The longest sender address (RFC 5321: 64 + 1 + 255).
+pub const MAX_SENDER: usize = 320;
 
 /// Mail written by a machine — an auto-reply, a mailing list, a bounce — is never turned into
 /// tickets: answering it could loop forever.
@@ -107,8 +188,11 @@ pub enum MailOutcome {
     UnknownSender(String),
     /// Not accepted (no access to the ticket, not a valid ticket); recorded, the sender told.
     Refused(String),
-    /// Unreadable or too large: kept whole for an admin.
+    /// Unreadable, too large, nothing new, or from a staff address without proof: kept whole
+    /// for an admin, who may re-deliver or discard it.
     Kept(String),
+    /// Kept, then discarded by an admin.
+    Discarded(String),
 }
 
 impl MailOutcome {
@@ -122,6 +206,7 @@ impl MailOutcome {
             MailOutcome::UnknownSender(_) => "unknown_sender",
             MailOutcome::Refused(_) => "refused",
             MailOutcome::Kept(_) => "kept",
+            MailOutcome::Discarded(_) => "discarded",
         }
     }
 
@@ -140,7 +225,8 @@ impl MailOutcome {
             | MailOutcome::Ignored(r)
             | MailOutcome::UnknownSender(r)
             | MailOutcome::Refused(r)
-            | MailOutcome::Kept(r) => Some(r),
+            | MailOutcome::Kept(r)
+            | MailOutcome::Discarded(r) => Some(r),
             _ => None,
         }
     }
@@ -156,6 +242,7 @@ impl std::fmt::Display for MailOutcome {
             MailOutcome::UnknownSender(r) => write!(f, "refused: {r} has no account here"),
             MailOutcome::Refused(r) => write!(f, "refused: {r}"),
             MailOutcome::Kept(r) => write!(f, "kept for an admin: {r}"),
+            MailOutcome::Discarded(r) => write!(f, "discarded: {r}"),
         }
     }
 }
@@ -168,8 +255,7 @@ pub struct InboundMail {
     pub sender: String,
     pub subject: String,
     pub received_at: chrono::NaiveDateTime,
-    /// `ticket`, `message`, `ignored`, `unknown_sender`, `refused`, `kept` (or `received`
-    /// while it is being handled).
+    /// `ticket`, `message`, `ignored`, `unknown_sender`, `refused`, `kept` or `discarded`.
     pub outcome: String,
     pub ticket_id: Option<i64>,
     pub detail: Option<String>,
@@ -258,6 +344,23 @@ mod tests {
         assert_eq!(reply_text(body), "Fixed now.");
         let body = "Still broken\nOn Tue, Dec 1, 2026 at 9:00 AM Desk <d@x> wrote:\n> ok";
         assert_eq!(reply_text(body), "Still broken");
+    }
+
+    #[test]
+    fn an_answer_under_or_between_the_quotes_is_kept() {
+        assert_eq!(reply_text("> Which printer?\nThe grey one"), "The grey one");
+        let body = "On Tue, Dec 1, 2026 at 9:00 AM Desk <d@x>\nwrote:\n> Which printer?\n\nThe grey one\n\n> Which room?\n\n214\n-- \nAnna";
+        assert_eq!(reply_text(body), "The grey one\n\n214");
+        assert_eq!(reply_text("> only a quote\n> nothing else\n"), "");
+        let outlook = "Done.\n\nFrom: Desk <d@x>\nSent: Monday\nSubject: [#5]\nThe old text";
+        assert_eq!(reply_text(outlook), "Done.");
+    }
+
+    #[test]
+    fn headers_and_bodies_lose_control_characters() {
+        assert_eq!(header_text("a\0b\u{7}c\r\n  d", 100), "a b c d");
+        assert_eq!(header_text(&"x".repeat(50), 10).len(), 10);
+        assert_eq!(body_text("a\0b\nc\td\u{7}"), "ab\nc\td");
     }
 
     #[test]

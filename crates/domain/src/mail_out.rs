@@ -198,12 +198,15 @@ fn sign_off(desk: &DeskAddress, w: &Words, text: &mut String, html: &mut String)
 }
 
 /// The mail for one notification. `ticket_title` names the ticket in the subject (the same
-/// subject for the whole thread, as mail clients expect).
+/// subject for the whole thread, as mail clients expect); `reply_token`, made for this
+/// recipient, goes into the message id so that their reply proves who wrote it (see
+/// [`crate::mail_proof`]).
 pub fn compose(
     desk: &DeskAddress,
     lang: Language,
     n: &Notification,
     ticket_title: Option<&str>,
+    reply_token: Option<&str>,
 ) -> Letter {
     let w = words(lang);
     let (headline, message) = lines_of(n, lang);
@@ -211,7 +214,18 @@ pub fn compose(
         Some(t) => (
             format!("[#{t}] {}", ticket_title.unwrap_or(&headline)),
             Some(desk.ticket_link(t)),
-            format!("<ticket-{t}.n{}@{}>", n.id, desk.host),
+            match reply_token {
+                Some(token) => crate::mail_proof::message_id_with_token(
+                    crate::mail_proof::TokenScope {
+                        ticket: t,
+                        notification: n.id,
+                        user: n.user_id.0,
+                    },
+                    token,
+                    &desk.host,
+                ),
+                None => format!("<ticket-{t}.n{}@{}>", n.id, desk.host),
+            },
             Some(desk.thread_id(t)),
         ),
         None => (
@@ -328,7 +342,7 @@ mod tests {
         let desk = DeskAddress::new("https://desk.example.org:8443/");
         assert_eq!(desk.host, "desk.example.org");
         let n = notice(NotificationKind::TicketMessage, Some(12));
-        let en = compose(&desk, Language::En, &n, Some("Printer jams"));
+        let en = compose(&desk, Language::En, &n, Some("Printer jams"), None);
         assert_eq!(en.subject, "[#12] Printer jams");
         assert_eq!(en.message_id, "<ticket-12.n34@desk.example.org>");
         assert_eq!(en.thread.as_deref(), Some("<ticket-12@desk.example.org>"));
@@ -338,7 +352,7 @@ mod tests {
                 .contains("https://desk.example.org:8443/ui/tickets/12")
         );
         assert!(en.html.contains("Принтер &lt;снова&gt; мнёт бумагу"));
-        let ru = compose(&desk, Language::Ru, &n, Some("Принтер"));
+        let ru = compose(&desk, Language::Ru, &n, Some("Принтер"), None);
         assert!(ru.text.starts_with("Новое сообщение в заявке #12\n"));
         assert!(ru.text.contains("Открыть заявку"));
         assert_eq!(thread_ticket(&en.message_id), Some(12));

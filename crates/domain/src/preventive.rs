@@ -11,7 +11,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 
 use crate::{
     CategoryId, Description, DomainError, Equipment, EquipmentId, FieldError, NewTicket, Priority,
-    RoomNumber, Title, UserId, text::bounded,
+    RoomNumber, Title, UserId,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -260,7 +260,7 @@ impl ScheduleDraft {
     /// most 50 lines of at most 200 characters, a lead time of at most a year.
     pub fn checked(mut self) -> Result<Self, DomainError> {
         let mut errors = Vec::new();
-        match bounded("title", &self.title, 1, 100) {
+        match crate::text::line("title", &self.title, 1, 100) {
             Ok(t) => self.title = t,
             Err(e) => errors.push(e),
         }

@@ -98,6 +98,23 @@ pub fn bounded(
     Ok(value.to_string())
 }
 
+/// A one-line field (a title, a name, a room): [`bounded`], and no tab or line break either —
+/// one would end a header when the value goes into a mail subject, a CSV row or a log line.
+/// Bidirectional overrides are removed (see [`without_bidi_controls`]).
+pub fn line(field: &'static str, raw: &str, min: usize, max: usize) -> Result<String, FieldError> {
+    if let Some(c) = raw.chars().find(|c| matches!(c, '\t' | '\n' | '\r')) {
+        return Err(FieldError::new(
+            field,
+            CONTROL_CHARACTERS,
+            format!(
+                "String should be one line, without tabs or line breaks (found U+{:04X})",
+                u32::from(c)
+            ),
+        ));
+    }
+    bounded(field, &without_bidi_controls(raw), min, max)
+}
+
 /// `s` safe inside HTML text and attribute values.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -128,6 +145,22 @@ mod tests {
             );
         }
         assert!(bounded("f", "line one\r\n\tline two", 0, 50).is_ok());
+    }
+
+    #[test]
+    fn one_line_fields_refuse_tabs_and_line_breaks_and_lose_bidi_overrides() {
+        for bad in ["a\nb", "a\r\nb", "a\tb", "a\rb"] {
+            assert_eq!(
+                line("f", bad, 0, 50).map_err(|e| e.kind),
+                Err("string_control_characters"),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(line("f", " Иван\u{202E}  ", 1, 50).as_deref(), Ok("Иван"));
+        assert_eq!(
+            line("f", "\u{202E}", 1, 50).map_err(|e| e.kind),
+            Err("string_too_short")
+        );
     }
 
     #[test]

@@ -107,13 +107,14 @@ impl Email {
     }
 }
 
-/// A display name of at most 100 characters.
+/// A display name of at most 100 characters on one line, without bidirectional overrides (a
+/// name is shown beside others' words and must not turn them around).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FullName(String);
 
 impl FullName {
     pub fn parse(raw: &str) -> Result<Self, FieldError> {
-        Ok(Self(bounded("full_name", raw, 0, 100)?))
+        Ok(Self(crate::text::line("full_name", raw, 0, 100)?))
     }
 
     pub fn into_inner(self) -> String {

@@ -17,12 +17,12 @@ mod security_headers;
 mod status;
 mod unread_body;
 
-use std::{net::IpAddr, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use fixdesk_usecases::Helpdesk;
 use poem::{Endpoint, EndpointExt, Route};
 
-pub use client::{Client, ClientAddress, ClientParts, client_of};
+pub use client::{Client, ClientAddress, ClientParts, TrustedProxies, client_of};
 pub use content_disposition::{content_disposition, inline_disposition};
 pub use cors::{CorsPolicy, cross_origin};
 pub use metrics::RouteLabel;
@@ -47,9 +47,10 @@ pub struct EdgeConfig {
     /// Requests per minute per client address and per bearer token.
     pub rate_limit_per_minute: u64,
     /// Proxies whose `X-Forwarded-For` is believed (for rate limits and the audit log).
-    pub trusted_proxies: Vec<IpAddr>,
+    pub trusted_proxies: TrustedProxies,
     /// When set, `/metrics` answers whoever presents it as a bearer token; otherwise only
-    /// loopback clients.
+    /// clients on loopback (the client as worked out behind trusted proxies, so a local
+    /// reverse proxy does not open it to everyone).
     pub metrics_token: Option<String>,
     /// The longest a request may take to be read and answered (408 beyond); requests with
     /// files get `upload_timeout`.
@@ -66,7 +67,7 @@ impl Default for EdgeConfig {
             max_in_flight: 1024,
             queue_wait: Duration::from_millis(100),
             rate_limit_per_minute: 600,
-            trusted_proxies: Vec::new(),
+            trusted_proxies: TrustedProxies::default(),
             metrics_token: None,
             request_timeout: Duration::from_secs(30),
             upload_timeout: Duration::from_secs(300),

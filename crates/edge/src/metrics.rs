@@ -13,7 +13,7 @@ use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
 };
 
-use crate::Service;
+use crate::{Service, client::client_ip_of};
 
 /// Names the route a path belongs to (its template), so metrics count per route and not per
 /// id; the transports know their routes, the edge does not.
@@ -81,10 +81,9 @@ impl Metrics {
     }
 
     fn allowed(&self, req: &Request) -> bool {
-        let loopback = req
-            .remote_addr()
-            .as_socket_addr()
-            .is_some_and(|a| a.ip().is_loopback());
+        // The client as worked out behind trusted proxies: behind a local reverse proxy every
+        // peer is loopback.
+        let loopback = client_ip_of(req).is_some_and(|ip| ip.to_canonical().is_loopback());
         let bearer = req
             .headers()
             .get(header::AUTHORIZATION)

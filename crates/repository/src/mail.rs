@@ -1,5 +1,7 @@
-//! Mail delivered to the desk: one row per `Message-ID`, claimed before anything is done so a
-//! second delivery of the same message finds it, then marked with what became of it.
+//! Mail delivered to the desk: one row per sender and `Message-ID` (compared without case),
+//! claimed in the unit of work that handles the message and marked there with what became of
+//! it — so a message either has its one outcome together with what it stored, or (when the
+//! handling failed) no row at all, and the mail host's next delivery is handled afresh.
 
 use chrono::NaiveDateTime;
 use fixdesk_domain::{
@@ -8,7 +10,7 @@ use fixdesk_domain::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    QueryOrder, QuerySelect, sea_query::OnConflict,
 };
 
 use crate::{RepoError, entities::inbound_mail};
@@ -22,59 +24,125 @@ pub struct Received<'a> {
     pub at: NaiveDateTime,
 }
 
-/// Records the message as received; `None` when a message with its id was delivered before
-/// (the caller then does nothing again).
-pub async fn claim<C: ConnectionTrait>(
-    conn: &C,
-    mail: &Received<'_>,
-) -> Result<Option<i64>, RepoError> {
+/// What claiming a delivery found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// This delivery handles the message; its row.
+    Mine(i64),
+    /// The message was handled before: its outcome and ticket.
+    Earlier {
+        outcome: String,
+        ticket_id: Option<i64>,
+    },
+}
+
+/// The key a message is known by: its id without case.
+fn key(message_id: &str) -> String {
+    message_id.to_lowercase()
+}
+
+/// Claims the message for this unit of work. A row left `received` by an earlier version
+/// that stopped half-way is taken over.
+pub async fn claim<C: ConnectionTrait>(conn: &C, mail: &Received<'_>) -> Result<Claim, RepoError> {
     let row = inbound_mail::ActiveModel {
         message_id: Set(mail.message_id.to_owned()),
+        message_key: Set(key(mail.message_id)),
         sender: Set(mail.sender.to_owned()),
         subject: Set(mail.subject.to_owned()),
         received_at: Set(mail.at),
         outcome: Set("received".into()),
         ..Default::default()
     };
-    match row.insert(conn).await {
-        Ok(m) => Ok(Some(m.id)),
-        Err(e) => match RepoError::from(e) {
-            RepoError::Conflict { .. } => Ok(None),
-            other => Err(other),
-        },
-    }
+    inbound_mail::Entity::insert(row)
+        .on_conflict(
+            OnConflict::columns([
+                inbound_mail::Column::MessageKey,
+                inbound_mail::Column::Sender,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await?;
+    let found = earlier(conn, mail.message_id, mail.sender)
+        .await?
+        .ok_or(RepoError::NotFound)?;
+    Ok(match found {
+        (id, outcome, _) if outcome == "received" => Claim::Mine(id),
+        (_, outcome, ticket_id) => Claim::Earlier { outcome, ticket_id },
+    })
 }
 
-/// What became of the earlier delivery of a message: its outcome and ticket.
+/// The row, outcome and ticket of an earlier delivery of this sender's message.
 pub async fn earlier<C: ConnectionTrait>(
     conn: &C,
     message_id: &str,
-) -> Result<Option<(String, Option<i64>)>, RepoError> {
+    sender: &str,
+) -> Result<Option<(i64, String, Option<i64>)>, RepoError> {
     Ok(inbound_mail::Entity::find()
-        .filter(inbound_mail::Column::MessageId.eq(message_id))
+        .filter(inbound_mail::Column::MessageKey.eq(key(message_id)))
+        .filter(inbound_mail::Column::Sender.eq(sender))
         .one(conn)
         .await?
-        .map(|m| (m.outcome, m.ticket_id)))
+        .map(|m| (m.id, m.outcome, m.ticket_id)))
 }
 
-/// Marks a claimed message with its outcome; `raw` keeps the whole message (for an admin).
+/// Marks a claimed message with its outcome and why; `raw` keeps the whole message (for an
+/// admin), `None` drops what was kept.
 pub async fn finish<C: ConnectionTrait>(
     conn: &C,
     id: i64,
     outcome: &MailOutcome,
+    detail: Option<String>,
     raw: Option<Vec<u8>>,
 ) -> Result<(), RepoError> {
     inbound_mail::ActiveModel {
         id: Set(id),
         outcome: Set(outcome.as_str().into()),
         ticket_id: Set(outcome.ticket()),
-        detail: Set(outcome.reason().map(str::to_owned)),
+        detail: Set(detail),
         raw: Set(raw),
         ..Default::default()
     }
     .update(conn)
     .await?;
     Ok(())
+}
+
+/// A kept message, whole, with its row: what an admin re-delivers or discards.
+pub async fn kept<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+) -> Result<Option<(InboundMail, Vec<u8>)>, RepoError> {
+    let Some(m) = inbound_mail::Entity::find_by_id(id).one(conn).await? else {
+        return Ok(None);
+    };
+    let Some(raw) = m.raw.clone().filter(|_| m.outcome == "kept") else {
+        return Ok(None);
+    };
+    Ok(Some((listed(m), raw)))
+}
+
+fn listed(m: inbound_mail::Model) -> InboundMail {
+    InboundMail {
+        id: m.id,
+        message_id: m.message_id,
+        sender: m.sender,
+        subject: m.subject,
+        received_at: m.received_at,
+        outcome: m.outcome,
+        ticket_id: m.ticket_id,
+        detail: m.detail,
+        kept: m.raw.is_some(),
+    }
+}
+
+/// One delivered message as listed (without its raw bytes).
+pub async fn find<C: ConnectionTrait>(conn: &C, id: i64) -> Result<Option<InboundMail>, RepoError> {
+    Ok(inbound_mail::Entity::find_by_id(id)
+        .one(conn)
+        .await?
+        .map(listed))
 }
 
 /// The ticket an earlier message among `message_ids` reached (a reply's `In-Reply-To` and
@@ -87,7 +155,7 @@ pub async fn ticket_of<C: ConnectionTrait>(
         return Ok(None);
     }
     Ok(inbound_mail::Entity::find()
-        .filter(inbound_mail::Column::MessageId.is_in(message_ids.iter().cloned()))
+        .filter(inbound_mail::Column::MessageKey.is_in(message_ids.iter().map(|id| key(id))))
         .filter(inbound_mail::Column::TicketId.is_not_null())
         .one(conn)
         .await?

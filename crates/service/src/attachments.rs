@@ -4,11 +4,12 @@
 
 use std::sync::Arc;
 
+use fixdesk_db::ConnectionTrait;
 use fixdesk_domain::{
     Actor, Attachment, AuditAction, AuditEntity, ClientInfo, DomainError, Role, TicketId,
     UploadName, attachment::MAX_ATTACHMENT_BYTES, ticket::visibility,
 };
-use fixdesk_repository::{attachments, tickets};
+use fixdesk_repository::{attachments, batch::Batch, tickets};
 use fixdesk_usecases::{AttachmentUseCases, ByteStream, ServiceError, StagedFile, async_trait};
 use serde_json::json;
 
@@ -56,17 +57,7 @@ impl Attachments {
     /// Whether the actor may attach files to the ticket: staff, or its creator while they
     /// still see it.
     async fn attachable(&self, actor: &Actor, ticket: TicketId) -> Result<(), ServiceError> {
-        let t = tickets::find(self.ctx.db.reader(), ticket)
-            .await?
-            .ok_or(DomainError::TicketNotFound)?;
-        if !actor.role.is_staff() {
-            if t.creator_id != actor.id {
-                return Err(DomainError::CannotAttach.into());
-            }
-            // Hidden by its creator: gone for them (404), like every other route.
-            visibility(actor, &t)?;
-        }
-        Ok(())
+        attachable_on(self.ctx.db.reader(), actor, ticket).await
     }
 
     /// Writes the row of a received file and its audit entry; the file goes if they fail.
@@ -79,22 +70,11 @@ impl Attachments {
         client: &ClientInfo,
     ) -> Result<Attachment, ServiceError> {
         let key = file.key.clone();
-        let row = attachments::NewAttachmentRow {
-            ticket_id: ticket,
-            filename: file.filename,
-            stored_filename: file.stored_filename,
-            file_path: file.key,
-            file_size: i64::try_from(file.size).unwrap_or(i64::MAX),
-            content_type: file.content_type,
-            description,
-            uploaded_by: actor.id,
-        };
         let saved = async {
             let now = clock::now();
             let uow = self.ctx.db.begin_write().await?;
-            let a = attachments::insert(uow.conn(), row, now).await?;
-            let d = format!("Добавлено вложение {} к заявке #{}", a.filename, ticket);
-            trail::commit(uow, entry(actor, AuditAction::Create, &a, d, client), now).await?;
+            let a = attach_in(uow.conn(), actor, ticket, file, description, client, now).await?;
+            uow.commit().await?;
             Ok::<_, ServiceError>(a)
         }
         .await;
@@ -111,6 +91,54 @@ impl Attachments {
             Err(DomainError::CannotDeleteAttachment)
         }
     }
+}
+
+/// Whether the actor may attach files to the ticket, read on `conn`.
+async fn attachable_on<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    ticket: TicketId,
+) -> Result<(), ServiceError> {
+    let t = tickets::find(conn, ticket)
+        .await?
+        .ok_or(DomainError::TicketNotFound)?;
+    if !actor.role.is_staff() {
+        if t.creator_id != actor.id {
+            return Err(DomainError::CannotAttach.into());
+        }
+        // Hidden by its creator: gone for them (404), like every other route.
+        visibility(actor, &t)?;
+    }
+    Ok(())
+}
+
+/// Puts a staged file on a ticket in the caller's unit of work: checks the actor may, writes
+/// the row and its audit entry. The caller removes the file if the unit of work fails.
+pub(crate) async fn attach_in<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    ticket: TicketId,
+    file: StagedFile,
+    description: Option<String>,
+    client: &ClientInfo,
+    now: chrono::NaiveDateTime,
+) -> Result<Attachment, ServiceError> {
+    attachable_on(conn, actor, ticket).await?;
+    let row = attachments::NewAttachmentRow {
+        ticket_id: ticket,
+        filename: file.filename,
+        stored_filename: file.stored_filename,
+        file_path: file.key,
+        file_size: i64::try_from(file.size).unwrap_or(i64::MAX),
+        content_type: file.content_type,
+        description,
+        uploaded_by: actor.id,
+    };
+    let a = attachments::insert(conn, row, now).await?;
+    let d = format!("Добавлено вложение {} к заявке #{}", a.filename, ticket);
+    let audit = entry(actor, AuditAction::Create, &a, d, client);
+    trail::append(conn, Batch::on(conn), audit, now).await?;
+    Ok(a)
 }
 
 fn entry(

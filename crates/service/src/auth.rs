@@ -4,7 +4,12 @@ use std::sync::Arc;
 
 use fixdesk_usecases::{AuthUseCases, IssuedToken, ServiceError, async_trait};
 
-use crate::{clock, context::Context, login_attempts::Pending, random, trail};
+use crate::{
+    clock,
+    context::Context,
+    login_attempts::{Pending, Refusal},
+    random, trail,
+};
 use fixdesk_domain::{Actor, ClientInfo, SessionId, login_guard};
 use fixdesk_repository::{audit, login_failures, sessions, users};
 
@@ -45,8 +50,21 @@ impl Auth {
         })
     }
 
-    /// Stores a failed (or refused) attempt: its row for the bound and its audit row, in one
-    /// unit of work.
+    /// The audit row of a lockout's first refused attempt (nothing counts it as a failure).
+    async fn note_refusal(
+        &self,
+        attempted: &str,
+        user: Option<&fixdesk_domain::User>,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
+        let now = clock::now();
+        let uow = self.ctx.db.begin_write().await?;
+        let reason = "too many failures (locked out; further refusals this window unrecorded)";
+        let entry = trail::login_failed(attempted, user, reason, client);
+        trail::commit(uow, entry, now).await
+    }
+
+    /// Stores a failed attempt: its row for the bound and its audit row, in one unit of work.
     async fn record_failure(
         &self,
         account: &str,
@@ -102,10 +120,18 @@ impl AuthUseCases for Auth {
             login_guard::check(p.from_address, p.on_account, known_address)
         }) {
             Ok(a) => a,
-            Err(retry_after_secs) => {
-                self.record_failure(&account, username, user, "too many failures", client)
-                    .await?;
+            Err(Refusal::Locked(retry_after_secs)) => {
+                // A refusal is not a failure (it would extend the lockout); the audit log
+                // hears of the first one of a lockout, not of every one of a flood.
+                if self.ctx.login_attempts.first_refusal(&account, ip).await {
+                    self.note_refusal(username, user, client).await?;
+                }
                 return Err(ServiceError::TooManyAttempts { retry_after_secs });
+            }
+            Err(Refusal::Busy) => {
+                return Err(ServiceError::Overloaded {
+                    retry_after_secs: 1,
+                });
             }
         };
         let verified = self

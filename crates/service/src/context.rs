@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use fixdesk_db::Database;
-use fixdesk_domain::{DeskRules, mail::UnknownSenders};
+use fixdesk_domain::DeskRules;
 
 use crate::{
     PasswordHasher,
@@ -14,7 +14,7 @@ use crate::{
     health::{HealthCheck, ReadinessCheck},
     live::LiveFeed,
     login_attempts::LoginAttempts,
-    mailer::Mailer,
+    mail::{MailIn, Mailer, ReplyKey},
     service_levels::book::BookCache,
     session_cache::SessionCache,
     tokens::TokenIssuer,
@@ -40,8 +40,10 @@ pub(crate) struct Context {
     pub(crate) clock: Clock,
     /// The SMTP side of mail out; `None` when no mail is configured (nothing is queued).
     pub(crate) mailer: Option<Mailer>,
-    /// What mail in does with a stranger's mail.
-    pub(crate) unknown_senders: UnknownSenders,
+    /// How mail in treats what arrives.
+    pub(crate) mail_in: MailIn,
+    /// What the reply tokens in the desk's mails are made with.
+    pub(crate) reply_key: ReplyKey,
     /// How long finished jobs and export files are kept; `None`: for ever.
     pub(crate) job_history: Option<std::time::Duration>,
 }

@@ -24,8 +24,7 @@ use crate::{
     health::{HealthCheck, ReadinessCheck},
     live::LiveFeed,
     login_attempts::LoginAttempts,
-    mail::Mail,
-    mailer::Mailer,
+    mail::{Mail, Mailer, ReplyKey},
     preventive::Preventive,
     random,
     rate_budget::SharedBudget,
@@ -115,7 +114,8 @@ impl Fixdesk {
             rules: settings.rules,
             sla_book: BookCache::default(),
             clock: Clock::default(),
-            unknown_senders: settings.unknown_senders,
+            mail_in: settings.mail_in.clone(),
+            reply_key: ReplyKey::derive(secret.as_bytes()),
             job_history: settings.job_history,
             mailer: settings
                 .mail

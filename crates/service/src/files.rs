@@ -64,11 +64,22 @@ impl FileStore for LocalDisk {
     async fn put(&self, key: &str, mut body: ByteStream, max: u64) -> Result<Stored, StoreError> {
         let path = self.path(key)?;
         if let Some(dir) = path.parent() {
-            tokio::fs::create_dir_all(dir).await?;
+            // Files people attached are for the service alone: 0700 directories, 0600 files.
+            tokio::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)
+                .await?;
         }
         let partial = path.with_extension("part");
         let result = async {
-            let mut file = tokio::fs::File::create(&partial).await?;
+            let mut file = tokio::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .mode(0o600)
+                .open(&partial)
+                .await?;
             let (mut size, mut head) = (0u64, Vec::new());
             while let Some(chunk) = body.next().await {
                 let chunk = chunk?;

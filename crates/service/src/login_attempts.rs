@@ -7,6 +7,11 @@
 //! flight plus the failures that finished since it started reading (which the read may have
 //! missed). A failure is released only after its row is committed, so no attempt is ever
 //! counted by neither side; some may be counted by both, which only errs towards refusing.
+//!
+//! Two refusals differ: failures alone at the bound lock the address (or the account) out;
+//! failures plus attempts still in flight at the bound only mean "wait a moment" — a class
+//! signing in at once on one shared account behind one address is not guessing, and none of
+//! its attempts is a failure until its password is found wrong.
 
 use std::{
     collections::HashMap,
@@ -34,9 +39,36 @@ impl Entry {
     }
 }
 
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Clone)]
 pub(crate) struct LoginAttempts {
     entries: Arc<Mutex<HashMap<String, Entry>>>,
+    /// Address and account pairs whose lockout is already in the audit log this window: a
+    /// flood of refused attempts costs one row, not a write each.
+    refusals_noted: moka::future::Cache<(String, String), ()>,
+}
+
+impl Default for LoginAttempts {
+    fn default() -> Self {
+        Self {
+            entries: Arc::default(),
+            refusals_noted: moka::future::Cache::builder()
+                .max_capacity(10_000)
+                .time_to_live(REFUSAL_NOTED_FOR)
+                .build(),
+        }
+    }
+}
+
+/// How long one lockout's refusals are covered by the audit row of the first.
+const REFUSAL_NOTED_FOR: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
+/// Why an attempt was not admitted.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Refusal<E> {
+    /// The failures already made reach the bound: `E` says for how long.
+    Locked(E),
+    /// Only with the attempts still in flight is the bound reached: try again in a moment.
+    Busy,
 }
 
 /// What an attempt knew when it started reading the stored failures.
@@ -72,6 +104,16 @@ impl LoginAttempts {
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Whether the lockout of `account` from `address` still has to be written down (true once
+    /// per [`REFUSAL_NOTED_FOR`]).
+    pub(crate) async fn first_refusal(&self, account: &str, address: &str) -> bool {
+        self.refusals_noted
+            .entry((account.to_owned(), address.to_owned()))
+            .or_insert(())
+            .await
+            .is_fresh()
+    }
+
     /// Call before reading the stored failures of `account` from `address`.
     pub(crate) fn start(&self, account: &str, address: &str) -> Started {
         let mut entries = self.lock();
@@ -90,28 +132,34 @@ impl LoginAttempts {
 }
 
 impl Started {
-    /// Decides with `allowed` (given the stored failures plus everything in flight or finished
-    /// since the read) whether the attempt goes ahead, counting it in flight if so.
+    /// Decides with `allowed` whether the attempt goes ahead, counting it in flight if so:
+    /// refused as [`Refusal::Locked`] when the stored failures plus those finished since the
+    /// read are not allowed, as [`Refusal::Busy`] when only the attempts in flight tip it.
     pub(crate) fn admit<E>(
         mut self,
         stored: Pending,
-        allowed: impl FnOnce(Pending) -> Result<(), E>,
-    ) -> Result<Admitted, E> {
+        allowed: impl Fn(Pending) -> Result<(), E>,
+    ) -> Result<Admitted, Refusal<E>> {
         let attempts = self.attempts.clone();
         let mut entries = attempts.lock();
         let e = entries.entry(self.account.clone()).or_default();
         e.reading -= 1;
         self.open = false;
         let by = e.by_address.get(&self.address).copied().unwrap_or_default();
-        let weighed = Pending {
-            from_address: stored.from_address
-                + by.in_flight
-                + by.failed.saturating_sub(self.failed_address),
-            on_account: stored.on_account
-                + e.account.in_flight
-                + e.account.failed.saturating_sub(self.failed_account),
+        let failed = Pending {
+            from_address: stored.from_address + by.failed.saturating_sub(self.failed_address),
+            on_account: stored.on_account + e.account.failed.saturating_sub(self.failed_account),
         };
-        if let Err(refusal) = allowed(weighed) {
+        let weighed = Pending {
+            from_address: failed.from_address + by.in_flight,
+            on_account: failed.on_account + e.account.in_flight,
+        };
+        let refusal = match (allowed(failed), allowed(weighed)) {
+            (Err(locked), _) => Some(Refusal::Locked(locked)),
+            (Ok(()), Err(_)) => Some(Refusal::Busy),
+            (Ok(()), Ok(())) => None,
+        };
+        if let Some(refusal) = refusal {
             if e.idle() {
                 entries.remove(&self.account);
             }
@@ -179,6 +227,15 @@ impl Drop for Admitted {
 mod tests {
     use super::*;
 
+    #[tokio::test]
+    async fn a_lockout_is_noted_once_per_address_and_account() {
+        let attempts = LoginAttempts::default();
+        assert!(attempts.first_refusal("victim", "a").await);
+        assert!(!attempts.first_refusal("victim", "a").await);
+        assert!(attempts.first_refusal("victim", "b").await);
+        assert!(attempts.first_refusal("other", "a").await);
+    }
+
     const LIMIT: u64 = 10;
 
     fn within(p: Pending) -> Result<(), ()> {
@@ -204,6 +261,13 @@ mod tests {
             .map(|s| s.admit(stored, within))
             .collect();
         assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 10);
+        assert!(
+            results
+                .iter()
+                .filter_map(|r| r.as_ref().err())
+                .all(|e| *e == Refusal::Busy),
+            "nobody has failed yet: the rest wait, none is locked out"
+        );
         drop(results);
         assert!(attempts.lock().is_empty(), "nothing left behind");
     }
@@ -223,9 +287,10 @@ mod tests {
         // read still saw nine.
         let second = attempts.start("victim", "a");
         first.failed();
-        assert!(
-            second.admit(stored, within).is_err(),
-            "the eleventh is refused"
+        assert_eq!(
+            second.admit(stored, within).err(),
+            Some(Refusal::Locked(())),
+            "the eleventh is locked out"
         );
         // Another address is not held back by this one's failures.
         assert!(

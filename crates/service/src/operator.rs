@@ -153,7 +153,7 @@ impl Operator {
         &self,
         raw: &[u8],
     ) -> Result<fixdesk_domain::mail::MailOutcome, ServiceError> {
-        crate::mailgate::deliver(&self.ctx, raw).await
+        crate::mail::gateway::deliver(&self.ctx, raw).await
     }
 
     /// Fills the full-text index anew from the tables; returns how many documents it holds.

@@ -3,9 +3,9 @@
 use std::{path::PathBuf, time::Duration};
 
 use fixdesk_db::PoolSettings;
-use fixdesk_domain::{DeskRules, mail::UnknownSenders};
+use fixdesk_domain::DeskRules;
 
-use crate::{HashingLimits, MailConfig};
+use crate::{HashingLimits, MailConfig, MailIn};
 
 /// Where the token-signing key comes from.
 #[derive(Clone)]
@@ -48,8 +48,8 @@ pub struct ServiceSettings {
     pub rules: DeskRules,
     /// Mail out; `None`: the desk sends no mail.
     pub mail: Option<MailConfig>,
-    /// What mail in does with a stranger's mail.
-    pub unknown_senders: UnknownSenders,
+    /// How mail in treats what arrives.
+    pub mail_in: MailIn,
     /// How long a finished job is kept (an export with its file, so its requester can still
     /// download it), before housekeeping removes it; `None`: for ever. Dead jobs stay until an
     /// operator retries them.
@@ -72,7 +72,7 @@ impl ServiceSettings {
             job_workers: 1,
             rules: DeskRules::default(),
             mail: None,
-            unknown_senders: UnknownSenders::default(),
+            mail_in: MailIn::default(),
             job_history: Some(Duration::from_secs(7 * 24 * 60 * 60)),
         }
     }

@@ -308,6 +308,40 @@ impl Tickets {
         Ok(ticket)
     }
 
+    /// Posts a message in the caller's unit of work, with everything that goes with it: the
+    /// thread's count, the service-level clocks it moves, the counters, the notifications, the
+    /// audit row.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) async fn post_in<C: ConnectionTrait>(
+        &self,
+        conn: &C,
+        actor: &Actor,
+        id: TicketId,
+        text: MessageText,
+        internal: bool,
+        client: &ClientInfo,
+        now: chrono::NaiveDateTime,
+    ) -> Result<TicketMessage, ServiceError> {
+        if internal && !actor.role.is_staff() {
+            return Err(DomainError::NotesStaffOnly.into());
+        }
+        let t = load(conn, id).await?;
+        visibility(actor, &t)?;
+        let posted = messages::insert(conn, id, actor.id, text.into_inner(), internal, now).await?;
+        tickets::add_message_count(conn, id, actor.id, internal, now).await?;
+        let moved = self
+            .clocks_after_message(conn, actor, &t, internal, now)
+            .await?;
+        let mut batch = Batch::on(conn);
+        if let Some(after) = &moved {
+            statistics::record(&mut batch, Some(&t), Some(after));
+        }
+        recipients::message_posted(&mut batch, actor, &t, &posted, now)?;
+        let entry = trail::message_posted(actor.id, &posted, client);
+        trail::append(conn, batch, entry, now).await?;
+        Ok(posted)
+    }
+
     /// What follows every change of a ticket, in its unit of work: the statistics counters,
     /// the notifications, the audit row.
     pub(crate) async fn record<C: ConnectionTrait>(
@@ -783,31 +817,12 @@ impl TicketUseCases for Tickets {
         internal: bool,
         client: &ClientInfo,
     ) -> Result<TicketMessage, ServiceError> {
-        if internal && !actor.role.is_staff() {
-            return Err(DomainError::NotesStaffOnly.into());
-        }
         let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
-        let t = load(uow.conn(), id).await?;
-        visibility(actor, &t)?;
-        let posted =
-            messages::insert(uow.conn(), id, actor.id, text.into_inner(), internal, now).await?;
-        tickets::add_message_count(uow.conn(), id, actor.id, internal, now).await?;
-        let moved = self
-            .clocks_after_message(uow.conn(), actor, &t, internal, now)
+        let posted = self
+            .post_in(uow.conn(), actor, id, text, internal, client, now)
             .await?;
-        let mut batch = Batch::on(uow.conn());
-        if let Some(after) = &moved {
-            statistics::record(&mut batch, Some(&t), Some(after));
-        }
-        recipients::message_posted(&mut batch, actor, &t, &posted, now)?;
-        trail::commit_with(
-            uow,
-            batch,
-            trail::message_posted(actor.id, &posted, client),
-            now,
-        )
-        .await?;
+        uow.commit().await?;
         Ok(posted)
     }
 }

@@ -12,9 +12,8 @@ use fixdesk_repository::jobs;
 use fixdesk_usecases::ServiceError;
 
 use crate::{
-    clock, context::Context, exports, housekeeping, job_failure::Shown, lease, lease::Lease,
-    mail_send, mail_sweep, preventive, random, recipients, search, service_levels, statistics,
-    sweeps,
+    clock, context::Context, exports, housekeeping, job_failure::Shown, lease, lease::Lease, mail,
+    preventive, random, recipients, search, service_levels, statistics, sweeps,
 };
 
 /// How often an idle worker looks for work.
@@ -91,8 +90,8 @@ async fn run(ctx: &Arc<Context>, lease: &Lease) -> Result<String, ServiceError> 
         Some(JobKind::SlaRecount) => service_levels::recount::run(ctx).await,
         Some(JobKind::MaintenanceSweep) => preventive::run(ctx).await,
         Some(JobKind::SearchRebuild) => search::rebuild(ctx).await,
-        Some(JobKind::MailSweep) => mail_sweep::run(ctx).await,
-        Some(JobKind::MailSend) => mail_send::run(ctx, job).await,
+        Some(JobKind::MailSweep) => mail::sweep::run(ctx).await,
+        Some(JobKind::MailSend) => mail::send::run(ctx, job).await,
         Some(JobKind::Housekeeping) => housekeeping::run(ctx).await,
         None => Err(ServiceError::Internal(
             format!("unknown job kind {}", job.kind).into(),

@@ -32,7 +32,7 @@ pub use equipment::EquipmentUseCases;
 pub use exports::ExportUseCases;
 pub use fixdesk_domain::ServiceError;
 pub use helpdesk::Helpdesk;
-pub use mail::MailUseCases;
+pub use mail::{KeptMail, MailUseCases};
 pub use monitoring::Gauge;
 pub use notifications::NotificationUseCases;
 pub use preventive::{PreventiveUseCases, ServiceDue};

@@ -41,6 +41,9 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// The zone times are shown in until a visitor's own is known (no script, first page).
     pub default_time_zone: fixdesk_usecases::domain::TimeZone,
+    /// The address people open the desk at (`https://desk.example.org`): what printed labels'
+    /// codes point to.
+    pub public_url: String,
 }
 
 /// Every page and form of the interface, to be nested under `/ui`.
@@ -141,6 +144,10 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
             post(assignment::remove_absence),
         )
         .at("/audit", get(audit::list))
+        .at("/mail", get(mail::list))
+        .at("/mail/:id", get(mail::read))
+        .at("/mail/:id/redeliver", post(mail::redeliver))
+        .at("/mail/:id/discard", post(mail::discard))
         .at("/stats", get(stats::dashboard))
         .at("/stats/rebuild", post(stats::rebuild))
         .at("/search", get(search::search))

@@ -74,6 +74,7 @@ pub fn audit_entity_label<'a>(t: &Texts, code: &'a str) -> &'a str {
         "notification" => t.entity_notification,
         "attachment" => t.entity_attachment,
         "request" => t.entity_request,
+        "inbound_mail" => t.entity_inbound_mail,
         other => other,
     }
 }

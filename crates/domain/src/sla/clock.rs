@@ -257,12 +257,15 @@ impl TicketSla {
         }
     }
 
-    /// The clocks as they read at `now`.
+    /// The clocks as they read at `now`, for a ticket closed at `closed_at` (if it is): closing
+    /// stops the resolution clock then, and the first-response clock too if nobody had
+    /// answered (closing is the answer). A closed ticket's clocks are stopped, not paused.
     pub fn read(
         &self,
         policy: &SlaPolicy,
         calendar: &BusinessCalendar,
         now: NaiveDateTime,
+        closed_at: Option<NaiveDateTime>,
     ) -> SlaReading {
         let clock = |target: i64, due_at: NaiveDateTime, stopped_at: Option<NaiveDateTime>| {
             let at = stopped_at.or(self.paused_since).unwrap_or(now);
@@ -286,16 +289,16 @@ impl TicketSla {
                 breached,
             }
         };
-        // A paused clock stands at its pause: a closed ticket's resolution clock stopped then.
+        // A paused clock stands at its pause.
         SlaReading {
             policy_id: self.policy_id,
             first_response: clock(
                 policy.first_response_minutes,
                 self.first_response_due_at,
-                self.first_responded_at,
+                self.first_responded_at.or(closed_at),
             ),
-            resolution: clock(policy.resolution_minutes, self.resolution_due_at, None),
-            paused: self.paused_since.is_some(),
+            resolution: clock(policy.resolution_minutes, self.resolution_due_at, closed_at),
+            paused: self.paused_since.is_some() && closed_at.is_none(),
             filed_at: self.filed_at,
             paused_minutes: self.paused_minutes,
             calendar_id: policy.calendar_id,
@@ -337,7 +340,7 @@ mod tests {
         let sla = TicketSla::start(&p, &cal, at("2026-12-04 17:55"));
         assert_eq!(sla.first_response_due_at, at("2026-12-07 09:55"));
         assert_eq!(sla.resolution_due_at, at("2026-12-07 12:55"));
-        let r = sla.read(&p, &cal, at("2026-12-07 09:00"));
+        let r = sla.read(&p, &cal, at("2026-12-07 09:00"), None);
         assert_eq!(r.first_response.remaining_minutes, 55);
         assert_eq!(r.first_response.used_percent, 8);
         assert!(!r.first_response.breached);
@@ -350,7 +353,7 @@ mod tests {
         let paused = sla.pause(at("2026-12-07 10:00")).unwrap();
         assert!(paused.pause(at("2026-12-07 10:30")).is_none());
         // While paused the clock stands still and nothing falls due.
-        let r = paused.read(&p, &cal, at("2026-12-07 17:00"));
+        let r = paused.read(&p, &cal, at("2026-12-07 17:00"), None);
         assert!(r.paused);
         assert_eq!(r.resolution.remaining_minutes, 180);
         assert_eq!(paused.next_check(&p, &cal), None);
@@ -362,12 +365,44 @@ mod tests {
     }
 
     #[test]
+    fn closing_stops_the_clocks_it_does_not_pause_them() {
+        let (p, cal) = setup();
+        let sla = TicketSla::start(&p, &cal, at("2026-12-07 09:00"));
+        let answered = sla.responded(at("2026-12-07 09:20")).unwrap();
+        let closed = answered.pause(at("2026-12-07 11:00")).unwrap();
+        let r = closed.read(
+            &p,
+            &cal,
+            at("2026-12-09 15:00"),
+            Some(at("2026-12-07 11:00")),
+        );
+        assert!(
+            !r.paused,
+            "a closed ticket's clocks are stopped, not paused"
+        );
+        assert_eq!(r.resolution.stopped_at, Some(at("2026-12-07 11:00")));
+        assert_eq!(r.resolution.remaining_minutes, 120);
+        assert!(!r.resolution.breached);
+        assert_eq!(r.first_response.stopped_at, Some(at("2026-12-07 09:20")));
+        // Closed without an answer: closing answered it.
+        let unanswered = sla.pause(at("2026-12-07 12:00")).unwrap();
+        let r = unanswered.read(
+            &p,
+            &cal,
+            at("2026-12-09 15:00"),
+            Some(at("2026-12-07 12:00")),
+        );
+        assert_eq!(r.first_response.stopped_at, Some(at("2026-12-07 12:00")));
+        assert!(r.first_response.breached, "an hour after its due time");
+    }
+
+    #[test]
     fn first_response_stops_at_the_first_answer_and_keeps_its_due_time() {
         let (p, cal) = setup();
         let sla = TicketSla::start(&p, &cal, at("2026-12-07 09:00"));
         let answered = sla.responded(at("2026-12-07 09:20")).unwrap();
         assert!(answered.responded(at("2026-12-07 09:40")).is_none());
-        let r = answered.read(&p, &cal, at("2026-12-07 15:00"));
+        let r = answered.read(&p, &cal, at("2026-12-07 15:00"), None);
         assert_eq!(r.first_response.remaining_minutes, 40);
         assert!(!r.first_response.breached);
         // A later pause does not move an answered clock.
@@ -399,13 +434,13 @@ mod tests {
             SlaEvent::ResolutionWarning,
         ]);
         assert_eq!(sent.next_check(&p, &cal), Some(at("2026-12-07 13:00")));
-        let r = sent.read(&p, &cal, at("2026-12-07 14:00"));
+        let r = sent.read(&p, &cal, at("2026-12-07 14:00"), None);
         assert!(r.resolution.breached);
         assert_eq!(r.resolution.remaining_minutes, -60);
         assert_eq!(r.resolution.used_percent, 125);
         // Seconds past due already read as a minute late.
         let just = at("2026-12-07 13:00") + chrono::Duration::seconds(20);
-        let r = sent.read(&p, &cal, just);
+        let r = sent.read(&p, &cal, just, None);
         assert!(r.resolution.breached);
         assert_eq!(r.resolution.remaining_minutes, -1);
     }

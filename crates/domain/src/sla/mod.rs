@@ -85,7 +85,7 @@ impl CalendarDraft {
         holidays: &[String],
     ) -> Result<Self, crate::DomainError> {
         let mut errors = Vec::new();
-        let name = crate::text::bounded("name", name, 1, 100).map_err(|e| errors.push(e));
+        let name = crate::text::line("name", name, 1, 100).map_err(|e| errors.push(e));
         let zone = time_zone.trim().parse::<chrono_tz::Tz>().map_err(|_| {
             errors.push(crate::FieldError::new(
                 "time_zone",
@@ -108,6 +108,14 @@ impl CalendarDraft {
                     Err(e) => errors.push(e),
                 }
             }
+        }
+        // A week without working minutes never reaches a due time.
+        if week.len() == 7 && errors.is_empty() && days.iter().all(Option::is_none) {
+            errors.push(crate::FieldError::new(
+                "working_hours",
+                "value_error",
+                "A calendar needs working hours on at least one day of the week",
+            ));
         }
         let holidays: Vec<Holiday> = holidays
             .iter()
@@ -145,7 +153,7 @@ impl PolicyDraft {
     /// response no later than the resolution.
     pub fn checked(mut self) -> Result<Self, crate::DomainError> {
         let mut errors = Vec::new();
-        match crate::text::bounded("name", &self.name, 1, 100) {
+        match crate::text::line("name", &self.name, 1, 100) {
             Ok(n) => self.name = n,
             Err(e) => errors.push(e),
         }

@@ -2,21 +2,21 @@
 
 use crate::{
     FieldError,
-    text::{bounded, without_bidi_controls},
+    text::{bounded, line},
 };
 
 macro_rules! text_value {
     ($(#[$doc:meta])* $name:ident, $field:literal, $min:expr, $max:expr) => {
-        text_value!($(#[$doc])* $name, $field, $min, $max, std::borrow::Cow::Borrowed);
+        text_value!($(#[$doc])* $name, $field, $min, $max, bounded);
     };
-    ($(#[$doc:meta])* $name:ident, $field:literal, $min:expr, $max:expr, $clean:expr) => {
+    ($(#[$doc:meta])* $name:ident, $field:literal, $min:expr, $max:expr, $check:expr) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq)]
         pub struct $name(String);
 
         impl $name {
             pub fn parse(raw: &str) -> Result<Self, FieldError> {
-                Ok(Self(bounded($field, &$clean(raw), $min, $max)?))
+                Ok(Self($check($field, raw, $min, $max)?))
             }
 
             pub fn as_str(&self) -> &str {
@@ -31,17 +31,17 @@ macro_rules! text_value {
 }
 
 text_value!(
-    /// 1–100 characters, without bidirectional overrides: a title must read as what it is in
-    /// every list.
-    Title, "title", 1, 100, without_bidi_controls
+    /// 1–100 characters on one line, without bidirectional overrides: a title must read as
+    /// what it is in every list and mail subject.
+    Title, "title", 1, 100, line
 );
 text_value!(
     /// What is wrong, up to 10,000 characters (may be empty).
     Description, "description", 0, 10_000
 );
 text_value!(
-    /// Where the equipment is: 1–20 characters.
-    RoomNumber, "room_number", 1, 20
+    /// Where the equipment is: 1–20 characters on one line.
+    RoomNumber, "room_number", 1, 20, line
 );
 text_value!(
     /// How the ticket was resolved, up to 10,000 characters.
@@ -68,5 +68,8 @@ mod tests {
         assert!(RoomNumber::parse(&"1".repeat(21)).is_err());
         assert!(RoomNumber::parse("  ").is_err());
         assert!(Description::parse("").is_ok());
+        assert!(Title::parse("two\nlines").is_err());
+        assert!(RoomNumber::parse("2\t14").is_err());
+        assert!(Description::parse("two\nlines").is_ok());
     }
 }

@@ -12,7 +12,7 @@ use poem_openapi::{
 use super::{Tag, json_list};
 use crate::{
     Service,
-    dto::mail::{DeliveryOut, InboundMailOut},
+    dto::mail::{DeliveryOut, InboundMailOut, KeptMailOut},
     error::{ApiError, ApiResult},
     extract::{AdminOnly, path_id},
 };
@@ -84,5 +84,42 @@ impl MailApi {
             Binary(raw),
             format!("attachment; filename=\"mail-{id}.eml\""),
         ))
+    }
+
+    /// A kept message as a person reads it: its record, main headers, text and file names.
+    #[oai(path = "/mail/inbound/:mail_id", method = "get")]
+    async fn read(
+        &self,
+        service: Data<&Service>,
+        auth: AdminOnly,
+        mail_id: Path<String>,
+    ) -> ApiResult<Json<KeptMailOut>> {
+        let id = path_id("mail_id", &mail_id.0)?;
+        Ok(Json(service.mail().read(&auth.0, id).await?.into()))
+    }
+
+    /// Handle a kept message anew, vouching for its sender (say, a colleague's mail kept for
+    /// want of proof, after checking with them); answers the new outcome.
+    #[oai(path = "/mail/inbound/:mail_id/redeliver", method = "post")]
+    async fn redeliver(
+        &self,
+        service: Data<&Service>,
+        auth: AdminOnly,
+        mail_id: Path<String>,
+    ) -> ApiResult<Json<DeliveryOut>> {
+        let id = path_id("mail_id", &mail_id.0)?;
+        Ok(Json(service.mail().redeliver(&auth.0, id).await?.into()))
+    }
+
+    /// Drop a kept message without delivering it; it stays listed as `discarded`.
+    #[oai(path = "/mail/inbound/:mail_id/discard", method = "post")]
+    async fn discard(
+        &self,
+        service: Data<&Service>,
+        auth: AdminOnly,
+        mail_id: Path<String>,
+    ) -> ApiResult<Json<InboundMailOut>> {
+        let id = path_id("mail_id", &mail_id.0)?;
+        Ok(Json(service.mail().discard(&auth.0, id).await?.into()))
     }
 }

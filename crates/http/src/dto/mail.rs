@@ -1,12 +1,16 @@
 //! Delivered mail on the wire.
 
-use fixdesk_usecases::domain::mail::{InboundMail, MailOutcome};
+use fixdesk_usecases::{
+    KeptMail,
+    domain::mail::{InboundMail, MailOutcome},
+};
 use poem_openapi::Object;
 
 /// What became of a delivered message.
 #[derive(Debug, Object)]
 pub struct DeliveryOut {
-    /// `ticket`, `message`, `duplicate`, `ignored`, `unknown_sender`, `refused` or `kept`.
+    /// `ticket`, `message`, `duplicate`, `ignored`, `unknown_sender`, `refused`, `kept` or
+    /// `discarded`.
     pub outcome: String,
     /// The ticket it opened or was added to.
     #[oai(nullable)]
@@ -55,6 +59,40 @@ impl From<InboundMail> for InboundMailOut {
             ticket_id: m.ticket_id,
             detail: m.detail,
             kept: m.kept,
+        }
+    }
+}
+
+/// One header of a kept message.
+#[derive(Debug, Object)]
+pub struct MailHeaderOut {
+    pub name: String,
+    pub value: String,
+}
+
+/// A kept message as a person reads it.
+#[derive(Debug, Object)]
+pub struct KeptMailOut {
+    pub mail: InboundMailOut,
+    /// `From`, `To`, `Date` and `Subject`, decoded.
+    pub headers: Vec<MailHeaderOut>,
+    /// The text of its body.
+    pub text: String,
+    /// The names of its attached files.
+    pub attachments: Vec<String>,
+}
+
+impl From<KeptMail> for KeptMailOut {
+    fn from(k: KeptMail) -> Self {
+        Self {
+            mail: k.mail.into(),
+            headers: k
+                .headers
+                .into_iter()
+                .map(|(name, value)| MailHeaderOut { name, value })
+                .collect(),
+            text: k.text,
+            attachments: k.attachments,
         }
     }
 }

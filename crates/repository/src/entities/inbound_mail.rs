@@ -6,6 +6,8 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub message_id: String,
+    /// `message_id` in lower case: with `sender`, what a message is known by.
+    pub message_key: String,
     pub sender: String,
     pub subject: String,
     pub received_at: DateTime,

@@ -239,7 +239,7 @@ impl ServiceLevelUseCases for ServiceLevels {
             .map(|t| {
                 let sla = t.sla.as_ref()?;
                 let (policy, calendar) = book.rules_of(sla.policy_id)?;
-                Some(sla.read(policy, calendar, now))
+                Some(sla.read(policy, calendar, now, t.closed_at))
             })
             .collect())
     }

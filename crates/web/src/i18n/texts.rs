@@ -31,6 +31,7 @@ texts! {
     statistics => "Статистика", "Statistics";
     notifications => "Уведомления", "Notifications";
     notifications_unread => "Уведомления: {} непрочитанных", "Notifications: {} unread";
+    mail_in => "Почта", "Mail";
     // Signing in
     sign_in => "Войти", "Sign in";
     sign_out => "Выйти", "Sign out";
@@ -431,4 +432,28 @@ texts! {
     mail_channel_instant => "сразу", "at once";
     mail_channel_hourly => "сводкой раз в час", "hourly digest";
     mail_channel_daily => "сводкой раз в день", "daily digest";
+    // Mail delivered to the desk
+    mail_in_title => "Входящая почта", "Incoming mail";
+    mail_in_intro => "Что стало с каждым письмом, пришедшим на адрес службы. Письма, ждущие администратора, можно прочитать, доставить (поручившись за отправителя) или удалить.", "What became of each mail sent to the desk's address. Mails waiting for an admin can be read, delivered (vouching for the sender) or discarded.";
+    mail_outcome => "Итог", "Outcome";
+    mail_sender => "Отправитель", "Sender";
+    mail_subject => "Тема письма", "Subject";
+    mail_reason => "Причина", "Reason";
+    mail_read => "Прочитать", "Read";
+    mail_files => "Вложения", "Attachments";
+    mail_deliver => "Доставить от имени отправителя", "Deliver as from its sender";
+    mail_deliver_hint => "Вы ручаетесь, что письмо написал его отправитель (например, уточнили у коллеги): оно станет заявкой или сообщением от его имени.", "You vouch that its sender wrote it (say, you checked with your colleague): it becomes a ticket or a message in their name.";
+    mail_discard => "Удалить письмо", "Discard the mail";
+    mail_delivered => "Письмо доставлено", "The mail was delivered";
+    mail_discarded_done => "Письмо удалено.", "The mail was discarded.";
+    mail_no_text => "В письме нет текста.", "The mail has no text.";
+    mail_kept => "Ждёт администратора", "Waiting for an admin";
+    mail_ticket => "Новая заявка", "New ticket";
+    mail_message => "Сообщение в заявке", "Message on a ticket";
+    mail_duplicate => "Повтор", "Duplicate";
+    mail_ignored => "Пропущено (автоответ)", "Ignored (automatic)";
+    mail_unknown_sender => "Неизвестный отправитель", "Unknown sender";
+    mail_refused => "Отклонено", "Refused";
+    mail_discarded => "Удалено", "Discarded";
+    entity_inbound_mail => "Письмо", "Mail";
 }

@@ -15,7 +15,7 @@ use qrcode::{Color, EcLevel, QrCode};
 use serde::Deserialize;
 
 use crate::{
-    Service, WebError,
+    Service, WebConfig, WebError,
     layout::{Layout, page},
     session::Session,
 };
@@ -37,7 +37,7 @@ pub struct Qr {
 }
 
 impl Qr {
-    /// `None` for a text too long for a code (only a forged `Host` makes one).
+    /// `None` for a text too long for a code (only an absurd `public_url` makes one).
     fn of(text: &str) -> Option<Qr> {
         // M: 15 % of the code may be scratched off a sticker and it still reads.
         let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).ok()?;
@@ -63,28 +63,15 @@ pub struct Label {
     pub qr: Qr,
 }
 
-/// The address a label's code opens, on the host the labels were printed from.
-fn report_url(req: &Request, id: EquipmentId) -> String {
-    let host = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    let scheme = req
-        .headers()
-        .get("x-forwarded-proto")
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or(if req.uri().scheme_str() == Some("https") {
-            "https"
-        } else {
-            "http"
-        });
-    format!("{scheme}://{host}/ui/r/{}", id.0)
+/// The address a label's code opens: on the desk's public address (`public_url`), never on
+/// what a request's `Host` or `X-Forwarded-Proto` claims — a sticker outlives the request.
+fn report_url(config: &WebConfig, id: EquipmentId) -> String {
+    format!("{}/ui/r/{}", config.public_url.trim_end_matches('/'), id.0)
 }
 
-fn label(req: &Request, e: &Equipment, slot: usize) -> Result<Label, WebError> {
-    let url = report_url(req, e.id);
-    let qr = Qr::of(&url).ok_or_else(|| WebError::BadForm("host".into()))?;
+fn label(config: &WebConfig, e: &Equipment, slot: usize) -> Result<Label, WebError> {
+    let url = report_url(config, e.id);
+    let qr = Qr::of(&url).ok_or_else(|| WebError::BadForm("public_url".into()))?;
     let on_sheet = slot % (COLUMNS * ROWS);
     Ok(Label {
         x: (on_sheet % COLUMNS) as f64 * WIDTH_MM,
@@ -106,9 +93,9 @@ struct OneLabel {
 /// One item's label as an SVG file (70 × 37 mm).
 #[handler]
 pub async fn one(
-    req: &Request,
     session: Session,
     Data(service): Data<&Service>,
+    Data(config): Data<&WebConfig>,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
     let item = service
@@ -119,7 +106,7 @@ pub async fn one(
         lb: Label {
             x: 0.0,
             y: 0.0,
-            ..label(req, &item, 0)?
+            ..label(config, &item, 0)?
         },
     }
     .render()
@@ -142,6 +129,28 @@ pub struct Selection {
     location: String,
 }
 
+impl Selection {
+    /// The chosen items' ids in the order given, each once, at most one more than a request
+    /// draws (to say the rest was left out); an entry that is not an id is refused.
+    fn chosen(&self) -> Result<Vec<i64>, WebError> {
+        let mut ids: Vec<i64> = Vec::new();
+        for entry in self.ids.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let id = entry
+                .parse::<i64>()
+                .ok()
+                .filter(|id| *id > 0)
+                .ok_or_else(|| WebError::BadForm("ids".into()))?;
+            if !ids.contains(&id) {
+                ids.push(id);
+                if ids.len() > MAX_LABELS {
+                    break;
+                }
+            }
+        }
+        Ok(ids)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "equipment/labels.html")]
 struct Sheets {
@@ -157,15 +166,12 @@ pub async fn sheets(
     req: &Request,
     session: Session,
     Data(service): Data<&Service>,
+    Data(config): Data<&WebConfig>,
     Query(selection): Query<Selection>,
 ) -> Result<Response, WebError> {
     session.require_staff()?;
     let actor = &session.actor;
-    let chosen: Vec<i64> = selection
-        .ids
-        .split(',')
-        .filter_map(|s| s.trim().parse().ok())
-        .collect();
+    let chosen = selection.chosen()?;
     let mut items = Vec::new();
     if chosen.is_empty() {
         let filter = EquipmentFilter {
@@ -185,7 +191,7 @@ pub async fn sheets(
     let mut labels = items
         .iter()
         .enumerate()
-        .map(|(i, e)| label(req, e, i))
+        .map(|(i, e)| label(config, e, i))
         .collect::<Result<Vec<_>, _>>()?
         .into_iter()
         .peekable();
@@ -206,4 +212,42 @@ pub async fn sheets(
 #[handler]
 pub async fn report(_session: Session, Path(id): Path<i64>) -> Redirect {
     Redirect::see_other(format!("/ui/tickets/new?equipment={id}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chosen(ids: &str) -> Result<Vec<i64>, WebError> {
+        Selection {
+            ids: ids.into(),
+            location: String::new(),
+        }
+        .chosen()
+    }
+
+    #[test]
+    fn chosen_ids_are_kept_once_in_order_and_bounded() {
+        assert!(matches!(chosen("3, 1,3,1 ,2"), Ok(ids) if ids == [3, 1, 2]));
+        assert!(matches!(chosen(""), Ok(ids) if ids.is_empty()));
+        assert!(chosen("1,abc").is_err());
+        assert!(chosen("0").is_err());
+        let many = vec!["1"; 5000].join(",");
+        assert!(matches!(chosen(&many), Ok(ids) if ids == [1]));
+        let all: Vec<String> = (1..=2000).map(|i| i.to_string()).collect();
+        assert!(matches!(chosen(&all.join(",")), Ok(ids) if ids.len() == MAX_LABELS + 1));
+    }
+
+    #[test]
+    fn a_label_opens_the_public_address() {
+        let config = WebConfig {
+            secure_cookies: true,
+            default_time_zone: fixdesk_usecases::domain::TimeZone::UTC,
+            public_url: "https://desk.school.example/".into(),
+        };
+        assert_eq!(
+            report_url(&config, EquipmentId(7)),
+            "https://desk.school.example/ui/r/7"
+        );
+    }
 }

@@ -13,6 +13,7 @@ pub mod equipment_form;
 pub mod exports;
 pub mod health;
 pub mod labels;
+pub mod mail;
 pub mod new_ticket;
 pub mod notifications;
 pub mod schedules;

@@ -10,13 +10,15 @@ use std::sync::Arc;
 use fixdesk_domain::{
     Job, Language, Letter, TicketId, UserId,
     mail_out::{compose, compose_digest},
+    mail_proof::TokenScope,
 };
 use fixdesk_repository::{mail_out, notifications, preferences, tickets, users};
 use fixdesk_usecases::ServiceError;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use crate::{clock, context::Context, mailer::Delivery};
+use super::mailer::Delivery;
+use crate::{clock, context::Context};
 
 /// What a `mail_send` job remembers.
 #[derive(Debug, Serialize, Deserialize)]
@@ -66,7 +68,15 @@ pub(crate) async fn run(ctx: &Arc<Context>, job: &Job) -> Result<String, Service
                 Some(t) => tickets::find(reader, TicketId(t)).await?.map(|t| t.title),
                 None => None,
             };
-            compose(&mailer.desk, lang, n, title.as_deref())
+            // The recipient's reply to this mail proves who wrote it (see `proof`).
+            let token = n.related_id.map(|ticket| {
+                ctx.reply_key.token(TokenScope {
+                    ticket,
+                    notification: n.id,
+                    user: n.user_id.0,
+                })
+            });
+            compose(&mailer.desk, lang, n, title.as_deref(), token.as_deref())
         }
         all => compose_digest(&mailer.desk, lang, all),
     };

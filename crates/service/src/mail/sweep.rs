@@ -20,7 +20,8 @@ use fixdesk_repository::{
 use fixdesk_usecases::ServiceError;
 use serde_json::json;
 
-use crate::{clock, context::Context, mail_send::Send};
+use super::send::Send;
+use crate::{clock, context::Context};
 
 /// Notifications read in one transaction.
 const BATCH: u64 = 500;

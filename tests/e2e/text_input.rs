@@ -133,3 +133,53 @@ async fn bidirectional_overrides_are_removed_from_titles_and_file_names() {
     let a: Value = r.json().await.unwrap();
     assert_eq!(a["filename"], "notesgnp.txt");
 }
+
+#[tokio::test]
+async fn one_line_fields_refuse_tabs_and_line_breaks_and_names_lose_bidi_overrides() {
+    let app = TestApp::spawn().await;
+    let user = app.user("liner", "user").await;
+    let admin = app.admin_token().await;
+    for (title, room) in [("two\nlines", "1"), ("tab\there", "1"), ("ok", "2\r14")] {
+        let (status, body) = app
+            .call(
+                Method::POST,
+                "/api/v1/tickets/",
+                Some(&user.token),
+                Some(json!({"title": title, "description": "a\nb\tc", "room_number": room})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{title:?}: {body}");
+        let field = if room == "1" { "title" } else { "room_number" };
+        assert_eq!(refusals(&body), vec![(CONTROL.into(), json!(["body", field]))]);
+    }
+    // Multi-line fields keep their lines.
+    let (status, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/tickets/",
+            Some(&user.token),
+            Some(json!({"title": "ok", "description": "a\nb\tc", "room_number": "1"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/categories/",
+            Some(&admin),
+            Some(json!({"name": "Принтеры\nи МФУ"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    // A display name that would turn its neighbours around loses the override.
+    let (status, body) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/users/{}", user.id),
+            Some(&admin),
+            Some(json!({"full_name": "Иван\u{202E}вонавИ"})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["full_name"], "ИванвонавИ");
+}

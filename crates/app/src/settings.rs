@@ -328,6 +328,7 @@ impl Settings {
                 .then(|| Duration::from_secs(self.job_history_days * 24 * 60 * 60)),
             rules: DeskRules::new(self.reopen_window_days, self.agents_may_hand_over),
             mail: self.mail(),
+            upload_timeout: Duration::from_secs(self.upload_timeout_secs),
             mail_in: MailIn {
                 unknown_senders: UnknownSenders::parse(&self.mail_unknown_senders)
                     .unwrap_or_default(),

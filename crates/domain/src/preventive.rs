@@ -257,7 +257,8 @@ pub struct ScheduleDraft {
 
 impl ScheduleDraft {
     /// A title of 1–100 characters, exactly one of an item and a category, a checklist of at
-    /// most 50 lines of at most 200 characters, a lead time of at most a year.
+    /// most 50 lines of at most 200 characters, a start in 2000–2100, a lead time of at most a
+    /// year.
     pub fn checked(mut self) -> Result<Self, DomainError> {
         let mut errors = Vec::new();
         match crate::text::line("title", &self.title, 1, 100) {
@@ -282,6 +283,14 @@ impl ScheduleDraft {
                 "checklist",
                 "value_error",
                 "At most 50 lines of at most 200 characters",
+            ));
+        }
+        // A start before 2000 or after 2100 is a typo (the year −1 was taken before).
+        if !(2000..=2100).contains(&self.starts_on.year()) {
+            errors.push(FieldError::new(
+                "starts_on",
+                "value_error",
+                "A start date between the years 2000 and 2100",
             ));
         }
         if self.lead_days > 366 {
@@ -411,6 +420,13 @@ mod tests {
         .unwrap();
         assert_eq!(ok.title, "Чистка");
         assert_eq!(ok.checklist, vec!["Продуть".to_string()]);
+        for year in [-1, 1999, 2101] {
+            let far = ScheduleDraft {
+                starts_on: NaiveDate::from_ymd_opt(year, 1, 1).unwrap(),
+                ..ok.clone()
+            };
+            assert!(far.checked().is_err(), "{year}");
+        }
         assert!(Period::parse("fortnights", 1).is_err());
         assert!(Period::parse("days", 0).is_err());
     }

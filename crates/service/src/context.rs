@@ -44,6 +44,8 @@ pub(crate) struct Context {
     pub(crate) mail_in: MailIn,
     /// What the reply tokens in the desk's mails are made with.
     pub(crate) reply_key: ReplyKey,
+    /// The most an upload may take (the edge ends it then): older unfinished files are gone.
+    pub(crate) longest_upload: std::time::Duration,
     /// How long finished jobs and export files are kept; `None`: for ever.
     pub(crate) job_history: Option<std::time::Duration>,
 }

@@ -2,6 +2,8 @@
 //! share no disk serve each other's attachments and exports. Files stream in and out one
 //! chunk at a time, so memory holds at most a chunk per transfer whatever the file's size.
 
+use std::time::Duration;
+
 use fixdesk_db::Database;
 use fixdesk_repository::{RepoError, stored_files};
 use fixdesk_usecases::{ByteStream, async_trait};
@@ -16,9 +18,9 @@ use crate::{
 /// chunk in flight costs little memory.
 const CHUNK: usize = 256 * 1024;
 
-/// How old an incomplete file must be to count as abandoned: far longer than any upload may
-/// take (`upload_timeout_secs`).
-const ABANDONED: chrono::TimeDelta = chrono::TimeDelta::hours(6);
+/// How much longer than the longest upload (the edge's upload deadline) an incomplete file
+/// must have been started to count as abandoned: by then nobody is writing it.
+const ABANDONED_MARGIN: chrono::TimeDelta = chrono::TimeDelta::minutes(1);
 
 #[derive(Debug, Clone)]
 pub(crate) struct DatabaseFiles {
@@ -30,14 +32,20 @@ pub(crate) struct DatabaseFiles {
     /// Where files stored before the desk kept them in the database are read from (and
     /// removed from), under the same key without the prefix.
     fallback: Option<LocalDisk>,
+    /// How old an incomplete file is when the next upload clears it away.
+    abandoned_after: chrono::TimeDelta,
 }
 
 impl DatabaseFiles {
-    pub(crate) fn new(db: Database, prefix: &'static str) -> Self {
+    /// `longest_upload`: the most an upload may take (past it the edge ends the request).
+    pub(crate) fn new(db: Database, prefix: &'static str, longest_upload: Duration) -> Self {
         Self {
             db,
             prefix,
             fallback: None,
+            abandoned_after: chrono::TimeDelta::from_std(longest_upload)
+                .unwrap_or(chrono::TimeDelta::hours(6))
+                + ABANDONED_MARGIN,
         }
     }
 
@@ -55,7 +63,7 @@ impl DatabaseFiles {
     async fn write(&self, key: &str, mut body: ByteStream, max: u64) -> Result<Stored, StoreError> {
         let conn = self.db.writer();
         let now = clock::now();
-        stored_files::begin(conn, key, now, now - ABANDONED).await?;
+        stored_files::begin(conn, key, now, now - self.abandoned_after).await?;
         let (mut size, mut head, mut seq) = (0u64, Vec::new(), 0i32);
         let mut buffer = Vec::with_capacity(CHUNK);
         loop {

@@ -99,7 +99,12 @@ impl Fixdesk {
         };
         let hasher = PasswordHasher::new(settings.hashing);
         let sessions = SessionCache::new(settings.session_cache_ttl);
-        let (files, exports) = file_stores::stores(&db, settings.file_storage, &settings.data_dir);
+        let (files, exports) = file_stores::stores(
+            &db,
+            settings.file_storage,
+            &settings.data_dir,
+            settings.upload_timeout,
+        );
         let ctx = Arc::new(Context {
             feed: if live {
                 LiveFeed::start(db.clone(), sessions.clone())
@@ -117,6 +122,7 @@ impl Fixdesk {
             mail_in: settings.mail_in.clone(),
             reply_key: ReplyKey::derive(secret.as_bytes()),
             job_history: settings.job_history,
+            longest_upload: settings.upload_timeout,
             mailer: settings
                 .mail
                 .as_ref()

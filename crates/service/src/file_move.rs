@@ -30,8 +30,8 @@ pub(crate) async fn move_files(
         FileStorage::Local => FileStorage::Database,
         FileStorage::Database => FileStorage::Local,
     };
-    let source = file_stores::attachment_store(&ctx.db, from, data_dir);
-    let target = file_stores::attachment_store(&ctx.db, to, data_dir);
+    let source = file_stores::attachment_store(&ctx.db, from, data_dir, ctx.longest_upload);
+    let target = file_stores::attachment_store(&ctx.db, to, data_dir, ctx.longest_upload);
     let mut report = MoveReport::default();
     let mut after = 0;
     loop {

@@ -1,6 +1,6 @@
 //! Which file stores a service uses: the local directory or the database, as configured.
 
-use std::{path::Path, sync::Arc};
+use std::{path::Path, sync::Arc, time::Duration};
 
 use fixdesk_db::{Backend, Database};
 
@@ -17,6 +17,7 @@ pub(crate) fn stores(
     db: &Database,
     storage: Option<FileStorage>,
     data_dir: &Path,
+    longest_upload: Duration,
 ) -> (Arc<dyn FileStore>, Arc<dyn FileStore>) {
     let storage = storage.unwrap_or(match db.backend() {
         Backend::Postgres => FileStorage::Database,
@@ -26,8 +27,14 @@ pub(crate) fn stores(
     match storage {
         FileStorage::Local => (Arc::new(local("attachments")), Arc::new(local("exports"))),
         FileStorage::Database => (
-            Arc::new(DatabaseFiles::new(db.clone(), "").falling_back_to(local("attachments"))),
-            Arc::new(DatabaseFiles::new(db.clone(), "exports/").falling_back_to(local("exports"))),
+            Arc::new(
+                DatabaseFiles::new(db.clone(), "", longest_upload)
+                    .falling_back_to(local("attachments")),
+            ),
+            Arc::new(
+                DatabaseFiles::new(db.clone(), "exports/", longest_upload)
+                    .falling_back_to(local("exports")),
+            ),
         ),
     }
 }
@@ -37,9 +44,10 @@ pub(crate) fn attachment_store(
     db: &Database,
     storage: FileStorage,
     data_dir: &Path,
+    longest_upload: Duration,
 ) -> Arc<dyn FileStore> {
     match storage {
         FileStorage::Local => Arc::new(LocalDisk::new(data_dir.join("attachments"))),
-        FileStorage::Database => Arc::new(DatabaseFiles::new(db.clone(), "")),
+        FileStorage::Database => Arc::new(DatabaseFiles::new(db.clone(), "", longest_upload)),
     }
 }

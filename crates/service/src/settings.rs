@@ -50,6 +50,9 @@ pub struct ServiceSettings {
     pub mail: Option<MailConfig>,
     /// How mail in treats what arrives.
     pub mail_in: MailIn,
+    /// The most an upload may take (the edge's deadline for requests with files): a file in
+    /// the database still unfinished well after it was begun is abandoned and cleared away.
+    pub upload_timeout: Duration,
     /// How long a finished job is kept (an export with its file, so its requester can still
     /// download it), before housekeeping removes it; `None`: for ever. Dead jobs stay until an
     /// operator retries them.
@@ -73,6 +76,7 @@ impl ServiceSettings {
             rules: DeskRules::default(),
             mail: None,
             mail_in: MailIn::default(),
+            upload_timeout: Duration::from_secs(300),
             job_history: Some(Duration::from_secs(7 * 24 * 60 * 60)),
         }
     }

@@ -50,6 +50,21 @@ enum Deleted {
 
 type Events = EventStream<futures::stream::BoxStream<'static, NotificationOut>>;
 
+/// One event of the notification stream as a Server-Sent Events reader takes it apart.
+#[derive(Debug, Object)]
+#[oai(rename = "NotificationEvent")]
+struct NotificationEvent {
+    /// Always `notification`.
+    #[oai(validator(pattern = "^notification$"))]
+    event: String,
+    /// The notification's id (what `Last-Event-ID` names on reconnecting).
+    #[oai(validator(pattern = "^[0-9]+$"))]
+    id: String,
+    /// The notification as JSON: a `NotificationOut`.
+    #[oai(validator(pattern = "^\\{.*\\}$"))]
+    data: String,
+}
+
 /// The notification stream, documented as what it is: Server-Sent Events, not a JSON array.
 struct Stream(Events);
 
@@ -65,12 +80,13 @@ impl ApiResponse for Stream {
             responses: vec![MetaResponse {
                 description: "Server-Sent Events: each `event: notification` carries the \
                               notification's id as `id:` and the notification (`NotificationOut`) \
-                              as JSON in `data:`; comments keep the connection alive",
+                              as JSON in `data:` (the schema is one event taken apart); comments \
+                              keep the connection alive",
                 status: Some(200),
                 status_range: None,
                 content: vec![MetaMediaType {
                     content_type: "text/event-stream",
-                    schema: String::schema_ref(),
+                    schema: NotificationEvent::schema_ref(),
                 }],
                 headers: vec![],
             }],
@@ -79,6 +95,7 @@ impl ApiResponse for Stream {
 
     fn register(registry: &mut Registry) {
         NotificationOut::register(registry);
+        NotificationEvent::register(registry);
     }
 }
 

@@ -112,7 +112,7 @@ impl Mailer {
         let mut message = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(letter.subject.clone())
+            .header(Subject(letter.subject.clone()))
             .message_id(Some(letter.message_id.clone()))
             .header(AutoSubmitted);
         if let Some(thread) = &letter.thread {
@@ -150,5 +150,92 @@ impl lettre::message::header::Header for AutoSubmitted {
 
     fn display(&self) -> lettre::message::header::HeaderValue {
         lettre::message::header::HeaderValue::new(Self::name(), "auto-generated".into())
+    }
+}
+
+/// The subject, encoded whole (RFC 2047, UTF-8, base64) when any of it reads like an encoded
+/// word: a ticket titled `=?UTF-8?B?…?=` must show as typed, not as whatever it decodes to.
+/// Other subjects are left to lettre, which encodes only what is not ASCII.
+#[derive(Debug, Clone)]
+struct Subject(String);
+
+/// Bytes of text per encoded word: its base64 (52 characters) in the `=?utf-8?b?…?=` frame
+/// after `Subject: ` keeps each line within RFC 5322's 78.
+const WORD_BYTES: usize = 39;
+
+impl lettre::message::header::Header for Subject {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("Subject")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.to_owned()))
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        use base64::Engine as _;
+        if !fixdesk_domain::mail_out::reads_as_encoded_word(&self.0) {
+            return lettre::message::header::HeaderValue::new(Self::name(), self.0.clone());
+        }
+        let mut words = Vec::new();
+        let mut rest = self.0.as_str();
+        while !rest.is_empty() {
+            let mut end = rest.len().min(WORD_BYTES);
+            while !rest.is_char_boundary(end) {
+                end -= 1;
+            }
+            let (word, tail) = rest.split_at(end);
+            words.push(format!(
+                "=?utf-8?b?{}?=",
+                base64::engine::general_purpose::STANDARD.encode(word)
+            ));
+            rest = tail;
+        }
+        lettre::message::header::HeaderValue::dangerous_new_pre_encoded(
+            Self::name(),
+            self.0.clone(),
+            words.join("\r\n "),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The subject as a mail client reads it from the formatted message.
+    fn sent_subject(subject: &str) -> (String, String) {
+        let Ok(message) = Message::builder()
+            .from("desk <desk@example.org>".parse().unwrap_or_else(|_| unreachable!()))
+            .to("a@example.org".parse().unwrap_or_else(|_| unreachable!()))
+            .header(Subject(subject.into()))
+            .body(String::from("text"))
+        else {
+            return (String::new(), String::new());
+        };
+        let raw = String::from_utf8_lossy(&message.formatted()).into_owned();
+        let line = raw
+            .split("\r\n")
+            .skip_while(|l| !l.starts_with("Subject:"))
+            .take_while(|l| l.starts_with("Subject:") || l.starts_with(' '))
+            .collect::<Vec<_>>()
+            .join("\r\n");
+        let parsed = mail_parser::MessageParser::default()
+            .parse(raw.as_bytes())
+            .and_then(|m| m.subject().map(str::to_owned))
+            .unwrap_or_default();
+        (line, parsed)
+    }
+
+    #[test]
+    fn a_subject_that_reads_as_an_encoded_word_reaches_the_reader_as_typed() {
+        let typed = "[#5] =?UTF-8?B?0JLQt9C70L7QvA==?= и ещё очень длинный хвост темы письма";
+        let (line, read) = sent_subject(typed);
+        assert_eq!(read, typed);
+        assert!(!line.contains("0JLQt9C70L7QvA==?="), "{line}");
+        assert!(line.split("\r\n").all(|l| l.len() <= 78), "{line}");
+        let (_, read) = sent_subject("[#5] Принтер");
+        assert_eq!(read, "[#5] Принтер");
+        assert!(!fixdesk_domain::mail_out::reads_as_encoded_word("a=?b c?="));
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono::NaiveDateTime;
 use fixdesk_domain::{
-    NotificationKind, Ticket, TicketId,
+    NotificationKind, Ticket, TicketId, TicketStatus,
     sla::{SlaBook, SlaEvent},
 };
 use fixdesk_repository::{
@@ -73,6 +73,8 @@ async fn check(
         ..before.clone()
     };
     let mut after = seen.clone();
+    // The escalation's hand-over to someone who no longer takes tickets is skipped, and said.
+    let mut skipped = None;
     if events.contains(&SlaEvent::ResolutionBreached) {
         let mut change = TicketUpdate::default();
         if policy.escalation.raise_priority && before.priority.raised() != before.priority {
@@ -80,11 +82,17 @@ async fn check(
         }
         if let Some(to) = policy.escalation.reassign_to
             && before.assigned_to_id != Some(to)
-            && users::find(uow.conn(), to)
-                .await?
-                .is_some_and(|u| u.takes_tickets())
         {
-            change.assigned_to_id = Some(Some(to));
+            match users::find(uow.conn(), to).await? {
+                Some(u) if u.takes_tickets() => {
+                    change.assigned_to_id = Some(Some(to));
+                    // Handed to someone, a new ticket goes into work, as any assignment.
+                    if before.status == TicketStatus::New {
+                        change.status = Some(TicketStatus::InProgress);
+                    }
+                }
+                found => skipped = Some(found.map_or_else(|| format!("#{}", to.0), |u| u.username)),
+            }
         }
         if change.priority.is_some() || change.assigned_to_id.is_some() {
             change.sla = clocks::after_change(book, &seen, &change, now);
@@ -107,12 +115,15 @@ async fn check(
         };
         notifications::notify(&mut batch, Audience::Person(to), notice, now)?;
     }
-    let mut rows = events.iter().map(|e| trail::sla_event(&before, &after, *e));
+    // The first event carries the escalation's changes; the rest only say what they are.
+    let mut rows = events.iter().enumerate().map(|(i, e)| {
+        let from = if i == 0 { &before } else { &after };
+        trail::sla_event(from, &after, *e)
+    });
     match rows.next() {
         Some(first) => {
-            // The first event carries the escalation's changes; the rest say what they are.
             trail::append(uow.conn(), batch, first, now).await?;
-            for entry in rows {
+            for entry in rows.chain(skipped.map(|name| trail::hand_over_skipped(&after, &name))) {
                 trail::append(uow.conn(), Batch::on(uow.conn()), entry, now).await?;
             }
         }

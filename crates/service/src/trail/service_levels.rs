@@ -117,3 +117,21 @@ pub(crate) fn sla_event(before: &Ticket, after: &Ticket, event: SlaEvent) -> New
         &ClientInfo::default(),
     )
 }
+
+/// The escalation would have handed the ticket to `name`, who no longer takes tickets
+/// (deactivated, or no longer staff): the ticket stays where it is, and this says why.
+pub(crate) fn hand_over_skipped(t: &Ticket, name: &str) -> NewAuditEntry {
+    entry(
+        None,
+        AuditAction::Update,
+        AuditEntity::Ticket,
+        Some(t.id.0),
+        format!(
+            "Заявка #{}: эскалация не передала заявку — {name} не принимает заявки",
+            t.id
+        ),
+        None,
+        Some(json!({ "sla_event": "hand_over_skipped" })),
+        &ClientInfo::default(),
+    )
+}

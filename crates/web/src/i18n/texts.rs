@@ -218,6 +218,7 @@ texts! {
     tl_first_response_breached => "Срок первого ответа нарушен", "First response overdue";
     tl_resolution_warning => "Срок решения скоро истечёт", "Resolution nearly due";
     tl_resolution_breached => "Срок решения нарушен", "Resolution overdue";
+    tl_hand_over_skipped => "Эскалация не передала заявку: назначенный в политике сотрудник не принимает заявки", "The escalation did not hand the ticket over: the person the policy names no longer takes tickets";
     tl_by_fixdesk => "fixdesk", "fixdesk";
     view_unassigned_high => "Без исполнителя, высокий приоритет", "Unassigned, high priority";
     awaiting_reply => "Ждёт ответа", "Awaiting reply";

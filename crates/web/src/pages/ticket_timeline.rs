@@ -38,6 +38,7 @@ fn sla_word(t: &Texts, event: &str) -> String {
         "first_response_breached" => t.tl_first_response_breached,
         "resolution_warning" => t.tl_resolution_warning,
         "resolution_breached" => t.tl_resolution_breached,
+        "hand_over_skipped" => t.tl_hand_over_skipped,
         other => other,
     }
     .to_string()

@@ -39,7 +39,9 @@ async fn the_database_file_and_attachments_are_the_services_alone() {
     }
     let app = TestApp::spawn().await;
     let user = app.user("private", "user").await;
-    let id = app.ticket(&user.token, "Фото").await["id"].as_i64().unwrap();
+    let id = app.ticket(&user.token, "Фото").await["id"]
+        .as_i64()
+        .unwrap();
     upload(&app, &user.token, id).await;
     let db = std::path::PathBuf::from(&app.settings.database_url);
     assert_eq!(mode(&db), 0o600, "{}", db.display());
@@ -60,7 +62,9 @@ async fn an_abandoned_upload_in_the_database_is_cleared_by_the_next_one() {
     settings.upload_timeout_secs = 120;
     let app = TestApp::spawn_with(settings, dir).await;
     let user = app.user("abandoner", "user").await;
-    let id = app.ticket(&user.token, "Фото").await["id"].as_i64().unwrap();
+    let id = app.ticket(&user.token, "Фото").await["id"]
+        .as_i64()
+        .unwrap();
     let ago = |minutes: i64| {
         (chrono::Utc::now().naive_utc() - chrono::Duration::minutes(minutes))
             .format("%Y-%m-%d %H:%M:%S")
@@ -75,7 +79,11 @@ async fn an_abandoned_upload_in_the_database_is_cleared_by_the_next_one() {
         .await;
         app.exec(&format!(
             "INSERT INTO file_chunks (file_key, seq, data) VALUES ('{key}', 0, {})",
-            if on_postgres() { "'\\x00'::bytea" } else { "x'00'" }
+            if on_postgres() {
+                "'\\x00'::bytea"
+            } else {
+                "x'00'"
+            }
         ))
         .await;
     }

@@ -148,9 +148,16 @@ async fn one_line_fields_refuse_tabs_and_line_breaks_and_names_lose_bidi_overrid
                 Some(json!({"title": title, "description": "a\nb\tc", "room_number": room})),
             )
             .await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{title:?}: {body}");
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{title:?}: {body}"
+        );
         let field = if room == "1" { "title" } else { "room_number" };
-        assert_eq!(refusals(&body), vec![(CONTROL.into(), json!(["body", field]))]);
+        assert_eq!(
+            refusals(&body),
+            vec![(CONTROL.into(), json!(["body", field]))]
+        );
     }
     // Multi-line fields keep their lines.
     let (status, body) = app

@@ -144,9 +144,8 @@ pub fn thread_ticket(message_id: &str) -> Option<i64> {
 /// Whether a header's text holds something a mail client would decode as an RFC 2047
 /// encoded word (`=?charset?b?…?=`) — text someone typed that must reach the reader as typed.
 pub fn reads_as_encoded_word(text: &str) -> bool {
-    text.split_whitespace().any(|w| {
-        w.starts_with("=?") && w.ends_with("?=") && w.matches('?').count() >= 4
-    })
+    text.split_whitespace()
+        .any(|w| w.starts_with("=?") && w.ends_with("?=") && w.matches('?').count() >= 4)
 }
 
 /// One composed mail.

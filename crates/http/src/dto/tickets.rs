@@ -167,11 +167,14 @@ impl From<Ticket> for TicketOut {
 
 #[derive(Debug, Object, Deserialize)]
 pub struct CreateTicketIn {
+    #[oai(validator(min_length = 1, max_length = 100, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"))]
     pub title: String,
+    #[oai(validator(max_length = 10000, pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"))]
     pub description: String,
+    #[oai(validator(min_length = 1, max_length = 20, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"))]
     pub room_number: String,
     #[serde(default)]
-    #[oai(nullable)]
+    #[oai(nullable, validator(pattern = "^(low|medium|high)$"))]
     pub priority: Option<String>,
     #[serde(default)]
     #[oai(nullable)]
@@ -211,19 +214,19 @@ impl CreateTicketIn {
 #[derive(Debug, Object, Deserialize)]
 pub struct UpdateTicketIn {
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable)]
+    #[oai(nullable, validator(min_length = 1, max_length = 100, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"))]
     pub title: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable)]
+    #[oai(nullable, validator(max_length = 10000, pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"))]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable)]
+    #[oai(nullable, validator(min_length = 1, max_length = 20, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"))]
     pub room_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable)]
+    #[oai(nullable, validator(pattern = "^(low|medium|high)$"))]
     pub priority: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable)]
+    #[oai(nullable, validator(pattern = "^(new|in_progress|closed)$"))]
     pub status: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[oai(nullable)]
@@ -235,7 +238,7 @@ pub struct UpdateTicketIn {
     #[oai(nullable)]
     pub assigned_to_id: Option<Option<i64>>,
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable)]
+    #[oai(nullable, validator(max_length = 10000, pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"))]
     pub resolution: Option<Option<String>>,
     /// Staff: the ticket waits on its requester (pauses the service-level clocks; the
     /// requester's next message clears it).
@@ -245,7 +248,7 @@ pub struct UpdateTicketIn {
     /// Staff: the item's real downtime for this ticket in minutes, when it differs from filing
     /// to closing (`null`: back to that).
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable)]
+    #[oai(nullable, validator(minimum(value = "0"), maximum(value = "5256000")))]
     pub downtime_minutes: Option<Option<i64>>,
 }
 
@@ -312,6 +315,7 @@ impl UpdateTicketIn {
 
 #[derive(Debug, Object, Deserialize)]
 pub struct MessageIn {
+    #[oai(validator(min_length = 1, max_length = 5000, pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"))]
     pub message: String,
     /// Staff: a note only staff see (never the requester, on any path).
     #[serde(default)]

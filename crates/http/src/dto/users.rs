@@ -71,16 +71,18 @@ fn role(raw: &str) -> Result<Role, FieldError> {
 
 #[derive(Debug, Object, Deserialize)]
 pub struct CreateUserIn {
+    #[oai(validator(min_length = 3, max_length = 50, pattern = "^[^\\s\\u0000-\\u001f\\u007f-\\u009f]+$"))]
     pub username: String,
+    #[oai(validator(min_length = 8, max_length = 128, pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"))]
     pub password: String,
     #[serde(default)]
-    #[oai(nullable)]
+    #[oai(nullable, validator(max_length = 255, pattern = "^[^\\s@]+@[^\\s@.]+(\\.[^\\s@.]+)+$"))]
     pub email: Option<String>,
     #[serde(default)]
-    #[oai(nullable)]
+    #[oai(nullable, validator(max_length = 100, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"))]
     pub full_name: Option<String>,
     #[serde(default)]
-    #[oai(nullable)]
+    #[oai(nullable, validator(pattern = "^(user|agent|admin)$"))]
     pub role: Option<String>,
     #[serde(default)]
     #[oai(nullable)]
@@ -117,19 +119,19 @@ impl CreateUserIn {
 #[derive(Debug, Object, Deserialize)]
 pub struct UpdateUserIn {
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable)]
+    #[oai(nullable, validator(min_length = 3, max_length = 50, pattern = "^[^\\s\\u0000-\\u001f\\u007f-\\u009f]+$"))]
     pub username: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable)]
+    #[oai(nullable, validator(max_length = 255, pattern = "^[^\\s@]+@[^\\s@.]+(\\.[^\\s@.]+)+$"))]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable)]
+    #[oai(nullable, validator(max_length = 100, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"))]
     pub full_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable)]
+    #[oai(nullable, validator(min_length = 8, max_length = 128, pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"))]
     pub password: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable)]
+    #[oai(nullable, validator(pattern = "^(user|agent|admin)$"))]
     pub role: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[oai(nullable)]
@@ -184,5 +186,6 @@ impl UpdateUserIn {
 #[derive(Debug, Object, Deserialize)]
 pub struct ChangePasswordIn {
     pub current_password: String,
+    #[oai(validator(min_length = 8, max_length = 128, pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"))]
     pub new_password: String,
 }

@@ -206,7 +206,11 @@ mod tests {
     /// The subject as a mail client reads it from the formatted message.
     fn sent_subject(subject: &str) -> (String, String) {
         let Ok(message) = Message::builder()
-            .from("desk <desk@example.org>".parse().unwrap_or_else(|_| unreachable!()))
+            .from(
+                "desk <desk@example.org>"
+                    .parse()
+                    .unwrap_or_else(|_| unreachable!()),
+            )
             .to("a@example.org".parse().unwrap_or_else(|_| unreachable!()))
             .header(Subject(subject.into()))
             .body(String::from("text"))

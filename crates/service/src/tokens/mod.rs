@@ -1,6 +1,8 @@
 //! Access tokens: HS256 JWTs carrying `sub` (the username, as the old API did), `exp`, `iat`
 //! and `sid`, the session that can be revoked. A token without `exp` or `sid` is refused.
 
+mod hs256;
+
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
@@ -36,6 +38,7 @@ impl std::fmt::Debug for TokenIssuer {
 
 impl TokenIssuer {
     pub(crate) fn new(secret: &[u8], ttl: Duration) -> Self {
+        hs256::install();
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_required_spec_claims(&["exp", "sub"]);
         validation.leeway = 5;
@@ -112,5 +115,30 @@ mod tests {
             &EncodingKey::from_secret(b"k"),
         );
         assert!(no_exp.is_ok_and(|t| issuer("k").verify(&t).is_err()));
+    }
+
+    #[test]
+    fn only_hs256_is_spoken() {
+        issuer("k");
+        let claims =
+            serde_json::json!({"sub": "a", "sid": "s1", "iat": 0, "exp": 4_102_444_800i64});
+        let other = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS512),
+            &claims,
+            &EncodingKey::from_secret(b"k"),
+        );
+        assert!(other.is_err(), "no other algorithm signs");
+        // A token whose header names another algorithm, signed with HS256 bytes, is refused.
+        let good = jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &EncodingKey::from_secret(b"k"),
+        )
+        .unwrap_or_default();
+        let mut parts: Vec<&str> = good.split('.').collect();
+        let hs384 = "eyJhbGciOiJIUzM4NCIsInR5cCI6IkpXVCJ9";
+        parts[0] = hs384;
+        assert!(issuer("k").verify(&parts.join(".")).is_err());
+        assert!(issuer("k").verify(&good).is_ok());
     }
 }

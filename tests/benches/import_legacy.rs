@@ -1,4 +1,4 @@
-//! Import rate for a large legacy database: the shared fixture plus generated tickets
+//! Import rate for a large legacy database: the legacy fixture plus generated tickets
 //! (1,000,000 by default; `FIXDESK_BENCH_TICKETS` changes it), imported into a fresh SQLite
 //! database. Run with `cargo bench -p fixdesk-tests --bench import_legacy`; it reports rows per
 //! second and the process's peak memory. Numbers go in the README, never into tests.
@@ -29,9 +29,9 @@ async fn main() {
         .unwrap_or(1_000_000);
     let dir = tempfile::tempdir().unwrap();
     let legacy = dir.path().join("ticket_system.db");
-    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/fixtures/legacy-ticket-system.db");
-    std::fs::copy(&fixture, &legacy).expect("the shared fixture");
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/legacy-ticket-system.db");
+    std::fs::copy(&fixture, &legacy).expect("the legacy fixture");
 
     let started = Instant::now();
     let db = connect_database(&legacy.display().to_string(), &Default::default())

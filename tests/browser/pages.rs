@@ -14,6 +14,7 @@ struct Desk {
     ticket: i64,
     equipment: i64,
     agent: i64,
+    kept_mail: i64,
 }
 
 async fn desk(app: &TestApp) -> Desk {
@@ -80,10 +81,23 @@ async fn desk(app: &TestApp) -> Desk {
             .await;
         assert!(status.is_success(), "{body}");
     }
+    // A colleague's mail kept for want of proof of its sender, for the admin's mail pages.
+    app.person("mail_agent", "agent").await;
+    let kept = app
+        .service
+        .operator()
+        .deliver_mail(
+            "From: Мария <mail_agent@school.example>\r\nTo: desk@school.example\r\nSubject: Проектор в актовом зале\r\nMessage-ID: <kept@school.example>\r\n\r\nЛампа перегорела, заменю завтра утром.\r\n".as_bytes(),
+        )
+        .await
+        .expect("delivered");
+    assert_eq!(kept.as_str(), "kept");
+    let kept_mail = app.count("SELECT MAX(id) FROM inbound_mail").await;
     Desk {
         ticket,
         equipment,
         agent: agent.id,
+        kept_mail,
     }
 }
 
@@ -143,6 +157,8 @@ async fn every_page_of_every_role_fits_the_screen_and_passes_axe() {
         "/ui/service-levels".into(),
         "/ui/assignment".into(),
         "/ui/audit".into(),
+        "/ui/mail".into(),
+        format!("/ui/mail/{}", d.kept_mail),
         "/ui/stats".into(),
         "/ui/account".into(),
     ];

@@ -1,4 +1,4 @@
-//! Importing the old service's database (`../shared/fixtures/legacy-ticket-system.db`): counts,
+//! Importing the old service's database (`tests/fixtures/legacy-ticket-system.db`): counts,
 //! rows field by field, the repair report, old passwords, the old frontend's calls, and the
 //! safety rules (dry run, non-empty target).
 
@@ -10,8 +10,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 fn fixture() -> String {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/fixtures/legacy-ticket-system.db");
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/legacy-ticket-system.db");
     assert!(
         path.exists(),
         "the legacy fixture is expected at {}",

@@ -12,6 +12,7 @@ mod durability;
 mod equipment;
 mod http_rules;
 mod import_legacy;
+mod into_service;
 mod jobs;
 mod legacy_bugs;
 mod lifecycle;

@@ -1,6 +1,6 @@
-//! Running the server as a process: logging, the first admin's password on the terminal,
-//! serving until SIGINT/SIGTERM, and an exit code. The `fixdesk` binary and the end-to-end
-//! tests' server process both run this.
+//! Running the server as a process: logging, the first admin's password into a file only the
+//! service's user can read, serving until SIGINT/SIGTERM, and an exit code. The `fixdesk`
+//! binary and the end-to-end tests' server process both run this.
 
 use std::process::ExitCode;
 
@@ -30,10 +30,18 @@ async fn run(settings: Settings) -> Result<(), crate::AppError> {
     let app = Application::build(&settings).await?;
     if let Some(admin) = app.seeded_admin() {
         match &admin.generated_password {
-            Some(p) => println!(
-                "Created the first admin account.\n  username: {}\n  password: {p}\nThis password is shown once; change it after signing in.",
-                admin.username
-            ),
+            // The terminal of a service is its log: the password goes into a file instead.
+            Some(p) => {
+                let file = initial_password_file(&settings.data_dir, p)
+                    .await
+                    .map_err(crate::AppError::Serve)?;
+                tracing::info!(username = %admin.username, file = %file.display(), "created the first admin account; its password is in the file");
+                println!(
+                    "Created the first admin account `{}`; its password is in {} (readable by this user only). Sign in, change it, then delete the file.",
+                    admin.username,
+                    file.display()
+                );
+            }
             None => println!("Created the first admin account `{}`.", admin.username),
         }
     }
@@ -43,4 +51,30 @@ async fn run(settings: Settings) -> Result<(), crate::AppError> {
         app.local_addr()
     );
     app.run_until(signals::shutdown()).await
+}
+
+/// Writes the first admin's generated password to `<data_dir>/initial-admin-password`, mode
+/// 0600 in a 0700 directory created if needed; returns the file's path.
+async fn initial_password_file(
+    data_dir: &str,
+    password: &str,
+) -> std::io::Result<std::path::PathBuf> {
+    use tokio::io::AsyncWriteExt;
+    let dir = std::path::Path::new(data_dir);
+    tokio::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .await?;
+    let path = dir.join("initial-admin-password");
+    let mut file = tokio::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&path)
+        .await?;
+    file.write_all(format!("{password}\n").as_bytes()).await?;
+    file.sync_all().await?;
+    Ok(path)
 }

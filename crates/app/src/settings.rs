@@ -206,6 +206,25 @@ pub enum SettingsError {
     Read(#[from] Box<figment::Error>),
 }
 
+/// Refuses a configuration file with a key no setting has (a typo would otherwise be ignored
+/// silently, and the desk run on a default the operator meant to change).
+fn unknown_keys(file: &str) -> Result<(), SettingsError> {
+    let found: std::collections::BTreeMap<String, figment::value::Value> =
+        Figment::from(Toml::file_exact(file))
+            .extract()
+            .map_err(Box::new)?;
+    let known = match serde_json::to_value(Settings::default()) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => return Ok(()),
+    };
+    match found.keys().find(|k| !known.contains_key(k.as_str())) {
+        Some(key) => Err(SettingsError::Invalid(format!(
+            "{file}: unknown setting `{key}` (see fixdesk.example.toml for every key)"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Ten years: any longer is "for ever", which 0 says.
 const MAX_JOB_HISTORY_DAYS: u64 = 3650;
 
@@ -213,11 +232,27 @@ const MAX_JOB_HISTORY_DAYS: u64 = 3650;
 const KNOWN_PUBLIC_SECRET: &str = "your-super-secret-key-here-change-for-production";
 
 impl Settings {
-    /// Reads the configuration from the file and the process environment.
+    /// Reads the configuration from the file and the process environment. Mistakes stop the
+    /// start here, naming the file and the key: a `FIXDESK_CONFIG` naming no file, a key no
+    /// setting has, a value of the wrong type. Only the working directory is looked in for
+    /// `fixdesk.toml` (never its parents: a stray file up the tree must not configure a desk).
     pub fn load() -> Result<Self, SettingsError> {
-        let file = std::env::var("FIXDESK_CONFIG").unwrap_or_else(|_| "fixdesk.toml".into());
-        let settings: Settings = Figment::from(Serialized::defaults(Settings::default()))
-            .merge(Toml::file(file))
+        let (file, named) = match std::env::var("FIXDESK_CONFIG") {
+            Ok(f) => (f, true),
+            Err(_) => ("fixdesk.toml".to_string(), false),
+        };
+        let path = std::path::Path::new(&file);
+        if named && !path.is_file() {
+            return Err(SettingsError::Invalid(format!(
+                "FIXDESK_CONFIG names {file}, which is not a readable file"
+            )));
+        }
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if path.is_file() {
+            unknown_keys(&file)?;
+            figment = figment.merge(Toml::file_exact(&file));
+        }
+        let settings: Settings = figment
             .merge(Env::raw().only(&[
                 "database_url",
                 "secret_key",
@@ -509,6 +544,44 @@ mod tests {
             jail.set_env("FIXDESK_DATABASE_URL", "sqlite://new.db");
             let s = Settings::load().map_err(|e| e.to_string())?;
             assert_eq!(s.database_url, "sqlite://new.db");
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail dictates the closure's error type
+    fn configuration_mistakes_stop_the_start_naming_file_and_key() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("FIXDESK_CONFIG", "missing.toml");
+            let e = Settings::load().map(drop).map_err(|e| e.to_string());
+            assert!(matches!(&e, Err(m) if m.contains("missing.toml")), "{e:?}");
+            jail.create_file("typo.toml", "max_in_fligth = 5")?;
+            jail.set_env("FIXDESK_CONFIG", "typo.toml");
+            let e = Settings::load().map(drop).map_err(|e| e.to_string());
+            assert!(
+                matches!(&e, Err(m) if m.contains("typo.toml") && m.contains("max_in_fligth")),
+                "{e:?}"
+            );
+            jail.create_file("types.toml", "max_in_flight = \"many\"")?;
+            jail.set_env("FIXDESK_CONFIG", "types.toml");
+            let e = Settings::load().map(drop).map_err(|e| e.to_string());
+            assert!(
+                matches!(&e, Err(m) if m.contains("types.toml") && m.contains("max_in_flight")),
+                "{e:?}"
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail dictates the closure's error type
+    fn a_file_in_a_parent_directory_configures_nothing() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("fixdesk.toml", "bind = \"0.0.0.0:1\"")?;
+            std::fs::create_dir("below").map_err(|e| e.to_string())?;
+            jail.change_dir("below")?;
+            let s = Settings::load().map_err(|e| e.to_string())?;
+            assert_eq!(s.bind, Settings::default().bind);
             Ok(())
         });
     }

@@ -40,7 +40,11 @@ impl From<Category> for CategoryOut {
 /// `description` may be left out but not sent as `null`, as before.
 #[derive(Debug, Object, Deserialize)]
 pub struct CreateCategoryIn {
-    #[oai(validator(min_length = 1, max_length = 100, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"))]
+    #[oai(validator(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    ))]
     pub name: String,
     #[serde(default, deserialize_with = "present")]
     #[oai(nullable)]
@@ -73,7 +77,14 @@ impl CreateCategoryIn {
 #[derive(Debug, Object, Deserialize)]
 pub struct UpdateCategoryIn {
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable, validator(min_length = 1, max_length = 100, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"))]
+    #[oai(
+        nullable,
+        validator(
+            min_length = 1,
+            max_length = 100,
+            pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+        )
+    )]
     pub name: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[oai(nullable)]

@@ -167,11 +167,22 @@ impl From<Ticket> for TicketOut {
 
 #[derive(Debug, Object, Deserialize)]
 pub struct CreateTicketIn {
-    #[oai(validator(min_length = 1, max_length = 100, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"))]
+    #[oai(validator(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    ))]
     pub title: String,
-    #[oai(validator(max_length = 10000, pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"))]
+    #[oai(validator(
+        max_length = 10000,
+        pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+    ))]
     pub description: String,
-    #[oai(validator(min_length = 1, max_length = 20, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"))]
+    #[oai(validator(
+        min_length = 1,
+        max_length = 20,
+        pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+    ))]
     pub room_number: String,
     #[serde(default)]
     #[oai(nullable, validator(pattern = "^(low|medium|high)$"))]
@@ -214,13 +225,33 @@ impl CreateTicketIn {
 #[derive(Debug, Object, Deserialize)]
 pub struct UpdateTicketIn {
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable, validator(min_length = 1, max_length = 100, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"))]
+    #[oai(
+        nullable,
+        validator(
+            min_length = 1,
+            max_length = 100,
+            pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+        )
+    )]
     pub title: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable, validator(max_length = 10000, pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"))]
+    #[oai(
+        nullable,
+        validator(
+            max_length = 10000,
+            pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+        )
+    )]
     pub description: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable, validator(min_length = 1, max_length = 20, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"))]
+    #[oai(
+        nullable,
+        validator(
+            min_length = 1,
+            max_length = 20,
+            pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u001f\\u007f-\\u009f][^\\u0000-\\u001f\\u007f-\\u009f]*$"
+        )
+    )]
     pub room_number: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[oai(nullable, validator(pattern = "^(low|medium|high)$"))]
@@ -238,7 +269,13 @@ pub struct UpdateTicketIn {
     #[oai(nullable)]
     pub assigned_to_id: Option<Option<i64>>,
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable, validator(max_length = 10000, pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"))]
+    #[oai(
+        nullable,
+        validator(
+            max_length = 10000,
+            pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+        )
+    )]
     pub resolution: Option<Option<String>>,
     /// Staff: the ticket waits on its requester (pauses the service-level clocks; the
     /// requester's next message clears it).
@@ -315,7 +352,11 @@ impl UpdateTicketIn {
 
 #[derive(Debug, Object, Deserialize)]
 pub struct MessageIn {
-    #[oai(validator(min_length = 1, max_length = 5000, pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"))]
+    #[oai(validator(
+        min_length = 1,
+        max_length = 5000,
+        pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+    ))]
     pub message: String,
     /// Staff: a note only staff see (never the requester, on any path).
     #[serde(default)]

@@ -71,15 +71,29 @@ fn role(raw: &str) -> Result<Role, FieldError> {
 
 #[derive(Debug, Object, Deserialize)]
 pub struct CreateUserIn {
-    #[oai(validator(min_length = 3, max_length = 50, pattern = "^[^\\s\\u0000-\\u001f\\u007f-\\u009f]+$"))]
+    #[oai(validator(
+        min_length = 3,
+        max_length = 50,
+        pattern = "^[^\\s\\u0000-\\u001f\\u007f-\\u009f]+$"
+    ))]
     pub username: String,
-    #[oai(validator(min_length = 8, max_length = 128, pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"))]
+    #[oai(validator(
+        min_length = 8,
+        max_length = 128,
+        pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+    ))]
     pub password: String,
     #[serde(default)]
-    #[oai(nullable, validator(max_length = 255, pattern = "^[^\\s@]+@[^\\s@.]+(\\.[^\\s@.]+)+$"))]
+    #[oai(
+        nullable,
+        validator(max_length = 255, pattern = "^[^\\s@]+@[^\\s@.]+(\\.[^\\s@.]+)+$")
+    )]
     pub email: Option<String>,
     #[serde(default)]
-    #[oai(nullable, validator(max_length = 100, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"))]
+    #[oai(
+        nullable,
+        validator(max_length = 100, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$")
+    )]
     pub full_name: Option<String>,
     #[serde(default)]
     #[oai(nullable, validator(pattern = "^(user|agent|admin)$"))]
@@ -119,16 +133,36 @@ impl CreateUserIn {
 #[derive(Debug, Object, Deserialize)]
 pub struct UpdateUserIn {
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable, validator(min_length = 3, max_length = 50, pattern = "^[^\\s\\u0000-\\u001f\\u007f-\\u009f]+$"))]
+    #[oai(
+        nullable,
+        validator(
+            min_length = 3,
+            max_length = 50,
+            pattern = "^[^\\s\\u0000-\\u001f\\u007f-\\u009f]+$"
+        )
+    )]
     pub username: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable, validator(max_length = 255, pattern = "^[^\\s@]+@[^\\s@.]+(\\.[^\\s@.]+)+$"))]
+    #[oai(
+        nullable,
+        validator(max_length = 255, pattern = "^[^\\s@]+@[^\\s@.]+(\\.[^\\s@.]+)+$")
+    )]
     pub email: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable, validator(max_length = 100, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$"))]
+    #[oai(
+        nullable,
+        validator(max_length = 100, pattern = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$")
+    )]
     pub full_name: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
-    #[oai(nullable, validator(min_length = 8, max_length = 128, pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"))]
+    #[oai(
+        nullable,
+        validator(
+            min_length = 8,
+            max_length = 128,
+            pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+        )
+    )]
     pub password: Option<Option<String>>,
     #[serde(default, deserialize_with = "present")]
     #[oai(nullable, validator(pattern = "^(user|agent|admin)$"))]
@@ -186,6 +220,10 @@ impl UpdateUserIn {
 #[derive(Debug, Object, Deserialize)]
 pub struct ChangePasswordIn {
     pub current_password: String,
-    #[oai(validator(min_length = 8, max_length = 128, pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"))]
+    #[oai(validator(
+        min_length = 8,
+        max_length = 128,
+        pattern = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*[^\\s\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f][^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+    ))]
     pub new_password: String,
 }

@@ -33,6 +33,7 @@ mod m20261202_000026_inbound_mail;
 mod m20261202_000027_mail_out;
 mod m20261203_000028_scale_out;
 mod m20261207_000029_mail_keys;
+mod m20261207_000030_backups;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -70,6 +71,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000027_mail_out::Migration),
             Box::new(m20261203_000028_scale_out::Migration),
             Box::new(m20261207_000029_mail_keys::Migration),
+            Box::new(m20261207_000030_backups::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ mod assignment;
 mod attachments;
 mod audit;
 mod auth;
+mod backups;
 mod canned_replies;
 mod categories;
 mod connections;

@@ -10,10 +10,10 @@ use figment::{
 };
 use fixdesk_edge::{CorsPolicy, EdgeConfig, TrustedProxies};
 use fixdesk_http::HttpConfig;
-use fixdesk_service::{DeskRules, FileStorage, TimeZone, domain::mail::UnknownSenders};
 use fixdesk_service::{
-    HashingLimits, MailConfig, MailIn, PoolSettings, ServiceSettings, SigningSecret,
+    BackupSchedule, HashingLimits, MailConfig, MailIn, PoolSettings, ServiceSettings, SigningSecret,
 };
+use fixdesk_service::{DeskRules, FileStorage, TimeZone, domain::mail::UnknownSenders};
 use fixdesk_web::WebConfig;
 
 use crate::ConnectionLimits;
@@ -135,6 +135,12 @@ pub struct Settings {
     pub mail_trusted_authserv_id: Option<String>,
     /// Attachments one inbound mail may carry; a mail with more is refused whole.
     pub mail_max_attachments: usize,
+    /// Where the desk puts its own backups (unset: it makes none on a schedule).
+    pub backup_dir: Option<String>,
+    /// A backup is made once the last one is this many hours old.
+    pub backup_every_hours: u64,
+    /// Backups kept in `backup_dir`; older ones are removed after each success.
+    pub backup_keep: usize,
 }
 
 impl std::fmt::Debug for Settings {
@@ -194,6 +200,9 @@ impl Default for Settings {
             mail_unknown_senders: "refuse".into(),
             mail_trusted_authserv_id: None,
             mail_max_attachments: 20,
+            backup_dir: None,
+            backup_every_hours: 24,
+            backup_keep: 7,
         }
     }
 }
@@ -303,6 +312,11 @@ impl Settings {
                 "job_history_days must be at most {MAX_JOB_HISTORY_DAYS} (0 keeps finished jobs for ever)"
             )));
         }
+        if self.backup_every_hours == 0 || self.backup_keep == 0 {
+            return Err(SettingsError::Invalid(
+                "backup_every_hours and backup_keep must be at least 1".into(),
+            ));
+        }
         if UnknownSenders::parse(&self.mail_unknown_senders).is_none() {
             return Err(SettingsError::Invalid(
                 "mail_unknown_senders must be refuse or account".into(),
@@ -364,6 +378,16 @@ impl Settings {
             rules: DeskRules::new(self.reopen_window_days, self.agents_may_hand_over),
             mail: self.mail(),
             upload_timeout: Duration::from_secs(self.upload_timeout_secs),
+            backup: self
+                .backup_dir
+                .as_deref()
+                .map(str::trim)
+                .filter(|d| !d.is_empty())
+                .map(|dir| BackupSchedule {
+                    dir: dir.into(),
+                    every: Duration::from_secs(self.backup_every_hours.max(1) * 60 * 60),
+                    keep: self.backup_keep.max(1),
+                }),
             mail_in: MailIn {
                 unknown_senders: UnknownSenders::parse(&self.mail_unknown_senders)
                     .unwrap_or_default(),

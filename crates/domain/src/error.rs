@@ -149,6 +149,10 @@ pub enum DomainError {
     NotesStaffOnly,
     #[error("Проверка сроков уже запланирована")]
     SweepPending,
+    #[error("Резервное копирование не настроено (backup_dir)")]
+    BackupsOff,
+    #[error("Резервная копия уже создаётся")]
+    BackupPending,
     #[error("Правило назначения не найдено")]
     RuleNotFound,
     #[error("Для этой категории уже есть правило назначения")]
@@ -256,7 +260,8 @@ impl DomainError {
             | D::TicketNotClosed
             | D::ExportNotReady
             | D::CalendarInUse
-            | D::SweepPending => ErrorKind::Conflict,
+            | D::SweepPending
+            | D::BackupPending => ErrorKind::Conflict,
             D::UsernameTaken
             | D::EmailTaken
             | D::CannotDeleteSelf
@@ -276,7 +281,8 @@ impl DomainError {
             | D::ExportTooLarge
             | D::UnknownCalendar
             | D::CalendarNameTaken
-            | D::RuleExists => ErrorKind::Rejected,
+            | D::RuleExists
+            | D::BackupsOff => ErrorKind::Rejected,
         }
     }
 }

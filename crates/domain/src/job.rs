@@ -58,10 +58,12 @@ pub enum JobKind {
     MailSend,
     /// Remove finished jobs, and exports' files, kept longer than the desk keeps them.
     Housekeeping,
+    /// Back the desk up into `backup_dir` when a backup is due (or now, asked by an admin).
+    Backup,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 10] = [
+    pub const ALL: [JobKind; 11] = [
         JobKind::ExportTickets,
         JobKind::StatsRebuild,
         JobKind::NotifyNewTicket,
@@ -72,6 +74,7 @@ impl JobKind {
         JobKind::MailSweep,
         JobKind::MailSend,
         JobKind::Housekeeping,
+        JobKind::Backup,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -86,6 +89,7 @@ impl JobKind {
             JobKind::MailSweep => "mail_sweep",
             JobKind::MailSend => "mail_send",
             JobKind::Housekeeping => "housekeeping",
+            JobKind::Backup => "backup",
         }
     }
 

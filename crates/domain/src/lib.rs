@@ -6,6 +6,7 @@ pub mod actor;
 pub mod assignment;
 pub mod attachment;
 pub mod audit;
+pub mod backup;
 pub mod canned;
 pub mod category;
 pub mod client;

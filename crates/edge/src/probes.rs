@@ -38,13 +38,27 @@ pub async fn health(service: Data<&Service>, config: Data<&EdgeConfig>) -> WithH
 const NO_STORE: &str = "private, no-store";
 
 /// Readiness: 200 when the database answers and its schema is current, 503 otherwise (a load
-/// balancer should send no traffic here yet).
+/// balancer should send no traffic here yet). Where the desk backs itself up, the answer also
+/// says when its last backup succeeded and failed (a failing backup does not make an instance
+/// unready: it still serves; monitoring reads `backup.failing`). No error text: the probe is
+/// unauthenticated, the admins' page says why.
 #[handler]
 pub async fn ready(service: Data<&Service>) -> poem::Response {
     let (ok, detail) = match service.readiness().await {
         Ok(()) => (true, "ready".to_string()),
         Err(reason) => (false, reason.to_string()),
     };
+    let backup = service.backups().health().await.map(|b| {
+        let at = |r: &Option<fixdesk_usecases::domain::backup::BackupRecord>| {
+            r.as_ref()
+                .map(|r| r.finished_at.unwrap_or(r.started_at).and_utc().to_rfc3339())
+        };
+        json!({
+            "last_success": at(&b.last_success),
+            "last_failure": at(&b.last_failure),
+            "failing": b.failing(),
+        })
+    });
     let status = if ok {
         StatusCode::OK
     } else {
@@ -55,7 +69,11 @@ pub async fn ready(service: Data<&Service>) -> poem::Response {
         .header(header::CACHE_CONTROL, NO_STORE)
         .content_type("application/json")
         .body(
-            json!({ "status": if ok { "ready" } else { "not ready" }, "detail": detail })
-                .to_string(),
+            json!({
+                "status": if ok { "ready" } else { "not ready" },
+                "detail": detail,
+                "backup": backup,
+            })
+            .to_string(),
         )
 }

@@ -72,7 +72,7 @@ pub fn api(service: Service, config: HttpConfig) -> impl Endpoint {
             apis::CannedRepliesApi,
             apis::PreventiveApi,
             // Tuples hold at most 16 APIs: the newest ones go in one of their own.
-            (apis::SearchApi, apis::MailApi),
+            (apis::SearchApi, apis::MailApi, apis::BackupsApi),
         ),
         "fixdesk",
         API_VERSION,

@@ -298,3 +298,18 @@ pub async fn remove_done<C: ConnectionTrait>(conn: &C, ids: &[i64]) -> Result<u6
         .await?;
     Ok(r.rows_affected)
 }
+
+/// Whether a worker still holds job `id`: running, its lease not lapsed (a worker that died
+/// holds nothing once its lease runs out).
+pub async fn held<C: ConnectionTrait>(
+    conn: &C,
+    id: i64,
+    now: NaiveDateTime,
+) -> Result<bool, RepoError> {
+    Ok(job::Entity::find_by_id(id)
+        .filter(job::Column::State.eq(JobState::Running.as_str()))
+        .filter(job::Column::LockedUntil.gt(now))
+        .one(conn)
+        .await?
+        .is_some())
+}

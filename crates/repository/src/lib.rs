@@ -9,6 +9,7 @@ mod like;
 pub mod assignment;
 pub mod attachments;
 pub mod audit;
+pub mod backups;
 pub mod batch;
 pub mod canned;
 pub mod categories;

@@ -9,6 +9,7 @@ use fixdesk_domain::DeskRules;
 
 use crate::{
     PasswordHasher,
+    backup::BackupSchedule,
     clock::Clock,
     files::FileStore,
     health::{HealthCheck, ReadinessCheck},
@@ -44,6 +45,12 @@ pub(crate) struct Context {
     pub(crate) mail_in: MailIn,
     /// What the reply tokens in the desk's mails are made with.
     pub(crate) reply_key: ReplyKey,
+    /// Where the database is (as configured) and where local files are kept: what a backup
+    /// copies.
+    pub(crate) database_url: String,
+    pub(crate) data_dir: std::path::PathBuf,
+    /// The desk's own backups, when `backup_dir` is set.
+    pub(crate) backup: Option<BackupSchedule>,
     /// The most an upload may take (the edge ends it then): older unfinished files are gone.
     pub(crate) longest_upload: std::time::Duration,
     /// How long finished jobs and export files are kept; `None`: for ever.

@@ -8,16 +8,19 @@ use fixdesk_domain::NotReady;
 use fixdesk_repository::secrets;
 
 use fixdesk_usecases::{
-    AssignmentUseCases, AttachmentUseCases, AuditUseCases, AuthUseCases, CannedReplyUseCases,
-    CategoryUseCases, EquipmentUseCases, ExportUseCases, Gauge, Helpdesk, MailUseCases,
-    NotificationUseCases, PreventiveUseCases, RateBudget, SearchUseCases, ServiceError,
-    ServiceLevelUseCases, StatisticsUseCases, TicketUseCases, UserUseCases, async_trait,
+    AssignmentUseCases, AttachmentUseCases, AuditUseCases, AuthUseCases, BackupUseCases,
+    CannedReplyUseCases, CategoryUseCases, EquipmentUseCases, ExportUseCases, Gauge, Helpdesk,
+    MailUseCases, NotificationUseCases, PreventiveUseCases, RateBudget, SearchUseCases,
+    ServiceError, ServiceLevelUseCases, StatisticsUseCases, TicketUseCases, UserUseCases,
+    async_trait,
 };
 
 use crate::{
     Assignment, Attachments, AuditLog, Auth, CannedReplies, Categories, EquipmentRegister, Exports,
     Notifications, Operator, PasswordHasher, SeededAdmin, ServiceSettings, SigningSecret,
-    Statistics, Tickets, Users, clock,
+    Statistics, Tickets, Users,
+    backup::Backups,
+    clock,
     clock::Clock,
     context::Context,
     file_stores,
@@ -57,6 +60,7 @@ pub struct Fixdesk {
     preventive: Preventive,
     search: Search,
     mail: Mail,
+    backups: Backups,
     operator: Operator,
     /// On PostgreSQL, the rate budget every instance shares.
     rate_budget: Option<SharedBudget>,
@@ -123,6 +127,9 @@ impl Fixdesk {
             reply_key: ReplyKey::derive(secret.as_bytes()),
             job_history: settings.job_history,
             longest_upload: settings.upload_timeout,
+            database_url: settings.database_url.clone(),
+            data_dir: settings.data_dir.clone(),
+            backup: settings.backup.clone(),
             mailer: settings
                 .mail
                 .as_ref()
@@ -154,6 +161,7 @@ impl Fixdesk {
             preventive: Preventive::new(ctx.clone()),
             search: Search::new(ctx.clone()),
             mail: Mail::new(ctx.clone()),
+            backups: Backups::new(ctx.clone()),
             ctx,
         })
     }
@@ -238,6 +246,10 @@ impl Helpdesk for Fixdesk {
 
     fn mail(&self) -> &dyn MailUseCases {
         &self.mail
+    }
+
+    fn backups(&self) -> &dyn BackupUseCases {
+        &self.backups
     }
 
     fn search(&self) -> &dyn SearchUseCases {

@@ -8,6 +8,7 @@ mod assignment;
 mod attachments;
 mod audit_log;
 mod auth;
+mod backup;
 mod canned;
 mod categories;
 mod clock;
@@ -55,6 +56,10 @@ pub use assignment::Assignment;
 pub use attachments::Attachments;
 pub use audit_log::AuditLog;
 pub use auth::Auth;
+pub use backup::{
+    ArchiveError, BackupError, BackupReport, BackupSchedule, RestoreReport, check as check_backup,
+    restore,
+};
 pub use canned::CannedReplies;
 pub use categories::Categories;
 pub use equipment::EquipmentRegister;

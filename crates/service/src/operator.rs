@@ -213,4 +213,20 @@ impl Operator {
         uow.commit().await?;
         Ok(retried)
     }
+
+    /// Backs the desk up into `target` (a file, or a directory for a dated archive) while it
+    /// may go on serving: a consistent snapshot of the database and every stored file, with a
+    /// manifest of checksums.
+    pub async fn backup(
+        &self,
+        target: &std::path::Path,
+    ) -> Result<crate::BackupReport, crate::BackupError> {
+        crate::backup::make(
+            &self.ctx,
+            &self.ctx.database_url,
+            &self.ctx.data_dir,
+            target,
+        )
+        .await
+    }
 }

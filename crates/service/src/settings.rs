@@ -5,7 +5,7 @@ use std::{path::PathBuf, time::Duration};
 use fixdesk_db::PoolSettings;
 use fixdesk_domain::DeskRules;
 
-use crate::{HashingLimits, MailConfig, MailIn};
+use crate::{BackupSchedule, HashingLimits, MailConfig, MailIn};
 
 /// Where the token-signing key comes from.
 #[derive(Clone)]
@@ -53,6 +53,9 @@ pub struct ServiceSettings {
     /// The most an upload may take (the edge's deadline for requests with files): a file in
     /// the database still unfinished well after it was begun is abandoned and cleared away.
     pub upload_timeout: Duration,
+    /// The desk's own backups on a schedule; `None`: none (the operator's `backup` command
+    /// still works).
+    pub backup: Option<BackupSchedule>,
     /// How long a finished job is kept (an export with its file, so its requester can still
     /// download it), before housekeeping removes it; `None`: for ever. Dead jobs stay until an
     /// operator retries them.
@@ -77,6 +80,7 @@ impl ServiceSettings {
             mail: None,
             mail_in: MailIn::default(),
             upload_timeout: Duration::from_secs(300),
+            backup: None,
             job_history: Some(Duration::from_secs(7 * 24 * 60 * 60)),
         }
     }

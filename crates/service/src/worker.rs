@@ -12,8 +12,8 @@ use fixdesk_repository::jobs;
 use fixdesk_usecases::ServiceError;
 
 use crate::{
-    clock, context::Context, exports, housekeeping, job_failure::Shown, lease, lease::Lease, mail,
-    preventive, random, recipients, search, service_levels, statistics, sweeps,
+    backup, clock, context::Context, exports, housekeeping, job_failure::Shown, lease,
+    lease::Lease, mail, preventive, random, recipients, search, service_levels, statistics, sweeps,
 };
 
 /// How often an idle worker looks for work.
@@ -32,6 +32,11 @@ pub(crate) fn start(ctx: &Arc<Context>, count: usize) {
             (
                 JobKind::Housekeeping,
                 ctx.job_history.map(|_| housekeeping::EVERY),
+            ),
+            // Backups are looked at only where they are configured.
+            (
+                JobKind::Backup,
+                ctx.backup.as_ref().map(|_| backup::CHECK_EVERY),
             ),
             // Mail is swept only where it is configured.
             (
@@ -93,6 +98,7 @@ async fn run(ctx: &Arc<Context>, lease: &Lease) -> Result<String, ServiceError> 
         Some(JobKind::MailSweep) => mail::sweep::run(ctx).await,
         Some(JobKind::MailSend) => mail::send::run(ctx, job).await,
         Some(JobKind::Housekeeping) => housekeeping::run(ctx).await,
+        Some(JobKind::Backup) => backup::run_scheduled(ctx, lease).await,
         None => Err(ServiceError::Internal(
             format!("unknown job kind {}", job.kind).into(),
         )),

@@ -3,10 +3,10 @@ use async_trait::async_trait;
 use fixdesk_domain::NotReady;
 
 use crate::{
-    AssignmentUseCases, AttachmentUseCases, AuditUseCases, AuthUseCases, CannedReplyUseCases,
-    CategoryUseCases, EquipmentUseCases, ExportUseCases, Gauge, MailUseCases, NotificationUseCases,
-    PreventiveUseCases, RateBudget, SearchUseCases, ServiceLevelUseCases, StatisticsUseCases,
-    TicketUseCases, UserUseCases,
+    AssignmentUseCases, AttachmentUseCases, AuditUseCases, AuthUseCases, BackupUseCases,
+    CannedReplyUseCases, CategoryUseCases, EquipmentUseCases, ExportUseCases, Gauge, MailUseCases,
+    NotificationUseCases, PreventiveUseCases, RateBudget, SearchUseCases, ServiceLevelUseCases,
+    StatisticsUseCases, TicketUseCases, UserUseCases,
 };
 
 /// The whole of fixdesk as a transport sees it: one handle per area.
@@ -28,6 +28,7 @@ pub trait Helpdesk: Send + Sync {
     fn preventive(&self) -> &dyn PreventiveUseCases;
     fn search(&self) -> &dyn SearchUseCases;
     fn mail(&self) -> &dyn MailUseCases;
+    fn backups(&self) -> &dyn BackupUseCases;
     /// The rate budget shared with other instances, where the deployment shares one
     /// (PostgreSQL); `None`: limits are this process's own.
     fn rate_budget(&self) -> Option<&dyn RateBudget>;

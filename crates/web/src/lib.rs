@@ -144,6 +144,8 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
             post(assignment::remove_absence),
         )
         .at("/audit", get(audit::list))
+        .at("/backups", get(backups::show))
+        .at("/backups/start", post(backups::start))
         .at("/mail", get(mail::list))
         .at("/mail/:id", get(mail::read))
         .at("/mail/:id/redeliver", post(mail::redeliver))

@@ -4,6 +4,7 @@ mod assignment;
 mod attachments;
 mod audit;
 mod auth;
+mod backups;
 mod canned;
 mod categories;
 mod equipment;
@@ -21,6 +22,7 @@ pub use assignment::AssignmentApi;
 pub use attachments::{AttachmentsApi, download as download_attachment};
 pub use audit::AuditApi;
 pub use auth::AuthApi;
+pub use backups::BackupsApi;
 pub use canned::CannedRepliesApi;
 pub use categories::CategoriesApi;
 pub use equipment::EquipmentApi;
@@ -73,4 +75,6 @@ pub enum Tag {
     Search,
     /// Mail delivered to the desk (admins).
     Mail,
+    /// The desk's own backups (admins).
+    Backups,
 }

@@ -5,6 +5,7 @@ pub mod assignment;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod backups;
 pub mod canned;
 pub mod categories;
 pub mod common;

@@ -5,6 +5,7 @@ pub mod assignment_rule;
 pub mod attachment;
 pub mod audit_chain;
 pub mod audit_log;
+pub mod backup;
 pub mod canned_reply;
 pub mod category;
 pub mod equipment;

@@ -119,6 +119,8 @@ fn english_domain(e: &DomainError) -> Cow<'static, str> {
         D::PolicyNotFound => "Service-level policy not found.",
         D::NotesStaffOnly => "Only agents and administrators can write internal notes.",
         D::SweepPending => "A check of the due dates is already queued.",
+        D::BackupsOff => "Backups are not set up (backup_dir).",
+        D::BackupPending => "A backup is being made already.",
         D::RuleNotFound => "Assignment rule not found.",
         D::RuleExists => "This category already has an assignment rule.",
         D::AbsenceNotFound => "Absence not found.",

@@ -457,4 +457,22 @@ texts! {
     mail_refused => "Отклонено", "Refused";
     mail_discarded => "Удалено", "Discarded";
     entity_inbound_mail => "Письмо", "Mail";
+    // Backups
+    backups => "Резервные копии", "Backups";
+    backup_plan => "Копия создаётся раз в {hours} ч, хранятся последние {keep}, в папке", "A backup is made every {hours} h and the newest {keep} are kept, in";
+    backup_off => "Служба не делает резервных копий сама: задайте backup_dir в настройках (или делайте их командой fixdesk-migrate backup).", "The desk makes no backups of its own: set backup_dir in the configuration (or make them with fixdesk-migrate backup).";
+    backup_failing => "Последняя резервная копия не удалась. Прежние копии сохранены.", "The last backup failed. Older backups are kept.";
+    backup_running => "Резервная копия создаётся…", "A backup is being made…";
+    backup_last_success => "Последняя удачная", "Last success";
+    backup_last_failure => "Последняя неудачная", "Last failure";
+    backup_never => "не было", "none";
+    backup_now => "Создать копию сейчас", "Back up now";
+    backup_queued => "Резервная копия поставлена в очередь.", "A backup was queued.";
+    backup_files => "Копии в папке", "Backups in the folder";
+    backup_file => "Файл", "File";
+    backup_size => "Размер", "Size";
+    backup_restore => "Восстановление", "Restoring";
+    backup_restore_how => "Остановите службу и восстановите копию в пустую базу и папку данных: команда проверит контрольные суммы, журнал аудита и счётчики и скажет, что восстановлено.", "Stop the service and restore a backup into an empty database and data folder: the command checks the checksums, the audit log and the counters, and says what it restored.";
+    unit_kib => "КБ", "KiB";
+    unit_mib => "МБ", "MiB";
 }

@@ -6,6 +6,7 @@ pub mod assignment;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
+pub mod backups;
 pub mod bulk;
 pub mod categories;
 pub mod equipment;

@@ -161,3 +161,53 @@ async fn assets_are_named_by_their_content_and_kept_only_under_that_name() {
         .unwrap();
     assert_eq!(fixdesk_tests::header(&old, "cache-control"), "no-cache");
 }
+
+#[tokio::test]
+async fn under_systemd_the_server_says_it_is_ready_once_it_listens() {
+    let dir = tempfile::tempdir().unwrap();
+    let socket_path = dir.path().join("notify.sock");
+    let socket = tokio::net::UnixDatagram::bind(&socket_path).unwrap();
+    let mut child = server(dir.path())
+        .env("FIXDESK_ADMIN_PASSWORD", fixdesk_tests::ADMIN_PASSWORD)
+        .env("NOTIFY_SOCKET", &socket_path)
+        .env(
+            "FIXDESK_DATABASE_URL",
+            fixdesk_tests::database_url_for(dir.path()).await,
+        )
+        .spawn()
+        .unwrap();
+    let mut buf = vec![0u8; 256];
+    let n = tokio::time::timeout(Duration::from_secs(60), socket.recv(&mut buf))
+        .await
+        .expect("a message within a minute")
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&buf[..n]).trim(), "READY=1");
+    // By then it answers.
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut base = String::new();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        if let Some(rest) = line.strip_prefix("fixdesk is serving on ") {
+            base = rest
+                .split_whitespace()
+                .next()
+                .unwrap()
+                .trim_end_matches('/')
+                .to_string();
+            break;
+        }
+    }
+    let health = reqwest::get(format!("{base}/health")).await.unwrap();
+    assert_eq!(health.status(), reqwest::StatusCode::OK);
+    // SIGTERM: it says it is stopping.
+    let pid = child.id().unwrap();
+    std::process::Command::new("kill")
+        .arg(pid.to_string())
+        .status()
+        .unwrap();
+    let n = tokio::time::timeout(Duration::from_secs(30), socket.recv(&mut buf))
+        .await
+        .expect("a message on stopping")
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&buf[..n]).trim(), "STOPPING=1");
+    child.wait().await.unwrap();
+}

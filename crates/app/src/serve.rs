@@ -50,7 +50,20 @@ async fn run(settings: Settings) -> Result<(), crate::AppError> {
         "fixdesk is serving on http://{}/ (API docs at /docs)",
         app.local_addr()
     );
-    app.run_until(signals::shutdown()).await
+    // Under systemd (Type=notify) the unit is started only now: migrated and listening.
+    notify(sd_notify::NotifyState::Ready);
+    let stopping = async {
+        signals::shutdown().await;
+        notify(sd_notify::NotifyState::Stopping);
+    };
+    app.run_until(stopping).await
+}
+
+/// Tells systemd how the service is doing; does nothing when not started by it.
+fn notify(state: sd_notify::NotifyState<'_>) {
+    if let Err(e) = sd_notify::notify(false, &[state]) {
+        tracing::warn!(error = %e, "could not notify systemd");
+    }
 }
 
 /// Writes the first admin's generated password to `<data_dir>/initial-admin-password`, mode

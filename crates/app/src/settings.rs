@@ -609,4 +609,41 @@ mod tests {
             Ok(())
         });
     }
+
+    /// `fixdesk.example.toml` names every setting, each at its default where it has one, and
+    /// loads as it stands once uncommented.
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail dictates the closure's error type
+    fn the_example_configuration_names_every_key_at_its_default() {
+        let example = include_str!("../../../fixdesk.example.toml");
+        let uncommented: String = example
+            .lines()
+            .filter_map(|l| l.strip_prefix("# "))
+            .filter(|l| l.split_once(" = ").is_some_and(|(k, _)| !k.contains(' ')))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let defaults = serde_json::to_value(Settings::default()).unwrap_or_default();
+        let keys: Vec<&str> = uncommented
+            .lines()
+            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k))
+            .collect();
+        for key in defaults.as_object().into_iter().flat_map(|m| m.keys()) {
+            assert!(
+                keys.contains(&key.as_str()),
+                "{key} is missing from the example"
+            );
+        }
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("all.toml", &uncommented)?;
+            jail.set_env("FIXDESK_CONFIG", "all.toml");
+            let loaded = Settings::load().map_err(|e| e.to_string())?;
+            let loaded = serde_json::to_value(loaded).unwrap_or_default();
+            for (key, default) in defaults.as_object().into_iter().flatten() {
+                if !default.is_null() {
+                    assert_eq!(&loaded[key], default, "{key} is not at its default");
+                }
+            }
+            Ok(())
+        });
+    }
 }

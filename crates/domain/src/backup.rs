@@ -7,6 +7,8 @@ use chrono::NaiveDateTime;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BackupRecord {
     pub id: i64,
+    /// The job that made it (the one `POST /backups` answered), if a job did.
+    pub job_id: Option<i64>,
     pub started_at: NaiveDateTime,
     pub finished_at: Option<NaiveDateTime>,
     /// `running`, `done` or `failed`.
@@ -109,6 +111,7 @@ mod tests {
     fn a_success_after_a_failure_clears_it() {
         let record = |id: i64, at: &str| BackupRecord {
             id,
+            job_id: None,
             started_at: NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M").unwrap_or_default(),
             finished_at: None,
             state: String::new(),

@@ -10,6 +10,7 @@ pub mod backup;
 pub mod canned;
 pub mod category;
 pub mod client;
+pub mod counters;
 pub mod equipment;
 pub mod error;
 pub mod export;

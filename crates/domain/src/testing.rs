@@ -42,5 +42,6 @@ pub(crate) fn ticket(creator: i64, assignee: Option<i64>, status: TicketStatus) 
         planned: false,
         downtime_minutes: None,
         sla: None,
+        reading: None,
     }
 }

@@ -14,6 +14,7 @@ impl From<backup::Model> for BackupRecord {
     fn from(m: backup::Model) -> Self {
         Self {
             id: m.id,
+            job_id: m.job_id,
             started_at: m.started_at,
             finished_at: m.finished_at,
             state: m.state,

@@ -145,6 +145,7 @@ fn to_domain(m: ticket::Model, names: Names) -> Result<Ticket, RepoError> {
         planned: m.planned,
         downtime_minutes: m.downtime_minutes,
         sla,
+        reading: None,
     })
 }
 

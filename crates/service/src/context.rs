@@ -9,16 +9,16 @@ use fixdesk_domain::DeskRules;
 
 use crate::{
     PasswordHasher,
+    auth::login_attempts::LoginAttempts,
+    auth::session_cache::SessionCache,
+    auth::tokens::TokenIssuer,
     backup::BackupSchedule,
     clock::Clock,
     files::FileStore,
     health::{HealthCheck, ReadinessCheck},
     live::LiveFeed,
-    login_attempts::LoginAttempts,
     mail::{MailIn, Mailer, ReplyKey},
-    service_levels::book::BookCache,
-    session_cache::SessionCache,
-    tokens::TokenIssuer,
+    sla::book::BookCache,
 };
 
 #[derive(Debug)]

@@ -19,24 +19,24 @@ use crate::{
     Assignment, Attachments, AuditLog, Auth, CannedReplies, Categories, EquipmentRegister, Exports,
     Notifications, Operator, PasswordHasher, SeededAdmin, ServiceSettings, SigningSecret,
     Statistics, Tickets, Users,
+    auth::login_attempts::LoginAttempts,
+    auth::seed,
+    auth::session_cache::SessionCache,
+    auth::tokens::TokenIssuer,
     backup::Backups,
     clock,
     clock::Clock,
     context::Context,
-    file_stores,
+    equipment::preventive::Preventive,
+    files::stores,
     health::{HealthCheck, ReadinessCheck},
+    jobs::worker,
     live::LiveFeed,
-    login_attempts::LoginAttempts,
     mail::{Mail, Mailer, ReplyKey},
-    preventive::Preventive,
     random,
     rate_budget::SharedBudget,
     search::Search,
-    seed,
-    service_levels::{ServiceLevels, book::BookCache},
-    session_cache::SessionCache,
-    tokens::TokenIssuer,
-    worker,
+    sla::{ServiceLevels, book::BookCache},
 };
 
 /// The fixdesk service. Cheap to clone; clones share one database pool and one cache. Its use
@@ -103,7 +103,7 @@ impl Fixdesk {
         };
         let hasher = PasswordHasher::new(settings.hashing);
         let sessions = SessionCache::new(settings.session_cache_ttl);
-        let (files, exports) = file_stores::stores(
+        let (files, exports) = stores::stores(
             &db,
             settings.file_storage,
             &settings.data_dir,

@@ -12,7 +12,7 @@ use fixdesk_repository::{
     sessions::{self, Revocation},
 };
 
-use crate::{clock, session_cache::SessionCache};
+use crate::{auth::session_cache::SessionCache, clock};
 use futures::{StreamExt, future::BoxFuture, stream::BoxStream};
 use tokio::sync::broadcast;
 

@@ -144,7 +144,7 @@ impl Operator {
     /// Runs a preventive-maintenance sweep here and now (as the job does); returns how many
     /// tickets it opened.
     pub async fn maintenance_sweep(&self) -> Result<u32, ServiceError> {
-        crate::preventive::sweep(&self.ctx).await
+        crate::equipment::preventive::sweep(&self.ctx).await
     }
 
     /// Delivers one raw e-mail message to the desk (see `mailgate`): a ticket, a message on
@@ -185,7 +185,7 @@ impl Operator {
         to: crate::FileStorage,
         data_dir: &std::path::Path,
     ) -> Result<crate::MoveReport, ServiceError> {
-        crate::file_move::move_files(&self.ctx, to, data_dir).await
+        crate::files::move_files(&self.ctx, to, data_dir).await
     }
 
     /// The newest jobs, optionally in one state.
@@ -203,7 +203,7 @@ impl Operator {
         &self,
         keep: std::time::Duration,
     ) -> Result<crate::Housekept, ServiceError> {
-        crate::housekeeping::prune(&self.ctx, keep).await
+        crate::jobs::prune(&self.ctx, keep).await
     }
 
     /// Puts a dead job back in the queue; false if it was not dead.

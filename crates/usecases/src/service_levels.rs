@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use fixdesk_domain::{
-    Actor, ClientInfo, Job, Ticket,
-    sla::{CalendarDraft, CalendarId, NamedCalendar, PolicyDraft, PolicyId, SlaPolicy, SlaReading},
+    Actor, ClientInfo, Job,
+    sla::{CalendarDraft, CalendarId, NamedCalendar, PolicyDraft, PolicyId, SlaPolicy},
 };
 
 use crate::ServiceError;
@@ -54,13 +54,6 @@ pub trait ServiceLevelUseCases: Send + Sync {
         id: PolicyId,
         client: &ClientInfo,
     ) -> Result<(), ServiceError>;
-    /// Each ticket's clocks as they read now, in the order given (`None`: no policy applies,
-    /// or the actor is not staff).
-    async fn readings(
-        &self,
-        actor: &Actor,
-        tickets: &[Ticket],
-    ) -> Result<Vec<Option<SlaReading>>, ServiceError>;
     /// Queues a look at every clock that is due (admins; the service also does it on its own
     /// every half minute).
     async fn check_now(&self, actor: &Actor) -> Result<Job, ServiceError>;

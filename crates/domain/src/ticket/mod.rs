@@ -6,7 +6,9 @@ mod rules;
 mod status;
 mod values;
 
-pub use policy::{Access, TicketField, ensure_can_change, ensure_can_work, visibility};
+pub use policy::{
+    Access, TicketField, ensure_can_change, ensure_can_close, ensure_can_work, visibility,
+};
 pub use priority::Priority;
 pub use rules::DeskRules;
 pub use status::{TicketStatus, Transition};
@@ -14,7 +16,10 @@ pub use values::{Description, Resolution, RoomNumber, Title};
 
 use chrono::NaiveDateTime;
 
-use crate::{Actor, CategoryId, EquipmentId, Page, Patch, TicketId, UserId, sla::TicketSla};
+use crate::{
+    Actor, CategoryId, EquipmentId, Page, Patch, TicketId, UserId,
+    sla::{SlaReading, TicketSla},
+};
 
 /// A ticket as read, with the names of the people on it (so no client needs extra lookups).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +58,9 @@ pub struct Ticket {
     pub waiting_on_requester: bool,
     /// The service-level clocks, when a policy applies.
     pub sla: Option<TicketSla>,
+    /// The clocks as they read when the ticket was answered: staff only, filled in by the
+    /// service (never stored).
+    pub reading: Option<SlaReading>,
 }
 
 impl Ticket {
@@ -67,6 +75,7 @@ impl Ticket {
             self.messages_count -= self.internal_messages_count;
             self.internal_messages_count = 0;
             self.sla = None;
+            self.reading = None;
         }
         self
     }

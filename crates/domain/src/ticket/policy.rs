@@ -89,6 +89,19 @@ pub fn ensure_can_work(actor: &Actor, ticket: &Ticket) -> Result<(), DomainError
     }
 }
 
+/// Whether `actor` may close `ticket` (with or without a resolution): staff who may work it, or
+/// its creator while they still see it.
+pub fn ensure_can_close(actor: &Actor, ticket: &Ticket) -> Result<(), DomainError> {
+    if actor.role.is_staff() {
+        ensure_can_work(actor, ticket)
+    } else if ticket.creator_id != actor.id {
+        Err(DomainError::CannotCloseTicket)
+    } else {
+        // A ticket its creator has hidden is gone for them, on every route.
+        visibility(actor, ticket).map(|_| ())
+    }
+}
+
 /// Whether `actor` may change `fields` of `ticket`. A request is refused whole, naming the
 /// first field its sender may not change; it is never half-applied.
 pub fn ensure_can_change(
@@ -119,6 +132,35 @@ pub fn ensure_can_change(
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn who_may_close_a_ticket() {
+        use crate::testing::{actor, ticket};
+        let t = ticket(7, Some(3), TicketStatus::InProgress);
+        assert!(
+            ensure_can_close(&actor(7, Role::User), &t).is_ok(),
+            "its creator"
+        );
+        assert_eq!(
+            ensure_can_close(&actor(8, Role::User), &t),
+            Err(DomainError::CannotCloseTicket)
+        );
+        assert!(
+            ensure_can_close(&actor(3, Role::Agent), &t).is_ok(),
+            "its agent"
+        );
+        assert_eq!(
+            ensure_can_close(&actor(4, Role::Agent), &t),
+            Err(DomainError::AssignedToOther)
+        );
+        assert!(ensure_can_close(&actor(1, Role::Admin), &t).is_ok());
+        let mut hidden = t.clone();
+        hidden.hidden_for_creator = true;
+        assert_eq!(
+            ensure_can_close(&actor(7, Role::User), &hidden),
+            Err(DomainError::TicketNotFound)
+        );
+    }
     use super::*;
     use crate::testing::{actor, ticket};
 

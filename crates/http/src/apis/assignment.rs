@@ -164,6 +164,6 @@ impl AssignmentApi {
         client: Client,
     ) -> ApiResult<Written<TicketOut>> {
         let t = service.assignment().next_ticket(&auth.0, &client.0).await?;
-        super::tickets::shown(&service, &auth.0, t).await
+        super::tickets::shown(t)
     }
 }

@@ -113,32 +113,13 @@ fn due_window(
 
 pub async fn list(service: &Service, actor: &Actor, params: ListParams) -> ApiResult<TicketList> {
     let page = service.tickets().list(actor, params.into_query()?).await?;
-    let readings = service
-        .service_levels()
-        .readings(actor, &page.items)
-        .await?;
-    let items = page
-        .items
-        .into_iter()
-        .zip(readings)
-        .map(|(t, r)| TicketOut::from(t).with_sla(r))
-        .collect();
+    let items = page.items.into_iter().map(TicketOut::from).collect();
     Ok(TicketList::Page(Written(items), page.total))
 }
 
-/// A ticket in its wire shape, with its clocks as they read now.
-pub(super) async fn shown(
-    service: &Service,
-    actor: &Actor,
-    t: Ticket,
-) -> ApiResult<Written<TicketOut>> {
-    let reading = service
-        .service_levels()
-        .readings(actor, std::slice::from_ref(&t))
-        .await?
-        .pop()
-        .flatten();
-    Ok(Written(TicketOut::from(t).with_sla(reading)))
+/// A ticket in its wire shape (with its clocks as the service read them, for staff).
+pub(super) fn shown(t: Ticket) -> ApiResult<Written<TicketOut>> {
+    Ok(Written(t.into()))
 }
 
 pub async fn create(
@@ -149,13 +130,13 @@ pub async fn create(
 ) -> ApiResult<Created> {
     let new = body.parse()?.into_domain()?;
     let t = service.tickets().create(actor, new, client).await?;
-    Ok(Created::Ticket(shown(service, actor, t).await?))
+    Ok(Created::Ticket(shown(t)?))
 }
 
 pub async fn get(service: &Service, actor: &Actor, raw_id: &str) -> ApiResult<Written<TicketOut>> {
     let id = TicketId(path_id("ticket_id", raw_id)?);
     let t = service.tickets().get(actor, id).await?;
-    shown(service, actor, t).await
+    shown(t)
 }
 
 pub async fn update(
@@ -168,7 +149,7 @@ pub async fn update(
     let id = TicketId(path_id("ticket_id", raw_id)?);
     let changes = body.parse()?.into_domain()?;
     let t = service.tickets().update(actor, id, changes, client).await?;
-    shown(service, actor, t).await
+    shown(t)
 }
 
 #[derive(Debug)]
@@ -293,7 +274,7 @@ impl TicketsApi {
             .tickets()
             .assign(&auth.0, id, agent, &client.0)
             .await?;
-        shown(&service, &auth.0, t).await
+        shown(t)
     }
 
     /// Change the status (staff), following the workflow.
@@ -312,7 +293,7 @@ impl TicketsApi {
             .tickets()
             .set_status(&auth.0, id, status, &client.0)
             .await?;
-        shown(&service, &auth.0, t).await
+        shown(t)
     }
 
     /// Take the ticket (staff). Of two taking it at once, the second gets 409.
@@ -326,7 +307,7 @@ impl TicketsApi {
     ) -> ApiResult<Written<TicketOut>> {
         let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
         let t = service.tickets().claim(&auth.0, id, &client.0).await?;
-        shown(&service, &auth.0, t).await
+        shown(t)
     }
 
     /// Close: the creator their own ticket, staff the tickets they work.
@@ -340,7 +321,7 @@ impl TicketsApi {
     ) -> ApiResult<Written<TicketOut>> {
         let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
         let t = service.tickets().close(&auth.0, id, &client.0).await?;
-        shown(&service, &auth.0, t).await
+        shown(t)
     }
 
     /// Close with a final message, which becomes the resolution if there is none (staff).
@@ -359,7 +340,7 @@ impl TicketsApi {
             .tickets()
             .close_with_message(&auth.0, id, body.message, &client.0)
             .await?;
-        shown(&service, &auth.0, t).await
+        shown(t)
     }
 
     /// The ticket's thread, oldest first.

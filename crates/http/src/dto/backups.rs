@@ -6,6 +6,9 @@ use poem_openapi::Object;
 /// One backup the desk attempted.
 #[derive(Debug, Object)]
 pub struct BackupRecordOut {
+    /// The job that made it (as `POST /backups` answered).
+    #[oai(nullable)]
+    pub job_id: Option<i64>,
     pub started_at: chrono::NaiveDateTime,
     #[oai(nullable)]
     pub finished_at: Option<chrono::NaiveDateTime>,
@@ -24,6 +27,7 @@ pub struct BackupRecordOut {
 impl From<BackupRecord> for BackupRecordOut {
     fn from(r: BackupRecord) -> Self {
         Self {
+            job_id: r.job_id,
             started_at: r.started_at,
             finished_at: r.finished_at,
             state: r.state,

@@ -121,16 +121,6 @@ impl From<SlaReading> for SlaOut {
     }
 }
 
-impl TicketOut {
-    /// The ticket with its clocks as they read now.
-    pub fn with_sla(self, reading: Option<SlaReading>) -> Self {
-        Self {
-            sla: reading.map(Into::into),
-            ..self
-        }
-    }
-}
-
 impl From<Ticket> for TicketOut {
     fn from(t: Ticket) -> Self {
         Self {
@@ -160,7 +150,7 @@ impl From<Ticket> for TicketOut {
             waiting_on_requester: t.waiting_on_requester,
             planned: t.planned,
             downtime_minutes: t.downtime_minutes,
-            sla: None,
+            sla: t.reading.map(Into::into),
         }
     }
 }

@@ -20,7 +20,7 @@ use fixdesk_usecases::{BackupUseCases, ServiceError, async_trait};
 use serde_json::json;
 
 use super::make;
-use crate::{clock, context::Context, lease::Lease};
+use crate::{clock, context::Context, jobs::lease::Lease};
 
 /// When and where the desk backs itself up.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -34,9 +34,9 @@ use mail_parser::{Message, MessageParser, MimeHeaders};
 
 use super::proof::{Proof, proof};
 use crate::{
-    attachments::{Attachments, attach_in},
     context::Context,
     files::remove_all,
+    files::{Attachments, attach_in},
     random,
     tickets::{Filer, Tickets},
     trail,

@@ -9,7 +9,7 @@ use std::time::Duration;
 use fixdesk_domain::{DeskAddress, Letter};
 use fixdesk_usecases::ServiceError;
 
-use crate::job_failure::Shown;
+use crate::jobs::failure::Shown;
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
     message::{Mailbox, MultiPart},

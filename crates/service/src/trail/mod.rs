@@ -1,5 +1,9 @@
 //! The audit entries the use cases write, worded in one place per area.
 
+mod log;
+
+pub use log::AuditLog;
+
 mod assignment;
 mod equipment;
 mod service_levels;

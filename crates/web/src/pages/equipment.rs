@@ -239,8 +239,7 @@ pub async fn show(
             .collect(),
         sort: None,
         bulk: false,
-        rows: crate::pages::tickets::rows(service, &session.actor, &l, &tickets.items, &names)
-            .await?,
+        rows: crate::pages::tickets::rows(&l, &tickets.items, &names),
         kinds: MaintenanceKind::ALL
             .into_iter()
             .map(|k| Choice::new(k.as_str(), view::maintenance_label(t, k), "maintenance"))

@@ -153,12 +153,7 @@ pub async fn show(
         .await;
     let messages = tickets.messages(actor, ticket.id).await?;
     let story = tickets.timeline(actor, ticket.id).await?;
-    let reading = service
-        .service_levels()
-        .readings(actor, std::slice::from_ref(&ticket))
-        .await?
-        .pop()
-        .flatten();
+    let reading = ticket.reading.clone();
     let attachments = service.attachments().list(actor, ticket.id).await?;
     let category = match ticket.category_id {
         Some(c) => service

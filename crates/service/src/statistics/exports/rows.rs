@@ -125,6 +125,7 @@ mod tests {
             planned: false,
             downtime_minutes: None,
             sla: None,
+            reading: None,
         };
         let layout = ExportLayout {
             delimiter: ';',

@@ -1,5 +1,7 @@
 //! A user's own notifications.
 
+pub(crate) mod recipients;
+
 use std::sync::Arc;
 
 use fixdesk_domain::{

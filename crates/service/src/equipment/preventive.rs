@@ -21,7 +21,7 @@ use serde_json::json;
 
 use crate::{
     context::Context,
-    sweeps,
+    jobs::sweeps,
     tickets::{Filer, Tickets},
     trail,
 };

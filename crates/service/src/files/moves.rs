@@ -9,7 +9,7 @@ use fixdesk_domain::attachment::MAX_ATTACHMENT_BYTES;
 use fixdesk_repository::attachments;
 use fixdesk_usecases::ServiceError;
 
-use crate::{FileStorage, context::Context, file_stores, files::StoreError};
+use crate::{FileStorage, context::Context, files::StoreError, files::stores};
 
 /// What a move did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -30,8 +30,8 @@ pub(crate) async fn move_files(
         FileStorage::Local => FileStorage::Database,
         FileStorage::Database => FileStorage::Local,
     };
-    let source = file_stores::attachment_store(&ctx.db, from, data_dir, ctx.longest_upload);
-    let target = file_stores::attachment_store(&ctx.db, to, data_dir, ctx.longest_upload);
+    let source = stores::attachment_store(&ctx.db, from, data_dir, ctx.longest_upload);
+    let target = stores::attachment_store(&ctx.db, to, data_dir, ctx.longest_upload);
     let mut report = MoveReport::default();
     let mut after = 0;
     loop {

@@ -1,5 +1,10 @@
 //! The equipment inventory and its maintenance records.
 
+pub(crate) mod planned_completion;
+pub(crate) mod preventive;
+mod reliability_file;
+pub(crate) mod state;
+
 use std::{
     collections::{BTreeMap, HashMap},
     sync::Arc,
@@ -15,7 +20,7 @@ use fixdesk_domain::{
 use fixdesk_repository::{categories, equipment, maintenance, statistics, tickets};
 use fixdesk_usecases::{EquipmentUseCases, ServiceError, TicketPage, async_trait};
 
-use crate::{Tickets, clock, context::Context, reliability_file, trail};
+use crate::{Tickets, clock, context::Context, trail};
 
 /// Types offered even before any item of them exists, as the old service did.
 const COMMON_KINDS: [&str; 4] = ["computer", "printer", "monitor", "projector"];

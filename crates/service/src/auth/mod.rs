@@ -1,13 +1,24 @@
 //! Signing in and out, and turning a presented token into an [`Actor`].
 
+mod accounts;
+mod hashing;
+pub(crate) mod login_attempts;
+pub(crate) mod seed;
+pub(crate) mod session_cache;
+pub(crate) mod tokens;
+
+pub use accounts::Users;
+pub use hashing::{HashingLimits, PasswordHasher};
+pub use seed::SeededAdmin;
+
 use std::sync::Arc;
 
 use fixdesk_usecases::{AuthUseCases, IssuedToken, ServiceError, async_trait};
 
 use crate::{
+    auth::login_attempts::{Pending, Refusal},
     clock,
     context::Context,
-    login_attempts::{Pending, Refusal},
     random, trail,
 };
 use fixdesk_domain::{Actor, ClientInfo, SessionId, login_guard};

@@ -1,5 +1,9 @@
 //! The dashboard's figures, from the counters.
 
+pub(crate) mod exports;
+
+pub use exports::Exports;
+
 use std::sync::Arc;
 
 use chrono::Duration;

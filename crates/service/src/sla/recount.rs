@@ -2,12 +2,13 @@
 //! again in the background, in batches, each in its own unit of work. Closed tickets keep the
 //! outcome they had.
 
+use fixdesk_domain::counters::delta;
 use fixdesk_domain::{JobKind, JobState, TicketId};
 use fixdesk_repository::{batch::Batch, jobs, statistics, tickets, tickets::TicketUpdate};
 use fixdesk_usecases::ServiceError;
 use serde_json::json;
 
-use crate::{clock, context::Context, service_levels::clocks};
+use crate::{clock, context::Context, sla::clocks};
 
 const BATCH: u64 = 500;
 
@@ -41,7 +42,7 @@ pub(crate) async fn run(ctx: &Context) -> Result<String, ServiceError> {
                     ..TicketUpdate::default()
                 };
                 let after = tickets::update(uow.conn(), t.id, change, t.updated_at).await?;
-                statistics::record(&mut counters, Some(t), Some(&after));
+                statistics::apply(&mut counters, delta(Some(t), Some(&after)));
                 changed += 1;
             }
         }

@@ -6,7 +6,7 @@ use fixdesk_db::{Backend, Database};
 
 use crate::{
     FileStorage,
-    database_files::DatabaseFiles,
+    files::database::DatabaseFiles,
     files::{FileStore, LocalDisk},
 };
 

@@ -12,8 +12,9 @@ use fixdesk_repository::jobs;
 use fixdesk_usecases::ServiceError;
 
 use crate::{
-    backup, clock, context::Context, exports, housekeeping, job_failure::Shown, lease,
-    lease::Lease, mail, preventive, random, recipients, search, service_levels, statistics, sweeps,
+    backup, clock, context::Context, equipment::preventive, jobs::failure::Shown,
+    jobs::housekeeping, jobs::lease, jobs::lease::Lease, jobs::sweeps, mail,
+    notifications::recipients, random, search, sla, statistics, statistics::exports,
 };
 
 /// How often an idle worker looks for work.
@@ -27,7 +28,7 @@ pub(crate) fn start(ctx: &Arc<Context>, count: usize) {
     }
     if count > 0 {
         let sweeps = [
-            (JobKind::SlaSweep, Some(service_levels::sweep::EVERY)),
+            (JobKind::SlaSweep, Some(sla::sweep::EVERY)),
             (JobKind::MaintenanceSweep, Some(preventive::EVERY)),
             (
                 JobKind::Housekeeping,
@@ -91,8 +92,8 @@ async fn run(ctx: &Arc<Context>, lease: &Lease) -> Result<String, ServiceError> 
         Some(JobKind::ExportTickets) => exports::run(ctx, lease).await,
         Some(JobKind::StatsRebuild) => statistics::rebuild(ctx).await,
         Some(JobKind::NotifyNewTicket) => recipients::fan_out(ctx, job).await,
-        Some(JobKind::SlaSweep) => service_levels::sweep::run(ctx).await,
-        Some(JobKind::SlaRecount) => service_levels::recount::run(ctx).await,
+        Some(JobKind::SlaSweep) => sla::sweep::run(ctx).await,
+        Some(JobKind::SlaRecount) => sla::recount::run(ctx).await,
         Some(JobKind::MaintenanceSweep) => preventive::run(ctx).await,
         Some(JobKind::SearchRebuild) => search::rebuild(ctx).await,
         Some(JobKind::MailSweep) => mail::sweep::run(ctx).await,

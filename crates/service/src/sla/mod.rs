@@ -9,8 +9,8 @@ pub(crate) mod sweep;
 use std::sync::Arc;
 
 use fixdesk_domain::{
-    Actor, ClientInfo, DomainError, Job, Ticket,
-    sla::{CalendarDraft, CalendarId, NamedCalendar, PolicyDraft, PolicyId, SlaPolicy, SlaReading},
+    Actor, ClientInfo, DomainError, Job,
+    sla::{CalendarDraft, CalendarId, NamedCalendar, PolicyDraft, PolicyId, SlaPolicy},
 };
 use fixdesk_repository::{RepoError, categories, sla, users};
 use fixdesk_usecases::{ServiceError, ServiceLevelUseCases, async_trait};
@@ -224,29 +224,9 @@ impl ServiceLevelUseCases for ServiceLevels {
         Ok(())
     }
 
-    async fn readings(
-        &self,
-        actor: &Actor,
-        tickets: &[Ticket],
-    ) -> Result<Vec<Option<SlaReading>>, ServiceError> {
-        if !actor.role.is_staff() || tickets.iter().all(|t| t.sla.is_none()) {
-            return Ok(vec![None; tickets.len()]);
-        }
-        let book = self.ctx.sla_book.get(self.ctx.db.reader()).await?;
-        let now = self.ctx.clock.now();
-        Ok(tickets
-            .iter()
-            .map(|t| {
-                let sla = t.sla.as_ref()?;
-                let (policy, calendar) = book.rules_of(sla.policy_id)?;
-                Some(sla.read(policy, calendar, now, t.closed_at))
-            })
-            .collect())
-    }
-
     async fn check_now(&self, actor: &Actor) -> Result<Job, ServiceError> {
         actor.require_admin()?;
-        match crate::sweeps::enqueue(&self.ctx, fixdesk_domain::JobKind::SlaSweep).await? {
+        match crate::jobs::sweeps::enqueue(&self.ctx, fixdesk_domain::JobKind::SlaSweep).await? {
             Some(job) => Ok(job),
             None => Err(DomainError::SweepPending.into()),
         }

@@ -6,7 +6,7 @@ use fixdesk_domain::{ExportFormat, ExportLayout, reliability::Figures};
 use fixdesk_usecases::ServiceError;
 use rust_xlsxwriter::{Format, Workbook};
 
-use crate::exports::cell;
+use crate::statistics::exports::cell;
 
 /// The columns, in the order the layout's headers name them.
 pub const COLUMNS: usize = 8;

@@ -1,6 +1,16 @@
 //! File storage, as a port: a local directory (here) or the database (`database_files`),
 //! chosen by `file_stores`; object storage later. Keys are chosen by the service (`uploads/<uuid>.<ext>`), never by a client.
 
+mod attachments;
+mod database;
+mod moves;
+pub(crate) mod stores;
+
+pub use attachments::Attachments;
+pub(crate) use attachments::attach_in;
+pub use moves::MoveReport;
+pub(crate) use moves::move_files;
+
 use std::{io, path::PathBuf};
 
 use fixdesk_usecases::{ByteStream, async_trait};

@@ -8,6 +8,7 @@
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
+use fixdesk_domain::counters::delta;
 use fixdesk_domain::{
     NotificationKind, Ticket, TicketId, TicketStatus,
     sla::{SlaBook, SlaEvent},
@@ -22,7 +23,7 @@ use fixdesk_repository::{
 use fixdesk_usecases::ServiceError;
 use serde_json::json;
 
-use crate::{context::Context, service_levels::clocks, trail};
+use crate::{context::Context, sla::clocks, trail};
 
 /// Tickets looked at per run; the next run takes the rest.
 const BATCH: u64 = 500;
@@ -100,7 +101,7 @@ async fn check(
         }
     }
     let mut batch = Batch::on(uow.conn());
-    statistics::record(&mut batch, Some(&before), Some(&after));
+    statistics::apply(&mut batch, delta(Some(&before), Some(&after)));
     for event in &events {
         notify(&mut batch, &after, *event, now)?;
     }

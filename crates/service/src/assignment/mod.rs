@@ -1,6 +1,8 @@
 //! Fair assignment's use cases: the rules and absences behind it, and "next ticket" for staff
 //! (who of a group gets a new ticket at filing is `fair_pick`).
 
+pub(crate) mod fair_pick;
+
 use std::sync::Arc;
 
 use fixdesk_db::ConnectionTrait;
@@ -219,7 +221,7 @@ impl AssignmentUseCases for Assignment {
             let d = format!("Заявка #{id} взята из очереди: {}", actor.username);
             Tickets::record(uow.conn(), actor, &before, &after, d, client, now).await?;
             uow.commit().await?;
-            return Ok(after.seen_by(actor));
+            return Tickets::new(self.ctx.clone()).shown(actor, after).await;
         }
         Err(DomainError::QueueEmpty.into())
     }

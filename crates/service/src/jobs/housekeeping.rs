@@ -10,7 +10,7 @@ use fixdesk_repository::jobs;
 use fixdesk_usecases::ServiceError;
 use serde::Serialize;
 
-use crate::{clock, context::Context, exports};
+use crate::{clock, context::Context, statistics::exports};
 
 /// How often housekeeping is queued.
 pub(crate) const EVERY: Duration = Duration::from_secs(60 * 60);

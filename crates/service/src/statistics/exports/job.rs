@@ -16,7 +16,7 @@ use super::{
     rows::{self, Names, Row},
     xlsx,
 };
-use crate::{Tickets, context::Context, lease::Lease};
+use crate::{Tickets, context::Context, jobs::lease::Lease};
 
 const PAGE: u64 = 1000;
 

@@ -1,0 +1,123 @@
+//! Reading tickets: one, or a page of a filtered list, each as its reader may see it and — for
+//! staff — with its service-level clocks as they read now (one call; no transport asks twice).
+
+use fixdesk_db::ConnectionTrait;
+use fixdesk_domain::{
+    Actor, DomainError, Role, Ticket, TicketId, TicketQuery, UserId, ticket::visibility,
+};
+use fixdesk_repository::{statistics, tickets, users};
+use fixdesk_usecases::{ServiceError, TicketPage};
+
+use super::{Tickets, load};
+
+/// The people a ticket search's `term` names (see [`fixdesk_domain::User::matches`]); one
+/// character names nobody (it would name everyone).
+async fn authors_named<C: ConnectionTrait>(
+    conn: &C,
+    term: &str,
+) -> Result<Vec<UserId>, ServiceError> {
+    if term.trim().chars().count() < 2 {
+        return Ok(Vec::new());
+    }
+    Ok(users::all(conn)
+        .await?
+        .into_iter()
+        .filter(|u| u.matches(term))
+        .map(|u| u.id)
+        .collect())
+}
+
+/// Narrows a query to what the actor may see.
+fn scoped(actor: &Actor, mut query: TicketQuery) -> TicketQuery {
+    if actor.role == Role::User {
+        query.filter.visible_to_creator = Some(actor.id);
+    }
+    query
+}
+
+impl Tickets {
+    /// Tickets as `actor` sees them: a requester without the staff's notes and clocks, staff
+    /// with the clocks as they read now (the policies and calendars are held in memory).
+    pub(crate) async fn shown_all(
+        &self,
+        actor: &Actor,
+        tickets: Vec<Ticket>,
+    ) -> Result<Vec<Ticket>, ServiceError> {
+        let staff = actor.role.is_staff();
+        let book = if staff && tickets.iter().any(|t| t.sla.is_some()) {
+            Some(self.ctx.sla_book.get(self.ctx.db.reader()).await?)
+        } else {
+            None
+        };
+        let now = self.ctx.clock.now();
+        Ok(tickets
+            .into_iter()
+            .map(|t| {
+                let mut t = t.seen_by(actor);
+                t.reading = match (&book, &t.sla) {
+                    (Some(book), Some(sla)) => book
+                        .rules_of(sla.policy_id)
+                        .map(|(policy, calendar)| sla.read(policy, calendar, now, t.closed_at)),
+                    _ => None,
+                };
+                t
+            })
+            .collect())
+    }
+
+    /// One ticket as `actor` sees it.
+    pub(crate) async fn shown(&self, actor: &Actor, t: Ticket) -> Result<Ticket, ServiceError> {
+        Ok(self
+            .shown_all(actor, vec![t])
+            .await?
+            .pop()
+            .ok_or(DomainError::TicketNotFound)?)
+    }
+
+    pub(super) async fn one(&self, actor: &Actor, id: TicketId) -> Result<Ticket, ServiceError> {
+        let t = load(self.ctx.db.reader(), id).await?;
+        visibility(actor, &t)?;
+        self.shown(actor, t).await
+    }
+
+    pub(crate) async fn page(
+        &self,
+        actor: &Actor,
+        query: TicketQuery,
+    ) -> Result<TicketPage, ServiceError> {
+        let conn = self.ctx.db.reader();
+        let mut query = query;
+        if let Some(search) = &query.filter.search {
+            fixdesk_domain::text::plain("search", search).map_err(DomainError::from)?;
+            if actor.role.is_staff() {
+                query.filter.search_authors = authors_named(conn, search).await?;
+            }
+        }
+        if let Some(view) = query.filter.due {
+            query.filter.due_between = Some(view.window(self.ctx.clock.now()));
+        }
+        let query = scoped(actor, query);
+        let items = self
+            .shown_all(actor, tickets::list(conn, &query).await?)
+            .await?;
+        let f = &query.filter;
+        let counted = f.category_id.is_none()
+            && f.assigned_to_id.is_none()
+            && f.creator_id.is_none()
+            && f.equipment_id.is_none()
+            && f.search.is_none()
+            && f.visible_to_creator.is_none()
+            && !f.unassigned
+            && !f.open_only
+            && f.work_of.is_none()
+            && f.due_between.is_none();
+        // Totals the counters already hold cost nothing; the rest are index-range counts
+        // that grow with the matches, not with the table.
+        let total = if counted {
+            statistics::count(conn, f.status, f.priority).await?
+        } else {
+            tickets::count(conn, f, query.count_limit).await?
+        };
+        Ok(TicketPage { items, total })
+    }
+}

@@ -9,7 +9,7 @@ use fixdesk_domain::{
 use fixdesk_repository::{audit, categories, equipment, tickets};
 use fixdesk_usecases::{CategoryUseCases, ServiceError, async_trait};
 
-use crate::{clock, context::Context, trail};
+use crate::{context::Context, trail};
 
 #[derive(Debug, Clone)]
 pub struct Categories {
@@ -48,7 +48,7 @@ impl CategoryUseCases for Categories {
         client: &ClientInfo,
     ) -> Result<Category, ServiceError> {
         actor.require_admin()?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         if categories::name_taken(uow.conn(), new.name.as_str(), None).await? {
             return Err(DomainError::CategoryNameTaken.into());
@@ -75,7 +75,7 @@ impl CategoryUseCases for Categories {
         client: &ClientInfo,
     ) -> Result<Category, ServiceError> {
         actor.require_admin()?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let before = categories::find(uow.conn(), id)
             .await?
@@ -115,7 +115,7 @@ impl CategoryUseCases for Categories {
         client: &ClientInfo,
     ) -> Result<Removal, ServiceError> {
         actor.require_admin()?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let c = categories::find(uow.conn(), id)
             .await?

@@ -97,7 +97,7 @@ impl Fixdesk {
             SigningSecret::Provided(s) => s.clone(),
             SigningSecret::Stored => {
                 let candidate = random::hex(32);
-                secrets::get_or_insert(db.writer(), SIGNING_SECRET, &candidate, clock::now())
+                secrets::get_or_insert(db.writer(), SIGNING_SECRET, &candidate, clock::wall())
                     .await?
             }
         };

@@ -104,7 +104,7 @@ async fn ready(db: &Database) -> Result<(), NotReady> {
 
 async fn write_probe(db: &Database) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let uow = db.begin_write().await?;
-    probe::touch(uow.conn(), clock::now()).await?;
+    probe::touch(uow.conn(), clock::wall()).await?;
     uow.commit().await?;
     Ok(())
 }

@@ -77,7 +77,7 @@ impl LiveFeed {
                 return;
             };
             let expiry =
-                tokio::time::sleep((expires - clock::now()).to_std().unwrap_or(Duration::ZERO));
+                tokio::time::sleep((expires - clock::wall()).to_std().unwrap_or(Duration::ZERO));
             tokio::pin!(expiry);
             loop {
                 let check = tokio::select! {
@@ -201,12 +201,12 @@ where
 /// When `actor`'s session expires, if it is still live, active and of the same role; a
 /// database that cannot say keeps the stream open (it is checked again at the next event).
 async fn still_valid(db: &Database, actor: &Actor) -> Option<chrono::NaiveDateTime> {
-    match sessions::find_live(db.reader(), &actor.session, clock::now()).await {
+    match sessions::find_live(db.reader(), &actor.session, clock::wall()).await {
         Ok(Some(s)) if s.user_active && s.actor.role == actor.role => Some(s.expires_at),
         Ok(_) => None,
         Err(e) => {
             tracing::debug!(error = %e, "could not re-check a stream's session");
-            Some(clock::now() + chrono::Duration::minutes(1))
+            Some(clock::wall() + chrono::Duration::minutes(1))
         }
     }
 }
@@ -237,7 +237,7 @@ async fn run(
         last_revocation = evict(&reader, &cache, &revocations, last_revocation).await;
         if pruned.elapsed() > PRUNE_EVERY {
             pruned = tokio::time::Instant::now();
-            let before = crate::clock::now() - chrono::Duration::minutes(10);
+            let before = crate::clock::wall() - chrono::Duration::minutes(10);
             if let Err(e) = sessions::prune_revocations(db.writer(), before).await {
                 tracing::debug!(error = %e, "could not prune revocations");
             }

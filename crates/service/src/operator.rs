@@ -52,7 +52,7 @@ impl Operator {
         let username = Username::parse(username).map_err(DomainError::from)?;
         let password = Password::parse(password).map_err(DomainError::from)?;
         let hash = self.ctx.hasher.hash(&password).await?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         if users::username_taken(uow.conn(), username.as_str(), None).await? {
             return Err(DomainError::UsernameTaken.into());
@@ -83,7 +83,7 @@ impl Operator {
     ) -> Result<User, ServiceError> {
         let password = Password::parse(password).map_err(DomainError::from)?;
         let hash = self.ctx.hasher.hash(&password).await?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let found = users::credentials_by_username(uow.conn(), username)
             .await?
@@ -209,7 +209,7 @@ impl Operator {
     /// Puts a dead job back in the queue; false if it was not dead.
     pub async fn retry_job(&self, id: i64) -> Result<bool, ServiceError> {
         let uow = self.ctx.db.begin_write().await?;
-        let retried = fixdesk_repository::jobs::retry(uow.conn(), id, clock::now()).await?;
+        let retried = fixdesk_repository::jobs::retry(uow.conn(), id, clock::wall()).await?;
         uow.commit().await?;
         Ok(retried)
     }

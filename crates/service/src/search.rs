@@ -40,7 +40,7 @@ impl SearchUseCases for Search {
             JobKind::SearchRebuild,
             String::new(),
             Some(actor.id),
-            clock::now(),
+            clock::wall(),
         )
         .await?;
         uow.commit().await?;

@@ -34,7 +34,7 @@ impl UserUseCases for Users {
     ) -> Result<User, ServiceError> {
         actor.require_admin()?;
         let hash = self.ctx.hasher.hash(&new.password).await?;
-        let now = clock::now();
+        let now = clock::wall();
         let uow = self.ctx.db.begin_write().await?;
         let email = new.email.map(|e| e.into_inner());
         ensure_unique(
@@ -115,7 +115,7 @@ impl UserUseCases for Users {
             Some(p) => Some(self.ctx.hasher.hash(p).await?),
             None => None,
         };
-        let now = clock::now();
+        let now = clock::wall();
         let uow = self.ctx.db.begin_write().await?;
         let before = users::find(uow.conn(), id)
             .await?
@@ -163,7 +163,7 @@ impl UserUseCases for Users {
         client: &ClientInfo,
     ) -> Result<(), ServiceError> {
         actor.require_admin()?;
-        let now = clock::now();
+        let now = clock::wall();
         let uow = self.ctx.db.begin_write().await?;
         let target = users::find(uow.conn(), id)
             .await?
@@ -206,7 +206,7 @@ impl UserUseCases for Users {
             Err(_) => return Err(DomainError::NewPasswordTooLong.into()),
         };
         let hash = self.ctx.hasher.hash(&new).await?;
-        let now = clock::now();
+        let now = clock::wall();
         let uow = self.ctx.db.begin_write().await?;
         let change = users::UserUpdate {
             hashed_password: Some(hash),
@@ -235,7 +235,7 @@ impl UserUseCases for Users {
         if change.apply_to(&seen).is_none() {
             return Ok(seen);
         }
-        let now = clock::now();
+        let now = clock::wall();
         let uow = self.ctx.db.begin_write().await?;
         let current = preferences::find(uow.conn(), actor.id).await?;
         let Some(next) = change.apply_to(&current) else {

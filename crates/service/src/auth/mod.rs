@@ -42,7 +42,7 @@ impl Auth {
     /// in the account window.
     async fn stored_failures(&self, account: &str, ip: &str) -> Result<Pending, ServiceError> {
         let conn = self.ctx.db.reader();
-        let now = clock::now();
+        let now = clock::wall();
         Ok(Pending {
             from_address: login_failures::count(
                 conn,
@@ -68,7 +68,7 @@ impl Auth {
         user: Option<&fixdesk_domain::User>,
         client: &ClientInfo,
     ) -> Result<(), ServiceError> {
-        let now = clock::now();
+        let now = clock::wall();
         let uow = self.ctx.db.begin_write().await?;
         let reason = "too many failures (locked out; further refusals this window unrecorded)";
         let entry = trail::login_failed(attempted, user, reason, client);
@@ -84,7 +84,7 @@ impl Auth {
         reason: &str,
         client: &ClientInfo,
     ) -> Result<(), ServiceError> {
-        let now = clock::now();
+        let now = clock::wall();
         let uow = self.ctx.db.begin_write().await?;
         login_failures::record(
             uow.conn(),
@@ -180,7 +180,7 @@ impl AuthUseCases for Auth {
             None
         };
 
-        let now = clock::now();
+        let now = clock::wall();
         let ttl =
             chrono::Duration::from_std(self.ctx.tokens.ttl()).map_err(ServiceError::internal)?;
         let expires_at = now + ttl;
@@ -207,7 +207,7 @@ impl AuthUseCases for Auth {
     }
 
     async fn logout(&self, actor: &Actor, client: &ClientInfo) -> Result<(), ServiceError> {
-        let now = clock::now();
+        let now = clock::wall();
         let uow = self.ctx.db.begin_write().await?;
         sessions::revoke(uow.conn(), actor.id, &actor.session, now).await?;
         trail::commit(uow, trail::logout(actor.id, &actor.username, client), now).await?;
@@ -217,7 +217,7 @@ impl AuthUseCases for Auth {
 
     async fn authenticate(&self, token: &str) -> Result<Actor, ServiceError> {
         let session_id = self.ctx.tokens.verify(token)?;
-        let now = clock::now();
+        let now = clock::wall();
         let session = match self.ctx.sessions.get(&session_id).await {
             Some(s) => s,
             None => {

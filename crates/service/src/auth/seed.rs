@@ -45,7 +45,7 @@ pub(crate) async fn ensure_admin(
         role: Role::Admin,
         is_active: true,
     };
-    match users::insert(uow.conn(), row, clock::now()).await {
+    match users::insert(uow.conn(), row, clock::wall()).await {
         Ok(_) => {}
         Err(RepoError::Conflict { .. }) => return Ok(None),
         Err(e) => return Err(e.into()),

@@ -124,7 +124,7 @@ async fn claim(ctx: &Context, job: i64) -> Result<Option<i64>, ServiceError> {
             return Ok(Some(running.id));
         }
         let alive = match owner {
-            Some(other) => jobs::held(uow.conn(), other, clock::now()).await?,
+            Some(other) => jobs::held(uow.conn(), other, clock::wall()).await?,
             None => false,
         };
         if alive {
@@ -250,7 +250,7 @@ impl BackupUseCases for Backups {
             JobKind::Backup,
             payload,
             Some(actor.id),
-            self.ctx.clock.now(),
+            clock::wall(),
         )
         .await?;
         uow.commit().await?;

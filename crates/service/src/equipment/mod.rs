@@ -20,7 +20,7 @@ use fixdesk_domain::{
 use fixdesk_repository::{categories, equipment, maintenance, statistics, tickets};
 use fixdesk_usecases::{EquipmentUseCases, ServiceError, TicketPage, async_trait};
 
-use crate::{Tickets, clock, context::Context, trail};
+use crate::{Tickets, context::Context, trail};
 
 /// Types offered even before any item of them exists, as the old service did.
 const COMMON_KINDS: [&str; 4] = ["computer", "printer", "monitor", "projector"];
@@ -123,7 +123,7 @@ impl EquipmentUseCases for EquipmentRegister {
         client: &ClientInfo,
     ) -> Result<Equipment, ServiceError> {
         actor.require_staff()?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         (new.category_id, new.kind) = placed(uow.conn(), new.category_id, &new.kind).await?;
         let e = equipment::insert(uow.conn(), new, actor.id, now).await?;
@@ -139,7 +139,7 @@ impl EquipmentUseCases for EquipmentRegister {
         client: &ClientInfo,
     ) -> Result<Equipment, ServiceError> {
         actor.require_staff()?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let before = equipment::find(uow.conn(), id)
             .await?
@@ -173,7 +173,7 @@ impl EquipmentUseCases for EquipmentRegister {
         actor
             .require_admin()
             .map_err(|_| DomainError::EquipmentDeleteAdminOnly)?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let e = equipment::find(uow.conn(), id)
             .await?
@@ -207,7 +207,7 @@ impl EquipmentUseCases for EquipmentRegister {
     ) -> Result<Maintenance, ServiceError> {
         actor.require_staff()?;
         fixdesk_domain::text::plain("description", &new.description).map_err(DomainError::from)?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let e = equipment::find(uow.conn(), id)
             .await?
@@ -274,9 +274,13 @@ impl EquipmentUseCases for EquipmentRegister {
             (t.failures, t.repairs, t.repair_minutes) = (failures, repairs, minutes);
             t.downtime_minutes = downtime;
         }
+        // Whole days, as the counters count: today's records (even this second's) included.
         let start = from.and_hms_opt(0, 0, 0).unwrap_or(now);
+        let end = (to + chrono::Days::new(1))
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or(now);
         for (item, currency, downtime, cost) in
-            maintenance::totals_between(conn, start, now).await?
+            maintenance::totals_between(conn, start, end).await?
         {
             let t = per_item.entry(item).or_default();
             t.maintenance_minutes += downtime;

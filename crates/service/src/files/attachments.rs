@@ -14,7 +14,6 @@ use fixdesk_usecases::{AttachmentUseCases, ByteStream, ServiceError, StagedFile,
 use serde_json::json;
 
 use crate::{
-    clock,
     context::Context,
     files::{StoreError, content_matches, remove_all},
     trail,
@@ -71,7 +70,7 @@ impl Attachments {
     ) -> Result<Attachment, ServiceError> {
         let key = file.key.clone();
         let saved = async {
-            let now = clock::now();
+            let now = self.ctx.clock.now();
             let uow = self.ctx.db.begin_write().await?;
             let a = attach_in(uow.conn(), actor, ticket, file, description, client, now).await?;
             uow.commit().await?;
@@ -283,7 +282,7 @@ impl AttachmentUseCases for Attachments {
     ) -> Result<(), ServiceError> {
         let a = self.load(actor, id).await?;
         Self::may_change(actor, &a)?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         attachments::delete(uow.conn(), id).await?;
         let d = format!("Удалено вложение {} заявки #{}", a.filename, a.ticket_id);

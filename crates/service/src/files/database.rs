@@ -62,7 +62,7 @@ impl DatabaseFiles {
 
     async fn write(&self, key: &str, mut body: ByteStream, max: u64) -> Result<Stored, StoreError> {
         let conn = self.db.writer();
-        let now = clock::now();
+        let now = clock::wall();
         stored_files::begin(conn, key, now, now - self.abandoned_after).await?;
         let (mut size, mut head, mut seq) = (0u64, Vec::new(), 0i32);
         let mut buffer = Vec::with_capacity(CHUNK);

@@ -47,7 +47,7 @@ pub(crate) async fn import(
     let mut run = Run {
         conn: uow.conn(),
         legacy: &legacy,
-        now: clock::now(),
+        now: clock::wall(),
         report: ImportReport {
             dry_run: options.dry_run,
             ..Default::default()

@@ -43,7 +43,7 @@ pub(crate) async fn prune(ctx: &Context, keep: Duration) -> Result<Housekept, Se
     // Kept longer than the calendar reaches: nothing is that old.
     let Some(before) = chrono::Duration::from_std(keep)
         .ok()
-        .and_then(|keep| clock::now().checked_sub_signed(keep))
+        .and_then(|keep| clock::wall().checked_sub_signed(keep))
     else {
         return Ok(done);
     };

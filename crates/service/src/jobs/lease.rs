@@ -43,7 +43,7 @@ impl Lease {
             self.job.id,
             &self.worker,
             progress,
-            clock::now(),
+            clock::wall(),
             duration(),
         )
         .await?;

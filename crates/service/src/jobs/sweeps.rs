@@ -27,7 +27,7 @@ pub(crate) async fn enqueue(ctx: &Context, kind: JobKind) -> Result<Option<Job>,
     if jobs::any_in(uow.conn(), kind, &[JobState::Queued, JobState::Running]).await? {
         return Ok(None);
     }
-    let job = jobs::enqueue(uow.conn(), kind, "{}".into(), None, clock::now()).await?;
+    let job = jobs::enqueue(uow.conn(), kind, "{}".into(), None, clock::wall()).await?;
     uow.commit().await?;
     Ok(Some(job))
 }

@@ -80,7 +80,7 @@ async fn work(ctx: Weak<Context>, worker: String) {
 
 async fn next(ctx: &Context, worker: &str) -> Result<Option<Job>, ServiceError> {
     let uow = ctx.db.begin_write().await?;
-    let job = jobs::claim(uow.conn(), worker, clock::now(), lease::duration()).await?;
+    let job = jobs::claim(uow.conn(), worker, clock::wall(), lease::duration()).await?;
     uow.commit().await?;
     Ok(job)
 }
@@ -115,7 +115,7 @@ async fn finish(
     let uow = ctx.db.begin_write().await?;
     match outcome {
         Ok(result) => {
-            jobs::complete(uow.conn(), job.id, worker, result, clock::now()).await?;
+            jobs::complete(uow.conn(), job.id, worker, result, clock::wall()).await?;
         }
         Err(e) => {
             let reason = match &e {
@@ -123,7 +123,7 @@ async fn finish(
                 e => e.to_string(),
             };
             tracing::warn!(job = job.id, kind = %job.kind, attempt = job.attempts, error = %reason, "job failed");
-            jobs::fail(uow.conn(), job, worker, &reason, clock::now()).await?;
+            jobs::fail(uow.conn(), job, worker, &reason, clock::wall()).await?;
         }
     }
     uow.commit().await?;

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::mailer::Delivery;
-use crate::{clock, context::Context};
+use crate::context::Context;
 
 /// What a `mail_send` job remembers.
 #[derive(Debug, Serialize, Deserialize)]
@@ -84,7 +84,7 @@ pub(crate) async fn run(ctx: &Arc<Context>, job: &Job) -> Result<String, Service
         Delivery::Sent => Ok(json!({ "sent": letter.message_id }).to_string()),
         Delivery::Refused(reason) => {
             let uow = ctx.db.begin_write().await?;
-            mail_out::record_bounce(uow.conn(), &address, &reason, clock::now()).await?;
+            mail_out::record_bounce(uow.conn(), &address, &reason, ctx.clock.now()).await?;
             uow.commit().await?;
             tracing::info!(user = user.0, %reason, "mail address bounced; no longer tried");
             Ok(json!({ "bounced": reason }).to_string())

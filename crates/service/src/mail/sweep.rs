@@ -77,7 +77,7 @@ async fn route<C: fixdesk_db::ConnectionTrait>(
         .collect();
     let bounced = mail_out::bounced_among(conn, people.values().map(String::as_str)).await?;
     let choices = mail_out::choices(conn, &ids).await?;
-    let now = clock::now();
+    let now = clock::wall();
     let (mut queued, mut held) = (0, Vec::new());
     for n in items {
         let Some(address) = people.get(&n.user_id) else {
@@ -137,7 +137,7 @@ async fn queue_due_digests(ctx: &Context) -> Result<u32, ServiceError> {
             JobKind::MailSend,
             send.payload(),
             None,
-            clock::now(),
+            clock::wall(),
         )
         .await?;
         mail_out::release(uow.conn(), items.iter().map(|h| h.id).collect()).await?;

@@ -12,7 +12,7 @@ use fixdesk_repository::{mail_out, notifications, users};
 use fixdesk_usecases::{BoxStream, NotificationUseCases, ServiceError, async_trait};
 use futures::StreamExt;
 
-use crate::{clock, context::Context};
+use crate::context::Context;
 
 #[derive(Debug, Clone)]
 pub struct Notifications {
@@ -123,7 +123,7 @@ impl NotificationUseCases for Notifications {
             related_id: None,
         };
         let uow = self.ctx.db.begin_write().await?;
-        notifications::insert_many(uow.conn(), vec![note], clock::now()).await?;
+        notifications::insert_many(uow.conn(), vec![note], self.ctx.clock.now()).await?;
         uow.commit().await?;
         Ok(())
     }

@@ -22,7 +22,7 @@ use fixdesk_repository::{
 use fixdesk_usecases::ServiceError;
 use serde::Deserialize;
 
-use crate::{clock, context::Context};
+use crate::context::Context;
 
 /// Tells the staff of a new ticket, in the ticket's own unit of work.
 pub(crate) fn ticket_created(
@@ -87,7 +87,7 @@ pub(crate) async fn fan_out(ctx: &Context, job: &Job) -> Result<String, ServiceE
     .await?;
     if !told && let Some(t) = tickets::find(uow.conn(), TicketId(fan_out.ticket_id)).await? {
         let mut batch = Batch::on(uow.conn());
-        ticket_created(&mut batch, UserId(fan_out.author_id), &t, clock::now())?;
+        ticket_created(&mut batch, UserId(fan_out.author_id), &t, ctx.clock.now())?;
         batch.run(uow.conn()).await?;
     }
     uow.commit().await?;

@@ -15,7 +15,7 @@ use fixdesk_domain::{
 use fixdesk_repository::{RepoError, categories, sla, users};
 use fixdesk_usecases::{ServiceError, ServiceLevelUseCases, async_trait};
 
-use crate::{clock, context::Context, trail};
+use crate::{context::Context, trail};
 
 #[derive(Debug, Clone)]
 pub struct ServiceLevels {
@@ -81,7 +81,7 @@ impl ServiceLevelUseCases for ServiceLevels {
         client: &ClientInfo,
     ) -> Result<NamedCalendar, ServiceError> {
         actor.require_admin()?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let c = sla::insert_calendar(uow.conn(), draft, now)
             .await
@@ -104,7 +104,7 @@ impl ServiceLevelUseCases for ServiceLevels {
         client: &ClientInfo,
     ) -> Result<NamedCalendar, ServiceError> {
         actor.require_admin()?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let before = sla::find_calendar(uow.conn(), id)
             .await?
@@ -126,7 +126,7 @@ impl ServiceLevelUseCases for ServiceLevels {
         client: &ClientInfo,
     ) -> Result<(), ServiceError> {
         actor.require_admin()?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let before = sla::find_calendar(uow.conn(), id)
             .await?
@@ -160,7 +160,7 @@ impl ServiceLevelUseCases for ServiceLevels {
     ) -> Result<SlaPolicy, ServiceError> {
         actor.require_admin()?;
         let draft = draft.checked()?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         Self::ensure_references(uow.conn(), &draft).await?;
         let p = sla::insert_policy(uow.conn(), draft, now).await?;
@@ -184,7 +184,7 @@ impl ServiceLevelUseCases for ServiceLevels {
     ) -> Result<SlaPolicy, ServiceError> {
         actor.require_admin()?;
         let draft = draft.checked()?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let before = sla::find_policy(uow.conn(), id)
             .await?
@@ -205,7 +205,7 @@ impl ServiceLevelUseCases for ServiceLevels {
         client: &ClientInfo,
     ) -> Result<(), ServiceError> {
         actor.require_admin()?;
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let uow = self.ctx.db.begin_write().await?;
         let before = sla::find_policy(uow.conn(), id)
             .await?

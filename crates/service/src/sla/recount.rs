@@ -16,7 +16,7 @@ const BATCH: u64 = 500;
 /// it does not count).
 pub(crate) async fn enqueue<C: fixdesk_db::ConnectionTrait>(conn: &C) -> Result<(), ServiceError> {
     if !jobs::any_in(conn, JobKind::SlaRecount, &[JobState::Queued]).await? {
-        jobs::enqueue(conn, JobKind::SlaRecount, "{}".into(), None, clock::now()).await?;
+        jobs::enqueue(conn, JobKind::SlaRecount, "{}".into(), None, clock::wall()).await?;
     }
     Ok(())
 }

@@ -29,9 +29,9 @@ impl Statistics {
     }
 }
 
-/// The first day of a window of `days` calendar days ending today (UTC).
-fn window_start(days: u32) -> chrono::NaiveDate {
-    clock::now().date() - Duration::days(i64::from(days.max(1)) - 1)
+/// The first day of a window of `days` calendar days ending `today` (UTC).
+fn window_start(today: chrono::NaiveDate, days: u32) -> chrono::NaiveDate {
+    today - Duration::days(i64::from(days.max(1)) - 1)
 }
 
 #[async_trait]
@@ -43,7 +43,7 @@ impl StatisticsUseCases for Statistics {
     ) -> Result<ServiceLevelStats, ServiceError> {
         actor.require_admin()?;
         let conn = self.ctx.db.reader();
-        let since = window_start(days);
+        let since = window_start(self.ctx.clock.now().date(), days);
         let levels = statistics::service_levels_since(conn, since).await?;
         let times = statistics::service_times_since(conn, since).await?;
         let mut out = sla_statistics::assemble(days, &levels, &times);
@@ -111,7 +111,8 @@ impl StatisticsUseCases for Statistics {
     ) -> Result<Vec<AgentPerformance>, ServiceError> {
         actor.require_admin()?;
         let conn = self.ctx.db.reader();
-        let figures = statistics::agents_since(conn, window_start(days)).await?;
+        let figures =
+            statistics::agents_since(conn, window_start(self.ctx.clock.now().date(), days)).await?;
         let people = users::all(conn).await?;
         let rows = people
             .into_iter()
@@ -141,8 +142,11 @@ impl StatisticsUseCases for Statistics {
         period: StatsPeriod,
     ) -> Result<PeriodStats, ServiceError> {
         actor.require_admin()?;
-        let [created, created_resolved, resolved, in_progress] =
-            statistics::days_since(self.ctx.db.reader(), window_start(period.days())).await?;
+        let [created, created_resolved, resolved, in_progress] = statistics::days_since(
+            self.ctx.db.reader(),
+            window_start(self.ctx.clock.now().date(), period.days()),
+        )
+        .await?;
         Ok(PeriodStats {
             period,
             new_tickets: created,
@@ -182,7 +186,7 @@ impl StatisticsUseCases for Statistics {
             JobKind::StatsRebuild,
             String::new(),
             Some(actor.id),
-            clock::now(),
+            clock::wall(),
         )
         .await?;
         uow.commit().await?;

@@ -10,7 +10,7 @@ use fixdesk_usecases::{AuditPage, AuditUseCases, BoxStream, ServiceError, async_
 use futures::StreamExt;
 use serde_json::json;
 
-use crate::{clock, context::Context, trail};
+use crate::{context::Context, trail};
 
 #[derive(Debug, Clone)]
 pub struct AuditLog {
@@ -81,7 +81,7 @@ impl AuditUseCases for AuditLog {
         path: &str,
         client: &ClientInfo,
     ) -> Result<(), ServiceError> {
-        let now = clock::now();
+        let now = self.ctx.clock.now();
         let target: String = path.chars().take(300).collect();
         let entry = trail::entry(
             Some(actor.id),

@@ -68,7 +68,7 @@ impl ExportUseCases for Exports {
             JobKind::ExportTickets,
             payload,
             Some(actor.id),
-            clock::now(),
+            clock::wall(),
         )
         .await?;
         uow.commit().await?;

@@ -3,7 +3,8 @@
 # the domain and use-case interface stay free of runtimes, databases and HTTP; nothing below
 # the service depends on the use-case port (it is implemented by the service and called by
 # the transports); the edge and the transports never reach the database layer, and the two
-# transports never reach each other; the database layers never reach HTTP.
+# transports never reach each other; the database layers never reach HTTP. Also: no file over
+# 600 lines, at most 25 entries at the service crate's root, no crate with a standing advisory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +40,21 @@ for bin in fixdesk fixdesk-migrate; do
     status=1
   fi
 done
+
+# Rooms, not corridors: no source file over 600 lines, and the service crate's root holds at
+# most 25 entries (files and area folders), each area in its folder.
+while read -r lines file; do
+  [ "$file" = total ] && continue
+  if [ "$lines" -gt 600 ]; then
+    echo "size: $file has $lines lines (at most 600: split it by what it does)"
+    status=1
+  fi
+done < <(find crates bins migrations -name '*.rs' -not -path '*/target/*' -exec wc -l {} +)
+entries=$(find crates/service/src -mindepth 1 -maxdepth 1 | wc -l)
+if [ "$entries" -gt 25 ]; then
+  echo "rooms: crates/service/src has $entries entries at its root (at most 25: group by area)"
+  status=1
+fi
 
 if [ "$status" -eq 0 ]; then
   echo "layers: ok"

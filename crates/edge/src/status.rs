@@ -63,8 +63,6 @@ pub fn detail_retry_after(status: StatusCode, text: &str, seconds: u64) -> Respo
     r
 }
 
-/// A 500, logged with its cause chain and answered with a generic message (never SQL or a
-/// trace).
 /// A handler that panicked: the same answer as any other failure, so a bug never drops the
 /// connection without one (the panic itself is printed by the runtime's hook).
 pub(crate) fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
@@ -75,6 +73,8 @@ pub(crate) fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
     )
 }
 
+/// A 500, logged with its cause chain and answered with a generic message (never SQL or a
+/// trace).
 pub fn internal(e: &(dyn std::error::Error + 'static)) -> Response {
     let mut chain = e.to_string();
     let mut source = e.source();

@@ -5,6 +5,7 @@
 
 mod application;
 mod connections;
+pub mod operator;
 mod serve;
 mod settings;
 mod signals;

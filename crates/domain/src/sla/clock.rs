@@ -74,6 +74,43 @@ impl SlaEvent {
         )
     }
 
+    /// The notification kind it is told as.
+    pub fn kind(self) -> crate::NotificationKind {
+        if self.is_breach() {
+            crate::NotificationKind::SlaBreached
+        } else {
+            crate::NotificationKind::SlaWarning
+        }
+    }
+
+    /// What it says about ticket `ticket`, in `lang`: the notice's title and the audit row's
+    /// description (stored in Russian, as the old API stored its sentences).
+    pub fn describe(self, lang: crate::Language, ticket: i64) -> String {
+        let (ru, en) = match self {
+            SlaEvent::ResponseWarning => (
+                "Заявка #{}: скоро срок первого ответа",
+                "Ticket #{}: the first response is nearly due",
+            ),
+            SlaEvent::ResponseBreached => (
+                "Заявка #{}: срок первого ответа нарушен",
+                "Ticket #{}: the first response is overdue",
+            ),
+            SlaEvent::ResolutionWarning => (
+                "Заявка #{}: скоро срок решения",
+                "Ticket #{}: the resolution is nearly due",
+            ),
+            SlaEvent::ResolutionBreached => (
+                "Заявка #{}: срок решения нарушен",
+                "Ticket #{}: the resolution is overdue",
+            ),
+        };
+        let pattern = match lang {
+            crate::Language::Ru => ru,
+            crate::Language::En => en,
+        };
+        pattern.replace("{}", &ticket.to_string())
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             SlaEvent::ResponseWarning => "first_response_warning",
@@ -314,6 +351,32 @@ mod tests {
 
     fn at(s: &str) -> NaiveDateTime {
         NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn each_event_is_told_in_both_languages_with_its_ticket_and_kind() {
+        use crate::{Language, NotificationKind};
+        let all = [
+            SlaEvent::ResponseWarning,
+            SlaEvent::ResponseBreached,
+            SlaEvent::ResolutionWarning,
+            SlaEvent::ResolutionBreached,
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for e in all {
+            for lang in [Language::Ru, Language::En] {
+                let text = e.describe(lang, 42);
+                assert!(text.contains("#42"), "{text}");
+                assert!(seen.insert(text), "two events told alike");
+            }
+            let breach = matches!(e, SlaEvent::ResponseBreached | SlaEvent::ResolutionBreached);
+            let expected = if breach {
+                NotificationKind::SlaBreached
+            } else {
+                NotificationKind::SlaWarning
+            };
+            assert_eq!(e.kind(), expected);
+        }
     }
 
     fn setup() -> (SlaPolicy, BusinessCalendar) {

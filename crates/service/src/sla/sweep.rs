@@ -142,26 +142,11 @@ fn notify(
     event: SlaEvent,
     now: NaiveDateTime,
 ) -> Result<(), fixdesk_repository::RepoError> {
-    let (kind, title) = match event {
-        SlaEvent::ResponseWarning => (
-            NotificationKind::SlaWarning,
-            format!("Заявка #{}: скоро срок первого ответа", t.id),
-        ),
-        SlaEvent::ResolutionWarning => (
-            NotificationKind::SlaWarning,
-            format!("Заявка #{}: скоро срок решения", t.id),
-        ),
-        SlaEvent::ResponseBreached => (
-            NotificationKind::SlaBreached,
-            format!("Заявка #{}: срок первого ответа нарушен", t.id),
-        ),
-        SlaEvent::ResolutionBreached => (
-            NotificationKind::SlaBreached,
-            format!("Заявка #{}: срок решения нарушен", t.id),
-        ),
-    };
+    // Stored in Russian, like every notice's title; readers see `NotificationKind::headline`
+    // in their own language.
+    let title = event.describe(fixdesk_domain::Language::Ru, t.id.0);
     let notice = || Notice {
-        kind,
+        kind: event.kind(),
         title: title.clone(),
         message: t.title.clone(),
         related_id: Some(t.id.0),

@@ -100,12 +100,7 @@ pub(crate) fn sla_event(before: &Ticket, after: &Ticket, event: SlaEvent) -> New
     if let Some(map) = new.as_object_mut() {
         map.insert("sla_event".into(), json!(event.as_str()));
     }
-    let d = match event {
-        SlaEvent::ResponseWarning => format!("Заявка #{}: срок первого ответа на 80 %", after.id),
-        SlaEvent::ResponseBreached => format!("Заявка #{}: срок первого ответа нарушен", after.id),
-        SlaEvent::ResolutionWarning => format!("Заявка #{}: срок решения на 80 %", after.id),
-        SlaEvent::ResolutionBreached => format!("Заявка #{}: срок решения нарушен", after.id),
-    };
+    let d = event.describe(fixdesk_domain::Language::Ru, after.id.0);
     entry(
         None,
         AuditAction::Update,

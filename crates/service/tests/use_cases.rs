@@ -529,3 +529,42 @@ async fn a_refused_file_leaves_nothing_behind_and_a_discarded_one_is_gone() {
     files.discard(vec![staged]).await;
     assert_eq!(stored(), 0);
 }
+
+#[tokio::test]
+async fn a_ticket_in_full_is_what_its_reader_may_see_in_one_call() {
+    let desk = Desk::new().await;
+    let anna = desk.person("anna", Role::User).await;
+    let boris = desk.person("boris", Role::User).await;
+    let agent = desk.person("agent_one", Role::Agent).await;
+    let id = desk.file(&anna, "Проектор").await.unwrap();
+    let tickets = desk.service.tickets();
+    let text = |s: &str| parsed(fixdesk_service::domain::MessageText::parse(s));
+    tickets
+        .post_message(&agent, id, text("смотрю"), false, &desk.client)
+        .await
+        .unwrap();
+    tickets
+        .post_message(&agent, id, text("лампа на складе"), true, &desk.client)
+        .await
+        .unwrap();
+
+    let staff = tickets.in_full(&agent, id).await.unwrap();
+    assert_eq!(staff.ticket.id, id);
+    assert_eq!(staff.messages.len(), 2, "staff read the note too");
+    let theirs = tickets.in_full(&anna, id).await.unwrap();
+    assert_eq!(theirs.messages.len(), 1, "the requester never reads a note");
+    assert!(theirs.messages.iter().all(|m| !m.internal));
+    assert!(
+        theirs.timeline.len() < staff.timeline.len(),
+        "the note is not in the requester's story either"
+    );
+    assert_eq!(
+        (theirs.category, theirs.equipment, theirs.calendar),
+        (None, None, None)
+    );
+    // Someone else's ticket is refused, as when read alone.
+    assert_eq!(
+        domain(tickets.in_full(&boris, id).await.unwrap_err()),
+        DomainError::CannotViewTicket
+    );
+}

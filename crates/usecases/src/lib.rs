@@ -42,7 +42,7 @@ pub use rate_budget::RateBudget;
 pub use search::SearchUseCases;
 pub use service_levels::ServiceLevelUseCases;
 pub use statistics::StatisticsUseCases;
-pub use tickets::{TicketPage, TicketUseCases};
+pub use tickets::{TicketInFull, TicketPage, TicketUseCases};
 pub use users::{UserBasic, UserUseCases};
 
 pub use async_trait::async_trait;

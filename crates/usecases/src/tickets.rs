@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use fixdesk_domain::{
-    Actor, ClientInfo, DeskRules, MessageText, NewTicket, Resolution, Ticket, TicketChanges,
-    TicketId, TicketMessage, TicketQuery, TicketStatus, UserId,
+    Actor, Attachment, ClientInfo, DeskRules, MessageText, NewTicket, Resolution, Ticket,
+    TicketChanges, TicketId, TicketMessage, TicketQuery, TicketStatus, UserId,
 };
 
 use crate::ServiceError;
@@ -11,6 +11,22 @@ use crate::ServiceError;
 pub struct TicketPage {
     pub items: Vec<Ticket>,
     pub total: u64,
+}
+
+/// A ticket with everything its page shows, read at once: its thread, story and files as the
+/// reader may see them, and the names of what it refers to.
+#[derive(Debug, Clone)]
+pub struct TicketInFull {
+    pub ticket: Ticket,
+    pub messages: Vec<TicketMessage>,
+    pub timeline: Vec<fixdesk_domain::timeline::TimelineEntry>,
+    pub attachments: Vec<Attachment>,
+    /// The category's name (also when it has since been retired).
+    pub category: Option<String>,
+    /// The item's name, when the ticket is about one.
+    pub equipment: Option<String>,
+    /// The business calendar its clocks run on (staff, where a policy applies).
+    pub calendar: Option<String>,
 }
 
 /// The life of a repair ticket. Visibility and field-level rules are those of
@@ -26,6 +42,8 @@ pub trait TicketUseCases: Send + Sync {
     /// Tickets the actor may see (users: their own, not hidden), filtered, sorted and paged.
     async fn list(&self, actor: &Actor, query: TicketQuery) -> Result<TicketPage, ServiceError>;
     async fn get(&self, actor: &Actor, id: TicketId) -> Result<Ticket, ServiceError>;
+    /// The ticket with its thread, story, files and the names its page shows, in one call.
+    async fn in_full(&self, actor: &Actor, id: TicketId) -> Result<TicketInFull, ServiceError>;
     /// Applies the fields that differ from the ticket's; refuses the whole request if any of
     /// them may not be changed by the actor.
     async fn update(

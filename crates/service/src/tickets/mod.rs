@@ -25,7 +25,7 @@ use fixdesk_domain::{
 use fixdesk_repository::{
     batch::Batch, categories, equipment, statistics, tickets, tickets::TicketUpdate, users,
 };
-use fixdesk_usecases::{ServiceError, TicketPage, TicketUseCases, async_trait};
+use fixdesk_usecases::{ServiceError, TicketInFull, TicketPage, TicketUseCases, async_trait};
 
 use crate::{
     context::Context, equipment::planned_completion, equipment::state, notifications::recipients,
@@ -245,6 +245,10 @@ impl TicketUseCases for Tickets {
 
     async fn get(&self, actor: &Actor, id: TicketId) -> Result<Ticket, ServiceError> {
         self.one(actor, id).await
+    }
+
+    async fn in_full(&self, actor: &Actor, id: TicketId) -> Result<TicketInFull, ServiceError> {
+        self.whole(actor, id).await
     }
 
     async fn update(

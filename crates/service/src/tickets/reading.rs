@@ -5,10 +5,12 @@ use fixdesk_db::ConnectionTrait;
 use fixdesk_domain::{
     Actor, DomainError, Role, Ticket, TicketId, TicketQuery, UserId, ticket::visibility,
 };
-use fixdesk_repository::{statistics, tickets, users};
-use fixdesk_usecases::{ServiceError, TicketPage};
+use fixdesk_repository::{
+    attachments, categories, equipment, messages, statistics, tickets, users,
+};
+use fixdesk_usecases::{ServiceError, TicketInFull, TicketPage};
 
-use super::{Tickets, load};
+use super::{Tickets, load, thread::told};
 
 /// The people a ticket search's `term` names (see [`fixdesk_domain::User::matches`]); one
 /// character names nobody (it would name everyone).
@@ -78,6 +80,51 @@ impl Tickets {
         let t = load(self.ctx.db.reader(), id).await?;
         visibility(actor, &t)?;
         self.shown(actor, t).await
+    }
+
+    /// The ticket and everything its page shows, from one reader.
+    pub(super) async fn whole(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+    ) -> Result<TicketInFull, ServiceError> {
+        let conn = self.ctx.db.reader();
+        let t = load(conn, id).await?;
+        visibility(actor, &t)?;
+        let staff = actor.role.is_staff();
+        let messages = messages::for_ticket(conn, id, staff).await?;
+        let attachments = attachments::for_ticket(conn, id).await?;
+        let timeline = told(conn, id, messages.clone(), attachments.clone(), staff).await?;
+        let category = match t.category_id {
+            Some(c) => categories::find(conn, c).await?.map(|c| c.name),
+            None => None,
+        };
+        let equipment = match t.equipment_id {
+            Some(e) => equipment::find(conn, e).await?.map(|e| e.name),
+            None => None,
+        };
+        let ticket = self.shown(actor, t).await?;
+        let calendar = match &ticket.reading {
+            Some(r) => self
+                .ctx
+                .sla_book
+                .get(conn)
+                .await?
+                .calendars
+                .iter()
+                .find(|c| c.id == r.calendar_id)
+                .map(|c| c.name.clone()),
+            None => None,
+        };
+        Ok(TicketInFull {
+            ticket,
+            messages,
+            timeline,
+            attachments,
+            category,
+            equipment,
+            calendar,
+        })
     }
 
     pub(crate) async fn page(

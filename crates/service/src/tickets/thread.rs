@@ -109,18 +109,30 @@ impl Tickets {
         let t = load(conn, id).await?;
         visibility(actor, &t)?;
         let staff = actor.role.is_staff();
-        let filter = AuditFilter {
-            entity_type: Some(AuditEntity::Ticket.as_str().into()),
-            entity_id: Some(id.0),
-            ..AuditFilter::default()
-        };
-        let mut rows = audit::list(conn, &filter, Page::new(0, Page::MAX_LIMIT as i64)).await?;
-        rows.reverse();
         let thread = messages::for_ticket(conn, id, staff).await?;
         let files = attachments::for_ticket(conn, id).await?;
-        let mut entries = timeline::assemble(&rows, thread, files, staff);
-        let names = users::display_names(conn, timeline::assignees(&entries)).await?;
-        timeline::name_assignees(&mut entries, &names);
-        Ok(entries)
+        told(conn, id, thread, files, staff).await
     }
+}
+
+/// The ticket's story from its audit rows, its thread and its files (as `staff` or not may
+/// see them), with the people it hands the ticket to named.
+pub(super) async fn told<C: ConnectionTrait>(
+    conn: &C,
+    id: TicketId,
+    thread: Vec<TicketMessage>,
+    files: Vec<fixdesk_domain::Attachment>,
+    staff: bool,
+) -> Result<Vec<TimelineEntry>, ServiceError> {
+    let filter = AuditFilter {
+        entity_type: Some(AuditEntity::Ticket.as_str().into()),
+        entity_id: Some(id.0),
+        ..AuditFilter::default()
+    };
+    let mut rows = audit::list(conn, &filter, Page::new(0, Page::MAX_LIMIT as i64)).await?;
+    rows.reverse();
+    let mut entries = timeline::assemble(&rows, thread, files, staff);
+    let names = users::display_names(conn, timeline::assignees(&entries)).await?;
+    timeline::name_assignees(&mut entries, &names);
+    Ok(entries)
 }

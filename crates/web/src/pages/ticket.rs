@@ -145,34 +145,19 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let actor = &session.actor;
     let tickets = service.tickets();
-    let ticket = tickets.get(actor, TicketId(id)).await?;
+    let whole = tickets.in_full(actor, TicketId(id)).await?;
+    let ticket = whole.ticket;
     // Seen now; a failure here must not cost the visitor the page.
     let _ = service
         .notifications()
         .mark_read_about(actor, ticket.id)
         .await;
-    let messages = tickets.messages(actor, ticket.id).await?;
-    let story = tickets.timeline(actor, ticket.id).await?;
     let reading = ticket.reading.clone();
-    let attachments = service.attachments().list(actor, ticket.id).await?;
-    let category = match ticket.category_id {
-        Some(c) => service
-            .categories()
-            .get(actor, c)
-            .await
-            .map(|c| c.name)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
-    let equipment = match ticket.equipment_id {
-        Some(e) => service
-            .equipment()
-            .get(actor, e)
-            .await
-            .ok()
-            .map(|e| (e.id.0, e.name)),
-        None => None,
-    };
+    let category = whole.category.unwrap_or_default();
+    let equipment = ticket
+        .equipment_id
+        .zip(whole.equipment)
+        .map(|(e, name)| (e.0, name));
     let l = Layout::new(req, &session, service).await;
     let t = l.t;
     let can = Actions::for_visitor(actor, &ticket, &tickets.rules(), &l.clock);
@@ -196,23 +181,14 @@ pub async fn show(
     } else {
         Vec::new()
     };
-    let calendar = match &reading {
-        Some(r) => service
-            .service_levels()
-            .calendars(actor)
-            .await?
-            .into_iter()
-            .find(|c| c.id == r.calendar_id)
-            .map(|c| c.name)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
+    let calendar = whole.calendar.unwrap_or_default();
     let clock = l.clock;
     page(&DetailPage {
         canned,
         due: reading.map(|r| DuePanel::new(t, &clock, &r, &calendar)),
         waiting: ticket.waiting_on_requester,
-        timeline: story
+        timeline: whole
+            .timeline
             .into_iter()
             .map(|e| TimelineRow::new(t, &clock, e))
             .collect(),
@@ -234,7 +210,8 @@ pub async fn show(
         updated: clock.when(&ticket.updated_at),
         closed: clock.when_opt(&ticket.closed_at),
         resolution: ticket.resolution.clone().unwrap_or_default(),
-        messages: messages
+        messages: whole
+            .messages
             .into_iter()
             .map(|m| MessageRow {
                 author: m.author_name.unwrap_or_default(),
@@ -244,7 +221,8 @@ pub async fn show(
                 at: clock.when(&m.created_at),
             })
             .collect(),
-        attachments: attachments
+        attachments: whole
+            .attachments
             .into_iter()
             .map(|a| AttachmentRow::new(a, &clock))
             .collect(),

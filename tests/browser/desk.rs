@@ -831,3 +831,71 @@ async fn a_labels_address_opens_the_form_about_the_item_and_files_the_ticket() {
     assert_eq!(filed["room_number"], "204");
     assert_eq!(filed["category_id"], printers);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_correct_a_misfiled_ticket_where_they_read_it() {
+    let app = TestApp::spawn().await;
+    let u = app.user("user1", "user").await;
+    app.user("agent1", "agent").await;
+    let printers = app.category("Принтеры").await;
+    let projectors = app.category("Проекторы").await;
+    let id = app.ticket(&u.token, "Не печатает").await["id"]
+        .as_i64()
+        .unwrap();
+    let driver = Driver::start().await;
+    let agent = driver.browser(&app.base, "en").await;
+    agent.sign_in("agent1", USER_PASSWORD).await;
+    agent.open(&format!("/ui/tickets/{id}")).await;
+    agent.click("#edit summary").await;
+    agent.fill("#title", "Проектор не включается").await;
+    agent.choose("#category_id", &projectors.to_string()).await;
+    agent.fill("#room_number", "214").await;
+    agent.choose("#priority", "high").await;
+    agent.click("#save-details").await;
+    agent.wait_for_text("#flash", "details are saved").await;
+    agent.wait_for_text("#ticket-priority", "High").await;
+    agent.wait_for_text("#facts", "Проекторы").await;
+    assert_eq!(
+        app.sql(&format!(
+            "SELECT title || '|' || category_id || '|' || room_number || '|' || priority FROM tickets WHERE id = {id}"
+        ))
+        .await,
+        vec![json!(format!("Проектор не включается|{projectors}|214|2"))]
+    );
+    let audited = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM audit_logs WHERE entity_type = 'ticket' AND entity_id = {id} AND action_type = 'UPDATE'"
+        ))
+        .await;
+    assert_eq!(audited, 1, "one correction, one audit row");
+    // A blank title is refused whole: nothing changes, the reason is shown.
+    agent.click("#edit summary").await;
+    agent
+        .js("document.querySelector('#title').removeAttribute('required'); return null")
+        .await;
+    agent.fill("#title", "").await;
+    agent.choose("#category_id", &printers.to_string()).await;
+    agent.click("#save-details").await;
+    agent.wait_for_text("#flash", "Title").await;
+    assert_eq!(
+        app.sql(&format!("SELECT category_id FROM tickets WHERE id = {id}"))
+            .await,
+        vec![json!(projectors)]
+    );
+    // Once staff work it, its requester no longer edits it.
+    agent.open(&format!("/ui/tickets/{id}")).await;
+    agent.click("#take").await;
+    agent.wait_for_text("#ticket-status", "In progress").await;
+    let user = driver.browser(&app.base, "en").await;
+    user.sign_in("user1", USER_PASSWORD).await;
+    user.open(&format!("/ui/tickets/{id}")).await;
+    user.find("#message").await;
+    assert_eq!(
+        user.js("return document.querySelector('#edit') === null")
+            .await,
+        json!(true)
+    );
+    for b in [user, agent] {
+        b.close().await;
+    }
+}

@@ -78,6 +78,7 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
         .at("/tickets/:id/delete", post(ticket_actions::remove))
         .at("/tickets/:id/messages", post(ticket_actions::post_message))
         .at("/tickets/:id/waiting", post(ticket_actions::waiting))
+        .at("/tickets/:id/details", post(ticket_actions::edit_details))
         .at("/tickets/:id/attachments", post(attachments::upload))
         .at("/attachments/:id", get(attachments::download))
         .at("/exports/:id", get(exports::show))

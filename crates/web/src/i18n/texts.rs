@@ -298,6 +298,8 @@ texts! {
     file_ticket => "Отправить заявку", "File ticket";
     ticket_created => "Заявка создана.", "Ticket filed.";
     ticket_taken => "Заявка взята в работу.", "You took the ticket.";
+    edit_details => "Изменить данные заявки", "Edit the ticket's details";
+    details_saved => "Данные заявки сохранены.", "The ticket's details are saved.";
     ticket_closed => "Заявка закрыта.", "Ticket closed.";
     ticket_hidden => "Заявка скрыта из вашего списка.", "Ticket hidden from your list.";
     message_sent => "Сообщение отправлено.", "Message sent.";

@@ -23,6 +23,7 @@ pub mod service_levels;
 pub mod stats;
 pub mod ticket;
 pub mod ticket_actions;
+pub mod ticket_fields;
 pub mod ticket_timeline;
 pub mod tickets;
 pub mod users;

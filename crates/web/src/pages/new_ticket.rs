@@ -1,17 +1,12 @@
-//! Filing a repair ticket: category, the equipment of that category (the page's script narrows
-//! the list as the category changes and finds an item by inventory number, serial or room;
-//! without it all items show, grouped by category), room, priority, description, and files
-//! sent with the same form. Opened from an item's label (`?equipment=`), the item, its
+//! Filing a repair ticket: category, the equipment of that category (`ticket_fields`), room,
+//! priority, description, and files sent with the same form. Opened from an item's label (`?equipment=`), the item, its
 //! category and its room come filled in.
-
-use std::collections::BTreeMap;
 
 use askama::Template;
 use fixdesk_usecases::{
     ServiceError,
     domain::{
-        CategoryId, Description, DomainError, EquipmentFilter, EquipmentId, NewTicket, Page,
-        Priority, RoomNumber, Title,
+        CategoryId, Description, DomainError, EquipmentId, NewTicket, Priority, RoomNumber, Title,
     },
 };
 use poem::{
@@ -26,7 +21,10 @@ use crate::{
     form::{collect, parse_opt},
     i18n::error_text,
     layout::{Layout, page},
-    pages::attachments::{check_csrf_first, file_body},
+    pages::{
+        attachments::{check_csrf_first, file_body},
+        ticket_fields::Pickers,
+    },
     session::Session,
     view::{self, Choice},
 };
@@ -85,33 +83,14 @@ impl Fields {
     }
 }
 
-/// An item offered in the form, with what the finder matches.
-#[derive(Debug)]
-pub struct EquipmentOption {
-    pub value: String,
-    pub label: String,
-    /// Lower-cased name, inventory and serial numbers, model and location.
-    pub search: String,
-    pub selected: bool,
-}
-
-/// The items of one category (`category` empty: items of no category, always offered).
-#[derive(Debug)]
-pub struct EquipmentGroup {
-    pub label: String,
-    pub category: String,
-    pub items: Vec<EquipmentOption>,
-}
-
 #[derive(Template)]
 #[template(path = "tickets/new.html")]
 struct NewPage {
     l: Layout,
     f: Fields,
     errors: FieldErrors,
-    categories: Vec<Choice>,
+    pickers: Pickers,
     priorities: Vec<Choice>,
-    groups: Vec<EquipmentGroup>,
 }
 
 async fn render(
@@ -121,33 +100,7 @@ async fn render(
     f: Fields,
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
-    let actor = &session.actor;
-    let all = Page::new(0, Page::MAX_LIMIT as i64);
-    let categories = service.categories().list(actor, false, all).await?;
-    let equipment = service
-        .equipment()
-        .list(actor, EquipmentFilter::default(), None, all)
-        .await?;
-    // Grouped by category id, labelled by its name (items of no category by their type).
-    let mut groups: BTreeMap<(String, String), Vec<EquipmentOption>> = BTreeMap::new();
-    for e in equipment {
-        let label = match &e.location {
-            Some(place) => format!("{} ({place})", e.name),
-            None => e.name.clone(),
-        };
-        let search = e.search_text();
-        let key = match e.category_id {
-            Some(c) => (c.0.to_string(), e.kind.clone().unwrap_or_default()),
-            None => (String::new(), e.kind.clone().unwrap_or_default()),
-        };
-        let value = e.id.to_string();
-        groups.entry(key).or_default().push(EquipmentOption {
-            selected: value == f.equipment,
-            value,
-            label,
-            search,
-        });
-    }
+    let pickers = Pickers::load(service, &session.actor, &f.category, &f.equipment).await?;
     let l = Layout::new(req, session, service).await;
     let t = l.t;
     let priority = if f.priority.is_empty() {
@@ -156,19 +109,8 @@ async fn render(
         f.priority.clone()
     };
     page(&NewPage {
-        categories: categories
-            .into_iter()
-            .map(|c| Choice::new(c.id.to_string(), c.name, &f.category))
-            .collect(),
+        pickers,
         priorities: view::priority_choices(t, &priority),
-        groups: groups
-            .into_iter()
-            .map(|((category, label), items)| EquipmentGroup {
-                label,
-                category,
-                items,
-            })
-            .collect(),
         f,
         errors,
         l,

@@ -17,7 +17,7 @@ use crate::{
     clock::{Clock, When},
     due::DuePanel,
     layout::{Layout, page},
-    pages::ticket_timeline::TimelineRow,
+    pages::{ticket_fields::Pickers, ticket_timeline::TimelineRow},
     session::Session,
     view::{self, Choice},
 };
@@ -73,6 +73,9 @@ pub struct Actions {
     pub write: bool,
     /// Mark the ticket as waiting on its requester, or stop waiting (staff who work it).
     pub wait: bool,
+    /// Correct its title, category, item, room and priority (staff who work it; its creator
+    /// while nobody has started on it).
+    pub edit: bool,
 }
 
 impl Actions {
@@ -99,6 +102,7 @@ impl Actions {
             delete: actor.role == Role::Admin,
             write: staff || creator,
             wait: workable && open,
+            edit: (workable && open) || (creator && t.status == TicketStatus::New),
         }
     }
 }
@@ -114,6 +118,9 @@ struct DetailPage {
     status_label: &'static str,
     priority: &'static str,
     priority_label: &'static str,
+    /// The priorities and what the ticket refers to, offered when the visitor may edit.
+    priorities: Vec<Choice>,
+    pickers: Option<Pickers>,
     category: String,
     equipment: Option<(i64, String)>,
     room: String,
@@ -181,6 +188,19 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    let pickers = if can.edit {
+        let category = ticket
+            .category_id
+            .map(|c| c.to_string())
+            .unwrap_or_default();
+        let item = ticket
+            .equipment_id
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        Some(Pickers::load(service, actor, &category, &item).await?)
+    } else {
+        None
+    };
     let calendar = whole.calendar.unwrap_or_default();
     let clock = l.clock;
     page(&DetailPage {
@@ -197,6 +217,8 @@ pub async fn show(
         status_label: view::status_label(t, ticket.status),
         priority: ticket.priority.as_str(),
         priority_label: view::priority_label(t, ticket.priority),
+        priorities: view::priority_choices(t, ticket.priority.as_str()),
+        pickers,
         statuses: [TicketStatus::New, TicketStatus::InProgress]
             .into_iter()
             .map(|s| Choice::new(s.as_str(), view::status_label(t, s), ticket.status.as_str()))

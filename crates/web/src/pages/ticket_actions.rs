@@ -3,7 +3,10 @@
 
 use fixdesk_usecases::{
     ServiceError,
-    domain::{DomainError, MessageText, Resolution, TicketChanges, TicketId, TicketStatus, UserId},
+    domain::{
+        CategoryId, DomainError, EquipmentId, MessageText, Patch, Resolution, RoomNumber,
+        TicketChanges, TicketId, TicketStatus, Title, UserId,
+    },
 };
 use poem::{
     Request, Response, handler,
@@ -14,7 +17,7 @@ use serde::Deserialize;
 use crate::{
     Service, WebError,
     flash::done,
-    form::{invalid, parse_opt},
+    form::{collect, invalid, parse_opt},
     pages::auth::CsrfOnly,
     session::Session,
 };
@@ -84,6 +87,74 @@ pub async fn set_status(
     };
     let text = session.lang.texts().saved;
     on_ticket(req, &session, id, &form.csrf, text, setting).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DetailsForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    title: String,
+    /// Blank: no category (and so the desk's default service level and rule).
+    #[serde(default)]
+    category_id: String,
+    /// Blank: about no item.
+    #[serde(default)]
+    equipment_id: String,
+    #[serde(default)]
+    room_number: String,
+    #[serde(default)]
+    priority: String,
+}
+
+impl DetailsForm {
+    /// The correction these fields ask for, or every field's complaint at once (values the
+    /// page never offers are a malformed form). Every field is sent back; the service changes
+    /// and audits only those that differ.
+    fn changes(&self) -> Result<Result<TicketChanges, ServiceError>, WebError> {
+        let patch = |id: Option<i64>| id.map_or(Patch::Null, Patch::Value);
+        let category = patch(parse_opt("category_id", &self.category_id)?);
+        let equipment = patch(parse_opt("equipment_id", &self.equipment_id)?);
+        let priority = self
+            .priority
+            .parse()
+            .map_err(|_| WebError::BadForm("priority".into()))?;
+        let mut errors = Vec::new();
+        let title = collect(&mut errors, Title::parse(&self.title));
+        let room_number = collect(&mut errors, RoomNumber::parse(&self.room_number));
+        if !errors.is_empty() {
+            return Ok(Err(DomainError::Invalid(errors).into()));
+        }
+        Ok(Ok(TicketChanges {
+            title,
+            room_number,
+            priority: Some(priority),
+            category_id: category.map(CategoryId),
+            equipment_id: equipment.map(EquipmentId),
+            ..TicketChanges::default()
+        }))
+    }
+}
+
+/// Staff who work the ticket (and its creator while it is new) correct what it is about: the
+/// service level and assignment rule follow a new category, as through the API.
+#[handler]
+pub async fn edit_details(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+    Path(id): Path<i64>,
+    Form(form): Form<DetailsForm>,
+) -> Result<Response, WebError> {
+    let changes = form.changes()?;
+    let editing = async {
+        service
+            .tickets()
+            .update(&session.actor, TicketId(id), changes?, &session.client)
+            .await
+    };
+    let text = session.lang.texts().details_saved;
+    on_ticket(req, &session, id, &form.csrf, text, editing).await
 }
 
 #[derive(Debug, Deserialize)]

@@ -491,11 +491,12 @@ async fn due_badges_the_overdue_view_and_the_timeline_explain_a_late_ticket() {
         .as_i64()
         .unwrap();
     app.sla_sweep().await;
-    // "Due today" ends at the visitor's midnight by the wall clock (here UTC), so which of the
-    // two it holds depends on the hour the test runs: the expectation is read off their due
-    // times.
+    // "Due today" ends at midnight (here UTC) of the service's day — its clock, moved on by
+    // the 150 minutes above — so which of the two it holds depends on the hour the test runs:
+    // the expectation is read off their due times.
     let agent = app.token("agent1", USER_PASSWORD).await;
-    let midnight = (chrono::Utc::now().date_naive() + chrono::Days::new(1))
+    let service_now = chrono::Utc::now() + chrono::Duration::minutes(150);
+    let midnight = (service_now.date_naive() + chrono::Days::new(1))
         .and_hms_opt(0, 0, 0)
         .unwrap();
     let mut due_today = Vec::new();
@@ -597,6 +598,17 @@ async fn due_badges_the_overdue_view_and_the_timeline_explain_a_late_ticket() {
     b.wait_for_text("#due-resolution", "paused").await;
     b.wait_for_text("#ticket-waiting", "Waiting on the requester")
         .await;
+    // Answered late, then closed while still waiting: both clocks say how they ended and
+    // when, not "paused" and not a due time in the future.
+    b.fill("#message", "Заменили вентилятор").await;
+    b.click("#message-form button[type=submit]").await;
+    b.wait_for_text("#flash", "Message sent").await;
+    b.wait_for_text("#due-first-response", "done late by").await;
+    b.fill("#resolution-text", "Вентилятор заменён").await;
+    b.click("#close").await;
+    b.wait_for_text("#ticket-status", "Closed").await;
+    b.wait_for_text("#due-resolution", "done late by").await;
+    b.wait_for_text("#due", "was due").await;
     b.close().await;
 }
 
@@ -898,4 +910,31 @@ async fn staff_correct_a_misfiled_ticket_where_they_read_it() {
     for b in [user, agent] {
         b.close().await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_left_closes_its_live_stream_so_the_tab_never_stalls() {
+    // A browser allows six connections to a host; each page holds one open for its live
+    // notifications. A page kept for the back button that kept its stream would, after six
+    // pages, leave the seventh waiting for a connection for about a minute.
+    let app = TestApp::spawn().await;
+    app.user("agent1", "agent").await;
+    let driver = Driver::start().await;
+    let b = driver.browser(&app.base, "en").await;
+    b.sign_in("agent1", USER_PASSWORD).await;
+    for i in 0..10 {
+        let (path, heading) = if i % 2 == 0 {
+            (format!("/ui/tickets?page={i}"), "Tickets")
+        } else {
+            (format!("/ui/notifications?n={i}"), "Notifications")
+        };
+        b.js(&format!("window.location.href = '{path}'; return null"))
+            .await;
+        // Shown within the harness's patience (the other page's heading differs), or the tab
+        // stalled.
+        b.wait_for_text("h1", heading).await;
+        let query = path.split_once('?').map(|(_, q)| format!("?{q}"));
+        assert_eq!(b.js("return location.search").await, json!(query));
+    }
+    b.close().await;
 }

@@ -132,6 +132,16 @@ impl Driver {
             .connect(&self.url)
             .await
             .expect("a browser session");
+        // A page that does not load within the patience of a test is a stalled tab, not a slow
+        // one: fail there rather than after the driver's minute.
+        client
+            .update_timeouts(fantoccini::wd::TimeoutConfiguration::new(
+                None,
+                Some(PATIENCE),
+                None,
+            ))
+            .await
+            .expect("timeouts set");
         Browser {
             client,
             base: base.to_string(),
@@ -301,6 +311,25 @@ impl Browser {
             .await
             .as_i64()
             .unwrap_or(i64::MAX)
+    }
+
+    /// The innermost element that reaches past the window's right edge, as `tag#id.class`
+    /// (what to look at when [`Browser::overflow`] is not 0).
+    pub async fn widest(&self) -> String {
+        self.js(
+            "var w = window.innerWidth, found = '';
+             document.querySelectorAll('body *').forEach(function (e) {
+               if (e.getBoundingClientRect().right > w + 0.5) {
+                 found = e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+                   (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').join('.') : '');
+               }
+             });
+             return found;",
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
     }
 
     /// Saves a screenshot for the README when `FIXDESK_SCREENSHOTS` names a directory.

@@ -111,8 +111,9 @@ async fn check(b: &Browser, pages: &[String], label: &str, failures: &mut Vec<St
         }
         let overflow = b.overflow().await;
         if overflow > 0 {
+            let widest = b.widest().await;
             failures.push(format!(
-                "{label} {page}: {overflow}px wider than the screen"
+                "{label} {page}: {overflow}px wider than the screen ({widest})"
             ));
         }
     }

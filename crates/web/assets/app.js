@@ -254,6 +254,8 @@
       .catch(function () { /* the next event or a reload will catch up */ });
   };
 
+  // One stream per page, closed when the page is left: a browser keeps a left page alive for
+  // its back button, and six open streams on one host stall every further request of the tab.
   var source = new EventSource("/ui/events");
   source.addEventListener("notification", function (event) {
     var data = {};
@@ -263,5 +265,10 @@
       return;
     }
     setCount(Number(badge.dataset.count || "0") + 1);
+  });
+  window.addEventListener("pagehide", function () { source.close(); });
+  window.addEventListener("pageshow", function (event) {
+    // Back from the browser's cache: what changed meanwhile is on the server, so reload.
+    if (event.persisted) window.location.reload();
   });
 })();

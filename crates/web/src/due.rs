@@ -14,6 +14,8 @@ pub struct Due {
     pub label: String,
     /// The due time, local, to the minute.
     pub exact: String,
+    /// When the clock stopped (answered, resolved), to the minute.
+    pub done: Option<String>,
 }
 
 /// Working minutes as "2 h 05 min".
@@ -33,7 +35,10 @@ impl Due {
     pub fn of(t: &Texts, clock: &Clock, c: &ClockReading, paused: bool) -> Self {
         let (level, label) = if c.stopped_at.is_some() {
             if c.breached {
-                ("missed", t.due_missed.to_string())
+                (
+                    "missed",
+                    t.due_missed.replace("{}", &span(t, c.remaining_minutes)),
+                )
             } else {
                 ("met", t.due_met.to_string())
             }
@@ -53,6 +58,7 @@ impl Due {
             level,
             label,
             exact: clock.exact(&c.due_at),
+            done: c.stopped_at.as_ref().map(|at| clock.exact(at)),
         }
     }
 
@@ -129,7 +135,17 @@ mod tests {
             ("late", "late by 45 min")
         );
         assert_eq!(due(30, 87, false, true).level, "paused");
-        assert_eq!(due(30, 87, true, false).level, "met");
-        assert_eq!(due(-3, 101, true, false).level, "missed");
+        assert!(due(30, 87, false, true).done.is_none());
+        // A stopped clock says how it ended and when, whatever else holds it.
+        for paused in [false, true] {
+            let met = due(30, 87, true, paused);
+            assert_eq!((met.level, met.label.as_str()), ("met", "done on time"));
+            assert!(met.done.is_some());
+            let missed = due(-3, 101, true, paused);
+            assert_eq!(
+                (missed.level, missed.label.as_str()),
+                ("missed", "done late by 3 min")
+            );
+        }
     }
 }

@@ -82,8 +82,9 @@ texts! {
     due_in => "осталось {}", "due in {}";
     due_late => "просрочено на {}", "late by {}";
     due_paused => "на паузе", "paused";
-    due_met => "в срок", "met";
-    due_missed => "с опозданием", "missed";
+    due_met => "выполнено в срок", "done on time";
+    due_missed => "выполнено с опозданием на {}", "done late by {}";
+    due_was => "срок был", "was due";
     due_target => "цель — {} рабочего времени", "target {} of working time";
     span_minutes => "{} мин", "{} min";
     span_hours => "{h} ч {m} мин", "{h} h {m} min";

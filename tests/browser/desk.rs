@@ -938,3 +938,74 @@ async fn a_page_left_closes_its_live_stream_so_the_tab_never_stalls() {
     }
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_agents_page_follows_what_the_first_does_and_keeps_what_was_typed() {
+    let app = TestApp::spawn().await;
+    let u = app.user("user1", "user").await;
+    app.user("agent_a", "agent").await;
+    app.user("agent_b", "agent").await;
+    let id = app.ticket(&u.token, "Проектор мигает").await["id"]
+        .as_i64()
+        .unwrap();
+    let driver = Driver::start().await;
+    let b = driver.browser(&app.base, "en").await;
+    b.sign_in("agent_b", USER_PASSWORD).await;
+    b.open(&format!("/ui/tickets/{id}")).await;
+    b.find("#take").await;
+    b.fill("#message", "Я бы начал с лампы").await;
+    // Agent A takes it and answers elsewhere (no notification is meant for B).
+    let a = app.token("agent_a", USER_PASSWORD).await;
+    let (status, body) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/assign"),
+            Some(&a),
+            None,
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let (status, body) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/messages"),
+            Some(&a),
+            Some(json!({"message": "Уже еду"})),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    b.wait_for_text("#thread", "Уже еду").await;
+    b.wait_for_text("#held-by", "agent_a full is working on this ticket")
+        .await;
+    b.wait_for_text("#ticket-assignee", "agent_a").await;
+    assert_eq!(
+        b.js("return [document.querySelector('#take') === null, document.querySelector('#message').value]")
+            .await,
+        json!([true, "Я бы начал с лампы"]),
+        "no stale Take, and the half-typed reply is still there"
+    );
+    // The requester's page follows a change nobody notifies them of.
+    let r = driver.browser(&app.base, "en").await;
+    r.sign_in("user1", USER_PASSWORD).await;
+    r.open(&format!("/ui/tickets/{id}")).await;
+    r.find("#thread").await;
+    let (status, body) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/tickets/{id}"),
+            Some(&a),
+            Some(json!({"priority": "high"})),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    r.wait_for_text("#ticket-priority", "High").await;
+    assert_eq!(
+        r.js("return document.querySelector('#held-by') === null")
+            .await,
+        json!(true),
+        "requesters are not told who holds it this way"
+    );
+    for browser in [b, r] {
+        browser.close().await;
+    }
+}

@@ -3,7 +3,7 @@
 use chrono::NaiveDateTime;
 use serde_json::Value;
 
-use crate::{ClientInfo, Role, UserId};
+use crate::{ClientInfo, Role, TicketId, UserId};
 
 /// The hash that precedes the first audit row in the chain.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -124,6 +124,61 @@ pub struct AuditRecord {
     pub user: Option<AuditUser>,
     pub old_values: Option<Value>,
     pub new_values: Option<Value>,
+}
+
+impl AuditRecord {
+    /// The ticket this row tells of a change to: the ticket itself, or the ticket a message or
+    /// a file was put on or taken from. Its viewers' pages follow these rows.
+    pub fn ticket_concerned(&self) -> Option<TicketId> {
+        match self.entity_type.as_deref()? {
+            "ticket" => self.entity_id.map(TicketId),
+            "ticket_message" | "attachment" => [&self.new_values, &self.old_values]
+                .into_iter()
+                .flatten()
+                .find_map(|v| v.get("ticket_id")?.as_i64())
+                .map(TicketId),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod ticket_concerned_tests {
+    use super::*;
+    use serde_json::json;
+
+    fn row(entity: &str, id: i64, new: Option<Value>, old: Option<Value>) -> AuditRecord {
+        AuditRecord {
+            id: 1,
+            action_type: "UPDATE".into(),
+            description: String::new(),
+            entity_type: Some(entity.into()),
+            entity_id: Some(id),
+            created_at: NaiveDateTime::default(),
+            ip_address: None,
+            user_agent: None,
+            user: None,
+            old_values: old,
+            new_values: new,
+        }
+    }
+
+    #[test]
+    fn a_row_names_the_ticket_it_changed_whatever_it_is_about() {
+        assert_eq!(
+            row("ticket", 7, None, None).ticket_concerned(),
+            Some(TicketId(7))
+        );
+        let message = row("ticket_message", 90, Some(json!({"ticket_id": 7})), None);
+        assert_eq!(message.ticket_concerned(), Some(TicketId(7)));
+        let removed = row("attachment", 3, None, Some(json!({"ticket_id": 8})));
+        assert_eq!(removed.ticket_concerned(), Some(TicketId(8)));
+        assert_eq!(row("user", 7, None, None).ticket_concerned(), None);
+        assert_eq!(
+            row("attachment", 3, Some(json!({})), None).ticket_concerned(),
+            None
+        );
+    }
 }
 
 /// Filters of the audit list; every one given must match. Both date bounds are inclusive.

@@ -562,9 +562,14 @@ async fn a_ticket_in_full_is_what_its_reader_may_see_in_one_call() {
         (theirs.category, theirs.equipment, theirs.calendar),
         (None, None, None)
     );
-    // Someone else's ticket is refused, as when read alone.
+    // Someone else's ticket is refused, as when read alone; nor may they follow its changes.
     assert_eq!(
         domain(tickets.in_full(&boris, id).await.unwrap_err()),
         DomainError::CannotViewTicket
     );
+    assert_eq!(
+        domain(tickets.changes(&boris, id).await.err().unwrap()),
+        DomainError::CannotViewTicket
+    );
+    assert!(tickets.changes(&anna, id).await.is_ok());
 }

@@ -44,6 +44,13 @@ pub trait TicketUseCases: Send + Sync {
     async fn get(&self, actor: &Actor, id: TicketId) -> Result<Ticket, ServiceError>;
     /// The ticket with its thread, story, files and the names its page shows, in one call.
     async fn in_full(&self, actor: &Actor, id: TicketId) -> Result<TicketInFull, ServiceError>;
+    /// A signal each time ticket `id` changes (its fields, thread or files), by anyone, for a
+    /// reader who may see it, so an open page follows what others do; ends with their session.
+    async fn changes(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+    ) -> Result<futures::stream::BoxStream<'static, ()>, ServiceError>;
     /// Applies the fields that differ from the ticket's; refuses the whole request if any of
     /// them may not be changed by the actor.
     async fn update(

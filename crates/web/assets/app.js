@@ -215,8 +215,9 @@
     });
   }
 
-  // Live notifications: the bell counts up; an open ticket they concern refreshes in place
-  // (and is then read, so the bell does not count it).
+  // Live notifications: the bell counts up; an open ticket refreshes in place when anyone
+  // changes it or a notification concerns it (which is then read, so the bell does not count
+  // it).
   var badge = document.getElementById("unread");
   var bell = document.getElementById("bell");
   if (!badge || !bell || !window.EventSource) return;
@@ -230,7 +231,11 @@
       : bell.dataset.labelSome.replace("{}", String(count)));
   };
 
+  // One refresh at a time; changes during one bring one more after it.
+  var refreshing = false, again = false;
   var refreshTicket = function () {
+    if (refreshing) { again = true; return; }
+    refreshing = true;
     fetch(window.location.pathname, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
@@ -251,12 +256,19 @@
         var again = focused && document.getElementById(focused);
         if (again) again.focus();
       })
-      .catch(function () { /* the next event or a reload will catch up */ });
+      .catch(function () { /* the next event or a reload will catch up */ })
+      .then(function () {
+        refreshing = false;
+        if (again) { again = false; refreshTicket(); }
+      });
   };
 
   // One stream per page, closed when the page is left: a browser keeps a left page alive for
   // its back button, and six open streams on one host stall every further request of the tab.
-  var source = new EventSource("/ui/events");
+  // On a ticket's page the stream also says when anyone changes that ticket.
+  var source = new EventSource(live ? "/ui/events?ticket=" + encodeURIComponent(live.dataset.ticket)
+    : "/ui/events");
+  source.addEventListener("ticket", refreshTicket);
   source.addEventListener("notification", function (event) {
     var data = {};
     try { data = JSON.parse(event.data); } catch (e) { /* counts anyway */ }

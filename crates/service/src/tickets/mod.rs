@@ -16,6 +16,8 @@ mod workflow;
 
 use std::sync::Arc;
 
+use futures::{StreamExt, stream::BoxStream};
+
 use fixdesk_db::{ConnectionTrait, UnitOfWork};
 use fixdesk_domain::{
     Actor, CategoryId, ClientInfo, DeskRules, DomainError, EquipmentId, MessageText, NewTicket,
@@ -249,6 +251,22 @@ impl TicketUseCases for Tickets {
 
     async fn in_full(&self, actor: &Actor, id: TicketId) -> Result<TicketInFull, ServiceError> {
         self.whole(actor, id).await
+    }
+
+    async fn changes(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+    ) -> Result<BoxStream<'static, ()>, ServiceError> {
+        // Checked once: a reader who loses sight of it later sees only that something changed.
+        self.one(actor, id).await?;
+        let feed = self.ctx.feed.audit().await?;
+        Ok(feed
+            .filter_map(move |row| {
+                std::future::ready((row.ticket_concerned() == Some(id)).then_some(()))
+            })
+            .take_until(self.ctx.feed.session_ended(actor))
+            .boxed())
     }
 
     async fn update(

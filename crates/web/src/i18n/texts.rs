@@ -299,6 +299,7 @@ texts! {
     file_ticket => "Отправить заявку", "File ticket";
     ticket_created => "Заявка создана.", "Ticket filed.";
     ticket_taken => "Заявка взята в работу.", "You took the ticket.";
+    held_by => "{} работает над этой заявкой.", "{} is working on this ticket.";
     edit_details => "Изменить данные заявки", "Edit the ticket's details";
     details_saved => "Данные заявки сохранены.", "The ticket's details are saved.";
     ticket_closed => "Заявка закрыта.", "Ticket closed.";

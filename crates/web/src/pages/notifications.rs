@@ -6,7 +6,7 @@ use askama::Template;
 use std::collections::HashMap;
 
 use fixdesk_usecases::domain::{
-    MailChannel, MailChoices, MailSettings, NotificationKind, NotificationSettings, Page,
+    MailChannel, MailChoices, MailSettings, NotificationKind, NotificationSettings, Page, TicketId,
 };
 use futures::StreamExt;
 use poem::{
@@ -199,12 +199,21 @@ pub async fn read_all(
     ))
 }
 
-/// New notifications as they arrive, each as JSON: `{id, title, message, ticket}`.
+/// `?ticket=`: the ticket the page shows, whose changes it follows.
+#[derive(Debug, Default, Deserialize)]
+pub struct Following {
+    #[serde(default)]
+    ticket: Option<i64>,
+}
+
+/// New notifications as they arrive, each as JSON: `{id, title, message, ticket}`; on a
+/// ticket's page also an event `ticket` each time anyone changes that ticket.
 #[handler]
 pub async fn events(
     req: &Request,
     session: Session,
     Data(service): Data<&Service>,
+    Query(following): Query<Following>,
 ) -> Result<SSE, WebError> {
     let last_seen = req
         .headers()
@@ -215,7 +224,7 @@ pub async fn events(
         .notifications()
         .live(&session.actor, last_seen)
         .await?;
-    let events = live.map(|n| {
+    let notifications = live.map(|n| {
         let data = json!({
             "id": n.id,
             "title": n.title,
@@ -226,6 +235,16 @@ pub async fn events(
             .id(n.id.to_string())
             .event_type("notification")
     });
+    let changes = match following.ticket {
+        Some(id) => service
+            .tickets()
+            .changes(&session.actor, TicketId(id))
+            .await?
+            .map(move |()| Event::message(json!({ "ticket": id }).to_string()).event_type("ticket"))
+            .boxed(),
+        None => futures::stream::pending().boxed(),
+    };
+    let events = futures::stream::select(notifications, changes);
     Ok(SSE::new(events).keep_alive(std::time::Duration::from_secs(20)))
 }
 

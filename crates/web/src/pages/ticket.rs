@@ -138,6 +138,8 @@ struct DetailPage {
     /// The clocks and their due times (staff, where a policy applies).
     due: Option<DuePanel>,
     waiting: bool,
+    /// "… is working on this ticket": another staff member holds it (staff see it).
+    held_by: Option<String>,
     timeline: Vec<TimelineRow>,
     /// Canned replies filled in for this ticket: (title, text) (staff who may write).
     canned: Vec<(String, String)>,
@@ -207,6 +209,15 @@ pub async fn show(
         canned,
         due: reading.map(|r| DuePanel::new(t, &clock, &r, &calendar)),
         waiting: ticket.waiting_on_requester,
+        held_by: ticket
+            .assigned_to_name
+            .as_ref()
+            .filter(|_| {
+                actor.role.is_staff()
+                    && ticket.status != TicketStatus::Closed
+                    && !ticket.is_assigned_to(actor.id)
+            })
+            .map(|name| t.held_by.replace("{}", name)),
         timeline: whole
             .timeline
             .into_iter()

@@ -233,6 +233,27 @@ async fn on_a_phone_the_ticket_shows_its_actions_before_the_thread() {
         )
         .await;
     assert_eq!(above, json!(true), "closing comes before the thread");
+    // A requester's phone puts the thread and the reply first; "it's solved" is folded after.
+    let r = driver.browser_sized(&app.base, "ru", Screen::Phone).await;
+    r.sign_in("user1", USER_PASSWORD).await;
+    r.open(&format!("/ui/tickets/{}", d.ticket)).await;
+    let order = r
+        .js(
+            "const top = s => document.querySelector(s).getBoundingClientRect().top; \
+             return [top('#message') < top('#solved'), document.querySelector('#solved').open, \
+                     !document.querySelector('#resolution-text').checkVisibility()]",
+        )
+        .await;
+    assert_eq!(
+        order,
+        json!([true, false, true]),
+        "reply first, closing folded"
+    );
+    r.click("#solved summary").await;
+    r.fill("#resolution-text", "Перезагрузил, заработало").await;
+    r.click("#close").await;
+    r.wait_for_text("#ticket-status", "Закрыта").await;
+    r.close().await;
     // The list is cards: room, author and date are on the card, not beyond the screen.
     b.open("/ui/tickets?view=all").await;
     let card = b.text(&format!("tr[data-ticket='{}']", d.ticket)).await;

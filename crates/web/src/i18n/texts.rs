@@ -299,6 +299,9 @@ texts! {
     file_ticket => "Отправить заявку", "File ticket";
     ticket_created => "Заявка создана.", "Ticket filed.";
     ticket_taken => "Заявка взята в работу.", "You took the ticket.";
+    your_ticket => "Ваша заявка", "Your ticket";
+    it_is_solved => "Проблема решена — закрыть заявку", "It's solved — close the ticket";
+    how_solved => "Что помогло", "What fixed it";
     held_by => "{} работает над этой заявкой.", "{} is working on this ticket.";
     edit_details => "Изменить данные заявки", "Edit the ticket's details";
     details_saved => "Данные заявки сохранены.", "The ticket's details are saved.";

@@ -1009,3 +1009,47 @@ async fn a_second_agents_page_follows_what_the_first_does_and_keeps_what_was_typ
         browser.close().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn remembered_filters_say_so_and_reset_to_the_working_list() {
+    let app = TestApp::spawn().await;
+    let u = app.user("user1", "user").await;
+    app.user("agent1", "agent").await;
+    app.ticket(&u.token, "Не работает мышь").await;
+    let driver = Driver::start().await;
+    let b = driver.browser(&app.base, "en").await;
+    b.sign_in("agent1", USER_PASSWORD).await;
+    // The landing list is the working list, with no word about filters.
+    b.open("/ui/tickets").await;
+    b.find("#tickets").await;
+    assert_eq!(
+        b.js("return document.querySelector('#remembered') === null")
+            .await,
+        json!(true)
+    );
+    // One look at "Overdue"; the next visit lands there and says so.
+    b.open("/ui/tickets?view=overdue").await;
+    b.open("/ui/tickets").await;
+    b.wait_for_text("#remembered", "Showing your last filters")
+        .await;
+    assert_eq!(
+        b.js("return document.querySelector('#view').value").await,
+        json!("overdue")
+    );
+    b.click("#reset-filters").await;
+    b.wait_for_text("#ticket-total", "(1)").await;
+    assert_eq!(
+        b.js("return [document.querySelector('#view').value, document.querySelector('#remembered') === null]")
+            .await,
+        json!(["work", true])
+    );
+    // And the working list is remembered again: the next landing has no notice.
+    b.open("/ui/tickets").await;
+    b.find("#tickets").await;
+    assert_eq!(
+        b.js("return document.querySelector('#remembered') === null")
+            .await,
+        json!(true)
+    );
+    b.close().await;
+}

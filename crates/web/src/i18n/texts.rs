@@ -302,6 +302,8 @@ texts! {
     your_ticket => "Ваша заявка", "Your ticket";
     it_is_solved => "Проблема решена — закрыть заявку", "It's solved — close the ticket";
     how_solved => "Что помогло", "What fixed it";
+    filters_remembered => "Показаны ваши последние фильтры.", "Showing your last filters.";
+    filters_reset => "Сбросить", "Reset";
     held_by => "{} работает над этой заявкой.", "{} is working on this ticket.";
     edit_details => "Изменить данные заявки", "Edit the ticket's details";
     details_saved => "Данные заявки сохранены.", "The ticket's details are saved.";

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use askama::Template;
 use fixdesk_usecases::domain::{
     Actor, CategoryId, DueView, Page, PreferencesChange, Priority, Ticket, TicketFilter,
-    TicketQuery, TicketSort, TicketSortKey, TicketStatus, sla::SlaReading,
+    TicketQuery, TicketSort, TicketStatus, sla::SlaReading,
 };
 use fixdesk_usecases::{ServiceError, domain::DomainError};
 use poem::{
@@ -83,6 +83,21 @@ impl TicketFilters {
         serde_urlencoded::to_string(self).is_ok_and(|q| q.is_empty())
     }
 
+    /// The order asked for, else the view's own: staff's working views and the views of due
+    /// times read soonest due first (oldest first among tickets whose clock does not run), the
+    /// rest newest first.
+    fn sort_or_default(&self, actor: &Actor) -> &str {
+        if !self.sort.is_empty() {
+            return &self.sort;
+        }
+        let due_first = actor.role.is_staff()
+            && matches!(
+                self.view.as_str(),
+                "work" | "queue" | "mine" | "unassigned_high" | "overdue" | "due_today"
+            );
+        if due_first { "due_at" } else { "-created_at" }
+    }
+
     /// The query for `actor` (the service narrows users to their own tickets anyway), with
     /// "today" as the visitor's `clock` has it.
     pub fn query(&self, actor: &Actor, page: Page, clock: &Clock) -> Result<TicketQuery, WebError> {
@@ -114,16 +129,8 @@ impl TicketFilters {
                 _ => {}
             }
         }
-        // A view of due times reads soonest first unless a column was chosen.
-        let due_view = filter.due.is_some();
-        let sort = match parse_opt::<TicketSort>("sort", &self.sort)? {
-            Some(s) => s,
-            None if due_view => TicketSort {
-                key: TicketSortKey::DueAt,
-                descending: false,
-            },
-            None => TicketSort::default(),
-        };
+        let sort = self.sort_or_default(actor).parse::<TicketSort>();
+        let sort = sort.map_err(|_| WebError::BadForm("sort".into()))?;
         Ok(TicketQuery {
             filter,
             sort,
@@ -206,12 +213,8 @@ pub struct SortLink {
 pub struct SortLinks(HashMap<&'static str, SortLink>);
 
 impl SortLinks {
-    fn new(f: &TicketFilters) -> Self {
-        let current = if f.sort.is_empty() {
-            "-created_at"
-        } else {
-            f.sort.as_str()
-        };
+    fn new(f: &TicketFilters, actor: &Actor) -> Self {
+        let current = f.sort_or_default(actor);
         let links = [
             "id",
             "status",
@@ -278,6 +281,8 @@ pub async fn category_names(
 struct ListPage {
     l: Layout,
     f: TicketFilters,
+    /// Where "reset" leads, when the filters shown are the account's remembered ones.
+    reset: Option<String>,
     rows: Vec<TicketRow>,
     pager: Pager,
     /// The total as shown: exact, or "10000+".
@@ -291,24 +296,26 @@ struct ListPage {
     assignees: Vec<Choice>,
 }
 
-/// The filters the list shows: those in the URL; with none, the account's last ones, else
-/// the role's landing view. Filters that differ from the remembered ones are remembered.
+/// The filters the list shows: those in the URL; with none, the account's last ones (then
+/// `true`: the page says so and offers a reset), else the role's landing view. Filters that
+/// differ from the remembered ones are remembered.
 async fn chosen_filters(
     req: &Request,
     session: &Session,
     service: &Service,
     asked: TicketFilters,
-) -> TicketFilters {
+) -> (TicketFilters, bool) {
     let remembered = req
         .cookie()
         .get(FILTERS_COOKIE)
         .map(|c| c.value_str().to_string())
         .unwrap_or_default();
     if asked.is_empty() {
-        return serde_urlencoded::from_str::<TicketFilters>(&remembered)
-            .ok()
-            .filter(|f| !f.is_empty())
-            .unwrap_or_else(|| TicketFilters::landing(&session.actor));
+        let landing = TicketFilters::landing(&session.actor);
+        return match serde_urlencoded::from_str::<TicketFilters>(&remembered) {
+            Ok(f) if !f.is_empty() && f != landing => (f, true),
+            _ => (landing, false),
+        };
     }
     let query = serde_urlencoded::to_string(&asked).unwrap_or_default();
     if query != remembered
@@ -323,7 +330,7 @@ async fn chosen_filters(
             preferences::apply(req, &prefs);
         }
     }
-    asked
+    (asked, false)
 }
 
 #[handler]
@@ -333,7 +340,7 @@ pub async fn list(
     Data(service): Data<&Service>,
     Query(asked): Query<TicketFilters>,
 ) -> Result<Response, WebError> {
-    let f = chosen_filters(req, &session, service, asked).await;
+    let (f, remembered) = chosen_filters(req, &session, service, asked).await;
     let actor = &session.actor;
     let mut number = page_number(f.page.as_deref());
     let window = |n: u64| Page {
@@ -367,6 +374,10 @@ pub async fn list(
         Vec::new()
     };
     page(&ListPage {
+        reset: remembered.then(|| {
+            let start = if staff { "work" } else { "all" };
+            format!("/ui/tickets?view={start}")
+        }),
         rows: rows(&l, &found.items, &names),
         total: if found.total > COUNT_LIMIT {
             format!("{COUNT_LIMIT}+")
@@ -381,7 +392,7 @@ pub async fn list(
         statuses: view::status_choices(t, &f.status),
         priorities: view::priority_choices(t, &f.priority),
         categories,
-        sort: Some(SortLinks::new(&f)),
+        sort: Some(SortLinks::new(&f, &session.actor)),
         bulk: staff,
         assignees,
         f,
@@ -433,6 +444,38 @@ fn view_label(t: &Texts, view: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fixdesk_usecases::domain::{Role, SessionId, UserId};
+
+    fn someone(role: Role) -> Actor {
+        Actor {
+            id: UserId(1),
+            username: "someone".into(),
+            full_name: None,
+            role,
+            session: SessionId("s".into()),
+        }
+    }
+
+    #[test]
+    fn staffs_working_views_read_soonest_due_first_unless_a_column_is_chosen() {
+        let view = |v: &str, sort: &str| TicketFilters {
+            view: v.into(),
+            sort: sort.into(),
+            ..TicketFilters::default()
+        };
+        let agent = someone(Role::Agent);
+        for v in ["work", "queue", "mine", "overdue"] {
+            assert_eq!(view(v, "").sort_or_default(&agent), "due_at", "{v}");
+            let links = SortLinks::new(&view(v, ""), &agent);
+            assert_eq!(links.get("due_at").map(|l| l.state), Some("ascending"));
+        }
+        assert_eq!(view("all", "").sort_or_default(&agent), "-created_at");
+        assert_eq!(view("work", "-id").sort_or_default(&agent), "-id");
+        assert_eq!(
+            view("", "").sort_or_default(&someone(Role::User)),
+            "-created_at"
+        );
+    }
 
     #[test]
     fn sorting_a_column_flips_its_direction_and_keeps_the_filters() {
@@ -442,7 +485,7 @@ mod tests {
             page: Some("3".into()),
             ..TicketFilters::default()
         };
-        let links = SortLinks::new(&f);
+        let links = SortLinks::new(&f, &someone(Role::Agent));
         let updated = links.get("updated_at").expect("a link");
         assert_eq!(updated.state, "descending");
         assert_eq!(updated.href, "/ui/tickets?status=new&sort=updated_at");

@@ -446,19 +446,48 @@ async fn a_visitor_chooses_which_notifications_to_receive() {
 async fn the_pages_live_updates_end_with_the_session() {
     let app = TestApp::spawn().await;
     let user = app.user("user1", "user").await;
-    let mut events = page(&app, Method::GET, "/ui/events", &user.token)
-        .timeout(Duration::from_secs(30))
-        .send()
-        .await
+    let other = app.user("user2", "user").await;
+    let theirs = app.ticket(&other.token, "Чужая заявка").await["id"]
+        .as_i64()
         .unwrap();
-    assert_eq!(events.status(), StatusCode::OK);
-    assert!(!ends_within(&mut events, Duration::from_millis(300)).await);
+    let mine = app.ticket(&user.token, "Моя заявка").await["id"]
+        .as_i64()
+        .unwrap();
+    // Following someone else's ticket is refused like reading it.
+    let refused = page(
+        &app,
+        Method::GET,
+        &format!("/ui/events?ticket={theirs}"),
+        &user.token,
+    )
+    .send()
+    .await
+    .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let mut streams = Vec::new();
+    for path in [
+        "/ui/events".to_string(),
+        format!("/ui/events?ticket={mine}"),
+    ] {
+        let events = page(&app, Method::GET, &path, &user.token)
+            .timeout(Duration::from_secs(30))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(events.status(), StatusCode::OK, "{path}");
+        streams.push(events);
+    }
+    for events in &mut streams {
+        assert!(!ends_within(events, Duration::from_millis(300)).await);
+    }
     app.status(Method::POST, "/api/v1/auth/logout", Some(&user.token), None)
         .await;
-    assert!(
-        ends_within(&mut events, Duration::from_secs(2)).await,
-        "signed out elsewhere"
-    );
+    for events in &mut streams {
+        assert!(
+            ends_within(events, Duration::from_secs(2)).await,
+            "signed out elsewhere"
+        );
+    }
 }
 
 #[tokio::test]

@@ -4,7 +4,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDateTime;
 use fixdesk_domain::{
-    NewNotification, Notification, NotificationKind, NotificationSettings, Page, Role, UserId,
+    CategoryId, NewNotification, Notification, NotificationKind, NotificationSettings, Page, Role,
+    UserId,
 };
 use sea_orm::{
     ActiveValue::Set,
@@ -77,6 +78,12 @@ pub struct Notice {
 pub enum Audience {
     /// Every active agent and admin but `except` (who caused it).
     Staff { except: Option<UserId> },
+    /// The active staff who serve `category` — its assignment group, where it has one with
+    /// members; else every agent and admin — but `except`.
+    Serving {
+        category: Option<CategoryId>,
+        except: Option<UserId>,
+    },
     /// One person (not once their account is deleted).
     Person(UserId),
     /// Every active admin but `except`.
@@ -119,12 +126,25 @@ pub fn notify(
         .and_where(user::Column::DeletedAt.is_null())
         .and_where(Expr::exists(switched_off).not());
     match audience {
-        Audience::Staff { except } => {
+        Audience::Staff { except } | Audience::Serving { except, .. } => {
             recipients
                 .and_where(user::Column::IsActive.eq(true))
                 .and_where(user::Column::Role.is_in([Role::Admin.as_str(), Role::Agent.as_str()]));
             if let Some(u) = except {
                 recipients.and_where(user::Column::Id.ne(u.0));
+            }
+            if let Audience::Serving {
+                category: Some(c), ..
+            } = audience
+            {
+                // The group is a comma-separated list of ids (`assignment_rules.agent_ids`).
+                recipients.and_where(Expr::cust_with_values(
+                    "(NOT EXISTS (SELECT 1 FROM assignment_rules g WHERE g.category_id = ? \
+                     AND g.agent_ids <> '') OR EXISTS (SELECT 1 FROM assignment_rules g \
+                     WHERE g.category_id = ? AND (',' || g.agent_ids || ',') LIKE \
+                     ('%,' || CAST(users.id AS TEXT) || ',%')))",
+                    [c.0, c.0],
+                ));
             }
         }
         Audience::Person(id) => {

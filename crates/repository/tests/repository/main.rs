@@ -7,6 +7,7 @@
 mod backups;
 mod jobs;
 mod mail;
+mod notices;
 mod people;
 mod storage;
 mod things;

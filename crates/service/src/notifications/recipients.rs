@@ -24,7 +24,8 @@ use serde::Deserialize;
 
 use crate::context::Context;
 
-/// Tells the staff of a new ticket, in the ticket's own unit of work.
+/// Tells the staff who serve its category of a new ticket nobody was given, in the ticket's own
+/// unit of work.
 pub(crate) fn ticket_created(
     batch: &mut Batch,
     author: UserId,
@@ -37,9 +38,14 @@ pub(crate) fn ticket_created(
         message: t.title.clone(),
         related_id: Some(t.id.0),
     };
+    // Given to someone by a rule: they are told (`auto_assigned`); the rest need not be.
+    if t.assigned_to_id.is_some() {
+        return Ok(());
+    }
     notifications::notify(
         batch,
-        Audience::Staff {
+        Audience::Serving {
+            category: t.category_id,
             except: Some(author),
         },
         notice,

@@ -242,7 +242,7 @@ pub async fn events(
             .await?
             .map(move |()| Event::message(json!({ "ticket": id }).to_string()).event_type("ticket"))
             .boxed(),
-        None => futures::stream::pending().boxed(),
+        None => futures::stream::empty().boxed(),
     };
     let events = futures::stream::select(notifications, changes);
     Ok(SSE::new(events).keep_alive(std::time::Duration::from_secs(20)))

@@ -228,6 +228,11 @@ impl Browser {
             .unwrap_or_else(|e| panic!("choosing {value} in {css}: {e}"));
     }
 
+    /// Whether the page now holds an element `css` names (no waiting).
+    pub async fn has(&self, css: &str) -> bool {
+        self.client.find(Locator::Css(css)).await.is_ok()
+    }
+
     pub async fn click(&self, css: &str) {
         self.find(css).await.click().await.expect("click");
     }

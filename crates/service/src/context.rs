@@ -12,12 +12,12 @@ use crate::{
     auth::login_attempts::LoginAttempts,
     auth::session_cache::SessionCache,
     auth::tokens::TokenIssuer,
-    backup::BackupSchedule,
     clock::Clock,
     files::FileStore,
     health::{HealthCheck, ReadinessCheck},
     live::LiveFeed,
-    mail::{MailIn, Mailer, ReplyKey},
+    mail::{mailer::Mailer, proof::ReplyKey},
+    settings::{BackupSchedule, MailIn},
     sla::book::BookCache,
 };
 

@@ -32,7 +32,7 @@ use crate::{
     health::{HealthCheck, ReadinessCheck},
     jobs::worker,
     live::LiveFeed,
-    mail::{Mail, Mailer, ReplyKey},
+    mail::{Mail, mailer::Mailer, proof::ReplyKey},
     random,
     rate_budget::SharedBudget,
     search::Search,

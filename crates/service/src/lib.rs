@@ -32,8 +32,7 @@ mod trail;
 pub use assignment::Assignment;
 pub use auth::{Auth, HashingLimits, PasswordHasher, SeededAdmin, Users};
 pub use backup::{
-    ArchiveError, BackupError, BackupReport, BackupSchedule, RestoreReport, check as check_backup,
-    restore,
+    ArchiveError, BackupError, BackupReport, RestoreReport, check as check_backup, restore,
 };
 pub use categories::Categories;
 pub use equipment::EquipmentRegister;
@@ -47,10 +46,10 @@ pub use fixdesk_usecases::{
 };
 pub use import::{ImportOptions, ImportReport, Progress, Repair};
 pub use jobs::Housekept;
-pub use mail::{MAX_MESSAGE_BYTES, MailConfig, MailConfigError, MailIn};
+pub use mail::{MAX_MESSAGE_BYTES, MailConfig, MailConfigError};
 pub use notifications::Notifications;
 pub use operator::{CounterDifference, Operator};
-pub use settings::{FileStorage, ServiceSettings, SigningSecret};
+pub use settings::{BackupSchedule, FileStorage, MailIn, ServiceSettings, SigningSecret};
 pub use sla::ServiceLevels;
 pub use statistics::{Exports, Statistics};
 pub use tickets::{CannedReplies, Tickets};

@@ -5,7 +5,9 @@ use std::{path::PathBuf, time::Duration};
 use fixdesk_db::PoolSettings;
 use fixdesk_domain::DeskRules;
 
-use crate::{BackupSchedule, HashingLimits, MailConfig, MailIn};
+use fixdesk_domain::mail::UnknownSenders;
+
+use crate::{auth::hashing::HashingLimits, mail::mailer::MailConfig};
 
 /// Where the token-signing key comes from.
 #[derive(Clone)]
@@ -103,4 +105,36 @@ impl FileStorage {
             _ => None,
         }
     }
+}
+
+/// How mail in treats what arrives.
+#[derive(Debug, Clone)]
+pub struct MailIn {
+    /// What becomes of mail from an address no account has.
+    pub unknown_senders: UnknownSenders,
+    /// The authserv-id of the mail host whose `Authentication-Results` are believed (its
+    /// DMARC, DKIM or SPF pass proves a staff sender); `None`: only reply tokens do.
+    pub trusted_authserv_id: Option<String>,
+    /// Attachments one mail may carry; a mail with more is refused whole.
+    pub max_attachments: usize,
+}
+
+impl Default for MailIn {
+    fn default() -> Self {
+        Self {
+            unknown_senders: UnknownSenders::default(),
+            trusted_authserv_id: None,
+            max_attachments: 20,
+        }
+    }
+}
+
+/// When and where the desk backs itself up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupSchedule {
+    pub dir: PathBuf,
+    /// A backup is made once the last success is this old.
+    pub every: Duration,
+    /// Archives kept in `dir`; older ones are removed after each success.
+    pub keep: usize,
 }

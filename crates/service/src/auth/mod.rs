@@ -1,7 +1,7 @@
 //! Signing in and out, and turning a presented token into an [`Actor`].
 
 mod accounts;
-mod hashing;
+pub(crate) mod hashing;
 pub(crate) mod login_attempts;
 pub(crate) mod seed;
 pub(crate) mod session_cache;

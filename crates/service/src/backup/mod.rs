@@ -19,7 +19,6 @@ use fixdesk_usecases::ServiceError;
 
 pub use archive::ArchiveError;
 pub use restore::{RestoreReport, check, restore};
-pub use schedule::BackupSchedule;
 pub(crate) use schedule::{Backups, CHECK_EVERY, run_scheduled};
 
 use crate::context::Context;

@@ -5,11 +5,7 @@
 //! failed by the next. A failed backup removes nothing: older backups stay until a new one has
 //! succeeded. Admins see the last success and failure on their page, and `/ready` reports them.
 
-use std::{
-    path::{Path, PathBuf},
-    sync::Arc,
-    time::Duration,
-};
+use std::{path::Path, sync::Arc, time::Duration};
 
 use fixdesk_domain::{
     Actor, DomainError, Job, JobKind, JobState,
@@ -21,16 +17,6 @@ use serde_json::json;
 
 use super::make;
 use crate::{clock, context::Context, jobs::lease::Lease};
-
-/// When and where the desk backs itself up.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BackupSchedule {
-    pub dir: PathBuf,
-    /// A backup is made once the last success is this old.
-    pub every: Duration,
-    /// Archives kept in `dir`; older ones are removed after each success.
-    pub keep: usize,
-}
 
 /// How often the job looks whether a backup is due.
 pub(crate) const CHECK_EVERY: Duration = Duration::from_secs(60 * 60);

@@ -4,43 +4,19 @@
 //! (`send`). This module's [`Mail`] is the admins' side of mail in.
 
 pub(crate) mod gateway;
-mod mailer;
-mod proof;
+pub(crate) mod mailer;
+pub(crate) mod proof;
 pub(crate) mod send;
 pub(crate) mod sweep;
 
 pub use gateway::MAX_MESSAGE_BYTES;
-pub(crate) use mailer::Mailer;
 pub use mailer::{MailConfig, MailConfigError};
-pub(crate) use proof::ReplyKey;
-
-/// How mail in treats what arrives.
-#[derive(Debug, Clone)]
-pub struct MailIn {
-    /// What becomes of mail from an address no account has.
-    pub unknown_senders: UnknownSenders,
-    /// The authserv-id of the mail host whose `Authentication-Results` are believed (its
-    /// DMARC, DKIM or SPF pass proves a staff sender); `None`: only reply tokens do.
-    pub trusted_authserv_id: Option<String>,
-    /// Attachments one mail may carry; a mail with more is refused whole.
-    pub max_attachments: usize,
-}
-
-impl Default for MailIn {
-    fn default() -> Self {
-        Self {
-            unknown_senders: UnknownSenders::default(),
-            trusted_authserv_id: None,
-            max_attachments: 20,
-        }
-    }
-}
 
 use std::sync::Arc;
 
 use fixdesk_domain::{
     Actor, AuditAction, AuditEntity, ClientInfo, DomainError, Page,
-    mail::{InboundMail, MailOutcome, UnknownSenders, header_text},
+    mail::{InboundMail, MailOutcome, header_text},
 };
 use fixdesk_repository::mail;
 use fixdesk_usecases::{KeptMail, MailUseCases, ServiceError, async_trait};

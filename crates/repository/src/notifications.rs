@@ -138,13 +138,14 @@ pub fn notify(
             } = audience
             {
                 // The group is a comma-separated list of ids (`assignment_rules.agent_ids`).
-                recipients.and_where(Expr::cust_with_values(
-                    "(NOT EXISTS (SELECT 1 FROM assignment_rules g WHERE g.category_id = ? \
+                // An id is a number: written into the statement, it needs no placeholder.
+                let c = c.0;
+                recipients.and_where(Expr::cust(format!(
+                    "(NOT EXISTS (SELECT 1 FROM assignment_rules g WHERE g.category_id = {c} \
                      AND g.agent_ids <> '') OR EXISTS (SELECT 1 FROM assignment_rules g \
-                     WHERE g.category_id = ? AND (',' || g.agent_ids || ',') LIKE \
-                     ('%,' || CAST(users.id AS TEXT) || ',%')))",
-                    [c.0, c.0],
-                ));
+                     WHERE g.category_id = {c} AND (',' || g.agent_ids || ',') LIKE \
+                     ('%,' || CAST(users.id AS TEXT) || ',%')))"
+                )));
             }
         }
         Audience::Person(id) => {

@@ -168,6 +168,8 @@ async fn under_systemd_the_server_says_it_is_ready_once_it_listens() {
     let socket_path = dir.path().join("notify.sock");
     let socket = tokio::net::UnixDatagram::bind(&socket_path).unwrap();
     let mut child = server(dir.path())
+        // Its log is not read here: a full pipe would stall the server (PostgreSQL logs more).
+        .stderr(Stdio::null())
         .env("FIXDESK_ADMIN_PASSWORD", fixdesk_tests::ADMIN_PASSWORD)
         .env("NOTIFY_SOCKET", &socket_path)
         .env(
@@ -196,6 +198,8 @@ async fn under_systemd_the_server_says_it_is_ready_once_it_listens() {
             break;
         }
     }
+    // What it prints from now on is read and dropped, so it never waits on the pipe.
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
     let health = reqwest::get(format!("{base}/health")).await.unwrap();
     assert_eq!(health.status(), reqwest::StatusCode::OK);
     // SIGTERM: it says it is stopping.

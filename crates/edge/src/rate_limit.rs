@@ -34,6 +34,10 @@ struct Window {
     count: u64,
     /// Requests of the shared budget this instance holds for the window.
     granted: u64,
+    /// Requests of the shared budget being asked for (slices whose answer has not come):
+    /// requests they would cover go ahead meanwhile rather than each ask again — a burst of
+    /// sixty at once costs one ask, not sixty slices.
+    asked: u64,
     /// Whether the shared budget had no more to give: further requests past `granted` are
     /// refused from memory, so a flood costs the database nothing.
     spent: bool,
@@ -45,8 +49,18 @@ struct Hit {
     hash: u64,
     count: u64,
     started: u64,
-    granted: u64,
     spent: bool,
+    /// Within what this instance holds or is asking for.
+    covered: bool,
+    /// This request asks the shared budget for the next slice.
+    asks: bool,
+}
+
+/// The shared budget's terms, when there is one: a slice and the limit.
+#[derive(Debug, Clone, Copy)]
+struct Shared {
+    slice: u64,
+    limit: u64,
 }
 
 /// Who is counted: an address, or a bearer token (by its hash alone, never kept).
@@ -95,8 +109,9 @@ impl Windows {
     }
 
     /// Counts one request of `key` in its current window (which begins with its first
-    /// request and lasts a minute).
-    fn hit(&self, key: Key<'_>, now: u64) -> Hit {
+    /// request and lasts a minute); with a shared budget, notes whether it is covered or asks
+    /// for the next slice (which it then must [`Windows::grant`]).
+    fn hit(&self, key: Key<'_>, now: u64, shared: Option<Shared>) -> Hit {
         let hash = self.seed.hash_one(key);
         let mut windows = self.shard(hash);
         if windows.len() >= PER_SHARD && !windows.contains_key(&hash) {
@@ -113,6 +128,7 @@ impl Windows {
             started: now,
             count: 0,
             granted: 0,
+            asked: 0,
             spent: false,
         };
         let w = windows.entry(hash).or_insert(fresh);
@@ -120,21 +136,32 @@ impl Windows {
             *w = fresh;
         }
         w.count += 1;
+        let covered = w.count <= w.granted + w.asked;
+        let asks = match shared {
+            Some(s) if !covered && !w.spent && w.count <= s.limit => {
+                w.asked += s.slice;
+                true
+            }
+            _ => false,
+        };
         Hit {
             hash,
             count: w.count,
             started: w.started,
-            granted: w.granted,
             spent: w.spent,
+            covered,
+            asks,
         }
     }
 
-    /// Adds `n` requests of the shared budget to the window `hit` counted in, if it is still
-    /// the current one; `spent`: the budget gave all it had.
-    fn grant(&self, hit: Hit, n: u64, spent: bool) {
+    /// Adds the `n` requests the shared budget gave for the slice `hit` asked for to the
+    /// window it counted in, if it is still the current one; `spent`: the budget gave all it
+    /// had.
+    fn grant(&self, hit: Hit, asked: u64, n: u64, spent: bool) {
         if let Some(w) = self.shard(hit.hash).get_mut(&hit.hash)
             && w.started == hit.started
         {
+            w.asked = w.asked.saturating_sub(asked);
             w.granted += n;
             w.spent |= spent;
         }
@@ -174,16 +201,23 @@ impl RateLimit {
     }
 
     /// Counts one request of `key`; returns its count and its window's start, the count
-    /// past the limit where the deployment's shared budget is spent.
+    /// past the limit where the deployment's shared budget is spent. Requests covered by a
+    /// slice still being asked for go ahead: at most a slice more than the budget can pass in
+    /// one instance's burst, and none in a sequence.
     async fn count(&self, key: Key<'_>, now: u64) -> (u64, u64) {
-        let hit = self.windows.hit(key, now);
-        let Some(budget) = self.service.rate_budget() else {
+        let budget = self.service.rate_budget();
+        let shared = budget.as_ref().map(|_| Shared {
+            slice: self.slice(),
+            limit: self.per_minute,
+        });
+        let hit = self.windows.hit(key, now, shared);
+        let Some(budget) = budget else {
             return (hit.count, hit.started);
         };
-        if hit.count <= hit.granted || hit.count > self.per_minute {
+        if hit.covered || hit.count > self.per_minute {
             return (hit.count, hit.started);
         }
-        if hit.spent {
+        if hit.spent || !hit.asks {
             return (self.per_minute + 1, hit.started);
         }
         let minute = hit.started - hit.started % WINDOW_SECS;
@@ -199,8 +233,10 @@ impl RateLimit {
                 self.slice()
             }
         };
-        self.windows.grant(hit, granted, granted < self.slice());
-        if hit.count > hit.granted + granted {
+        self.windows
+            .grant(hit, self.slice(), granted, granted < self.slice());
+        // The first request of the slice it asked for: it goes ahead if any was given.
+        if granted == 0 {
             (self.per_minute + 1, hit.started)
         } else {
             (hit.count, hit.started)
@@ -284,5 +320,39 @@ impl<E: Endpoint> Endpoint for RateLimitEndpoint<E> {
             .map(IntoResponse::into_response)?;
         stamp(&mut resp, limit, used, reset);
         Ok(resp)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SHARED: Option<Shared> = Some(Shared {
+        slice: 30,
+        limit: 600,
+    });
+
+    #[test]
+    fn a_burst_asks_once_per_slice_and_a_spent_budget_asks_no_more() {
+        let w = Windows::new();
+        let key = Key::Address(None);
+        let burst: Vec<Hit> = (0..64).map(|_| w.hit(key, 1_000, SHARED)).collect();
+        let asking: Vec<u64> = burst.iter().filter(|h| h.asks).map(|h| h.count).collect();
+        assert_eq!(
+            asking,
+            vec![1, 31, 61],
+            "one ask per slice, not one per request"
+        );
+        assert!(burst.iter().all(|h| h.asks != h.covered));
+        // The first slice came whole, the second only in part: the budget is spent.
+        w.grant(burst[0], 30, 30, false);
+        w.grant(burst[30], 30, 5, true);
+        w.grant(burst[60], 30, 0, true);
+        let next = w.hit(key, 1_001, SHARED);
+        assert!(!next.covered && !next.asks && next.spent);
+        // Without a shared budget nothing is asked.
+        let alone = Windows::new();
+        let h = alone.hit(key, 1_000, None);
+        assert!(!h.asks && !h.covered);
     }
 }

@@ -850,7 +850,7 @@ async fn staff_correct_a_misfiled_ticket_where_they_read_it() {
     let agent = driver.browser(&app.base, "en").await;
     agent.sign_in("agent1", USER_PASSWORD).await;
     agent.open(&format!("/ui/tickets/{id}")).await;
-    agent.click("#edit summary").await;
+    agent.click("#edit-link").await;
     agent.fill("#title", "Проектор не включается").await;
     agent.choose("#category_id", &projectors.to_string()).await;
     agent.fill("#room_number", "214").await;
@@ -873,7 +873,7 @@ async fn staff_correct_a_misfiled_ticket_where_they_read_it() {
         .await;
     assert_eq!(audited, 1, "one correction, one audit row");
     // A blank title is refused whole: nothing changes, the reason is shown.
-    agent.click("#edit summary").await;
+    agent.click("#edit-link").await;
     agent
         .js("document.querySelector('#title').removeAttribute('required'); return null")
         .await;
@@ -894,7 +894,7 @@ async fn staff_correct_a_misfiled_ticket_where_they_read_it() {
     user.sign_in("user1", USER_PASSWORD).await;
     user.open(&format!("/ui/tickets/{id}")).await;
     user.find("#message").await;
-    assert!(!user.has("#edit").await);
+    assert!(!user.has("#edit-link").await && !user.has("#edit").await);
     for b in [user, agent] {
         b.close().await;
     }

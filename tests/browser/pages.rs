@@ -140,6 +140,7 @@ async fn every_page_of_every_role_fits_the_screen_and_passes_axe() {
         "/ui/tickets?view=overdue".into(),
         "/ui/tickets?view=due_today".into(),
         format!("/ui/tickets/{t}"),
+        format!("/ui/tickets/{t}?edit=1"),
         "/ui/equipment/new".into(),
         "/ui/assignment".into(),
         "/ui/equipment/health".into(),

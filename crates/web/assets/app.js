@@ -236,7 +236,8 @@
   var refreshTicket = function () {
     if (refreshing) { again = true; return; }
     refreshing = true;
-    fetch(window.location.pathname, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+    // The same page as shown (an open edit form stays open).
+    fetch(window.location.pathname + window.location.search, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (r) { return r.ok ? r.text() : Promise.reject(r.status); })
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("live");

@@ -9,7 +9,7 @@ use fixdesk_usecases::domain::{
 };
 use poem::{
     Request, Response, handler,
-    web::{Data, Path},
+    web::{Data, Path, Query},
 };
 
 use crate::{
@@ -145,12 +145,20 @@ struct DetailPage {
     canned: Vec<(String, String)>,
 }
 
+/// `?edit=1`: the page with the form correcting the ticket's details open.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Opened {
+    #[serde(default)]
+    edit: Option<String>,
+}
+
 #[handler]
 pub async fn show(
     req: &Request,
     session: Session,
     Data(service): Data<&Service>,
     Path(id): Path<i64>,
+    Query(opened): Query<Opened>,
 ) -> Result<Response, WebError> {
     let actor = &session.actor;
     let tickets = service.tickets();
@@ -190,7 +198,9 @@ pub async fn show(
     } else {
         Vec::new()
     };
-    let pickers = if can.edit {
+    // The categories and every item are read only when the form is asked for (`?edit=1`),
+    // not on every view of a ticket.
+    let pickers = if can.edit && opened.edit.is_some() {
         let category = ticket
             .category_id
             .map(|c| c.to_string())

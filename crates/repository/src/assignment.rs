@@ -125,10 +125,7 @@ pub async fn delete_rule<C: ConnectionTrait>(conn: &C, id: RuleId) -> Result<(),
     let r = assignment_rule::Entity::delete_by_id(id.0)
         .exec(conn)
         .await?;
-    if r.rows_affected == 0 {
-        return Err(RepoError::NotFound);
-    }
-    Ok(())
+    RepoError::found(r.rows_affected)
 }
 
 /// Advances the rule's turn and returns it. The update holds the rule's row until the unit of
@@ -252,8 +249,5 @@ pub async fn find_absence<C: ConnectionTrait>(
 
 pub async fn delete_absence<C: ConnectionTrait>(conn: &C, id: i64) -> Result<(), RepoError> {
     let r = agent_absence::Entity::delete_by_id(id).exec(conn).await?;
-    if r.rows_affected == 0 {
-        return Err(RepoError::NotFound);
-    }
-    Ok(())
+    RepoError::found(r.rows_affected)
 }

@@ -91,8 +91,5 @@ pub async fn update<C: ConnectionTrait>(
 
 pub async fn delete<C: ConnectionTrait>(conn: &C, id: i64) -> Result<(), RepoError> {
     let r = canned_reply::Entity::delete_by_id(id).exec(conn).await?;
-    if r.rows_affected == 0 {
-        return Err(RepoError::NotFound);
-    }
-    Ok(())
+    RepoError::found(r.rows_affected)
 }

@@ -21,6 +21,17 @@ pub enum RepoError {
     Db(#[from] DbError),
 }
 
+impl RepoError {
+    /// A write of one row by its key: done, or [`RepoError::NotFound`] when no row had it.
+    pub(crate) fn found(rows_affected: u64) -> Result<(), RepoError> {
+        if rows_affected == 0 {
+            Err(RepoError::NotFound)
+        } else {
+            Ok(())
+        }
+    }
+}
+
 impl From<DbErr> for RepoError {
     fn from(e: DbErr) -> Self {
         match e.sql_err() {

@@ -163,10 +163,7 @@ pub async fn delete_calendar<C: ConnectionTrait>(
     id: CalendarId,
 ) -> Result<(), RepoError> {
     let r = sla_calendar::Entity::delete_by_id(id.0).exec(conn).await?;
-    if r.rows_affected == 0 {
-        return Err(RepoError::NotFound);
-    }
-    Ok(())
+    RepoError::found(r.rows_affected)
 }
 
 /// How many policies count their targets on the calendar.
@@ -206,10 +203,7 @@ pub async fn update_policy<C: ConnectionTrait>(
 
 pub async fn delete_policy<C: ConnectionTrait>(conn: &C, id: PolicyId) -> Result<(), RepoError> {
     let r = sla_policy::Entity::delete_by_id(id.0).exec(conn).await?;
-    if r.rows_affected == 0 {
-        return Err(RepoError::NotFound);
-    }
-    Ok(())
+    RepoError::found(r.rows_affected)
 }
 
 /// Open tickets whose clocks the sweep should look at by `now`, soonest first.

@@ -240,10 +240,7 @@ pub async fn tombstone<C: ConnectionTrait>(
         .filter(live())
         .exec(conn)
         .await?;
-    if result.rows_affected == 0 {
-        return Err(RepoError::NotFound);
-    }
-    Ok(())
+    RepoError::found(result.rows_affected)
 }
 
 /// The given users, deleted ones included (as they appear on old records).

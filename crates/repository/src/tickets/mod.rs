@@ -433,10 +433,7 @@ pub async fn add_message_count<C: ConnectionTrait>(
 
 pub async fn delete<C: ConnectionTrait>(conn: &C, id: TicketId) -> Result<(), RepoError> {
     let r = ticket::Entity::delete_by_id(id.0).exec(conn).await?;
-    if r.rows_affected == 0 {
-        return Err(RepoError::NotFound);
-    }
-    Ok(())
+    RepoError::found(r.rows_affected)
 }
 
 /// Whether any ticket refers to the category.

@@ -208,7 +208,8 @@ async fn every_page_of_every_role_fits_the_screen_and_passes_axe() {
         json!("rgb(20, 24, 29)"),
         "the dark scheme applies"
     );
-    dark.open("/ui/tickets").await;
+    // The working list (the pages above left "due today" remembered).
+    dark.open("/ui/tickets?view=work").await;
     dark.screenshot("agent-list-dark").await;
     dark.close().await;
     let phone_dark = driver.dark_browser(&app.base, "ru", Screen::Phone).await;

@@ -886,12 +886,15 @@ async fn staff_correct_a_misfiled_ticket_where_they_read_it() {
             .await,
         vec![json!(projectors)]
     );
-    // Once staff work it, its requester no longer edits it.
+    // Its requester may correct it while nobody has started on it; once staff work it, no
+    // longer.
+    let user = driver.browser(&app.base, "en").await;
+    user.sign_in("user1", USER_PASSWORD).await;
+    user.open(&format!("/ui/tickets/{id}")).await;
+    assert!(user.has("#edit-link").await);
     agent.open(&format!("/ui/tickets/{id}")).await;
     agent.click("#take").await;
     agent.wait_for_text("#ticket-status", "In progress").await;
-    let user = driver.browser(&app.base, "en").await;
-    user.sign_in("user1", USER_PASSWORD).await;
     user.open(&format!("/ui/tickets/{id}")).await;
     user.find("#message").await;
     assert!(!user.has("#edit-link").await && !user.has("#edit").await);

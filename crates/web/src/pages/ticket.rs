@@ -6,6 +6,7 @@
 use askama::Template;
 use fixdesk_usecases::domain::{
     Actor, Attachment, DeskRules, Role, Ticket, TicketId, TicketStatus,
+    ticket::{self, TicketField},
 };
 use poem::{
     Request, Response, handler,
@@ -78,6 +79,15 @@ pub struct Actions {
     pub edit: bool,
 }
 
+/// The fields the form correcting a ticket's details sends.
+const DETAILS: [TicketField; 5] = [
+    TicketField::Title,
+    TicketField::CategoryId,
+    TicketField::EquipmentId,
+    TicketField::RoomNumber,
+    TicketField::Priority,
+];
+
 impl Actions {
     fn for_visitor(actor: &Actor, t: &Ticket, rules: &DeskRules, clock: &Clock) -> Self {
         let staff = actor.role.is_staff();
@@ -102,7 +112,7 @@ impl Actions {
             delete: actor.role == Role::Admin,
             write: staff || creator,
             wait: workable && open,
-            edit: (workable && open) || (creator && t.status == TicketStatus::New),
+            edit: open && ticket::ensure_can_change(actor, t, &DETAILS).is_ok(),
         }
     }
 }

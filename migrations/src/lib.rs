@@ -34,6 +34,7 @@ mod m20261202_000027_mail_out;
 mod m20261203_000028_scale_out;
 mod m20261207_000029_mail_keys;
 mod m20261207_000030_backups;
+mod m20261208_000031_ticket_merge;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -72,6 +73,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000028_scale_out::Migration),
             Box::new(m20261207_000029_mail_keys::Migration),
             Box::new(m20261207_000030_backups::Migration),
+            Box::new(m20261208_000031_ticket_merge::Migration),
         ]
     }
 }

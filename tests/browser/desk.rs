@@ -1034,3 +1034,99 @@ async fn remembered_filters_say_so_and_reset_to_the_working_list() {
     assert!(!b.has("#remembered").await);
     b.close().await;
 }
+
+/// Opens `path` and fails on what axe finds serious or a page wider than the screen.
+async fn clean(b: &crate::harness::Browser, path: &str) {
+    b.open(path).await;
+    let problems = b.accessibility_problems().await;
+    assert!(problems.is_empty(), "{path}: {problems:?}");
+    assert!(b.overflow().await <= 0, "{path}: {}", b.widest().await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_broken_item_is_joined_from_its_label_and_a_duplicate_is_merged() {
+    let app = TestApp::spawn().await;
+    let item = app.equipment("Epson EB-X41", "Проекторы").await;
+    let first = app.user("teacher1", "user").await;
+    app.user("teacher2", "user").await;
+    let third = app.user("teacher3", "user").await;
+    app.user("agent1", "agent").await;
+    let file = |token: String| {
+        let app = &app;
+        async move {
+            let (status, t) = app
+                .call(
+                    Method::POST,
+                    "/api/v1/tickets/",
+                    Some(&token),
+                    Some(json!({"title": "Projector shows no picture", "description": "Blue screen", "room_number": "214", "equipment_id": item})),
+                )
+                .await;
+            assert!(status.is_success(), "{t}");
+            t["id"].as_i64().unwrap()
+        }
+    };
+    let kept = file(first.token.clone()).await;
+    let driver = Driver::start().await;
+    // A second teacher scans the label: the open report is named first, and they join it.
+    for screen in [Screen::Phone, Screen::Desktop] {
+        let b = driver.browser_sized(&app.base, "en", screen).await;
+        b.sign_in("teacher2", USER_PASSWORD).await;
+        clean(&b, &format!("/ui/tickets/new?equipment={item}")).await;
+        b.wait_for_text("#open-reports", &format!("#{kept}")).await;
+        assert!(
+            !b.has(&format!("#open-reports a[href='/ui/tickets/{kept}']"))
+                .await
+        );
+        b.close().await;
+    }
+    let b = driver.browser_sized(&app.base, "ru", Screen::Phone).await;
+    b.sign_in("teacher2", USER_PASSWORD).await;
+    b.open(&format!("/ui/tickets/new?equipment={item}")).await;
+    b.screenshot("already-reported-phone").await;
+    b.click(&format!("#join-{kept}")).await;
+    b.wait_for_text("#flash", "Вы следите за заявкой").await;
+    assert_eq!(b.path().await, format!("/ui/tickets/{kept}"));
+    b.find("#following").await;
+    // They write to it as its requester does, and find it on the form no more to join.
+    b.fill("#message", "В 214 то же самое").await;
+    b.click("#message-form button[type=submit]").await;
+    b.wait_for_text("#thread", "В 214 то же самое").await;
+    b.close().await;
+
+    // The third teacher filed anyway; the agent merges it into the first report.
+    let dup = file(third.token.clone()).await;
+    let agent = driver.browser_sized(&app.base, "en", Screen::Desktop).await;
+    agent.sign_in("agent1", USER_PASSWORD).await;
+    agent.open(&format!("/ui/tickets/{dup}")).await;
+    agent.click("#merge summary").await;
+    agent.fill("#merge-into", "12345").await;
+    agent.click("#merge-submit").await;
+    agent.wait_for_text("#flash", "not found").await;
+    agent.click("#merge summary").await;
+    agent.fill("#merge-into", &format!("#{kept}")).await;
+    agent.click("#merge-submit").await;
+    agent
+        .wait_for_text("#flash", &format!("#{dup} was merged"))
+        .await;
+    assert_eq!(agent.path().await, format!("/ui/tickets/{kept}"));
+    agent
+        .wait_for_text("#merged-here", &format!("#{dup}"))
+        .await;
+    agent.wait_for_text("#followers", "teacher2").await;
+    agent.wait_for_text("#followers", "teacher3").await;
+    clean(&agent, &format!("/ui/tickets/{kept}")).await;
+    agent.screenshot("merged-here-desktop").await;
+    agent.close().await;
+
+    // The duplicate's requester reads where the work goes on, and follows it.
+    let b = driver.dark_browser(&app.base, "en", Screen::Phone).await;
+    b.sign_in("teacher3", USER_PASSWORD).await;
+    clean(&b, &format!("/ui/tickets/{dup}")).await;
+    b.screenshot("merged-duplicate-phone-dark").await;
+    b.wait_for_text("#merged-into", &format!("#{kept}")).await;
+    b.click("#merged-into a").await;
+    b.find("#following").await;
+    clean(&b, &format!("/ui/tickets/{kept}")).await;
+    b.close().await;
+}

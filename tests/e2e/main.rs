@@ -9,6 +9,7 @@ mod backups;
 mod canned_replies;
 mod categories;
 mod connections;
+mod duplicates;
 mod durability;
 mod equipment;
 mod http_rules;

@@ -103,6 +103,14 @@ pub enum DomainError {
     AlreadyClaimed,
     #[error("Заявка закрыта")]
     TicketClosed,
+    #[error("Заявку нельзя объединить с ней самой")]
+    MergeIntoItself,
+    #[error("Заявка, с которой нужно объединить, не найдена")]
+    UnknownMergeTarget,
+    #[error("Объединить можно только с открытой заявкой, которая сама не объединена с другой")]
+    MergeTargetClosed,
+    #[error("Присоединиться можно только к открытой заявке об оборудовании")]
+    CannotFollowTicket,
     #[error("Только агенты и администраторы могут назначать заявки")]
     AssignStaffOnly,
     #[error("Только агенты и администраторы могут закрывать заявки с сообщением")]
@@ -247,6 +255,7 @@ impl DomainError {
             | D::HandOverAdminOnly
             | D::StatusStaffOnly
             | D::AssignedToOther
+            | D::CannotFollowTicket
             | D::AssignStaffOnly
             | D::CloseWithMessageStaffOnly
             | D::EquipmentDeleteAdminOnly
@@ -257,6 +266,7 @@ impl DomainError {
             D::TicketLocked
             | D::AlreadyClaimed
             | D::TicketClosed
+            | D::MergeTargetClosed
             | D::TicketNotClosed
             | D::ExportNotReady
             | D::CalendarInUse
@@ -270,6 +280,8 @@ impl DomainError {
             | D::NewPasswordTooShort
             | D::NewPasswordTooLong
             | D::InvalidAssignee
+            | D::MergeIntoItself
+            | D::UnknownMergeTarget
             | D::UnknownCategory
             | D::CategoryNameTaken
             | D::UnknownEquipment

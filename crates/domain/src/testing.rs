@@ -39,6 +39,7 @@ pub(crate) fn ticket(creator: i64, assignee: Option<i64>, status: TicketStatus) 
         last_message_by: None,
         internal_messages_count: 0,
         waiting_on_requester: false,
+        merged_into_id: None,
         planned: false,
         downtime_minutes: None,
         sla: None,

@@ -38,6 +38,12 @@ pub enum TimelineEvent {
     Sla(String),
     /// Other fields edited (title, description, room, category, equipment, resolution).
     Edited(Vec<String>),
+    /// Closed as a duplicate of this ticket.
+    MergedInto(i64),
+    /// This duplicate was merged into the ticket.
+    MergedFrom(i64),
+    /// Someone with the same problem joined the ticket.
+    Joined,
 }
 
 impl TimelineEvent {
@@ -56,6 +62,9 @@ impl TimelineEvent {
             TimelineEvent::Waiting(_) => "waiting",
             TimelineEvent::Sla(_) => "sla",
             TimelineEvent::Edited(_) => "edited",
+            TimelineEvent::MergedInto(_) => "merged",
+            TimelineEvent::MergedFrom(_) => "merged_here",
+            TimelineEvent::Joined => "joined",
         }
     }
 }
@@ -102,7 +111,8 @@ fn from_audit(r: &AuditRecord) -> Vec<TimelineEvent> {
     let mut events = Vec::new();
     let mut edited = Vec::new();
     // In an order a reader follows: the state first, then what the sweep saw, then edits.
-    const ORDER: [&str; 5] = [
+    const ORDER: [&str; 6] = [
+        "merged_into_id",
         "status",
         "assigned_to_id",
         "priority",
@@ -131,6 +141,10 @@ fn from_audit(r: &AuditRecord) -> Vec<TimelineEvent> {
                 events.push(TimelineEvent::Waiting(value.as_bool().unwrap_or(false)));
             }
             "sla_event" => events.push(TimelineEvent::Sla(text(Some(value)).unwrap_or_default())),
+            "merged_into_id" => events.extend(value.as_i64().map(TimelineEvent::MergedInto)),
+            "merged_from" => events.extend(value.as_i64().map(TimelineEvent::MergedFrom)),
+            "follower" => events.push(TimelineEvent::Joined),
+            "follower_left" => {}
             _ => edited.push(key.clone()),
         }
     }

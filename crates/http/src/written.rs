@@ -108,6 +108,7 @@ mod tests {
             waiting_on_requester: false,
             planned: false,
             downtime_minutes: None,
+            merged_into_id: assigned.then_some(4),
             sla: None,
         }
     }

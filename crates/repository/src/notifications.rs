@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDateTime;
 use fixdesk_domain::{
     CategoryId, NewNotification, Notification, NotificationKind, NotificationSettings, Page, Role,
-    UserId,
+    TicketId, UserId,
 };
 use sea_orm::{
     ActiveValue::Set,
@@ -17,7 +17,7 @@ use sea_orm::{
 use crate::{
     RepoError,
     batch::Batch,
-    entities::{notification, notification_setting, user},
+    entities::{notification, notification_setting, ticket_follower, user},
 };
 
 fn to_domain(m: notification::Model) -> Result<Notification, RepoError> {
@@ -86,6 +86,12 @@ pub enum Audience {
     },
     /// One person (not once their account is deleted).
     Person(UserId),
+    /// The requester of `ticket` (`creator`) and the people who follow it, but `except`.
+    Requesters {
+        ticket: TicketId,
+        creator: UserId,
+        except: Option<UserId>,
+    },
     /// Every active admin but `except`.
     Admins { except: Option<UserId> },
 }
@@ -150,6 +156,25 @@ pub fn notify(
         }
         Audience::Person(id) => {
             recipients.and_where(user::Column::Id.eq(id.0));
+        }
+        Audience::Requesters {
+            ticket,
+            creator,
+            except,
+        } => {
+            let followers = Query::select()
+                .column(ticket_follower::Column::UserId)
+                .from(ticket_follower::Entity)
+                .and_where(ticket_follower::Column::TicketId.eq(ticket.0))
+                .to_owned();
+            recipients.and_where(
+                Expr::col((user::Entity, user::Column::Id))
+                    .eq(creator.0)
+                    .or(Expr::col((user::Entity, user::Column::Id)).in_subquery(followers)),
+            );
+            if let Some(u) = except {
+                recipients.and_where(user::Column::Id.ne(u.0));
+            }
         }
         Audience::Admins { except } => {
             recipients

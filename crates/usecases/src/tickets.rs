@@ -1,7 +1,7 @@
 use async_trait::async_trait;
 use fixdesk_domain::{
-    Actor, Attachment, ClientInfo, DeskRules, MessageText, NewTicket, Resolution, Ticket,
-    TicketChanges, TicketId, TicketMessage, TicketQuery, TicketStatus, UserId,
+    Actor, Attachment, ClientInfo, DeskRules, EquipmentId, MessageText, NewTicket, Resolution,
+    Ticket, TicketChanges, TicketId, TicketMessage, TicketQuery, TicketStatus, UserId,
 };
 
 use crate::ServiceError;
@@ -27,6 +27,13 @@ pub struct TicketInFull {
     pub equipment: Option<String>,
     /// The business calendar its clocks run on (staff, where a policy applies).
     pub calendar: Option<String>,
+    /// The duplicates merged into it, oldest first (their numbers and titles for anyone who
+    /// sees the ticket; requesters' names only for staff).
+    pub merged_here: Vec<Ticket>,
+    /// Who follows it besides its requester (staff only; empty for others).
+    pub followers: Vec<String>,
+    /// Whether the reader follows it (a requester of one of its duplicates, or who joined it).
+    pub following: bool,
 }
 
 /// The life of a repair ticket. Visibility and field-level rules are those of
@@ -131,6 +138,38 @@ pub trait TicketUseCases: Send + Sync {
         id: TicketId,
         client: &ClientInfo,
     ) -> Result<Ticket, ServiceError>;
+    /// Staff close duplicate `id` as merged into open ticket `into`: the duplicate links to it,
+    /// its requester and followers follow `into` and hear of its progress. Answers the kept
+    /// ticket.
+    async fn merge(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        into: TicketId,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError>;
+    /// The actor joins an open ticket about an item ("the same problem here"): they read and
+    /// write its thread as a requester and hear of its progress. Joining twice changes nothing.
+    async fn follow(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError>;
+    /// The actor stops following the ticket (they lose sight of it unless they filed it).
+    async fn unfollow(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError>;
+    /// The open tickets about an item, oldest first, so whoever reports it sees them before
+    /// filing a duplicate (number, title and status: what anyone may join).
+    async fn open_reports(
+        &self,
+        actor: &Actor,
+        equipment: EquipmentId,
+    ) -> Result<Vec<Ticket>, ServiceError>;
     /// The desk's rules, so a transport offers only what they allow.
     fn rules(&self) -> DeskRules;
     async fn messages(

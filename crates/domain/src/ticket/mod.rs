@@ -7,7 +7,8 @@ mod status;
 mod values;
 
 pub use policy::{
-    Access, TicketField, ensure_can_change, ensure_can_close, ensure_can_work, visibility,
+    Access, TicketField, ensure_can_change, ensure_can_close, ensure_can_follow, ensure_can_merge,
+    ensure_can_work, visibility,
 };
 pub use priority::Priority;
 pub use rules::DeskRules;
@@ -56,6 +57,8 @@ pub struct Ticket {
     /// The item's downtime for this ticket as staff corrected it; else filing to closing.
     pub downtime_minutes: Option<i64>,
     pub waiting_on_requester: bool,
+    /// Closed as a duplicate of this ticket (its requester follows that one now).
+    pub merged_into_id: Option<TicketId>,
     /// The service-level clocks, when a policy applies.
     pub sla: Option<TicketSla>,
     /// The clocks as they read when the ticket was answered: staff only, filled in by the

@@ -1,6 +1,8 @@
 //! Who may see and change a ticket, field by field.
 //!
-//! - A `user` sees only the tickets they filed and have not hidden; staff see all.
+//! - A `user` sees only the tickets they filed and have not hidden, and those they follow (as
+//!   the requester of a duplicate merged into it, or having joined a report of a broken item;
+//!   the service knows who follows); staff see all.
 //! - A `user` may edit the title, description, room, category, equipment and priority of their
 //!   own ticket while it is `new`; status, assignee and resolution are staff-only.
 //! - Agents work unassigned tickets and tickets assigned to them; a ticket assigned to another
@@ -13,6 +15,8 @@ use crate::{Actor, DomainError, Role, Ticket, TicketStatus};
 pub enum Access {
     Staff,
     Creator,
+    /// Follows a ticket someone else filed: reads and writes its thread as a requester does.
+    Follower,
 }
 
 /// The editable fields of a ticket, named as on the wire.
@@ -75,6 +79,41 @@ pub fn visibility(actor: &Actor, ticket: &Ticket) -> Result<Access, DomainError>
         return Err(DomainError::TicketNotFound);
     }
     Ok(Access::Creator)
+}
+
+/// Whether staff `actor` may merge `duplicate` into `kept`: they may work the duplicate, both
+/// are open and distinct, and `kept` was not itself merged away (no chains of duplicates).
+pub fn ensure_can_merge(
+    actor: &Actor,
+    duplicate: &Ticket,
+    kept: &Ticket,
+) -> Result<(), DomainError> {
+    actor.require_staff()?;
+    ensure_can_work(actor, duplicate)?;
+    if duplicate.id == kept.id {
+        return Err(DomainError::MergeIntoItself);
+    }
+    if duplicate.status == TicketStatus::Closed {
+        return Err(DomainError::TicketClosed);
+    }
+    if kept.status == TicketStatus::Closed || kept.merged_into_id.is_some() {
+        return Err(DomainError::MergeTargetClosed);
+    }
+    Ok(())
+}
+
+/// Whether `actor` may join `ticket` as a follower: a report about an item is about a shared
+/// thing, so anyone may add themself to an open one ("it's broken for me too") rather than
+/// file a duplicate; a ticket about nothing shared stays its requester's.
+pub fn ensure_can_follow(actor: &Actor, ticket: &Ticket) -> Result<(), DomainError> {
+    if ticket.status == TicketStatus::Closed || ticket.merged_into_id.is_some() {
+        return Err(DomainError::CannotFollowTicket);
+    }
+    if actor.role.is_staff() || ticket.creator_id == actor.id || ticket.equipment_id.is_some() {
+        Ok(())
+    } else {
+        Err(DomainError::CannotFollowTicket)
+    }
 }
 
 /// Whether a staff member may work this ticket (change it, its status or its assignee).
@@ -186,6 +225,64 @@ mod tests {
         assert_eq!(
             visibility(&actor(9, Role::Agent), &hidden),
             Ok(Access::Staff)
+        );
+    }
+
+    #[test]
+    fn merging_keeps_one_open_ticket_and_no_chains() {
+        let agent = actor(9, Role::Agent);
+        let mut dup = ticket(5, None, TicketStatus::New);
+        dup.id = crate::TicketId(2);
+        let kept = ticket(6, Some(9), TicketStatus::InProgress);
+        assert!(ensure_can_merge(&agent, &dup, &kept).is_ok());
+        assert_eq!(
+            ensure_can_merge(&actor(5, Role::User), &dup, &kept),
+            Err(DomainError::StaffRequired)
+        );
+        assert_eq!(
+            ensure_can_merge(&agent, &kept, &kept),
+            Err(DomainError::MergeIntoItself)
+        );
+        let merged_away = Ticket {
+            merged_into_id: Some(crate::TicketId(3)),
+            ..kept.clone()
+        };
+        assert_eq!(
+            ensure_can_merge(&agent, &dup, &merged_away),
+            Err(DomainError::MergeTargetClosed)
+        );
+        let closed = Ticket {
+            id: crate::TicketId(2),
+            ..ticket(5, None, TicketStatus::Closed)
+        };
+        assert_eq!(
+            ensure_can_merge(&agent, &closed, &kept),
+            Err(DomainError::TicketClosed)
+        );
+        let others = Ticket {
+            id: crate::TicketId(2),
+            ..ticket(5, Some(4), TicketStatus::InProgress)
+        };
+        assert_eq!(
+            ensure_can_merge(&agent, &others, &kept),
+            Err(DomainError::AssignedToOther)
+        );
+    }
+
+    #[test]
+    fn anyone_joins_an_open_report_about_an_item_only() {
+        let stranger = actor(8, Role::User);
+        let mut about_item = ticket(5, None, TicketStatus::New);
+        assert_eq!(
+            ensure_can_follow(&stranger, &about_item),
+            Err(DomainError::CannotFollowTicket)
+        );
+        about_item.equipment_id = Some(crate::EquipmentId(1));
+        assert!(ensure_can_follow(&stranger, &about_item).is_ok());
+        about_item.status = TicketStatus::Closed;
+        assert_eq!(
+            ensure_can_follow(&stranger, &about_item),
+            Err(DomainError::CannotFollowTicket)
         );
     }
 

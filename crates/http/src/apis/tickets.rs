@@ -19,8 +19,8 @@ use crate::{
         categories::CategoryOut,
         params::{date_or_datetime, path_value, query_value},
         tickets::{
-            CountOut, CreateTicketIn, MessageIn, TicketMessageOut, TicketOut, TimelineEntryOut,
-            UpdateTicketIn,
+            CountOut, CreateTicketIn, MergeIn, MessageIn, TicketMessageOut, TicketOut,
+            TimelineEntryOut, UpdateTicketIn,
         },
     },
     error::ApiResult,
@@ -341,6 +341,57 @@ impl TicketsApi {
             .close_with_message(&auth.0, id, body.message, &client.0)
             .await?;
         shown(t)
+    }
+
+    /// Close this ticket as a duplicate of `into` (staff who may work it): it links to the
+    /// kept ticket, whose requester and followers now include this one's. Answers the kept
+    /// ticket. 400 for itself or an unknown ticket, 409 when either is closed or `into` was
+    /// itself merged away.
+    #[oai(path = "/tickets/:ticket_id/merge", method = "post")]
+    async fn merge(
+        &self,
+        service: Data<&Service>,
+        auth: StaffOnly,
+        client: Client,
+        ticket_id: Path<String>,
+        body: JsonBody<MergeIn>,
+    ) -> ApiResult<Written<TicketOut>> {
+        let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
+        let into = TicketId(body.parse()?.into);
+        let t = service
+            .tickets()
+            .merge(&auth.0, id, into, &client.0)
+            .await?;
+        shown(t)
+    }
+
+    /// Join an open ticket about an item ("the same problem here"): read and write its thread
+    /// as its requester does and hear of its progress. Joining twice changes nothing.
+    #[oai(path = "/tickets/:ticket_id/follow", method = "post")]
+    async fn follow(
+        &self,
+        service: Data<&Service>,
+        auth: Authed,
+        client: Client,
+        ticket_id: Path<String>,
+    ) -> ApiResult<Written<TicketOut>> {
+        let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
+        let t = service.tickets().follow(&auth.0, id, &client.0).await?;
+        shown(t)
+    }
+
+    /// Stop following the ticket.
+    #[oai(path = "/tickets/:ticket_id/follow", method = "delete")]
+    async fn unfollow(
+        &self,
+        service: Data<&Service>,
+        auth: Authed,
+        client: Client,
+        ticket_id: Path<String>,
+    ) -> ApiResult<Deleted> {
+        let id = TicketId(path_id("ticket_id", &ticket_id.0)?);
+        service.tickets().unfollow(&auth.0, id, &client.0).await?;
+        Ok(Deleted::NoContent)
     }
 
     /// The ticket's thread, oldest first.

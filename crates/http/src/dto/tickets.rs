@@ -57,6 +57,9 @@ pub struct TicketOut {
     /// The item's downtime for this ticket as staff corrected it (`null`: filing to closing).
     #[oai(nullable)]
     pub downtime_minutes: Option<i64>,
+    /// Closed as a duplicate of this ticket (its requester follows that one).
+    #[oai(nullable)]
+    pub merged_into_id: Option<i64>,
     /// The service-level clocks (staff only; `null` when no policy applies).
     #[oai(nullable)]
     pub sla: Option<SlaOut>,
@@ -150,6 +153,7 @@ impl From<Ticket> for TicketOut {
             waiting_on_requester: t.waiting_on_requester,
             planned: t.planned,
             downtime_minutes: t.downtime_minutes,
+            merged_into_id: t.merged_into_id.map(|m| m.0),
             sla: t.reading.map(Into::into),
         }
     }
@@ -340,6 +344,14 @@ impl UpdateTicketIn {
     }
 }
 
+/// Which ticket a duplicate is merged into.
+#[derive(Debug, Object, Deserialize)]
+pub struct MergeIn {
+    /// The ticket that stays (open, not itself merged away).
+    #[oai(validator(minimum(value = "1"), maximum(value = "9007199254740991")))]
+    pub into: i64,
+}
+
 #[derive(Debug, Object, Deserialize)]
 pub struct MessageIn {
     #[oai(validator(
@@ -402,7 +414,8 @@ pub struct CountOut {
 /// the new assignee's name);
 /// `waiting` (`to`: `true`/`false`); `sla` (`text`: `first_response_warning`,
 /// `first_response_breached`, `resolution_warning`, `resolution_breached`); `edited`
-/// (`fields`).
+/// (`fields`); `merged` (`to`: the ticket this duplicate was merged into); `merged_here`
+/// (`from`: the duplicate merged into this ticket); `joined` (the actor follows it now).
 #[derive(Debug, Object)]
 pub struct TimelineEntryOut {
     pub at: String,
@@ -455,6 +468,9 @@ impl From<TimelineEntry> for TimelineEntryOut {
             TimelineEvent::Waiting(on) => out.to = Some(on.to_string()),
             TimelineEvent::Sla(event) => out.text = Some(event),
             TimelineEvent::Edited(fields) => out.fields = fields,
+            TimelineEvent::MergedInto(id) => out.to = Some(id.to_string()),
+            TimelineEvent::MergedFrom(id) => out.from = Some(id.to_string()),
+            TimelineEvent::Joined => {}
         }
         out
     }

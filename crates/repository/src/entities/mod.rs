@@ -30,6 +30,7 @@ pub mod sla_policy;
 pub mod statistics;
 pub mod stored_file;
 pub mod ticket;
+pub mod ticket_follower;
 pub mod ticket_message;
 pub mod user;
 pub mod user_preference;

@@ -36,6 +36,7 @@ pub struct Model {
     pub planned: bool,
     pub downtime_minutes: Option<i64>,
     pub internal_messages_count: i64,
+    pub merged_into_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ use sea_orm::{
     sea_query::{Alias, Expr, ExprTrait, NullOrdering},
 };
 
+pub mod followers;
 mod listing;
 
 pub use listing::{count, list};
@@ -59,6 +60,7 @@ pub struct TicketUpdate {
     pub hidden_for_creator: Option<bool>,
     pub waiting_on_requester: Option<bool>,
     pub downtime_minutes: Option<Option<i64>>,
+    pub merged_into_id: Option<TicketId>,
     /// New clocks (`Some(None)`: no policy applies any more) and when the sweep looks next.
     pub sla: Option<Option<SlaColumns>>,
 }
@@ -145,6 +147,7 @@ fn to_domain(m: ticket::Model, names: Names) -> Result<Ticket, RepoError> {
         last_message_by: m.last_message_by.map(UserId),
         internal_messages_count: m.internal_messages_count,
         waiting_on_requester: m.waiting_on_requester,
+        merged_into_id: m.merged_into_id.map(TicketId),
         planned: m.planned,
         downtime_minutes: m.downtime_minutes,
         sla,
@@ -361,6 +364,9 @@ pub async fn update<C: ConnectionTrait>(
     }
     if let Some(v) = change.waiting_on_requester {
         m.waiting_on_requester = Set(v);
+    }
+    if let Some(v) = change.merged_into_id {
+        m.merged_into_id = Set(Some(v.0));
     }
     if let Some(v) = change.sla {
         set_clocks(&mut m, v);

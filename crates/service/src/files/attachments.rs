@@ -35,10 +35,11 @@ impl Attachments {
         actor: &Actor,
         id: TicketId,
     ) -> Result<fixdesk_domain::Ticket, ServiceError> {
-        let t = tickets::find(self.ctx.db.reader(), id)
+        let conn = self.ctx.db.reader();
+        let t = tickets::find(conn, id)
             .await?
             .ok_or(DomainError::TicketNotFound)?;
-        visibility(actor, &t)?;
+        crate::tickets::access(conn, actor, &t).await?;
         Ok(t)
     }
 

@@ -149,6 +149,7 @@ pub(super) async fn import<C: ConnectionTrait>(
                     sla_due_open: None,
                     waiting_on_requester: false,
                     internal_messages_count: 0,
+                    merged_into_id: None,
                 });
             }
             let n = out.len() as u64;

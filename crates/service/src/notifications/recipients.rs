@@ -5,9 +5,9 @@
 //!
 //! - a new ticket: every active agent and admin but its creator;
 //! - an assignment: the new assignee (unless they assigned themself);
-//! - a status change or closing: the ticket's creator (unless they did it);
-//! - a message: from the creator to the assignee, from anyone else to the creator; an internal
-//!   note to the assignee only.
+//! - a status change or closing: the ticket's creator and followers (not who did it);
+//! - a message: from a requester (creator or follower) to the assignee, from staff to the
+//!   creator and followers; an internal note to the assignee only.
 
 use chrono::NaiveDateTime;
 use fixdesk_domain::{
@@ -119,7 +119,7 @@ pub(crate) fn ticket_changed(
         };
         notifications::notify(batch, Audience::Person(assignee), notice, now)?;
     }
-    if before.status != after.status && after.creator_id != actor.id {
+    if before.status != after.status {
         let (kind, title) = if after.status == TicketStatus::Closed {
             (
                 NotificationKind::TicketCompleted,
@@ -142,7 +142,7 @@ pub(crate) fn ticket_changed(
             message,
             related_id: Some(after.id.0),
         };
-        notifications::notify(batch, Audience::Person(after.creator_id), notice, now)?;
+        notifications::notify(batch, requesters(after, actor), notice, now)?;
     }
     Ok(())
 }
@@ -154,22 +154,31 @@ pub(crate) fn message_posted(
     m: &TicketMessage,
     now: NaiveDateTime,
 ) -> Result<(), RepoError> {
-    // An internal note is for the staff on the ticket only, never for its requester.
-    let to = if actor.id == t.creator_id || m.internal {
-        t.assigned_to_id
-    } else {
-        Some(t.creator_id)
-    };
-    match to.filter(|u| *u != actor.id) {
-        Some(u) => {
-            let notice = Notice {
-                kind: NotificationKind::TicketMessage,
-                title: format!("Новое сообщение в заявке #{}", t.id),
-                message: m.message.chars().take(200).collect(),
-                related_id: Some(t.id.0),
-            };
-            notifications::notify(batch, Audience::Person(u), notice, now)
+    // An internal note is for the staff on the ticket only, never for its requesters; what
+    // a requester (or a follower) writes is for the assignee.
+    let from_requester = actor.id == t.creator_id || !actor.role.is_staff();
+    let to = if from_requester || m.internal {
+        match t.assigned_to_id.filter(|u| *u != actor.id) {
+            Some(u) => Audience::Person(u),
+            None => return Ok(()),
         }
-        None => Ok(()),
+    } else {
+        requesters(t, actor)
+    };
+    let notice = Notice {
+        kind: NotificationKind::TicketMessage,
+        title: format!("Новое сообщение в заявке #{}", t.id),
+        message: m.message.chars().take(200).collect(),
+        related_id: Some(t.id.0),
+    };
+    notifications::notify(batch, to, notice, now)
+}
+
+/// The ticket's requester and followers, but the one who caused the news.
+fn requesters(t: &Ticket, actor: &Actor) -> Audience {
+    Audience::Requesters {
+        ticket: t.id,
+        creator: t.creator_id,
+        except: Some(actor.id),
     }
 }

@@ -10,6 +10,7 @@ mod canned;
 pub use canned::CannedReplies;
 
 mod filing;
+mod merging;
 mod reading;
 mod thread;
 mod workflow;
@@ -35,6 +36,7 @@ use crate::{
 };
 
 pub(crate) use filing::Filer;
+pub(crate) use merging::access;
 
 #[derive(Debug, Clone)]
 pub struct Tickets {
@@ -365,6 +367,42 @@ impl TicketUseCases for Tickets {
         client: &ClientInfo,
     ) -> Result<Ticket, ServiceError> {
         self.release(actor, id, client).await
+    }
+
+    async fn merge(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        into: TicketId,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError> {
+        self.merge_into(actor, id, into, client).await
+    }
+
+    async fn follow(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError> {
+        self.join(actor, id, client).await
+    }
+
+    async fn unfollow(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        client: &ClientInfo,
+    ) -> Result<(), ServiceError> {
+        self.leave(actor, id, client).await
+    }
+
+    async fn open_reports(
+        &self,
+        actor: &Actor,
+        equipment: EquipmentId,
+    ) -> Result<Vec<Ticket>, ServiceError> {
+        self.reports_of(actor, equipment).await
     }
 
     fn rules(&self) -> DeskRules {

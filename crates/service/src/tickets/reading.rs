@@ -3,14 +3,14 @@
 
 use fixdesk_db::ConnectionTrait;
 use fixdesk_domain::{
-    Actor, DomainError, Role, Ticket, TicketId, TicketQuery, UserId, ticket::visibility,
+    Actor, DomainError, Role, Ticket, TicketId, TicketQuery, UserId, ticket::Access,
 };
 use fixdesk_repository::{
-    attachments, categories, equipment, messages, statistics, tickets, users,
+    attachments, categories, equipment, messages, statistics, tickets, tickets::followers, users,
 };
 use fixdesk_usecases::{ServiceError, TicketInFull, TicketPage};
 
-use super::{Tickets, load, thread::told};
+use super::{Tickets, load, merging::access, thread::told};
 
 /// The people a ticket search's `term` names (see [`fixdesk_domain::User::matches`]); one
 /// character names nobody (it would name everyone).
@@ -77,8 +77,9 @@ impl Tickets {
     }
 
     pub(super) async fn one(&self, actor: &Actor, id: TicketId) -> Result<Ticket, ServiceError> {
-        let t = load(self.ctx.db.reader(), id).await?;
-        visibility(actor, &t)?;
+        let conn = self.ctx.db.reader();
+        let t = load(conn, id).await?;
+        access(conn, actor, &t).await?;
         self.shown(actor, t).await
     }
 
@@ -90,7 +91,7 @@ impl Tickets {
     ) -> Result<TicketInFull, ServiceError> {
         let conn = self.ctx.db.reader();
         let t = load(conn, id).await?;
-        visibility(actor, &t)?;
+        let seen = access(conn, actor, &t).await?;
         let staff = actor.role.is_staff();
         let messages = messages::for_ticket(conn, id, staff).await?;
         let attachments = attachments::for_ticket(conn, id).await?;
@@ -116,6 +117,15 @@ impl Tickets {
                 .map(|c| c.name.clone()),
             None => None,
         };
+        let mut merged_here = followers::merged_here(conn, id).await?;
+        let (followers, following) = if staff {
+            (followers::names(conn, id).await?, false)
+        } else {
+            for t in &mut merged_here {
+                t.creator_name = None;
+            }
+            (Vec::new(), seen == Access::Follower)
+        };
         Ok(TicketInFull {
             ticket,
             messages,
@@ -124,6 +134,9 @@ impl Tickets {
             category,
             equipment,
             calendar,
+            merged_here,
+            followers,
+            following,
         })
     }
 

@@ -7,7 +7,6 @@ use fixdesk_domain::{
     Actor, AuditEntity, AuditFilter, ClientInfo, DomainError, MessageText, Page, Ticket, TicketId,
     TicketMessage, TicketStatus,
     counters::delta,
-    ticket::visibility,
     timeline::{self, TimelineEntry},
 };
 use fixdesk_repository::{
@@ -15,7 +14,7 @@ use fixdesk_repository::{
 };
 use fixdesk_usecases::ServiceError;
 
-use super::{Tickets, load};
+use super::{Tickets, load, merging::access};
 use crate::{notifications::recipients, sla::clocks, trail};
 
 impl Tickets {
@@ -73,7 +72,7 @@ impl Tickets {
             return Err(DomainError::NotesStaffOnly.into());
         }
         let t = load(conn, id).await?;
-        visibility(actor, &t)?;
+        access(conn, actor, &t).await?;
         let posted = messages::insert(conn, id, actor.id, text.into_inner(), internal, now).await?;
         tickets::add_message_count(conn, id, actor.id, internal, now).await?;
         let moved = self
@@ -96,7 +95,7 @@ impl Tickets {
     ) -> Result<Vec<TicketMessage>, ServiceError> {
         let conn = self.ctx.db.reader();
         let t = load(conn, id).await?;
-        visibility(actor, &t)?;
+        access(conn, actor, &t).await?;
         Ok(messages::for_ticket(conn, id, actor.role.is_staff()).await?)
     }
 
@@ -107,7 +106,7 @@ impl Tickets {
     ) -> Result<Vec<TimelineEntry>, ServiceError> {
         let conn = self.ctx.db.reader();
         let t = load(conn, id).await?;
-        visibility(actor, &t)?;
+        access(conn, actor, &t).await?;
         let staff = actor.role.is_staff();
         let thread = messages::for_ticket(conn, id, staff).await?;
         let files = attachments::for_ticket(conn, id).await?;

@@ -21,7 +21,28 @@ pub(crate) fn ticket_values(t: &Ticket) -> Value {
         "resolution": t.resolution,
         "is_hidden_for_creator": t.hidden_for_creator,
         "waiting_on_requester": t.waiting_on_requester,
+        "merged_into_id": t.merged_into_id.map(|m| m.0),
     })
+}
+
+/// Something that happened to ticket `t` that is no change of its own fields: a duplicate
+/// merged into it, or someone joining it; `fact` is what the timeline reads.
+pub(crate) fn ticket_joined(
+    actor: UserId,
+    t: &Ticket,
+    fact: Value,
+    description: String,
+    client: &ClientInfo,
+) -> NewAuditEntry {
+    ticket_entry(
+        actor,
+        AuditAction::Update,
+        t,
+        description,
+        None,
+        Some(fact),
+        client,
+    )
 }
 
 fn ticket_entry(

@@ -97,6 +97,12 @@ fn english_domain(e: &DomainError) -> Cow<'static, str> {
         D::AssignedToOther => "The ticket is assigned to someone else.",
         D::AlreadyClaimed => "Another staff member has already taken this ticket.",
         D::TicketClosed => "The ticket is closed.",
+        D::MergeIntoItself => "A ticket cannot be merged into itself.",
+        D::UnknownMergeTarget => "The ticket to merge into was not found.",
+        D::MergeTargetClosed => {
+            "A ticket can only be merged into an open ticket that is not itself merged."
+        }
+        D::CannotFollowTicket => "Only an open ticket about an item can be joined.",
         D::AssignStaffOnly => "Only agents and administrators can assign tickets.",
         D::CloseWithMessageStaffOnly => {
             "Only agents and administrators can close a ticket with a message."

@@ -24,6 +24,7 @@ pub mod stats;
 pub mod ticket;
 pub mod ticket_actions;
 pub mod ticket_fields;
+pub mod ticket_merge;
 pub mod ticket_timeline;
 pub mod tickets;
 pub mod users;

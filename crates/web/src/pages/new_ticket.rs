@@ -1,12 +1,15 @@
 //! Filing a repair ticket: category, the equipment of that category (`ticket_fields`), room,
-//! priority, description, and files sent with the same form. Opened from an item's label (`?equipment=`), the item, its
-//! category and its room come filled in.
+//! priority, description, and files sent with the same form. Opened from an item's label
+//! (`?equipment=`), the item, its category and its room come filled in, and the item's open
+//! tickets are named first, so whoever has the same problem joins one instead of filing a
+//! duplicate.
 
 use askama::Template;
 use fixdesk_usecases::{
     ServiceError,
     domain::{
-        CategoryId, Description, DomainError, EquipmentId, NewTicket, Priority, RoomNumber, Title,
+        CategoryId, Description, DomainError, EquipmentId, NewTicket, Priority, RoomNumber, Ticket,
+        Title,
     },
 };
 use poem::{
@@ -91,6 +94,19 @@ struct NewPage {
     errors: FieldErrors,
     pickers: Pickers,
     priorities: Vec<Choice>,
+    /// The item's open tickets, named before a new one is filed (opened from its label).
+    reports: Vec<Report>,
+}
+
+/// An open ticket about the item being reported.
+#[derive(Debug)]
+struct Report {
+    id: i64,
+    title: String,
+    status: &'static str,
+    status_label: &'static str,
+    /// The visitor filed or follows it (or is staff): they open it rather than join it.
+    open: bool,
 }
 
 async fn render(
@@ -99,6 +115,7 @@ async fn render(
     service: &Service,
     f: Fields,
     errors: FieldErrors,
+    reports: Vec<Ticket>,
 ) -> Result<Response, WebError> {
     let pickers = Pickers::load(service, &session.actor, &f.category, &f.equipment).await?;
     let l = Layout::new(req, session, service).await;
@@ -108,7 +125,18 @@ async fn render(
     } else {
         f.priority.clone()
     };
+    let actor = &session.actor;
     page(&NewPage {
+        reports: reports
+            .into_iter()
+            .map(|r| Report {
+                id: r.id.0,
+                status: r.status.as_str(),
+                status_label: view::status_label(t, r.status),
+                open: actor.role.is_staff() || r.creator_id == actor.id,
+                title: r.title,
+            })
+            .collect(),
         pickers,
         priorities: view::priority_choices(t, &priority),
         f,
@@ -132,17 +160,22 @@ pub async fn show_form(
     Query(prefill): Query<Prefill>,
 ) -> Result<Response, WebError> {
     let mut f = Fields::default();
+    let mut reports = Vec::new();
     let id = prefill.equipment.as_deref().and_then(|e| e.parse().ok());
     if let Some(id) = id {
         let item = service
             .equipment()
             .get(&session.actor, EquipmentId(id))
             .await?;
+        reports = service
+            .tickets()
+            .open_reports(&session.actor, item.id)
+            .await?;
         f.equipment = item.id.to_string();
         f.category = item.category_id.map(|c| c.to_string()).unwrap_or_default();
         f.room = item.location.unwrap_or_default();
     }
-    render(req, &session, service, f, FieldErrors::none()).await
+    render(req, &session, service, f, FieldErrors::none(), reports).await
 }
 
 /// Reads the whole form first, receiving and checking each file as it comes; only when every
@@ -246,7 +279,7 @@ async fn refused(
     fields: Fields,
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
-    let mut resp = render(req, session, service, fields, errors).await?;
+    let mut resp = render(req, session, service, fields, errors, Vec::new()).await?;
     resp.set_status(poem::http::StatusCode::UNPROCESSABLE_ENTITY);
     Ok(resp)
 }

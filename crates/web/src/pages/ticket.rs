@@ -77,6 +77,10 @@ pub struct Actions {
     /// Correct its title, category, item, room and priority (staff who work it; its creator
     /// while nobody has started on it).
     pub edit: bool,
+    /// Close it as a duplicate of another ticket (staff who work it, while open).
+    pub merge: bool,
+    /// Stop following it (who follows a ticket they did not file).
+    pub unfollow: bool,
 }
 
 /// The fields the form correcting a ticket's details sends.
@@ -89,7 +93,13 @@ const DETAILS: [TicketField; 5] = [
 ];
 
 impl Actions {
-    fn for_visitor(actor: &Actor, t: &Ticket, rules: &DeskRules, clock: &Clock) -> Self {
+    fn for_visitor(
+        actor: &Actor,
+        t: &Ticket,
+        following: bool,
+        rules: &DeskRules,
+        clock: &Clock,
+    ) -> Self {
         let staff = actor.role.is_staff();
         let creator = t.creator_id == actor.id;
         let open = t.status != TicketStatus::Closed;
@@ -110,9 +120,11 @@ impl Actions {
             }),
             hide: creator && !staff,
             delete: actor.role == Role::Admin,
-            write: staff || creator,
+            write: staff || creator || following,
             wait: workable && open,
             edit: open && ticket::ensure_can_change(actor, t, &DETAILS).is_ok(),
+            merge: workable && open,
+            unfollow: following,
         }
     }
 }
@@ -153,6 +165,12 @@ struct DetailPage {
     timeline: Vec<TimelineRow>,
     /// Canned replies filled in for this ticket: (title, text) (staff who may write).
     canned: Vec<(String, String)>,
+    /// Closed as a duplicate of this ticket.
+    merged_into: Option<i64>,
+    /// Duplicates merged into it: (number, title, who reported it — staff only).
+    merged_here: Vec<(i64, String, String)>,
+    /// Who else follows it (staff see them).
+    followers: String,
 }
 
 /// `?edit=1`: the page with the form correcting the ticket's details open.
@@ -187,7 +205,7 @@ pub async fn show(
         .map(|(e, name)| (e.0, name));
     let l = Layout::new(req, &session, service).await;
     let t = l.t;
-    let can = Actions::for_visitor(actor, &ticket, &tickets.rules(), &l.clock);
+    let can = Actions::for_visitor(actor, &ticket, whole.following, &tickets.rules(), &l.clock);
     let assignees = if can.assign {
         let current = ticket
             .assigned_to_id
@@ -227,6 +245,13 @@ pub async fn show(
     let clock = l.clock;
     page(&DetailPage {
         canned,
+        merged_into: ticket.merged_into_id.map(|m| m.0),
+        merged_here: whole
+            .merged_here
+            .into_iter()
+            .map(|d| (d.id.0, d.title, d.creator_name.unwrap_or_default()))
+            .collect(),
+        followers: whole.followers.join(", "),
         due: reading.map(|r| DuePanel::new(t, &clock, &r, &calendar)),
         waiting: ticket.waiting_on_requester,
         held_by: ticket

@@ -81,6 +81,9 @@ impl TimelineRow {
             TimelineEvent::Waiting(false) => t.tl_waiting_off.to_string(),
             TimelineEvent::Sla(event) => sla_word(t, &event),
             TimelineEvent::Edited(fields) => t.tl_edited.replace("{}", &fields.join(", ")),
+            TimelineEvent::MergedInto(id) => t.tl_merged_into.replace("{}", &id.to_string()),
+            TimelineEvent::MergedFrom(id) => t.tl_merged_from.replace("{}", &id.to_string()),
+            TimelineEvent::Joined => t.tl_joined.to_string(),
         };
         Self {
             at: clock.when(&e.at),

@@ -122,6 +122,7 @@ mod tests {
             last_message_by: None,
             internal_messages_count: 0,
             waiting_on_requester: false,
+            merged_into_id: None,
             planned: false,
             downtime_minutes: None,
             sla: None,

@@ -225,10 +225,18 @@ async fn a_close_needs_a_resolution_the_creator_sees_live_and_may_reopen() {
     user.wait_for_text("#resolution", "Cable replaced").await;
     user.find("#reopen").await;
     assert!(!user.has("#close").await);
+    // Reopening says why: the reason lands in the thread for whoever works it.
+    user.fill("#reopen-reason", "Still no signal on the second screen")
+        .await;
     user.click("#reopen").await;
     user.wait_for_text("#flash", "reopened").await;
     // Nobody held it, so it is back in the queue.
     user.wait_for_text("#ticket-status", "New").await;
+    user.wait_for_text("#thread", "Still no signal on the second screen")
+        .await;
+    agent
+        .wait_for_text("#thread", "Still no signal on the second screen")
+        .await;
     let audited = app
         .count(&format!(
             "SELECT COUNT(*) FROM audit_logs WHERE entity_type = 'ticket' AND entity_id = {id} AND description LIKE '%переоткрыта%'"
@@ -316,17 +324,25 @@ async fn an_agent_works_the_queue_from_the_list() {
         json!("unassigned_high")
     );
     assert_eq!(b.text("#ticket-total").await, "(20)");
-    // Two tickets closed at once with one resolution.
+    // Two tickets picked from the keyboard (x selects the first row before any j) and
+    // closed at once with one resolution.
     let picked: Vec<String> = b
-        .js("return [...document.querySelectorAll('input[name=ids]')].slice(0, 2).map(c => { c.checked = true; return c.value; })")
+        .js("var key = k => document.activeElement.dispatchEvent(new KeyboardEvent('keydown', {key: k, bubbles: true})); key('x'); key('j'); key('x'); return [...document.querySelectorAll('input[name=ids]')].filter(c => c.checked).map(c => c.value)")
         .await
         .as_array()
         .unwrap()
         .iter()
         .map(|v| v.as_str().unwrap().to_string())
         .collect();
+    assert_eq!(picked.len(), 2);
     b.click("#bulk-panel summary").await;
+    // Each action shows only the field it needs.
+    let shown = "return [...document.querySelectorAll('#bulk [data-for]')].filter(f => f.offsetParent !== null).map(f => f.name)";
+    assert_eq!(b.js(shown).await, json!([]), "taking needs no field");
+    b.choose("#bulk-action", "assign").await;
+    assert_eq!(b.js(shown).await, json!(["assignee"]));
     b.choose("#bulk-action", "close").await;
+    assert_eq!(b.js(shown).await, json!(["resolution"]));
     b.fill(
         "#bulk input[name=resolution]",
         "Toner replaced on the floor",

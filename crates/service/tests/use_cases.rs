@@ -358,7 +358,7 @@ async fn a_close_needs_a_resolution_and_the_creator_may_reopen_within_the_window
         .unwrap();
     assert_eq!(closed.status, TicketStatus::Closed);
     assert_eq!(closed.resolution.as_deref(), Some("Заменён ролик"));
-    let reopened = tickets.reopen(&anna, id, &desk.client).await.unwrap();
+    let reopened = tickets.reopen(&anna, id, None, &desk.client).await.unwrap();
     assert_eq!(reopened.status, TicketStatus::New);
     assert_eq!(reopened.closed_at, None);
     // The creator closes too, with their own words; a week and a day later the window is shut.
@@ -381,12 +381,21 @@ async fn a_close_needs_a_resolution_and_the_creator_may_reopen_within_the_window
         ))
         .await
         .unwrap();
-    let err = tickets.reopen(&anna, id, &desk.client).await.unwrap_err();
+    let err = tickets
+        .reopen(&anna, id, None, &desk.client)
+        .await
+        .unwrap_err();
     assert_eq!(domain(err), DomainError::ReopenWindowPassed);
     let boris = desk.person("boris", Role::User).await;
-    let err = tickets.reopen(&boris, id, &desk.client).await.unwrap_err();
+    let err = tickets
+        .reopen(&boris, id, None, &desk.client)
+        .await
+        .unwrap_err();
     assert_eq!(domain(err), DomainError::CannotViewTicket);
-    tickets.reopen(&agent, id, &desk.client).await.unwrap();
+    tickets
+        .reopen(&agent, id, None, &desk.client)
+        .await
+        .unwrap();
     let reopen_rows = desk
         .count(&format!(
             "SELECT COUNT(*) FROM audit_logs WHERE entity_id = {id} AND description LIKE '%переоткрыта%'"

@@ -124,11 +124,13 @@ pub trait TicketUseCases: Send + Sync {
         client: &ClientInfo,
     ) -> Result<Ticket, ServiceError>;
     /// Reopens a closed ticket: staff at any time, its creator within the desk's reopen
-    /// window. It goes back to `in_progress` when someone holds it, else to the queue.
+    /// window. It goes back to `in_progress` when someone holds it, else to the queue. The
+    /// `reason`, when given, is posted to the thread in the same unit of work.
     async fn reopen(
         &self,
         actor: &Actor,
         id: TicketId,
+        reason: Option<MessageText>,
         client: &ClientInfo,
     ) -> Result<Ticket, ServiceError>;
     /// Takes the assignee off an open ticket, which goes back to the queue (`new`).

@@ -179,6 +179,12 @@
   var rows = function () { return Array.prototype.slice.call(document.querySelectorAll("[data-row]")); };
   var keys = document.getElementById("keys");
   var current = -1;
+  // The row holding the focus (clicked or tabbed to): where j, k and x start from.
+  var focused = function () {
+    var all = rows();
+    for (var i = 0; i < all.length; i++) if (all[i].contains(document.activeElement)) return i;
+    return -1;
+  };
   var mark = function (i) {
     var all = rows();
     if (!all.length) return;
@@ -196,16 +202,34 @@
     }
     // The page's own search (a list's filter) first, else the header's search everywhere.
     var search = document.querySelector("main input[type=search]:not([hidden])") || document.getElementById("find-q");
+    if (focused() >= 0) current = focused();
     if (event.key === "/" && search) { event.preventDefault(); search.focus(); search.select(); }
     else if (event.key === "j") mark(current + 1);
     else if (event.key === "k") mark(current - 1);
-    else if (event.key === "x" && current >= 0) {
+    else if (event.key === "x" && rows().length) {
+      // Without a row chosen yet, x selects the first.
+      if (current < 0) mark(0);
       var box = rows()[current].querySelector("input[type=checkbox]");
       if (box) box.checked = !box.checked;
     }
     else if (event.key === "?" && keys) { keys.hidden = !keys.hidden; if (!keys.hidden) keys.focus(); }
     else if (event.key === "Escape" && keys) keys.hidden = true;
   });
+
+  // Bulk actions: only the field the chosen action needs is shown (and the resolution is
+  // required to close); without the script every field shows and the server decides.
+  var bulkAction = document.getElementById("bulk-action");
+  if (bulkAction) {
+    var fitBulk = function () {
+      document.querySelectorAll("#bulk [data-for]").forEach(function (field) {
+        var needed = field.dataset.for === bulkAction.value;
+        field.hidden = !needed;
+        if (field.name === "resolution") field.required = needed;
+      });
+    };
+    bulkAction.addEventListener("change", fitBulk);
+    fitBulk();
+  }
 
   // Bulk actions: "select all" follows the rows.
   var all = document.getElementById("select-all");

@@ -60,7 +60,7 @@ pub struct TicketUpdate {
     pub hidden_for_creator: Option<bool>,
     pub waiting_on_requester: Option<bool>,
     pub downtime_minutes: Option<Option<i64>>,
-    pub merged_into_id: Option<TicketId>,
+    pub merged_into_id: Option<Option<TicketId>>,
     /// New clocks (`Some(None)`: no policy applies any more) and when the sweep looks next.
     pub sla: Option<Option<SlaColumns>>,
 }
@@ -366,7 +366,7 @@ pub async fn update<C: ConnectionTrait>(
         m.waiting_on_requester = Set(v);
     }
     if let Some(v) = change.merged_into_id {
-        m.merged_into_id = Set(Some(v.0));
+        m.merged_into_id = Set(v.map(|t| t.0));
     }
     if let Some(v) = change.sla {
         set_clocks(&mut m, v);

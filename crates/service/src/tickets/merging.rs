@@ -68,7 +68,7 @@ impl Tickets {
         let mut change = status_change(dup, TicketStatus::Closed, open.now);
         // No resolution is written for it: the link says what happened, in the reader's
         // language.
-        change.merged_into_id = Some(into);
+        change.merged_into_id = Some(Some(into));
         let d = format!("Заявка #{id} объединена с заявкой #{into} как дубликат");
         open.apply(actor, change, d, client).await?;
         self.one(actor, into).await

@@ -355,9 +355,10 @@ impl TicketUseCases for Tickets {
         &self,
         actor: &Actor,
         id: TicketId,
+        reason: Option<MessageText>,
         client: &ClientInfo,
     ) -> Result<Ticket, ServiceError> {
-        self.reopen_as(actor, id, client).await
+        self.reopen_as(actor, id, reason, client).await
     }
 
     async fn unassign(

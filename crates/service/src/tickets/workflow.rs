@@ -281,24 +281,38 @@ impl Tickets {
         open.apply(actor, change, d, client).await
     }
 
+    /// Reopens a closed ticket, with the reason (when given) posted to its thread first, in
+    /// one unit of work. A merged duplicate reopened is a ticket of its own again.
     pub(super) async fn reopen_as(
         &self,
         actor: &Actor,
         id: TicketId,
+        reason: Option<MessageText>,
         client: &ClientInfo,
     ) -> Result<Ticket, ServiceError> {
-        self.change(actor, id, client, |before, now| {
-            visibility(actor, before)?;
-            self.ctx.rules.ensure_can_reopen(actor, before, now)?;
-            let to = if before.assigned_to_id.is_some() {
-                TicketStatus::InProgress
-            } else {
-                TicketStatus::New
-            };
-            let d = format!("Заявка #{id} переоткрыта пользователем {}", actor.username);
-            Ok(Some((status_change(before, to, now), d)))
-        })
-        .await
+        let mut open = self.open(id).await?;
+        visibility(actor, &open.before)?;
+        self.ctx
+            .rules
+            .ensure_can_reopen(actor, &open.before, open.now)?;
+        if let Some(reason) = reason {
+            let conn = open.uow.conn();
+            self.post_in(conn, actor, id, reason, false, client, open.now)
+                .await?;
+            open.before = load(conn, id).await?;
+        }
+        let before = &open.before;
+        let to = if before.assigned_to_id.is_some() {
+            TicketStatus::InProgress
+        } else {
+            TicketStatus::New
+        };
+        let mut change = status_change(before, to, open.now);
+        if before.merged_into_id.is_some() {
+            change.merged_into_id = Some(None);
+        }
+        let d = format!("Заявка #{id} переоткрыта пользователем {}", actor.username);
+        open.apply(actor, change, d, client).await
     }
 
     pub(super) async fn release(

@@ -231,6 +231,7 @@ texts! {
     already_reported_hint => "Если у вас та же проблема, присоединитесь к заявке: вы узнаете, когда её решат, и сможете добавить сообщение.", "If yours is the same problem, join the ticket: you will hear when it is solved and can add a message.";
     same_problem => "У меня то же самое", "Same problem here";
     or_file_new => "Другая проблема? Опишите её ниже.", "A different problem? Describe it below.";
+    reopen_reason => "Что не так? (увидит исполнитель)", "What is still wrong? (the assignee reads it)";
     tl_merged_into => "Объединена с заявкой #{} как дубликат", "Merged into #{} as a duplicate";
     tl_merged_from => "Сюда объединена заявка #{}", "Duplicate #{} merged into this ticket";
     tl_joined => "Присоединился: та же проблема", "Joined: has the same problem";

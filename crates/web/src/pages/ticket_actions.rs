@@ -215,18 +215,31 @@ pub async fn close(
     on_ticket(req, &session, id, &form.csrf, text, closing).await
 }
 
-/// Staff, or the creator within the desk's window, reopen a closed ticket.
+#[derive(Debug, Deserialize)]
+pub struct ReopenForm {
+    #[serde(default)]
+    csrf: String,
+    /// Why it is not solved: posted to the thread, so whoever works it reads it.
+    #[serde(default)]
+    reason: String,
+}
+
+/// Staff, or the creator within the desk's window, reopen a closed ticket, saying why.
 #[handler]
 pub async fn reopen(
     req: &Request,
     session: Session,
     Data(service): Data<&Service>,
     Path(id): Path<i64>,
-    Form(form): Form<CsrfOnly>,
+    Form(form): Form<ReopenForm>,
 ) -> Result<Response, WebError> {
-    let reopening = service
-        .tickets()
-        .reopen(&session.actor, TicketId(id), &session.client);
+    let reopening = async {
+        let reason = MessageText::parse(&form.reason).map_err(DomainError::from)?;
+        service
+            .tickets()
+            .reopen(&session.actor, TicketId(id), Some(reason), &session.client)
+            .await
+    };
     let text = session.lang.texts().ticket_reopened;
     on_ticket(req, &session, id, &form.csrf, text, reopening).await
 }

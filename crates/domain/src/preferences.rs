@@ -82,6 +82,9 @@ pub struct PreferencesChange {
     pub time_zone: Option<TimeZone>,
     pub language: Option<Language>,
     pub ticket_filters: Option<String>,
+    /// The zone was reported by the browser, not chosen by the person: no settings change
+    /// worth an audit row (else every first sign-in wrote two).
+    pub learnt: bool,
 }
 
 impl PreferencesChange {

@@ -439,6 +439,18 @@ async fn preferences_belong_to_the_account_and_a_new_zone_is_audited() {
     let users = desk.service.users();
     let audit = "SELECT COUNT(*) FROM audit_logs";
     let rows = desk.count(audit).await;
+    // A zone the browser reports at sign-in is kept, but nobody chose it: no audit row.
+    let learnt = PreferencesChange {
+        time_zone: Some(parsed(TimeZone::parse("Asia/Vladivostok"))),
+        learnt: true,
+        ..PreferencesChange::default()
+    };
+    let kept = users
+        .set_preferences(&anna, learnt, &desk.client)
+        .await
+        .unwrap();
+    assert_eq!(kept.time_zone.map(TimeZone::name), Some("Asia/Vladivostok"));
+    assert_eq!(desk.count(audit).await, rows);
     let zone = PreferencesChange {
         time_zone: Some(parsed(TimeZone::parse("Europe/Moscow"))),
         language: Some(Language::En),

@@ -242,7 +242,8 @@ impl UserUseCases for Users {
             return Ok(current);
         };
         preferences::save(uow.conn(), actor.id, &next, now).await?;
-        if next.time_zone == current.time_zone && next.language == current.language {
+        let chosen = next.time_zone != current.time_zone && !change.learnt;
+        if !chosen && next.language == current.language {
             uow.commit().await?;
         } else {
             let entry = trail::preferences_changed(actor, &current, &next, client);

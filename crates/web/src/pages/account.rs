@@ -87,7 +87,7 @@ pub async fn save(
         Ok(PreferencesChange {
             time_zone: Some(TimeZone::parse(&form.time_zone)?),
             language: Some(Language::parse(&form.language)?),
-            ticket_filters: None,
+            ..PreferencesChange::default()
         })
     })()
     .map_err(invalid);
@@ -130,6 +130,7 @@ pub async fn report_zone(
     if prefs.time_zone.is_none() {
         let change = PreferencesChange {
             time_zone: Some(reported),
+            learnt: true,
             ..PreferencesChange::default()
         };
         prefs = users

@@ -625,3 +625,35 @@ async fn the_search_page_shows_what_each_role_may_find_highlighted() {
     let (_, html) = get(&app, "/ui/tickets", &user.token).await;
     assert!(html.contains("action=\"/ui/search\""));
 }
+
+#[tokio::test]
+async fn the_audit_log_speaks_the_readers_language() {
+    let app = TestApp::spawn().await;
+    let u = app.user("teacher", "user").await;
+    let agent = app.user("tech", "agent").await;
+    let id = app.ticket(&u.token, "Нет звука").await["id"]
+        .as_i64()
+        .unwrap();
+    let (status, _) = app
+        .call(
+            Method::PUT,
+            &format!("/api/v1/tickets/{id}"),
+            Some(&agent.token),
+            Some(json!({"priority": "high", "room_number": "305"})),
+        )
+        .await;
+    assert!(status.is_success());
+    let admin = app.admin_token().await;
+    let (status, page) = get(
+        &app,
+        &format!("/ui/audit?entity=ticket&entity_id={id}"),
+        &admin,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    // The change worded from what it did, not the Russian sentence stored with it.
+    assert!(page.contains("Priority: High"), "{page}");
+    assert!(page.contains("Edited: Room"), "{page}");
+    assert!(!page.contains("Изменена заявка"), "{page}");
+    assert!(!page.contains("room_number"), "{page}");
+}

@@ -88,7 +88,7 @@ fn text(v: Option<&Value>) -> Option<String> {
 
 /// The events one audit row of the ticket stands for (a change of several fields is several
 /// events; message and file rows are left to the thread and the attachments).
-fn from_audit(r: &AuditRecord) -> Vec<TimelineEvent> {
+pub fn from_audit(r: &AuditRecord) -> Vec<TimelineEvent> {
     if r.action_type == "CREATE" {
         // A rule may have given the ticket to someone as it was filed.
         let assigned = r

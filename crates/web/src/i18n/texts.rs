@@ -232,6 +232,8 @@ texts! {
     same_problem => "У меня то же самое", "Same problem here";
     or_file_new => "Другая проблема? Опишите её ниже.", "A different problem? Describe it below.";
     reopen_reason => "Что не так? (увидит исполнитель)", "What is still wrong? (the assignee reads it)";
+    hidden_by_requester => "Скрыта автором", "Hidden by the requester";
+    changed_fields => "Изменено: {}", "Changed: {}";
     tl_merged_into => "Объединена с заявкой #{} как дубликат", "Merged into #{} as a duplicate";
     tl_merged_from => "Сюда объединена заявка #{}", "Duplicate #{} merged into this ticket";
     tl_joined => "Присоединился: та же проблема", "Joined: has the same problem";

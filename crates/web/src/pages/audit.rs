@@ -2,7 +2,7 @@
 
 use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime};
-use fixdesk_usecases::domain::{AuditFilter, Page, Role, UserId};
+use fixdesk_usecases::domain::{AuditFilter, AuditRecord, Page, Role, UserId, timeline};
 use poem::{
     Request, Response, handler,
     web::{Data, Query},
@@ -13,7 +13,9 @@ use crate::{
     Service, WebError,
     clock::When,
     form::{given, page_number, parse_opt},
+    i18n::Texts,
     layout::{Layout, page},
+    pages::ticket_timeline::{event_text, field_word},
     session::Session,
     view::{self, Choice, PAGE_SIZE, Pager},
 };
@@ -78,6 +80,31 @@ pub struct AuditRow {
     pub who_link: Option<String>,
     pub description: String,
     pub ip: String,
+}
+
+/// What a row says, in the reader's language: a ticket's change as its timeline words it,
+/// else (on an English page) the fields it changed; the stored sentence — written in Russian
+/// when the change was made — only where it is the reader's language and nothing structured
+/// says more.
+fn described(t: &Texts, r: &AuditRecord) -> String {
+    if r.entity_type.as_deref() == Some("ticket") {
+        let events = timeline::from_audit(r);
+        if !events.is_empty() {
+            let words: Vec<String> = events.into_iter().map(|e| event_text(t, e)).collect();
+            return words.join("; ");
+        }
+    }
+    if t.lang_code == "ru" {
+        return r.description.clone();
+    }
+    match &r.new_values {
+        Some(serde_json::Value::Object(fields)) if !fields.is_empty() => {
+            let words: Vec<String> = fields.keys().map(|k| field_word(t, k)).collect();
+            t.changed_fields.replace("{}", &words.join(", "))
+        }
+        // The action and the object columns say what happened.
+        _ => String::new(),
+    }
 }
 
 /// The page of an audited object, for the kinds that have one.
@@ -145,6 +172,7 @@ pub async fn list(
             .items
             .into_iter()
             .map(|r| AuditRow {
+                description: described(t, &r),
                 id: r.id,
                 at: l.clock.when(&r.created_at),
                 action_label: view::audit_action_label(t, &r.action_type).to_string(),
@@ -167,7 +195,6 @@ pub async fn list(
                         fixdesk_usecases::domain::display_name(u.full_name.as_deref(), &u.username)
                     })
                     .unwrap_or_default(),
-                description: r.description,
                 ip: r.ip_address.unwrap_or_default(),
             })
             .collect(),

@@ -657,3 +657,29 @@ async fn the_audit_log_speaks_the_readers_language() {
     assert!(!page.contains("Изменена заявка"), "{page}");
     assert!(!page.contains("room_number"), "{page}");
 }
+
+#[tokio::test]
+async fn the_equipment_filters_offer_what_the_desk_holds() {
+    let app = TestApp::spawn().await;
+    let admin = app.admin_token().await;
+    let (_, empty) = get(&app, "/ui/equipment", &admin).await;
+    assert!(!empty.contains("kind-filter"), "nothing to filter by yet");
+    assert!(!empty.contains("Офис 101") && !empty.contains(">computer<"));
+    app.equipment("Epson EB-X41", "Проекторы").await;
+    let (_, page) = get(&app, "/ui/equipment", &admin).await;
+    let at = page.find("id=\"kind-filter\"").expect("a type filter");
+    let filter = &page[at..at + page[at..].find("</select>").unwrap()];
+    assert!(filter.contains("Проекторы"), "{filter}");
+    assert!(
+        !filter.contains("printer") && !filter.contains("computer"),
+        "{filter}"
+    );
+    let at = page
+        .find("id=\"location-filter\"")
+        .expect("a location filter");
+    let filter = &page[at..at + page[at..].find("</select>").unwrap()];
+    assert!(
+        filter.contains("Каб. 12") && !filter.contains("Офис 101"),
+        "{filter}"
+    );
+}

@@ -27,6 +27,9 @@ pub trait EquipmentUseCases: Send + Sync {
     async fn kinds(&self, actor: &Actor) -> Result<Vec<String>, ServiceError>;
     /// Known locations, then the usual suggestions not yet in use.
     async fn locations(&self, actor: &Actor) -> Result<Vec<String>, ServiceError>;
+    /// The types and locations the desk's items have (no suggestions): what a list's filters
+    /// can offer without offering what would find nothing.
+    async fn held_values(&self, actor: &Actor) -> Result<(Vec<String>, Vec<String>), ServiceError>;
     async fn get(&self, actor: &Actor, id: EquipmentId) -> Result<Equipment, ServiceError>;
     async fn create(
         &self,

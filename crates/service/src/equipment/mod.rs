@@ -112,6 +112,17 @@ impl EquipmentUseCases for EquipmentRegister {
         ))
     }
 
+    async fn held_values(
+        &self,
+        _actor: &Actor,
+    ) -> Result<(Vec<String>, Vec<String>), ServiceError> {
+        let conn = self.ctx.db.reader();
+        Ok((
+            equipment::kinds(conn).await?,
+            equipment::locations(conn).await?,
+        ))
+    }
+
     async fn get(&self, _actor: &Actor, id: EquipmentId) -> Result<Equipment, ServiceError> {
         self.load(id).await
     }

@@ -110,8 +110,7 @@ pub async fn list(
         .await?;
     let has_more = items.len() as u64 > PAGE_SIZE;
     items.truncate(PAGE_SIZE as usize);
-    let kinds = equipment.kinds(actor).await?;
-    let locations = equipment.locations(actor).await?;
+    let (kinds, locations) = equipment.held_values(actor).await?;
     let l = Layout::new(req, &session, service).await;
     let t = l.t;
     page(&ListPage {

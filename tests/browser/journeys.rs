@@ -121,6 +121,20 @@ async fn a_repair_from_filing_to_statistics_and_audit() {
     // The admin's dashboard has moved, and the audit log has every step.
     admin.open("/ui/stats").await;
     assert_eq!(admin.text("#stat-total").await, "1");
+    // Closed within minutes: said in minutes, in words, not "0.0".
+    let average = admin.text("#stat-avg").await;
+    assert!(average.ends_with("мин"), "{average}");
+    // The period the agents' figures cover is picked on the page.
+    admin.choose("#days", "7").await;
+    admin.click("#period-form button").await;
+    admin.wait_for_text("#agents-heading", "(7 ").await;
+    assert_eq!(admin.js("return location.search").await, json!("?days=7"));
+    assert_eq!(
+        admin
+            .js("return document.querySelector('#days').value")
+            .await,
+        json!("7")
+    );
     let caption =
         |chart: &str| format!("return document.querySelector('{chart} figcaption').textContent");
     assert_eq!(

@@ -4,7 +4,7 @@
 
 use fixdesk_usecases::domain::sla::{ClockReading, SlaReading};
 
-use crate::{clock::Clock, i18n::Texts};
+use crate::{clock::Clock, durations::span, i18n::Texts};
 
 /// One clock as a badge.
 #[derive(Debug, Clone)]
@@ -16,18 +16,6 @@ pub struct Due {
     pub exact: String,
     /// When the clock stopped (answered, resolved), to the minute.
     pub done: Option<String>,
-}
-
-/// Working minutes as "2 h 05 min".
-fn span(t: &Texts, minutes: i64) -> String {
-    let m = minutes.abs();
-    match (m / 60, m % 60) {
-        (0, m) => t.span_minutes.replace("{}", &m.to_string()),
-        (h, m) => t
-            .span_hours
-            .replace("{h}", &h.to_string())
-            .replace("{m}", &format!("{m:02}")),
-    }
 }
 
 impl Due {

@@ -12,6 +12,7 @@ mod clock;
 mod cookies;
 mod csrf;
 mod due;
+mod durations;
 mod error;
 mod field_errors;
 mod flash;

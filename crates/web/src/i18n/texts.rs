@@ -88,6 +88,7 @@ texts! {
     due_target => "цель — {} рабочего времени", "target {} of working time";
     span_minutes => "{} мин", "{} min";
     span_hours => "{h} ч {m} мин", "{h} h {m} min";
+    span_days => "{d} дн {h} ч", "{d} d {h} h";
     first_response => "Первый ответ", "First response";
     resolution_due => "Решение", "Resolution";
     no_category => "Без категории", "No category";
@@ -429,7 +430,7 @@ texts! {
     no_notifications => "Уведомлений нет.", "No notifications.";
     // Statistics
     total_tickets => "Всего заявок", "Tickets in all";
-    avg_resolution_hours => "Среднее время решения, ч", "Average time to resolve, h";
+    avg_resolution_hours => "Среднее время решения", "Average time to resolve";
     status_mix => "По статусам", "By status";
     priority_mix => "По приоритетам", "By priority";
     ticket_flow => "Поток заявок", "Ticket flow";

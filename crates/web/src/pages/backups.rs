@@ -21,7 +21,11 @@ use crate::{
 pub fn size_label(t: &Texts, bytes: u64) -> String {
     const KIB: u64 = 1024;
     if bytes >= KIB * KIB {
-        format!("{:.1} {}", bytes as f64 / (KIB * KIB) as f64, t.unit_mib)
+        format!(
+            "{} {}",
+            crate::view::decimal(t, bytes as f64 / (KIB * KIB) as f64),
+            t.unit_mib
+        )
     } else {
         format!("{} {}", bytes.div_ceil(KIB), t.unit_kib)
     }

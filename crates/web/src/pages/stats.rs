@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use crate::{
     Service, WebError,
+    durations::spoken,
     flash::done,
     i18n::Texts,
     layout::{Layout, page},
@@ -79,11 +80,10 @@ fn compliance(c: &ClockStats) -> String {
     }
 }
 
-/// "≤ 2 h" from a bucket's upper bound in minutes.
+/// "≤ 2 h 00 min" from a bucket's upper bound in minutes.
 fn at_most(t: &Texts, minutes: Option<i64>) -> String {
     match minutes {
-        Some(m) if m < 60 => format!("≤ {}", t.span_minutes.replace("{}", &m.to_string())),
-        Some(m) => format!("≤ {} h", m / 60),
+        Some(m) => format!("≤ {}", spoken(t, m)),
         None => "—".into(),
     }
 }
@@ -107,7 +107,12 @@ struct Dashboard {
     sla_by_category: Vec<ComplianceRow>,
     /// Median and 90th percentile: (first response, resolution).
     sla_times: [(String, String); 2],
+    /// The periods the agents' and service-level figures can cover: (days, words).
+    periods: Vec<(u32, String)>,
 }
+
+/// The periods offered, in days.
+const PERIODS: [u32; 4] = [7, 30, 90, 365];
 
 #[derive(Debug, Deserialize)]
 pub struct DashboardQuery {
@@ -115,8 +120,10 @@ pub struct DashboardQuery {
     days: Option<u32>,
 }
 
-fn hours(h: Option<f64>) -> String {
-    h.map(|h| format!("{h:.1}")).unwrap_or_else(|| "—".into())
+/// An average in hours as a duration in words ("12 min", "1 d 3 h"), never "0.0".
+fn hours(t: &Texts, h: Option<f64>) -> String {
+    h.map(|h| spoken(t, (h * 60.0).round() as i64))
+        .unwrap_or_else(|| "—".into())
 }
 
 fn percent(rate: f64) -> String {
@@ -169,7 +176,16 @@ pub async fn dashboard(
             .collect()
     };
     let any_stopped = levels.first_response.stopped + levels.resolution.stopped > 0;
+    let mut offered = PERIODS.to_vec();
+    if !offered.contains(&days) {
+        offered.push(days);
+        offered.sort_unstable();
+    }
     page(&Dashboard {
+        periods: offered
+            .into_iter()
+            .map(|n| (n, t.last_days.replace("{}", &n.to_string())))
+            .collect(),
         sla: if any_stopped {
             vec![ComplianceRow {
                 name: t.sla_whole_desk.to_string(),
@@ -192,7 +208,7 @@ pub async fn dashboard(
             ),
         ],
         total: summary.total,
-        avg_hours: hours(summary.avg_resolution_hours),
+        avg_hours: hours(t, summary.avg_resolution_hours),
         statuses: bars(
             summary
                 .by_status
@@ -235,7 +251,7 @@ pub async fn dashboard(
                 assigned: a.assigned,
                 resolved: a.resolved,
                 rate: percent(a.resolution_rate),
-                hours: hours(a.avg_resolution_hours),
+                hours: hours(t, a.avg_resolution_hours),
             })
             .collect(),
         users: bars(users.into_iter().map(|u| {

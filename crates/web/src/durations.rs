@@ -43,6 +43,6 @@ mod tests {
         assert_eq!(spoken(ru, 24 * 60), "1 дн 0 ч");
         assert_eq!(crate::view::decimal(ru, 12.46), "12,5");
         let held = &12.46;
-        assert_eq!(crate::view::decimal(en, &held), "12.5");
+        assert_eq!(crate::view::decimal(en, held), "12.5");
     }
 }

@@ -207,6 +207,33 @@ impl Pager {
     }
 }
 
+/// A number with one decimal, written as the reader's language writes it ("12,5" in Russian).
+pub fn decimal(t: &Texts, value: impl Number) -> String {
+    let written = format!("{:.1}", value.value());
+    if t.lang_code == "ru" {
+        written.replace('.', ",")
+    } else {
+        written
+    }
+}
+
+/// A number however many references deep a template holds it.
+pub trait Number {
+    fn value(&self) -> f64;
+}
+
+impl Number for f64 {
+    fn value(&self) -> f64 {
+        *self
+    }
+}
+
+impl<T: Number + ?Sized> Number for &T {
+    fn value(&self) -> f64 {
+        (**self).value()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -265,32 +292,5 @@ mod tests {
         );
         assert_eq!(Pager::last(0), 1);
         assert_eq!(Pager::last(26), 2);
-    }
-}
-
-/// A number with one decimal, written as the reader's language writes it ("12,5" in Russian).
-pub fn decimal(t: &Texts, value: impl Number) -> String {
-    let written = format!("{:.1}", value.value());
-    if t.lang_code == "ru" {
-        written.replace('.', ",")
-    } else {
-        written
-    }
-}
-
-/// A number however many references deep a template holds it.
-pub trait Number {
-    fn value(&self) -> f64;
-}
-
-impl Number for f64 {
-    fn value(&self) -> f64 {
-        *self
-    }
-}
-
-impl<T: Number + ?Sized> Number for &T {
-    fn value(&self) -> f64 {
-        (**self).value()
     }
 }

@@ -647,11 +647,47 @@ async fn an_admin_sets_up_service_levels_on_their_page() {
     b.wait_for_text("#flash", "09:00-18:00").await;
     // A policy on it.
     b.fill("#policy-name", "Standard").await;
-    b.fill("#policy-first-response", "60").await;
-    b.fill("#policy-resolution", "480").await;
+    b.fill("#policy-first-response", "1").await;
+    b.fill("#policy-resolution", "8").await;
     b.click("#new-policy button[type=submit]").await;
     b.wait_for_text("#policies", "Standard").await;
     b.wait_for_text("#policies", "every other ticket").await;
+    // Targets read as time, not minutes.
+    b.wait_for_text("#policies", "8 h 00 min").await;
+    // Corrected in place: the form opens filled in, the change is saved on the same policy.
+    b.click("#policies a[id^=edit-policy]").await;
+    assert_eq!(
+        b.js("return document.querySelector('#policy-resolution').value")
+            .await,
+        json!("8")
+    );
+    b.fill("#policy-resolution", "10").await;
+    b.fill("#policy-resolution-mins", "30").await;
+    b.click("#new-policy button[type=submit]").await;
+    b.wait_for_text("#flash", "Saved").await;
+    b.wait_for_text("#policies", "10 h 30 min").await;
+    assert_eq!(app.count("SELECT COUNT(*) FROM sla_policies").await, 1);
+    assert_eq!(
+        app.count("SELECT resolution_minutes FROM sla_policies")
+            .await,
+        630
+    );
+    // And a calendar: Saturday off now.
+    b.click("#calendars a[id^=edit-calendar]").await;
+    assert_eq!(
+        b.js("return document.querySelector('#calendar-name').value")
+            .await,
+        json!("Office")
+    );
+    b.fill("input[name=sat]", "").await;
+    b.click("#new-calendar button[type=submit]").await;
+    b.wait_for_text("#flash", "Saved").await;
+    assert!(!b.text("#calendars").await.contains("10:00-14:00"));
+    b.click("#policies a[id^=edit-policy]").await;
+    b.fill("#policy-resolution", "8").await;
+    b.fill("#policy-resolution-mins", "0").await;
+    b.click("#new-policy button[type=submit]").await;
+    b.wait_for_text("#policies", "8 h 00 min").await;
     // New tickets now run under it.
     let id = app.ticket(&u.token, "Не включается").await["id"]
         .as_i64()

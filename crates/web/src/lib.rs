@@ -129,6 +129,14 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
         )
         .at("/service-levels/policies", post(service_levels::add_policy))
         .at(
+            "/service-levels/calendars/:id",
+            post(service_levels::update_calendar),
+        )
+        .at(
+            "/service-levels/policies/:id",
+            post(service_levels::update_policy),
+        )
+        .at(
             "/service-levels/:kind/:id/delete",
             post(service_levels::delete),
         )

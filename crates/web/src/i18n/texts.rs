@@ -344,6 +344,7 @@ texts! {
     save => "Сохранить", "Save";
     saved => "Сохранено.", "Saved.";
     edit => "Изменить", "Edit";
+    cancel => "Отмена", "Cancel";
     delete => "Удалить", "Delete";
     deleted => "Удалено.", "Deleted.";
     category_deactivated => "Категория отключена, а не удалена: её используют заявки ({}).", "The category was deactivated, not deleted: {} tickets use it.";

@@ -1,6 +1,7 @@
-//! Service levels (admins): the business calendars and the policies on them, listed, added and
-//! deleted. Changing one is deleting and adding again here (the API also replaces in place);
-//! the service counts open tickets' due times again after every change.
+//! Service levels (admins): the business calendars and the policies on them, listed, added,
+//! corrected in place (`?calendar=ID`, `?policy=ID` open the form filled in) and deleted;
+//! targets are typed and shown in hours and minutes. The service counts open tickets' due
+//! times again after every change.
 
 use askama::Template;
 use fixdesk_usecases::domain::{
@@ -9,12 +10,13 @@ use fixdesk_usecases::domain::{
 };
 use poem::{
     Request, Response, handler,
-    web::{Data, Form, Path},
+    web::{Data, Form, Path, Query},
 };
 use serde::Deserialize;
 
 use crate::{
     Service, WebError,
+    durations::span,
     form::{checked, parse_opt},
     layout::{Layout, page},
     pages::{account::zone_choices, assignees, auth::CsrfOnly},
@@ -40,9 +42,46 @@ pub struct PolicyRow {
     pub name: String,
     pub applies_to: String,
     pub calendar: String,
-    pub first_response: i64,
-    pub resolution: i64,
+    /// The targets in words ("4 h 00 min").
+    pub first_response: String,
+    pub resolution: String,
     pub escalation: String,
+}
+
+/// What the calendar form holds: a new calendar's defaults, or the one being corrected.
+#[derive(Debug)]
+pub struct CalendarValues {
+    /// Where the form is sent (`/ui/service-levels/calendars[/ID]`).
+    pub action: String,
+    pub editing: bool,
+    pub name: String,
+    /// Each weekday: (field, label, hours).
+    pub week: Vec<(&'static str, &'static str, String)>,
+    pub holidays: String,
+}
+
+/// What the policy form holds; targets split into hours and minutes.
+#[derive(Debug)]
+pub struct PolicyValues {
+    pub action: String,
+    pub editing: bool,
+    pub name: String,
+    pub first_response: (i64, i64),
+    pub resolution: (i64, i64),
+    pub raise: bool,
+}
+
+/// `?calendar=ID` or `?policy=ID`: that one's form, filled in, instead of the new one's.
+#[derive(Debug, Default, Deserialize)]
+pub struct Editing {
+    #[serde(default)]
+    calendar: Option<i64>,
+    #[serde(default)]
+    policy: Option<i64>,
+}
+
+fn hours_and_minutes(minutes: i64) -> (i64, i64) {
+    (minutes / 60, minutes % 60)
 }
 
 #[derive(Template)]
@@ -57,7 +96,8 @@ struct LevelsPage {
     priorities: Vec<Choice>,
     /// Whom a late ticket may be handed to: nobody (keep), then each staff member.
     reassign_choices: Vec<Choice>,
-    days: [(&'static str, &'static str); 7],
+    calendar_form: CalendarValues,
+    policy_form: PolicyValues,
 }
 
 #[handler]
@@ -65,6 +105,7 @@ pub async fn show(
     req: &Request,
     session: Session,
     Data(service): Data<&Service>,
+    Query(editing): Query<Editing>,
 ) -> Result<Response, WebError> {
     session.require_admin()?;
     let actor = &session.actor;
@@ -86,10 +127,71 @@ pub async fn show(
         ("sat", t.day_sat),
         ("sun", t.day_sun),
     ];
-    let mut reassign_choices = assignees::choices(service, actor, t, "").await?;
+    let edited_calendar = editing
+        .calendar
+        .and_then(|id| calendars.iter().find(|c| c.id.0 == id));
+    let edited_policy = editing
+        .policy
+        .and_then(|id| policies.iter().find(|p| p.id.0 == id));
+    let reassigned = edited_policy
+        .and_then(|p| p.escalation.reassign_to)
+        .map(|u| u.to_string())
+        .unwrap_or_default();
+    let mut reassign_choices = assignees::choices(service, actor, t, &reassigned).await?;
     if let Some(nobody) = reassign_choices.first_mut() {
         nobody.label = t.escalate_keep.to_string();
     }
+    let calendar_form = match edited_calendar {
+        Some(c) => CalendarValues {
+            action: format!("{PAGE}/calendars/{}", c.id.0),
+            editing: true,
+            name: c.name.clone(),
+            week: days
+                .iter()
+                .zip(c.calendar.week)
+                .map(|((key, label), h)| (*key, *label, h.map(|h| h.to_text()).unwrap_or_default()))
+                .collect(),
+            holidays: c
+                .calendar
+                .holidays
+                .iter()
+                .map(|h| h.to_text())
+                .collect::<Vec<_>>()
+                .join(", "),
+        },
+        None => CalendarValues {
+            action: format!("{PAGE}/calendars"),
+            editing: false,
+            name: String::new(),
+            week: days
+                .iter()
+                .enumerate()
+                .map(|(i, (key, label))| {
+                    let hours = if i < 5 { "09:00-18:00" } else { "" };
+                    (*key, *label, hours.to_string())
+                })
+                .collect(),
+            holidays: String::new(),
+        },
+    };
+    let policy_form = match edited_policy {
+        Some(p) => PolicyValues {
+            action: format!("{PAGE}/policies/{}", p.id.0),
+            editing: true,
+            name: p.name.clone(),
+            first_response: hours_and_minutes(p.first_response_minutes),
+            resolution: hours_and_minutes(p.resolution_minutes),
+            raise: p.escalation.raise_priority,
+        },
+        None => PolicyValues {
+            action: format!("{PAGE}/policies"),
+            editing: false,
+            name: String::new(),
+            first_response: (4, 0),
+            resolution: (24, 0),
+            raise: false,
+        },
+    };
     let calendar_name = |id: CalendarId| {
         calendars
             .iter()
@@ -134,16 +236,24 @@ pub async fn show(
                     applies.join(" · ")
                 },
                 calendar: calendar_name(p.calendar_id),
-                first_response: p.first_response_minutes,
-                resolution: p.resolution_minutes,
+                first_response: span(t, p.first_response_minutes),
+                resolution: span(t, p.resolution_minutes),
                 escalation: escalation.join(", "),
             }
         })
         .collect();
+    let chosen = |id: Option<i64>| id.map(|i| i.to_string()).unwrap_or_default();
+    let zone = edited_calendar.map_or_else(
+        || l.clock.zone.name().to_string(),
+        |c| c.calendar.zone.name().to_string(),
+    );
     page(&LevelsPage {
         calendar_choices: calendars
             .iter()
-            .map(|c| Choice::new(c.id.0.to_string(), c.name.clone(), ""))
+            .map(|c| {
+                let current = chosen(edited_policy.map(|p| p.calendar_id.0));
+                Choice::new(c.id.0.to_string(), c.name.clone(), &current)
+            })
             .collect(),
         calendars: calendars
             .iter()
@@ -166,14 +276,23 @@ pub async fn show(
             })
             .collect(),
         policies: policy_rows,
-        zones: zone_choices(l.clock.zone.name()),
+        zones: zone_choices(&zone),
         categories: categories
             .iter()
-            .map(|c| Choice::new(c.id.0.to_string(), c.name.clone(), ""))
+            .map(|c| {
+                let current = chosen(edited_policy.and_then(|p| p.category_id).map(|c| c.0));
+                Choice::new(c.id.0.to_string(), c.name.clone(), &current)
+            })
             .collect(),
-        priorities: view::priority_choices(t, ""),
+        priorities: view::priority_choices(
+            t,
+            edited_policy
+                .and_then(|p| p.priority)
+                .map_or("", |p| p.as_str()),
+        ),
         reassign_choices,
-        days,
+        calendar_form,
+        policy_form,
         l,
     })
 }
@@ -250,31 +369,49 @@ pub struct PolicyForm {
     #[serde(default)]
     priority: String,
     calendar: String,
-    first_response_minutes: String,
-    resolution_minutes: String,
+    #[serde(default)]
+    first_response_hours: String,
+    #[serde(default)]
+    first_response_mins: String,
+    #[serde(default)]
+    resolution_hours: String,
+    #[serde(default)]
+    resolution_mins: String,
     #[serde(default)]
     raise_priority: Option<String>,
     #[serde(default)]
     reassign_to: String,
 }
 
+/// A target typed as hours and minutes (either may be blank) in minutes.
+fn target(field: &'static str, hours: &str, minutes: &str) -> Result<i64, WebError> {
+    let h = parse_opt::<i64>(field, hours)?.unwrap_or(0);
+    let m = parse_opt::<i64>(field, minutes)?.unwrap_or(0);
+    h.checked_mul(60)
+        .and_then(|h| h.checked_add(m))
+        .ok_or_else(|| WebError::BadForm(field.into()))
+}
+
 impl PolicyForm {
     fn draft(&self) -> Result<PolicyDraft, WebError> {
-        let minutes = |field: &'static str, raw: &str| {
-            raw.trim()
-                .parse::<i64>()
-                .map_err(|_| WebError::BadForm(field.into()))
-        };
         Ok(PolicyDraft {
             name: self.name.clone(),
             category_id: parse_opt::<i64>("category", &self.category)?.map(CategoryId),
             priority: parse_opt::<Priority>("priority", &self.priority)?,
-            calendar_id: CalendarId(minutes("calendar", &self.calendar)?),
-            first_response_minutes: minutes(
-                "first_response_minutes",
-                &self.first_response_minutes,
+            calendar_id: CalendarId(
+                parse_opt::<i64>("calendar", &self.calendar)?
+                    .ok_or_else(|| WebError::BadForm("calendar".into()))?,
+            ),
+            first_response_minutes: target(
+                "first_response",
+                &self.first_response_hours,
+                &self.first_response_mins,
             )?,
-            resolution_minutes: minutes("resolution_minutes", &self.resolution_minutes)?,
+            resolution_minutes: target(
+                "resolution",
+                &self.resolution_hours,
+                &self.resolution_mins,
+            )?,
             escalation: Escalation {
                 raise_priority: checked(&self.raise_priority),
                 reassign_to: parse_opt::<i64>("reassign_to", &self.reassign_to)?.map(UserId),
@@ -298,6 +435,53 @@ pub async fn add_policy(
     session
         .act_on_page(req, &form.csrf, PAGE, session.lang.texts().saved, adding)
         .await
+}
+
+/// Corrects a calendar in place (its open tickets' due times are counted again).
+#[handler]
+pub async fn update_calendar(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+    Path(id): Path<i64>,
+    Form(form): Form<CalendarForm>,
+) -> Result<Response, WebError> {
+    session.check_csrf(&form.csrf)?;
+    let back = format!("{PAGE}?calendar={id}");
+    let draft = form
+        .draft()
+        .map_err(|e| WebError::back(back.clone())(e.into()))?;
+    let saving = service.service_levels().update_calendar(
+        &session.actor,
+        CalendarId(id),
+        draft,
+        &session.client,
+    );
+    session.act(&form.csrf, back, saving).await?;
+    Ok(crate::flash::done(req, session.lang.texts().saved, PAGE))
+}
+
+/// Corrects a policy in place.
+#[handler]
+pub async fn update_policy(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+    Path(id): Path<i64>,
+    Form(form): Form<PolicyForm>,
+) -> Result<Response, WebError> {
+    session.check_csrf(&form.csrf)?;
+    let draft = form.draft()?;
+    let saving = service.service_levels().update_policy(
+        &session.actor,
+        PolicyId(id),
+        draft,
+        &session.client,
+    );
+    session
+        .act(&form.csrf, format!("{PAGE}?policy={id}"), saving)
+        .await?;
+    Ok(crate::flash::done(req, session.lang.texts().saved, PAGE))
 }
 
 /// Deletes a calendar (`calendars`, refused while a policy uses it) or a policy (`policies`).

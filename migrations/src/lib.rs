@@ -35,6 +35,7 @@ mod m20261203_000028_scale_out;
 mod m20261207_000029_mail_keys;
 mod m20261207_000030_backups;
 mod m20261208_000031_ticket_merge;
+mod m20261208_000032_due_then_priority;
 
 #[derive(Debug)]
 pub struct Migrator;
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000029_mail_keys::Migration),
             Box::new(m20261207_000030_backups::Migration),
             Box::new(m20261208_000031_ticket_merge::Migration),
+            Box::new(m20261208_000032_due_then_priority::Migration),
         ]
     }
 }

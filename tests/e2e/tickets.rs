@@ -541,3 +541,42 @@ async fn admins_delete_tickets_with_their_threads() {
     let next = app.ticket(&u.token, "Снова").await["id"].as_i64().unwrap();
     assert!(next > id);
 }
+
+#[tokio::test]
+async fn due_order_puts_the_higher_priority_first_among_equally_due() {
+    let app = TestApp::spawn().await;
+    let u = app.user("teacher", "user").await;
+    let agent = app.user("tech", "agent").await;
+    // No service levels: nothing has a due time, so priority decides, then the number.
+    let mut filed = Vec::new();
+    for priority in ["low", "high", "medium", "high"] {
+        let (status, t) = app
+            .call(
+                Method::POST,
+                "/api/v1/tickets/",
+                Some(&u.token),
+                Some(json!({"title": "Нет сети", "description": "Совсем", "room_number": "5", "priority": priority})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{t}");
+        filed.push(t["id"].as_i64().unwrap());
+    }
+    let order = |sort: &str| {
+        let app = &app;
+        let token = agent.token.clone();
+        let path = format!("/api/v1/tickets/?sort={sort}");
+        async move {
+            let (status, list) = app.call(Method::GET, &path, Some(&token), None).await;
+            assert_eq!(status, StatusCode::OK, "{list}");
+            list.as_array()
+                .unwrap()
+                .iter()
+                .map(|t| t["id"].as_i64().unwrap())
+                .collect::<Vec<_>>()
+        }
+    };
+    let expected = vec![filed[1], filed[3], filed[2], filed[0]];
+    assert_eq!(order("due_at").await, expected);
+    let reversed: Vec<i64> = expected.into_iter().rev().collect();
+    assert_eq!(order("-due_at").await, reversed);
+}

@@ -220,7 +220,7 @@ async fn due_views_and_the_sweep_read_index_ranges() -> Result<(), RepoError> {
     let overdue = plan(
         &db,
         "SELECT id FROM tickets WHERE sla_due_open < '2026-12-07 10:00:00' \
-         ORDER BY sla_due_open ASC, id ASC LIMIT 100",
+         ORDER BY sla_due_open ASC, priority DESC, id ASC LIMIT 100",
     )
     .await?;
     assert!(overdue.contains("ix_tickets_sla_due_open"), "{overdue}");

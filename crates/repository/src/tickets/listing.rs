@@ -120,11 +120,13 @@ fn compare(a: &Ticket, b: &Ticket, sort: TicketSort) -> std::cmp::Ordering {
                     .filter(|s| s.paused_since.is_none())
                     .map(|s| s.resolution_due_at)
             };
+            // Tied, the higher priority first (so descending puts it last), then the number.
+            let by_priority = b.priority.rank().cmp(&a.priority.rank());
             match (due(a), due(b)) {
-                (Some(x), Some(y)) => x.cmp(&y),
+                (Some(x), Some(y)) => x.cmp(&y).then(by_priority),
                 (Some(_), None) => return std::cmp::Ordering::Less,
                 (None, Some(_)) => return std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
+                (None, None) => by_priority,
             }
         }
     }
@@ -180,6 +182,15 @@ pub async fn list<C: ConnectionTrait>(
     } else {
         select.order_by(column, order.clone())
     };
+    // Equally due, the higher priority first; the index of due times holds this order.
+    if query.sort.key == TicketSortKey::DueAt {
+        let reverse = if query.sort.descending {
+            Order::Asc
+        } else {
+            Order::Desc
+        };
+        select = select.order_by(ticket::Column::Priority, reverse);
+    }
     if query.sort.key != TicketSortKey::Id {
         select = select.order_by(ticket::Column::Id, order);
     }

@@ -1182,3 +1182,62 @@ async fn the_same_broken_item_is_joined_from_its_label_and_a_duplicate_is_merged
     clean(&b, &format!("/ui/tickets/{kept}")).await;
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_keeps_their_own_canned_replies_and_uses_them_on_a_ticket() {
+    let app = TestApp::spawn().await;
+    let u = app.user("teacher", "user").await;
+    app.user("agent1", "agent").await;
+    let id = app.ticket(&u.token, "Printer jams").await["id"]
+        .as_i64()
+        .unwrap();
+    let admin = app.admin_token().await;
+    let (status, body) = app
+        .call(
+            Method::POST,
+            "/api/v1/canned-replies/",
+            Some(&admin),
+            Some(json!({"title": "Desk hours", "body": "We work 9 to 6.", "shared": true})),
+        )
+        .await;
+    assert!(status.is_success(), "{body}");
+    let driver = Driver::start().await;
+    let b = driver.browser_sized(&app.base, "en", Screen::Phone).await;
+    b.sign_in("agent1", USER_PASSWORD).await;
+    b.open(&format!("/ui/tickets/{id}")).await;
+    b.click("#manage-canned").await;
+    b.find("#new-reply").await;
+    // The shared reply is shown, not offered for editing to an agent.
+    b.wait_for_text("#replies", "We work 9 to 6.").await;
+    assert!(!b.has("#replies form").await);
+    clean(&b, "/ui/canned").await;
+    b.fill("#new-title", "On my way").await;
+    b.fill(
+        "#new-body",
+        "Hello {requester}, I am coming to room {ticket}.",
+    )
+    .await;
+    b.click("#new-reply button[type=submit]").await;
+    b.wait_for_text("#flash", "Saved").await;
+    // Corrected in place.
+    b.fill(
+        "#replies form textarea",
+        "Hello {requester}, I am coming about {ticket}.",
+    )
+    .await;
+    b.click("#replies form button[type=submit]").await;
+    b.wait_for_text("#flash", "Saved").await;
+    // On the ticket it is offered filled in for it.
+    b.open(&format!("/ui/tickets/{id}")).await;
+    let offered = b
+        .js("return [...document.querySelectorAll('#canned option')].map(o => o.value).join('|')")
+        .await;
+    assert!(
+        offered
+            .as_str()
+            .unwrap()
+            .contains(&format!("Hello teacher full, I am coming about {id}.")),
+        "{offered}"
+    );
+    b.close().await;
+}

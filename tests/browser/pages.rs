@@ -143,6 +143,7 @@ async fn every_page_of_every_role_fits_the_screen_and_passes_axe() {
         format!("/ui/tickets/{t}?edit=1"),
         "/ui/equipment/new".into(),
         "/ui/assignment".into(),
+        "/ui/canned".into(),
         "/ui/equipment/health".into(),
         format!("/ui/equipment/labels?ids={e}"),
         format!("/ui/equipment/{e}/edit"),

@@ -46,6 +46,7 @@ async fn each_role_opens_its_pages_and_is_refused_the_rest() {
     let staff = [
         "/ui/equipment/new".to_string(),
         format!("/ui/equipment/{equipment}/edit"),
+        "/ui/canned".to_string(),
     ];
     let admins = [
         "/ui/users".to_string(),

@@ -298,6 +298,14 @@ texts! {
     next_ticket => "Взять следующую", "Take the next ticket";
     queue_empty => "Очередь пуста: новых заявок без исполнителя нет.", "The queue is empty: no new tickets without an assignee.";
     insert_canned => "Вставить шаблон ответа", "Insert a canned reply";
+    canned_replies => "Шаблоны ответов", "Canned replies";
+    manage_canned => "Мои шаблоны ответов", "My canned replies";
+    canned_intro => "Текст вставляется в ответ на странице заявки; подставляются:", "The text goes into a reply on a ticket's page; these are filled in:";
+    canned_text => "Текст", "Text";
+    canned_shared => "Общий для всех сотрудников", "Shared with all staff";
+    no_canned => "Шаблонов пока нет.", "No canned replies yet.";
+    add_canned => "Добавить шаблон", "Add a canned reply";
+    canned_example => "Здравствуйте, {requester}! По заявке {ticket} …", "Hello {requester}, about ticket {ticket} …";
     internal_note => "Внутренняя заметка (видят только сотрудники)", "Internal note (staff only)";
     internal_badge => "Заметка для сотрудников", "Staff note";
     send => "Отправить", "Send";

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod backups;
 pub mod bulk;
+pub mod canned;
 pub mod categories;
 pub mod equipment;
 pub mod equipment_form;

@@ -222,20 +222,39 @@ async fn every_page_of_every_role_fits_the_screen_and_passes_axe() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn on_a_phone_the_ticket_shows_its_actions_before_the_thread() {
+async fn on_a_phone_the_ticket_shows_its_thread_first_and_folds_the_rest() {
     let app = TestApp::spawn().await;
     let d = desk(&app).await;
     let driver = Driver::start().await;
     let b = driver.browser_sized(&app.base, "ru", Screen::Phone).await;
     b.sign_in("agent1", USER_PASSWORD).await;
     b.open(&format!("/ui/tickets/{}", d.ticket)).await;
-    let above = b
+    // The service levels are one folded line with their badges; the thread and the reply
+    // come next, the work on the ticket after them.
+    let order = b
         .js(
-            "return document.querySelector('#close').getBoundingClientRect().top \
-             < document.querySelector('#thread').getBoundingClientRect().top",
+            "const top = s => document.querySelector(s).getBoundingClientRect().top; \
+             return [document.querySelector('#due').open, top('#due') < top('#thread'), \
+                     top('#message') < top('#close'), \
+                     top('#message') < window.innerHeight * 2.2]",
         )
         .await;
-    assert_eq!(above, json!(true), "closing comes before the thread");
+    assert_eq!(
+        order,
+        json!([false, true, true, true]),
+        "thread first, the rest after"
+    );
+    b.click("#due summary").await;
+    b.wait_for_text("#due", "Первый ответ").await;
+    assert!(b.find("#due-explained").await.is_displayed().await.unwrap());
+    // The header keeps the sections it does not show in one menu.
+    let header = b
+        .js("return document.querySelector('header.top').getBoundingClientRect().height")
+        .await;
+    assert!(header.as_f64().unwrap() < 170.0, "header {header}px tall");
+    b.click("#more-menu summary").await;
+    b.click("#more-menu a[href='/ui/assignment']").await;
+    b.find("#rules-heading").await;
     // A requester's phone puts the thread and the reply first; "it's solved" is folded after.
     let r = driver.browser_sized(&app.base, "ru", Screen::Phone).await;
     r.sign_in("user1", USER_PASSWORD).await;

@@ -23,6 +23,23 @@
     });
   }
 
+  // The header's further sections close on a click elsewhere or Escape.
+  var more = document.getElementById("more-menu");
+  if (more) {
+    document.addEventListener("click", function (event) {
+      if (more.open && !more.contains(event.target)) more.open = false;
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && more.open) { more.open = false; more.querySelector("summary").focus(); }
+    });
+  }
+
+  // On a phone a ticket's service-level panel starts folded to its badges: the thread first.
+  var duePanel = document.getElementById("due");
+  if (duePanel && duePanel.tagName === "DETAILS" && window.matchMedia("(max-width: 760px)").matches) {
+    duePanel.open = false;
+  }
+
   // Ask before destructive actions.
   document.querySelectorAll("form[data-confirm]").forEach(function (form) {
     form.addEventListener("submit", function (event) {

@@ -20,6 +20,8 @@ texts! {
     switch_theme => "Светлая или тёмная тема", "Light or dark theme";
     skip_to_content => "Перейти к содержимому", "Skip to content";
     navigation => "Разделы", "Sections";
+    more_sections => "Ещё", "More";
+    administration => "Управление", "Manage";
     back_home => "На главную", "Back to the start page";
     // Sections
     tickets => "Заявки", "Tickets";

@@ -1241,3 +1241,62 @@ async fn an_agent_keeps_their_own_canned_replies_and_uses_them_on_a_ticket() {
     );
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_maintenance_checklist_is_ticked_on_the_ticket_and_schedules_are_listed() {
+    let app = TestApp::spawn().await;
+    app.user("agent1", "agent").await;
+    let item = app.equipment("Epson EB-X41", "Projectors").await;
+    let admin = app.admin_token().await;
+    let today = chrono::Utc::now().date_naive();
+    let (status, schedule) = app
+        .call(
+            Method::POST,
+            "/api/v1/maintenance-schedules/",
+            Some(&admin),
+            Some(json!({"title": "Filter cleaning", "equipment_id": item, "every": 1, "unit": "months",
+                "starts_on": today.to_string(), "checklist": ["Blow out the filter", "Check the lamp hours"]})),
+        )
+        .await;
+    assert_eq!(status.as_u16(), 201, "{schedule}");
+    app.jobs_settled().await;
+    let (status, _) = app
+        .call(
+            Method::POST,
+            "/api/v1/maintenance-schedules/run",
+            Some(&admin),
+            None,
+        )
+        .await;
+    assert!(status.is_success());
+    app.jobs_settled().await;
+    let id = app.count("SELECT MAX(id) FROM tickets WHERE planned").await;
+    assert!(id > 0, "the schedule opened its ticket");
+    let driver = Driver::start().await;
+    let b = driver.browser_sized(&app.base, "en", Screen::Phone).await;
+    b.sign_in("agent1", USER_PASSWORD).await;
+    // The desk's schedules are listed with the items they service.
+    clean(&b, "/ui/equipment/health").await;
+    b.wait_for_text("#schedules", "Filter cleaning").await;
+    b.wait_for_text("#schedules", "Epson EB-X41").await;
+    clean(&b, &format!("/ui/tickets/{id}")).await;
+    assert_eq!(
+        b.js("return document.querySelector('#check-1').getAttribute('aria-checked')")
+            .await,
+        json!("false")
+    );
+    b.click("#check-1").await;
+    b.wait_for_text("#flash", "Saved").await;
+    assert_eq!(
+        b.js("return document.querySelector('#check-1').getAttribute('aria-checked')")
+            .await,
+        json!("true")
+    );
+    let text = app
+        .sql(&format!("SELECT description FROM tickets WHERE id = {id}"))
+        .await;
+    let text = text[0].as_str().unwrap().to_string();
+    assert!(text.contains("☑ Blow out the filter"), "{text}");
+    assert!(text.contains("☐ Check the lamp hours"), "{text}");
+    b.close().await;
+}

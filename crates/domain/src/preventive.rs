@@ -215,7 +215,8 @@ impl Schedule {
     pub fn ticket_text(&self, due: NaiveDate) -> String {
         let mut text = format!("Плановое обслуживание до {due}: {}", self.title);
         for item in &self.checklist {
-            text.push_str("\n☐ ");
+            text.push_str("\n");
+            text.push_str(BOX);
             text.push_str(item);
         }
         text
@@ -308,6 +309,57 @@ impl ScheduleDraft {
     }
 }
 
+/// A box to tick in a ticket's text, and the same box ticked.
+const BOX: &str = "☐ ";
+const TICKED: &str = "☑ ";
+
+/// One line of a ticket's text as its page shows it: text, or a box of a checklist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextLine<'a> {
+    Text(&'a str),
+    /// `line`: its index among the text's lines (what a tick names).
+    Check {
+        line: usize,
+        done: bool,
+        item: &'a str,
+    },
+}
+
+/// A ticket's text line by line, its checklist boxes told apart.
+pub fn text_lines(text: &str) -> Vec<TextLine<'_>> {
+    text.split('\n')
+        .enumerate()
+        .map(
+            |(line, l)| match (l.strip_prefix(BOX), l.strip_prefix(TICKED)) {
+                (Some(item), _) => TextLine::Check {
+                    line,
+                    done: false,
+                    item,
+                },
+                (_, Some(item)) => TextLine::Check {
+                    line,
+                    done: true,
+                    item,
+                },
+                _ => TextLine::Text(l),
+            },
+        )
+        .collect()
+}
+
+/// `text` with the box on line `line` ticked (`done`) or cleared; `None` when that line is no
+/// box. Setting a state rather than flipping it makes a tick sent twice change nothing more.
+pub fn tick(text: &str, line: usize, done: bool) -> Option<String> {
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    let target = lines.get_mut(line)?;
+    let item = target
+        .strip_prefix(BOX)
+        .or_else(|| target.strip_prefix(TICKED))?
+        .to_string();
+    *target = format!("{}{item}", if done { TICKED } else { BOX });
+    Some(lines.join("\n"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,7 +448,23 @@ mod tests {
         assert_eq!(s.due_to_open(day("2026-04-04")), Some(day("2026-04-06")));
         assert_eq!(s.next_due(Some(day("2026-03-02"))), Some(day("2026-03-09")));
         assert_eq!(s.next_due(None), Some(day("2026-03-02")));
-        assert!(s.ticket_text(day("2026-03-02")).contains("☐ Продуть"));
+        let text = s.ticket_text(day("2026-03-02"));
+        assert!(text.contains("☐ Продуть"));
+        // Ticking a box keeps the rest; a line that is no box is refused; twice is once.
+        let ticked = tick(&text, 1, true).unwrap();
+        assert!(ticked.contains("☑ Продуть"));
+        assert_eq!(tick(&ticked, 1, true).unwrap(), ticked);
+        assert_eq!(tick(&ticked, 0, true), None);
+        assert_eq!(tick(&ticked, 99, true), None);
+        assert_eq!(tick(&ticked, 1, false).unwrap(), text);
+        assert!(matches!(
+            text_lines(&ticked)[1],
+            TextLine::Check {
+                line: 1,
+                done: true,
+                item: "Продуть"
+            }
+        ));
     }
 
     #[test]

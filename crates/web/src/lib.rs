@@ -80,6 +80,7 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
         .at("/tickets/:id/messages", post(ticket_actions::post_message))
         .at("/tickets/:id/waiting", post(ticket_actions::waiting))
         .at("/tickets/:id/details", post(ticket_actions::edit_details))
+        .at("/tickets/:id/checklist", post(ticket_actions::tick))
         .at("/canned", get(canned::list).post(canned::create))
         .at("/canned/:id", post(canned::update))
         .at("/canned/:id/delete", post(canned::delete))

@@ -175,6 +175,14 @@ texts! {
     schedule_scope => "Для", "For";
     next_due => "следующее", "next";
     no_schedules => "Планов нет.", "No schedules.";
+    maintenance_schedules => "Планы обслуживания", "Maintenance schedules";
+    schedules_where => "План добавляется на странице предмета.", "A schedule is added on an item's page.";
+    rhythm => "Периодичность", "How often";
+    checklist => "Пунктов проверки", "Checklist items";
+    checked => "выполнено", "done";
+    not_checked => "не выполнено", "not done";
+    schedule_on => "действует", "active";
+    schedule_off => "выключен", "off";
     add_schedule => "Добавить план", "Add a schedule";
     every => "каждые", "every";
     unit => "Единица", "Unit";

@@ -62,9 +62,22 @@ pub struct DueRow {
     pub ticket: Option<i64>,
 }
 
+/// A maintenance schedule in the desk's list of them.
+#[derive(Debug)]
+pub struct ScheduleListRow {
+    pub title: String,
+    pub rhythm: String,
+    /// What it services: one item (with its page) or a whole category.
+    pub scope: String,
+    pub item: Option<i64>,
+    pub enabled: bool,
+    pub checklist: usize,
+}
+
 #[derive(Template)]
 #[template(path = "equipment/health.html")]
 struct HealthPage {
+    schedules: Vec<ScheduleListRow>,
     l: Layout,
     rows: Vec<Figures>,
     bars: Vec<Bar>,
@@ -143,8 +156,44 @@ pub async fn show(
             ticket: d.open_ticket.map(|t| t.0),
         })
         .collect();
+    let categories = service
+        .categories()
+        .list(
+            actor,
+            true,
+            fixdesk_usecases::domain::Page::new(
+                0,
+                fixdesk_usecases::domain::Page::MAX_LIMIT as i64,
+            ),
+        )
+        .await?;
+    let plans = service.preventive().schedules(actor).await?;
     let l = Layout::new(req, &session, service).await;
     let t = l.t;
+    let schedules = plans
+        .into_iter()
+        .map(|s| ScheduleListRow {
+            rhythm: crate::pages::schedules::rhythm(t, &s),
+            scope: match (s.equipment_id, s.category_id) {
+                (Some(e), _) => names
+                    .get(&e)
+                    .cloned()
+                    .unwrap_or_else(|| format!("#{}", e.0)),
+                (None, Some(c)) => {
+                    let name = categories
+                        .iter()
+                        .find(|k| k.id == c)
+                        .map(|k| k.name.clone());
+                    format!("{}: {}", t.whole_category, name.unwrap_or_default())
+                }
+                (None, None) => String::new(),
+            },
+            item: s.equipment_id.map(|e| e.0),
+            enabled: s.enabled,
+            checklist: s.checklist.len(),
+            title: s.title,
+        })
+        .collect();
     let bars = bars(&rows);
     let query = serde_urlencoded::to_string(HealthQuery {
         by: by.as_str().into(),
@@ -152,6 +201,7 @@ pub async fn show(
     })
     .unwrap_or_default();
     page(&HealthPage {
+        schedules,
         chart_height: bars.len() * 28,
         bars,
         linked: by == GroupBy::Item,

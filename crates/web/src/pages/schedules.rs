@@ -53,7 +53,7 @@ pub fn unit_choices(t: &Texts) -> Vec<Choice> {
 }
 
 /// "every 3 months · from 2027-01-15", or "on 03-01, 09-15 · from 2027-01-15".
-fn rhythm(t: &Texts, s: &Schedule) -> String {
+pub fn rhythm(t: &Texts, s: &Schedule) -> String {
     let how = match s.period {
         Period::Dates(days) => format!("{} {}", t.on_dates, days.to_list().join(", ")),
         p => format!("{} {} {}", t.every, p.count(), unit_label(t, p)),

@@ -6,6 +6,7 @@
 use askama::Template;
 use fixdesk_usecases::domain::{
     Actor, Attachment, DeskRules, Role, Ticket, TicketId, TicketStatus,
+    preventive::{TextLine, text_lines},
     ticket::{self, TicketField},
 };
 use poem::{
@@ -79,6 +80,8 @@ pub struct Actions {
     pub edit: bool,
     /// Close it as a duplicate of another ticket (staff who work it, while open).
     pub merge: bool,
+    /// Tick the boxes of its checklist (staff who work it, while open).
+    pub tick: bool,
     /// Stop following it (who follows a ticket they did not file).
     pub unfollow: bool,
 }
@@ -124,18 +127,51 @@ impl Actions {
             wait: workable && open,
             edit: open && ticket::ensure_can_change(actor, t, &DETAILS).is_ok(),
             merge: workable && open,
+            tick: workable && open,
             unfollow: following,
         }
     }
 }
 
+/// A stretch of the ticket's description: text, or one box of its checklist.
+#[derive(Debug)]
+pub struct DescriptionPart {
+    pub text: String,
+    /// A box: its line and whether it is ticked.
+    pub check: Option<(usize, bool)>,
+}
+
+/// The description in stretches of text (lines kept together) and checklist boxes.
+fn description_parts(text: &str) -> Vec<DescriptionPart> {
+    let mut parts: Vec<DescriptionPart> = Vec::new();
+    for line in text_lines(text) {
+        match line {
+            TextLine::Check { line, done, item } => parts.push(DescriptionPart {
+                text: item.to_string(),
+                check: Some((line, done)),
+            }),
+            TextLine::Text(l) => match parts.last_mut() {
+                Some(p) if p.check.is_none() => {
+                    p.text.push('\n');
+                    p.text.push_str(l);
+                }
+                _ => parts.push(DescriptionPart {
+                    text: l.to_string(),
+                    check: None,
+                }),
+            },
+        }
+    }
+    parts
+}
+
 #[derive(Template)]
 #[template(path = "tickets/detail.html")]
 struct DetailPage {
+    description_parts: Vec<DescriptionPart>,
     l: Layout,
     id: i64,
     title: String,
-    description: String,
     status: &'static str,
     status_label: &'static str,
     priority: &'static str,
@@ -306,8 +342,8 @@ pub async fn show(
             .collect(),
         can,
         assignees,
+        description_parts: description_parts(&ticket.description),
         title: ticket.title,
-        description: ticket.description,
         l,
     })
 }

@@ -340,3 +340,44 @@ pub async fn waiting(
     };
     on_ticket(req, &session, id, &form.csrf, text, changing).await
 }
+
+#[derive(Debug, Deserialize)]
+pub struct TickForm {
+    #[serde(default)]
+    csrf: String,
+    line: usize,
+    /// `1`: ticked, else cleared.
+    #[serde(default)]
+    done: String,
+}
+
+/// Ticks (or clears) one box of a ticket's checklist: the description with that line changed,
+/// audited as an edit like any other.
+#[handler]
+pub async fn tick(
+    req: &Request,
+    session: Session,
+    Data(service): Data<&Service>,
+    Path(id): Path<i64>,
+    Form(form): Form<TickForm>,
+) -> Result<Response, WebError> {
+    let tickets = service.tickets();
+    let t = tickets.get(&session.actor, TicketId(id)).await?;
+    // A line that is no box is a form the page never showed.
+    let text =
+        fixdesk_usecases::domain::preventive::tick(&t.description, form.line, form.done == "1")
+            .ok_or_else(|| WebError::BadForm("line".into()))?;
+    let ticking = async {
+        let changes = TicketChanges {
+            description: Some(
+                fixdesk_usecases::domain::Description::parse(&text).map_err(DomainError::from)?,
+            ),
+            ..TicketChanges::default()
+        };
+        tickets
+            .update(&session.actor, TicketId(id), changes, &session.client)
+            .await
+    };
+    let text = session.lang.texts().saved;
+    on_ticket(req, &session, id, &form.csrf, text, ticking).await
+}

@@ -215,7 +215,7 @@ impl Schedule {
     pub fn ticket_text(&self, due: NaiveDate) -> String {
         let mut text = format!("Плановое обслуживание до {due}: {}", self.title);
         for item in &self.checklist {
-            text.push_str("\n");
+            text.push('\n');
             text.push_str(BOX);
             text.push_str(item);
         }

@@ -242,6 +242,24 @@ pub async fn list<C: ConnectionTrait>(
     records(conn, rows).await
 }
 
+/// Rows matching `filter` after `after_id`, oldest first: an export reads the whole log this
+/// way, a page at a time, each page an index range however far it has come.
+pub async fn matching_after<C: ConnectionTrait>(
+    conn: &C,
+    filter: &AuditFilter,
+    after_id: i64,
+    limit: u64,
+) -> Result<Vec<AuditRecord>, RepoError> {
+    let rows = audit_log::Entity::find()
+        .filter(condition(filter))
+        .filter(audit_log::Column::Id.gt(after_id))
+        .order_by_asc(audit_log::Column::Id)
+        .limit(limit)
+        .all(conn)
+        .await?;
+    records(conn, rows).await
+}
+
 /// Matching rows oldest first (for live streams, which send rows as they come).
 pub async fn newer_than<C: ConnectionTrait>(
     conn: &C,

@@ -22,6 +22,13 @@ pub trait AuditUseCases: Send + Sync {
         page: Page,
     ) -> Result<AuditPage, ServiceError>;
     async fn get(&self, actor: &Actor, id: i64) -> Result<AuditRecord, ServiceError>;
+    /// The matching records as CSV (a header, then oldest first), a page at a time, so a log
+    /// of any length downloads without being held in memory (admins).
+    async fn export_csv(
+        &self,
+        actor: &Actor,
+        filter: AuditFilter,
+    ) -> Result<BoxStream<'static, Result<Vec<u8>, ServiceError>>, ServiceError>;
     /// Every action type the log uses.
     async fn action_types(&self, actor: &Actor) -> Result<Vec<String>, ServiceError>;
     /// New audit records as they are written (admins). The caller applies its own filter.

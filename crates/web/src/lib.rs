@@ -161,6 +161,7 @@ pub fn routes(service: Service, config: WebConfig) -> impl Endpoint<Output = poe
             post(assignment::remove_absence),
         )
         .at("/audit", get(audit::list))
+        .at("/audit/export.csv", get(audit::export))
         .at("/backups", get(backups::show))
         .at("/backups/start", post(backups::start))
         .at("/mail", get(mail::list))

@@ -180,6 +180,7 @@ texts! {
     rhythm => "Периодичность", "How often";
     checklist => "Пунктов проверки", "Checklist items";
     checked => "выполнено", "done";
+    download_csv => "Скачать CSV", "Download CSV";
     not_checked => "не выполнено", "not done";
     schedule_on => "действует", "active";
     schedule_off => "выключен", "off";

@@ -144,6 +144,7 @@ async fn every_page_of_every_role_fits_the_screen_and_passes_axe() {
         "/ui/equipment/new".into(),
         "/ui/assignment".into(),
         "/ui/canned".into(),
+        "/ui/equipment".into(),
         "/ui/equipment/health".into(),
         format!("/ui/equipment/labels?ids={e}"),
         format!("/ui/equipment/{e}/edit"),

@@ -726,3 +726,27 @@ async fn the_audit_log_downloads_as_csv_page_by_page() {
         .unwrap();
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn labels_are_printed_for_the_items_ticked_on_the_list() {
+    let app = TestApp::spawn().await;
+    let agent = app.user("tech", "agent").await;
+    let a = app.equipment("Epson EB-X41", "Проекторы").await;
+    app.equipment("HP LaserJet", "Принтеры").await;
+    let c = app.equipment("Dell P2419", "Мониторы").await;
+    let (_, list) = get(&app, "/ui/equipment", &agent.token).await;
+    assert!(list.contains(&format!(
+        "name=\"pick\" value=\"{a}\" form=\"label-picker\""
+    )));
+    let (status, sheet) = get(
+        &app,
+        &format!("/ui/equipment/labels?pick={a}&pick={c}"),
+        &agent.token,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(sheet.contains("Epson EB-X41") && sheet.contains("Dell P2419"));
+    assert!(!sheet.contains("HP LaserJet"), "only the ticked items");
+    let (status, _) = get(&app, "/ui/equipment/labels?pick=x", &agent.token).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}

@@ -180,6 +180,9 @@ texts! {
     rhythm => "Периодичность", "How often";
     checklist => "Пунктов проверки", "Checklist items";
     checked => "выполнено", "done";
+    labels_for_picked => "Этикетки для отмеченных", "Labels for the ticked items";
+    labels_pick_hint => "Отметьте предметы в списке; без отметок — этикетки для всех.", "Tick items in the list; with none ticked, labels for all.";
+    label_for => "Этикетка:", "Label:";
     download_csv => "Скачать CSV", "Download CSV";
     not_checked => "не выполнено", "not done";
     schedule_on => "действует", "active";

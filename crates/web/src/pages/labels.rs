@@ -120,7 +120,8 @@ pub async fn one(
         .into_response())
 }
 
-/// Which items get labels: chosen ones (`ids=1,2,3`), a location's, or every item.
+/// Which items get labels: chosen ones (`ids=1,2,3`, or `pick` once per item ticked on the
+/// equipment list), a location's, or every item.
 #[derive(Debug, Default, Deserialize)]
 pub struct Selection {
     #[serde(default)]
@@ -171,6 +172,14 @@ pub async fn sheets(
 ) -> Result<Response, WebError> {
     session.require_staff()?;
     let actor = &session.actor;
+    // Items ticked on the equipment list come as `pick=1&pick=2`, after any `ids`.
+    let mut selection = selection;
+    let picked: Vec<(String, String)> =
+        serde_urlencoded::from_str(req.uri().query().unwrap_or_default()).unwrap_or_default();
+    for (_, id) in picked.into_iter().filter(|(k, _)| k == "pick") {
+        selection.ids.push(',');
+        selection.ids.push_str(&id);
+    }
     let chosen = selection.chosen()?;
     let mut items = Vec::new();
     if chosen.is_empty() {

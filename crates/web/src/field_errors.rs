@@ -119,14 +119,66 @@ pub fn field_message(f: &FieldError, lang: Lang) -> String {
     }
 }
 
+/// The domain's free-worded complaints (written in English, the API's language) for Russian
+/// pages; `None` for one already in Russian.
+fn russian(message: &str) -> Option<&'static str> {
+    Some(match message {
+        "value is not a valid email address" => "Это не адрес электронной почты",
+        "Unknown time zone" => "Неизвестный часовой пояс",
+        m if m.starts_with("Unknown time zone:") => {
+            "Неизвестный часовой пояс: укажите имя из базы часовых поясов, например Europe/Moscow"
+        }
+        "A calendar needs working hours on at least one day of the week" => {
+            "В календаре должен быть хотя бы один рабочий день"
+        }
+        "A cost is an amount like 1250.50 (at most two decimals, not negative)" => {
+            "Стоимость — сумма вида 1250,50 (не больше двух знаков после запятой, не отрицательная)"
+        }
+        "A currency is a three-letter code such as EUR or RUB" => {
+            "Валюта — трёхбуквенный код, например RUB или EUR"
+        }
+        "A holiday is a date (2026-12-31) or a month and day for every year (12-31)" => {
+            "Праздник — дата (2026-12-31) или месяц и день каждого года (12-31)"
+        }
+        "A schedule is for one item or for one category" => {
+            "План составляется для одного предмета или для одной категории"
+        }
+        "A start date between the years 2000 and 2100" => "Дата начала — между 2000 и 2100 годом",
+        m if m.starts_with("A target is between 1 and") => {
+            "Цель — от 1 минуты рабочего времени до года"
+        }
+        "An absence ends on or after the day it starts" => {
+            "Отсутствие заканчивается в день начала или позже"
+        }
+        "At most 366 days ahead" => "Не больше чем за 366 дней",
+        "At most 50 lines of at most 200 characters" => "Не больше 50 строк по 200 символов",
+        "Each kind's mail should be off, instant, hourly or daily" => {
+            "Письма каждого вида: выключены, сразу, раз в час или раз в день"
+        }
+        "Every 1 to 366 units" => "Каждые 1–366 единиц",
+        "Filters are too long" => "Слишком длинный набор фильтров",
+        "Language should be ru or en" => "Язык — ru или en",
+        "Name at least one agent" => "Укажите хотя бы одного сотрудника",
+        "One to 24 dates of the year as MM-DD (not 02-29)" => {
+            "От 1 до 24 дат года в виде ММ-ДД (не 02-29)"
+        }
+        "The first response cannot be due after the resolution" => {
+            "Срок первого ответа не может быть позже срока решения"
+        }
+        "Working hours look like 09:00-18:00 (start before end, 00:00 to 24:00)" => {
+            "Рабочие часы записываются как 09:00-18:00 (начало раньше конца, от 00:00 до 24:00)"
+        }
+        "Working hours name seven days, Monday first (null for a day off)" => {
+            "Рабочие часы — семь дней, начиная с понедельника (пусто — выходной)"
+        }
+        _ => return None,
+    })
+}
+
 /// The domain's few free-worded complaints, in English for English pages.
 fn translated(message: &str, lang: Lang) -> String {
     if lang == Lang::Ru {
-        return match message {
-            "value is not a valid email address" => "Это не адрес электронной почты".into(),
-            "Unknown time zone" => "Неизвестный часовой пояс".into(),
-            other => other.into(),
-        };
+        return russian(message).map_or_else(|| message.to_string(), str::to_string);
     }
     match message {
         "Имя пользователя не может содержать пробелы" => {
@@ -174,6 +226,43 @@ mod tests {
             "{summary}"
         );
         assert!(!summary.contains("String should"), "{summary}");
+    }
+
+    /// The complaints the domain words freely (in English, for the API) read in Russian on a
+    /// Russian page: raised here by the domain's own parsers, not copied.
+    #[test]
+    fn free_worded_complaints_are_russian_on_russian_pages() {
+        use fixdesk_usecases::domain::{
+            money::Money,
+            preventive::{Period, YearDays},
+            sla::CalendarDraft,
+        };
+        let cyrillic = |f: &FieldError| {
+            let m = field_message(f, Lang::Ru);
+            assert!(
+                m.chars().any(|c| ('а'..='я').contains(&c)),
+                "{}: {m}",
+                f.message
+            );
+        };
+        let Err(DomainError::Invalid(list)) = CalendarDraft::parse(
+            "Office",
+            "Mars/Base",
+            &vec![Some("18:00-09:00".to_string()); 7],
+            &["31-31".to_string()],
+        ) else {
+            panic!("refused");
+        };
+        assert!(list.len() >= 3, "{list:?}");
+        list.iter().for_each(cyrillic);
+        for e in [
+            Money::parse("-1", "RUB").unwrap_err(),
+            Money::parse("1", "RUBLES").unwrap_err(),
+            YearDays::parse(&["02-29".to_string()]).unwrap_err(),
+            Period::parse("days", 0).unwrap_err(),
+        ] {
+            cyrillic(&e);
+        }
     }
 
     #[test]

@@ -443,6 +443,8 @@ async fn an_export_opens_right_in_a_russian_spreadsheet() {
         b.open("/ui/tickets?view=all").await;
         b.click(button).await;
         b.find("#export-download").await;
+        // Its state in words, on a Russian page.
+        assert_eq!(b.text("#export-state").await, "готово");
         let bytes = b
             .client
             .execute_async(

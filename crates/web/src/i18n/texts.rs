@@ -135,7 +135,11 @@ texts! {
     from_day => "С", "From";
     to_day => "По", "To";
     note => "Примечание", "Note";
-    escalate_reassign => "при нарушении передать", "when late, hand over to";
+    escalate_reassign => "при нарушении передать сотруднику:", "when late, hand over to";
+    job_queued => "в очереди", "queued";
+    job_running => "готовится", "being prepared";
+    job_done => "готово", "ready";
+    job_failed => "не удалось", "failed";
     escalate_keep => "не передавать", "nobody (keep)";
     find_equipment => "Найти", "Find";
     find_equipment_hint => "инв. номер, серийный, модель, кабинет", "inventory no., serial, model, room";

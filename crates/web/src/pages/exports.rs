@@ -99,6 +99,8 @@ struct ExportPage {
     l: Layout,
     id: i64,
     state: &'static str,
+    /// The state in words.
+    state_label: &'static str,
     progress: i32,
     running: bool,
     done: bool,
@@ -114,9 +116,16 @@ pub async fn show(
 ) -> Result<Response, WebError> {
     let job = service.exports().get(&session.actor, id).await?;
     let l = Layout::new(req, &session, service).await;
+    let t = l.t;
     page(&ExportPage {
         id,
         state: job.state.as_str(),
+        state_label: match job.state {
+            JobState::Queued => t.job_queued,
+            JobState::Running => t.job_running,
+            JobState::Done => t.job_done,
+            JobState::Dead => t.job_failed,
+        },
         progress: job.progress,
         running: matches!(job.state, JobState::Queued | JobState::Running),
         done: job.state == JobState::Done,

@@ -224,10 +224,16 @@ pub async fn events(
         .notifications()
         .live(&session.actor, last_seen)
         .await?;
-    let notifications = live.map(|n| {
+    let language = session.lang.language();
+    let notifications = live.map(move |n| {
+        // Worded in the reader's language, as the list words it.
+        let title = n
+            .related_id
+            .and_then(|id| n.kind.headline(language, id))
+            .unwrap_or(n.title);
         let data = json!({
             "id": n.id,
-            "title": n.title,
+            "title": title,
             "message": n.message,
             "ticket": n.related_id,
         });

@@ -1171,6 +1171,12 @@ async fn the_same_broken_item_is_joined_from_its_label_and_a_duplicate_is_merged
     agent.wait_for_text("#followers", "teacher3").await;
     clean(&agent, &format!("/ui/tickets/{kept}")).await;
     agent.screenshot("merged-here-desktop").await;
+    // The item's page lists its tickets whole beside its side column.
+    clean(&agent, &format!("/ui/equipment/{item}")).await;
+    agent
+        .wait_for_text("main", "Projector shows no picture")
+        .await;
+    agent.screenshot("equipment-tickets-desktop").await;
     agent.close().await;
 
     // The duplicate's requester reads where the work goes on, and follows it.

@@ -383,7 +383,7 @@ texts! {
     equipment_type => "Тип", "Type";
     model => "Модель", "Model";
     serial_number => "Серийный номер", "Serial number";
-    inventory_number => "Инвентарный номер", "EquipmentRegister number";
+    inventory_number => "Инвентарный номер", "Inventory number";
     location => "Расположение", "Location";
     responsible_person => "Ответственный", "Responsible person";
     notes => "Примечания", "Notes";

@@ -654,6 +654,25 @@ async fn the_audit_log_speaks_the_readers_language() {
     assert_eq!(status, StatusCode::OK);
     // The change worded from what it did, not the Russian sentence stored with it.
     assert!(page.contains("Priority: High"), "{page}");
+    let (status, _) = app
+        .call(
+            Method::POST,
+            &format!("/api/v1/tickets/{id}/assign"),
+            Some(&agent.token),
+            None,
+        )
+        .await;
+    assert!(status.is_success());
+    let (_, page) = get(
+        &app,
+        &format!("/ui/audit?entity=ticket&entity_id={id}"),
+        &admin,
+    )
+    .await;
+    assert!(
+        page.contains("Assignee: tech full"),
+        "the assignee named: {page}"
+    );
     assert!(page.contains("Edited: Room"), "{page}");
     assert!(!page.contains("Изменена заявка"), "{page}");
     assert!(!page.contains("room_number"), "{page}");

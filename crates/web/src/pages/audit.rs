@@ -2,7 +2,12 @@
 
 use askama::Template;
 use chrono::{NaiveDate, NaiveDateTime};
-use fixdesk_usecases::domain::{AuditFilter, AuditRecord, Page, Role, UserId, timeline};
+use std::collections::HashMap;
+
+use fixdesk_usecases::domain::{
+    AuditFilter, AuditRecord, Page, Role, UserId,
+    timeline::{self, TimelineEvent},
+};
 use poem::{
     Request, Response, handler,
     web::{Data, Query},
@@ -86,9 +91,19 @@ pub struct AuditRow {
 /// else (on an English page) the fields it changed; the stored sentence — written in Russian
 /// when the change was made — only where it is the reader's language and nothing structured
 /// says more.
-fn described(t: &Texts, r: &AuditRecord) -> String {
+fn described(t: &Texts, r: &AuditRecord, names: &HashMap<i64, String>) -> String {
     if r.entity_type.as_deref() == Some("ticket") {
-        let events = timeline::from_audit(r);
+        let mut events = timeline::from_audit(r);
+        for e in &mut events {
+            if let TimelineEvent::Assignee {
+                to: Some(id),
+                to_name,
+                ..
+            } = e
+            {
+                *to_name = names.get(id).cloned();
+            }
+        }
         if !events.is_empty() {
             let words: Vec<String> = events.into_iter().map(|e| event_text(t, e)).collect();
             return words.join("; ");
@@ -165,6 +180,13 @@ pub async fn list(
         .await?;
     let actions = audit.action_types(actor).await?;
     let users = service.users().directory(actor).await?;
+    let names: HashMap<i64, String> = users
+        .iter()
+        .map(|u| {
+            let name = fixdesk_usecases::domain::display_name(u.full_name.as_deref(), &u.username);
+            (u.id.0, name)
+        })
+        .collect();
     let l = Layout::new(req, &session, service).await;
     let t = l.t;
     page(&ListPage {
@@ -172,7 +194,7 @@ pub async fn list(
             .items
             .into_iter()
             .map(|r| AuditRow {
-                description: described(t, &r),
+                description: described(t, &r, &names),
                 id: r.id,
                 at: l.clock.when(&r.created_at),
                 action_label: view::audit_action_label(t, &r.action_type).to_string(),

@@ -594,3 +594,33 @@ async fn a_ticket_in_full_is_what_its_reader_may_see_in_one_call() {
     );
     assert!(tickets.changes(&anna, id).await.is_ok());
 }
+
+#[tokio::test]
+async fn a_reopened_duplicate_is_its_own_ticket_again_with_the_reason_in_its_thread() {
+    let desk = Desk::new().await;
+    let anna = desk.person("anna", Role::User).await;
+    let boris = desk.person("boris", Role::User).await;
+    let agent = desk.person("agent_one", Role::Agent).await;
+    let tickets = desk.service.tickets();
+    let kept = desk.file(&anna, "Проектор").await.unwrap();
+    let dup = desk.file(&boris, "Проектор в 214").await.unwrap();
+    tickets
+        .merge(&agent, dup, kept, &desk.client)
+        .await
+        .unwrap();
+    // Boris follows the kept ticket now.
+    assert!(tickets.get(&boris, kept).await.is_ok());
+    let reason = parsed(fixdesk_service::domain::MessageText::parse(
+        "Это другой проектор, в 215",
+    ));
+    let reopened = tickets
+        .reopen(&agent, dup, Some(reason), &desk.client)
+        .await
+        .unwrap();
+    assert_eq!(reopened.status, TicketStatus::New);
+    assert_eq!(reopened.merged_into_id, None);
+    let thread = tickets.messages(&boris, dup).await.unwrap();
+    assert_eq!(thread.len(), 1);
+    assert_eq!(thread[0].message, "Это другой проектор, в 215");
+    desk.counters_agree().await;
+}

@@ -18,6 +18,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 N=${1:-1000}; ROUNDS=${ROUNDS:-3}; DUR=${DUR:-5}
 fx=${FIXDESK_BIN_DIR:-$PWD/target/release}
 [ -x "$fx/fixdesk" ] && [ -x "$fx/fixdesk-migrate" ] || { echo "build fixdesk first (cargo build --release --bin fixdesk --bin fixdesk-migrate)"; exit 1; }
+# Without them every figure would read 0: say so instead.
+for tool in wrk sqlite3; do
+  command -v "$tool" >/dev/null || { echo "compare.sh needs $tool (Debian: apt-get install $tool)"; exit 1; }
+done
 export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-${TMPDIR:-/tmp}/fixdesk-baseline-target}
 cargo build --release --quiet --manifest-path "$here/Cargo.toml"
 bare=$CARGO_TARGET_DIR/release/baseline

@@ -111,6 +111,8 @@ pub enum DomainError {
     MergeTargetClosed,
     #[error("Присоединиться можно только к открытой заявке об оборудовании")]
     CannotFollowTicket,
+    #[error("В этой строке описания нет пункта проверки")]
+    NoChecklistItem,
     #[error("Только агенты и администраторы могут назначать заявки")]
     AssignStaffOnly,
     #[error("Только агенты и администраторы могут закрывать заявки с сообщением")]
@@ -282,6 +284,7 @@ impl DomainError {
             | D::InvalidAssignee
             | D::MergeIntoItself
             | D::UnknownMergeTarget
+            | D::NoChecklistItem
             | D::UnknownCategory
             | D::CategoryNameTaken
             | D::UnknownEquipment

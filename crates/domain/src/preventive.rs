@@ -350,14 +350,17 @@ pub fn text_lines(text: &str) -> Vec<TextLine<'_>> {
 /// `text` with the box on line `line` ticked (`done`) or cleared; `None` when that line is no
 /// box. Setting a state rather than flipping it makes a tick sent twice change nothing more.
 pub fn tick(text: &str, line: usize, done: bool) -> Option<String> {
-    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
-    let target = lines.get_mut(line)?;
-    let item = target
-        .strip_prefix(BOX)
-        .or_else(|| target.strip_prefix(TICKED))?
-        .to_string();
-    *target = format!("{}{item}", if done { TICKED } else { BOX });
-    Some(lines.join("\n"))
+    let lines = text_lines(text);
+    let TextLine::Check { item, .. } = lines.get(line)? else {
+        return None;
+    };
+    let ticked = format!("{}{item}", if done { TICKED } else { BOX });
+    let written: Vec<&str> = text
+        .split('\n')
+        .enumerate()
+        .map(|(i, l)| if i == line { ticked.as_str() } else { l })
+        .collect();
+    Some(written.join("\n"))
 }
 
 #[cfg(test)]

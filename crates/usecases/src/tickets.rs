@@ -133,6 +133,16 @@ pub trait TicketUseCases: Send + Sync {
         reason: Option<MessageText>,
         client: &ClientInfo,
     ) -> Result<Ticket, ServiceError>;
+    /// Staff who work an open ticket tick (`done`) or clear the checklist box on line `line`
+    /// of its description, in one unit of work (a tick sent twice changes nothing more).
+    async fn tick(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        line: usize,
+        done: bool,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError>;
     /// Takes the assignee off an open ticket, which goes back to the queue (`new`).
     async fn unassign(
         &self,

@@ -289,8 +289,15 @@
           if (el.value !== el.defaultValue) typed[el.id] = el.value;
         });
         var focused = document.activeElement && document.activeElement.id;
+        // Panels the visitor opened or folded (the service levels on a phone) stay so.
+        var opened = {};
+        live.querySelectorAll("details[id]").forEach(function (d) { opened[d.id] = d.open; });
         live.replaceWith(fresh);
         live = fresh;
+        Object.keys(opened).forEach(function (id) {
+          var d = document.getElementById(id);
+          if (d) d.open = opened[id];
+        });
         Object.keys(typed).forEach(function (id) {
           var el = document.getElementById(id);
           if (el) el.value = typed[id];

@@ -115,10 +115,10 @@ pub async fn carry_over<C: ConnectionTrait>(
 pub async fn names<C: ConnectionTrait>(conn: &C, id: TicketId) -> Result<Vec<String>, RepoError> {
     let rows = ticket_follower::Entity::find()
         .filter(ticket_follower::Column::TicketId.eq(id.0))
+        .order_by_asc(ticket_follower::Column::CreatedAt)
+        .order_by_asc(ticket_follower::Column::UserId)
         .all(conn)
         .await?;
-    let mut rows = rows;
-    rows.sort_by_key(|r| (r.created_at, r.user_id));
     let ids: Vec<UserId> = rows.iter().map(|r| UserId(r.user_id)).collect();
     let mut known = users::display_names(conn, ids.iter().copied()).await?;
     Ok(ids.iter().filter_map(|u| known.remove(u)).collect())

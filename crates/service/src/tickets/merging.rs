@@ -51,12 +51,11 @@ impl Tickets {
         };
         ensure_can_merge(actor, &open.before, &kept)?;
         let dup = &open.before;
-        followers::follow(conn, into, dup.creator_id, open.now).await?;
-        followers::carry_over(conn, id, into, kept.creator_id, open.now).await?;
-        if dup.creator_id == kept.creator_id {
-            // One person reported it twice: they need not follow their own ticket.
-            followers::unfollow(conn, into, kept.creator_id).await?;
+        // One person who reported it twice need not follow their own ticket.
+        if dup.creator_id != kept.creator_id {
+            followers::follow(conn, into, dup.creator_id, open.now).await?;
         }
+        followers::carry_over(conn, id, into, kept.creator_id, open.now).await?;
         let entry = trail::ticket_joined(
             actor.id,
             &kept,

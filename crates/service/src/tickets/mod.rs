@@ -370,6 +370,17 @@ impl TicketUseCases for Tickets {
         self.release(actor, id, client).await
     }
 
+    async fn tick(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        line: usize,
+        done: bool,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError> {
+        self.tick_box(actor, id, line, done, client).await
+    }
+
     async fn merge(
         &self,
         actor: &Actor,

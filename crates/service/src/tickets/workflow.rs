@@ -281,6 +281,39 @@ impl Tickets {
         open.apply(actor, change, d, client).await
     }
 
+    /// Ticks or clears one box of the ticket's checklist: read and written in the ticket's own
+    /// unit of work, so two ticks on one ticket never lose each other.
+    pub(super) async fn tick_box(
+        &self,
+        actor: &Actor,
+        id: TicketId,
+        line: usize,
+        done: bool,
+        client: &ClientInfo,
+    ) -> Result<Ticket, ServiceError> {
+        actor.require_staff()?;
+        self.change(actor, id, client, |before, _| {
+            ensure_can_work(actor, before)?;
+            if before.status == TicketStatus::Closed {
+                return Err(DomainError::TicketClosed.into());
+            }
+            let text = fixdesk_domain::preventive::tick(&before.description, line, done)
+                .ok_or(DomainError::NoChecklistItem)?;
+            if text == before.description {
+                return Ok(None);
+            }
+            let change = TicketUpdate {
+                description: Some(text),
+                ..Default::default()
+            };
+            Ok(Some((
+                change,
+                format!("Изменена заявка #{id}: description"),
+            )))
+        })
+        .await
+    }
+
     /// Reopens a closed ticket, with the reason (when given) posted to its thread first, in
     /// one unit of work. A merged duplicate reopened is a ticket of its own again.
     pub(super) async fn reopen_as(

@@ -130,3 +130,24 @@ async fn a_reopened_duplicate_is_its_own_ticket_again_with_the_reason_in_its_thr
     assert_eq!(thread[0].message, "Это другой проектор, в 215");
     desk.counters_agree().await;
 }
+
+#[tokio::test]
+async fn only_staff_tick_and_only_a_checklist_line() {
+    let desk = Desk::new().await;
+    let anna = desk.person("anna", Role::User).await;
+    let agent = desk.person("agent_one", Role::Agent).await;
+    let tickets = desk.service.tickets();
+    let id = desk.file(&anna, "Проектор").await.unwrap();
+    let before = desk.footprint().await;
+    let err = tickets
+        .tick(&anna, id, 0, true, &desk.client)
+        .await
+        .unwrap_err();
+    assert_eq!(domain(err), DomainError::StaffRequired);
+    let err = tickets
+        .tick(&agent, id, 0, true, &desk.client)
+        .await
+        .unwrap_err();
+    assert_eq!(domain(err), DomainError::NoChecklistItem);
+    assert_eq!(desk.footprint().await, before, "a refusal writes nothing");
+}

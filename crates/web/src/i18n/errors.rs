@@ -103,6 +103,7 @@ fn english_domain(e: &DomainError) -> Cow<'static, str> {
             "A ticket can only be merged into an open ticket that is not itself merged."
         }
         D::CannotFollowTicket => "Only an open ticket about an item can be joined.",
+        D::NoChecklistItem => "That line of the description is no checklist item.",
         D::AssignStaffOnly => "Only agents and administrators can assign tickets.",
         D::CloseWithMessageStaffOnly => {
             "Only agents and administrators can close a ticket with a message."

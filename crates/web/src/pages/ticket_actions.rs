@@ -351,8 +351,8 @@ pub struct TickForm {
     done: String,
 }
 
-/// Ticks (or clears) one box of a ticket's checklist: the description with that line changed,
-/// audited as an edit like any other.
+/// Ticks (or clears) one box of a ticket's checklist (the service changes that line of the
+/// description, audited as an edit like any other).
 #[handler]
 pub async fn tick(
     req: &Request,
@@ -361,23 +361,13 @@ pub async fn tick(
     Path(id): Path<i64>,
     Form(form): Form<TickForm>,
 ) -> Result<Response, WebError> {
-    let tickets = service.tickets();
-    let t = tickets.get(&session.actor, TicketId(id)).await?;
-    // A line that is no box is a form the page never showed.
-    let text =
-        fixdesk_usecases::domain::preventive::tick(&t.description, form.line, form.done == "1")
-            .ok_or_else(|| WebError::BadForm("line".into()))?;
-    let ticking = async {
-        let changes = TicketChanges {
-            description: Some(
-                fixdesk_usecases::domain::Description::parse(&text).map_err(DomainError::from)?,
-            ),
-            ..TicketChanges::default()
-        };
-        tickets
-            .update(&session.actor, TicketId(id), changes, &session.client)
-            .await
-    };
+    let ticking = service.tickets().tick(
+        &session.actor,
+        TicketId(id),
+        form.line,
+        form.done == "1",
+        &session.client,
+    );
     let text = session.lang.texts().saved;
     on_ticket(req, &session, id, &form.csrf, text, ticking).await
 }
